@@ -1,0 +1,42 @@
+# Everyday verbs around CMake. Every target first makes sure the Debian
+# packages the project needs are installed (quietly when they already are).
+
+BUILD_DIR   ?= build
+DEBUG_DIR   ?= build-debug
+JOBS        ?= 2
+CMAKE_FLAGS ?=
+
+DEB_PACKAGES := build-essential cmake pkg-config \
+	libmozjs-102-dev libjemalloc-dev libboost-dev libssl-dev nlohmann-json3-dev \
+	libspdlog-dev libcli11-dev libhowardhinnant-date-dev libsqlite3-dev libpq-dev \
+	libgtest-dev libgmock-dev libbenchmark-dev postgresql
+
+.PHONY: all deps build test run bench debug clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh $(DEB_PACKAGES)
+
+$(BUILD_DIR)/CMakeCache.txt:
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+run: build
+	@echo "jsruntime has no server yet: running the demo script examples/hello.js with 'jsruntime run'."
+	$(BUILD_DIR)/jsruntime run examples/hello.js --input '{"name":"world"}'
+
+bench: build
+	@$(BUILD_DIR)/jsruntime-bench
+
+debug: deps
+	@cmake -S . -B $(DEBUG_DIR) -DCMAKE_BUILD_TYPE=Debug -DJSR_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR) $(DEBUG_DIR)

@@ -1,0 +1,123 @@
+#include "app/run_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "infrastructure/runtime/compile_cache.h"
+#include "infrastructure/runtime/engine.h"
+#include "infrastructure/runtime/vm.h"
+
+namespace jsr::app {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  if (file.bad()) return std::nullopt;
+  return contents.str();
+}
+
+std::string iso8601(std::chrono::system_clock::time_point time) {
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = millis / 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::ostringstream text;
+  text << std::put_time(&utc, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(3) << std::setfill('0') << millis % 1000
+       << 'Z';
+  return text.str();
+}
+
+json outcome_to_json(const runtime::ExecutionOutcome& outcome) {
+  json logs = json::array();
+  for (const auto& entry : outcome.logs) {
+    logs.push_back({{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
+  }
+  json error = nullptr;
+  if (outcome.error) {
+    const auto& failure = *outcome.error;
+    auto known = [](std::uint32_t position) { return position == 0 ? json(nullptr) : json(position); };
+    error = {{"code", domain::to_string(failure.code)},
+             {"message", failure.message},
+             {"stack", failure.stack.empty() ? json(nullptr) : json(failure.stack)},
+             {"line", known(failure.line)},
+             {"column", known(failure.column)}};
+  }
+  return {
+      {"status", domain::to_string(outcome.status)},
+      {"output", json::parse(outcome.output_json)},
+      {"error", error},
+      {"logs", logs},
+      {"metrics",
+       {{"duration_ms", std::round(outcome.metrics.duration_ms * 1000) / 1000},
+        {"peak_memory_bytes", outcome.metrics.peak_memory_bytes},
+        {"log_lines", outcome.metrics.log_lines}}},
+  };
+}
+
+}  // namespace
+
+int run_script(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  runtime::ExecutionRequest request;
+  auto source = read_file(options.file);
+  if (!source) {
+    err << "jsruntime run: cannot read " << options.file << '\n';
+    return 2;
+  }
+  request.source = std::move(*source);
+  request.source_name = std::filesystem::path(options.file).filename().string();
+
+  std::string input_text = options.input_json.value_or("null");
+  if (options.input_file) {
+    auto contents = read_file(*options.input_file);
+    if (!contents) {
+      err << "jsruntime run: cannot read " << *options.input_file << '\n';
+      return 2;
+    }
+    input_text = std::move(*contents);
+  }
+  const json input = json::parse(input_text, nullptr, false);
+  if (input.is_discarded()) {
+    err << "jsruntime run: the input is not valid JSON\n";
+    return 2;
+  }
+  request.input_json = input.dump();
+  if (options.timeout_ms) {
+    if (*options.timeout_ms < 1) {
+      err << "jsruntime run: --timeout-ms must be at least 1\n";
+      return 2;
+    }
+    request.limits.max_execution_time = std::chrono::milliseconds(*options.timeout_ms);
+  }
+  if (options.memory_mb) {
+    if (*options.memory_mb < 1 || *options.memory_mb > 4096) {
+      err << "jsruntime run: --memory-mb must be between 1 and 4096\n";
+      return 2;
+    }
+    request.limits.max_memory_bytes = static_cast<std::size_t>(*options.memory_mb) * domain::ResourceLimits::kMiB;
+  }
+  request.execution_id = "local";
+  request.tenant_id = "local";
+  request.script_id = request.source_name;
+  request.trigger_type = "manual";
+
+  runtime::Engine engine;
+  runtime::CompileCache compile_cache(1);
+  runtime::ExecutionOutcome outcome;
+  {
+    runtime::Vm vm(engine, compile_cache);
+    outcome = vm.execute(std::move(request)).get();
+  }
+  out << outcome_to_json(outcome).dump() << '\n';
+  return outcome.status == domain::ExecutionStatus::kCompleted ? 0 : 1;
+}
+
+}  // namespace jsr::app

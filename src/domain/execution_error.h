@@ -1,0 +1,44 @@
+// Why an execution did not complete. A script's failure is data, never a C++
+// exception: the runtime reports it as an ExecutionError and the API shows it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jsr::domain {
+
+enum class ExecutionErrorCode {
+  kSyntaxError,
+  kRuntimeError,
+  kTimeout,
+  kMemoryLimit,
+  kStackLimit,
+  kOutputLimit,
+  kOutputNotSerializable,
+  kLogLimit,
+  kInvalidScript,
+  kCancelled,
+};
+
+// The wire name shown by the CLI and the API, e.g. "MEMORY_LIMIT".
+std::string_view to_string(ExecutionErrorCode code);
+std::optional<ExecutionErrorCode> execution_error_code_from_string(std::string_view name);
+
+struct ExecutionError {
+  ExecutionErrorCode code = ExecutionErrorCode::kRuntimeError;
+  std::string message;
+  std::string stack;       // frames as "function@file:line:column", no host paths
+  std::uint32_t line = 0;  // 1-based, in the author's source; 0 when unknown
+  std::uint32_t column = 0;  // 1-based; 0 when unknown
+};
+
+// The status an execution ends with: a timeout is its own status, every other
+// error is "failed".
+enum class ExecutionStatus { kPending, kRunning, kCompleted, kFailed, kTimeout, kCancelled };
+
+std::string_view to_string(ExecutionStatus status);
+ExecutionStatus status_for(const std::optional<ExecutionError>& error);
+
+}  // namespace jsr::domain

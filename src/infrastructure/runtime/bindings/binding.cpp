@@ -1,0 +1,108 @@
+#include "infrastructure/runtime/bindings/binding.h"
+
+#include <js/Conversions.h>
+#include <js/Object.h>
+
+#include "infrastructure/runtime/json_output.h"
+#include "infrastructure/runtime/sandbox.h"
+
+namespace jsr::runtime::bindings {
+
+bool install_globals(JSContext* cx, JS::HandleObject global) {
+  return install_console(cx, global) && install_context(cx, global) && install_timers(cx, global) &&
+         install_crypto(cx, global) && install_encoding(cx, global) && install_structured_clone(cx, global);
+}
+
+JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name,
+                            const JSFunctionSpec* methods) {
+  JS::RootedObject api(cx, JS_NewPlainObject(cx));
+  if (!api || !JS_DefineFunctions(cx, api, methods)) return nullptr;
+  if (!JS_DefineProperty(cx, target, name, api, JSPROP_READONLY | JSPROP_PERMANENT)) return nullptr;
+  return api;
+}
+
+std::u16string utf16_of(JSContext* cx, JSString* string, bool& ok) {
+  std::u16string units(JS_GetStringLength(string), u'\0');
+  ok = JS_CopyStringChars(cx, mozilla::Range<char16_t>(units.data(), units.size()), string);
+  return units;
+}
+
+std::string utf8_of(JSContext* cx, JSString* string, bool& ok) {
+  const std::u16string units = utf16_of(cx, string, ok);
+  std::string utf8;
+  utf8.reserve(units.size());
+  if (ok) append_utf8(utf8, units.data(), units.size());
+  return utf8;
+}
+
+bool NativeCall::require(unsigned count) {
+  if (args_.length() >= count) return true;
+  return throw_type_error(std::to_string(count) + " argument" + (count == 1 ? "" : "s") + " required, " +
+                          std::to_string(args_.length()) + " given");
+}
+
+JSObject* NativeCall::callable(unsigned index) {
+  if (arg(index).isObject() && JS::IsCallable(&arg(index).toObject())) return &arg(index).toObject();
+  throw_type_error("argument " + std::to_string(index + 1) + " must be a function");
+  return nullptr;
+}
+
+std::optional<std::u16string> NativeCall::utf16(unsigned index) {
+  JS::RootedString string(cx_, JS::ToString(cx_, arg(index)));
+  if (!string) return std::nullopt;
+  bool ok = false;
+  std::u16string units = utf16_of(cx_, string, ok);
+  if (!ok) return std::nullopt;
+  return units;
+}
+
+std::optional<std::string> NativeCall::utf8(unsigned index) {
+  auto units = utf16(index);
+  if (!units) return std::nullopt;
+  std::string text;
+  append_utf8(text, units->data(), units->size());
+  return text;
+}
+
+std::optional<double> NativeCall::number(unsigned index, double if_undefined) {
+  if (arg(index).isUndefined()) return if_undefined;
+  double value = 0;
+  if (!JS::ToNumber(cx_, arg(index), &value)) return std::nullopt;
+  return value;
+}
+
+Sandbox& NativeCall::sandbox() { return Sandbox::of(cx_); }
+
+RunningExecution* NativeCall::execution() {
+  if (RunningExecution* running = Sandbox::of(cx_).current()) return running;
+  throw_error(JSEXN_ERR, "no execution is running");
+  return nullptr;
+}
+
+namespace {
+
+// Error formats for JS_ReportErrorNumberUTF8, which builds a proper error
+// object of the given type with the script's stack.
+const JSErrorFormatString kErrorFormats[] = {
+    {"TypeError", "{0}", 1, JSEXN_TYPEERR},
+    {"RangeError", "{0}", 1, JSEXN_RANGEERR},
+    {"Error", "{0}", 1, JSEXN_ERR},
+};
+
+const JSErrorFormatString* error_format(void*, const unsigned number) {
+  return number < std::size(kErrorFormats) ? &kErrorFormats[number] : nullptr;
+}
+
+}  // namespace
+
+bool NativeCall::throw_type_error(const std::string& message) { return throw_error(JSEXN_TYPEERR, message); }
+bool NativeCall::throw_range_error(const std::string& message) { return throw_error(JSEXN_RANGEERR, message); }
+
+bool NativeCall::throw_error(JSExnType type, const std::string& message) {
+  const unsigned number = type == JSEXN_TYPEERR ? 0 : type == JSEXN_RANGEERR ? 1 : 2;
+  const std::string text = std::string(name_) + ": " + message;
+  JS_ReportErrorNumberUTF8(cx_, error_format, nullptr, number, text.c_str());
+  return false;
+}
+
+}  // namespace jsr::runtime::bindings

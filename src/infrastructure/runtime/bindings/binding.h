@@ -1,0 +1,74 @@
+// What every JavaScript API object shares: argument conversion and error
+// throwing for natives (NativeCall), string conversion, and the installer of
+// all of jsruntime's globals. Each API object lives in its own file beside
+// this one and declares its methods once, as a JSFunctionSpec table.
+#pragma once
+
+#include <js/CallArgs.h>
+#include <js/PropertySpec.h>
+#include <jsapi.h>
+
+#include <optional>
+#include <string>
+
+namespace jsr::runtime {
+class RunningExecution;
+class Sandbox;
+}  // namespace jsr::runtime
+
+namespace jsr::runtime::bindings {
+
+// Installs console, context, timers, queueMicrotask, structuredClone, crypto,
+// TextEncoder/TextDecoder and atob/btoa on a fresh global.
+bool install_globals(JSContext* cx, JS::HandleObject global);
+
+bool install_console(JSContext* cx, JS::HandleObject global);
+bool install_context(JSContext* cx, JS::HandleObject global);
+bool install_timers(JSContext* cx, JS::HandleObject global);
+bool install_crypto(JSContext* cx, JS::HandleObject global);
+bool install_encoding(JSContext* cx, JS::HandleObject global);
+bool install_structured_clone(JSContext* cx, JS::HandleObject global);
+
+// Builds the deep-frozen `context` object of an execution.
+JSObject* make_context_object(JSContext* cx, const RunningExecution& execution);
+
+// Defines a frozen-to-be plain object `name` on `target` holding `methods`.
+JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name,
+                            const JSFunctionSpec* methods);
+
+// A native's view of its call: typed arguments, each conversion failure
+// thrown as a TypeError that names the function, and the running execution.
+class NativeCall {
+ public:
+  NativeCall(JSContext* cx, unsigned argc, JS::Value* vp, const char* function_name)
+      : cx_(cx), args_(JS::CallArgsFromVp(argc, vp)), name_(function_name) {}
+
+  JSContext* cx() const { return cx_; }
+  JS::CallArgs& args() { return args_; }
+  JS::HandleValue arg(unsigned index) const { return args_.get(index); }
+  unsigned count() const { return args_.length(); }
+
+  // Each returns nullopt/false after throwing.
+  bool require(unsigned count);
+  JSObject* callable(unsigned index);
+  std::optional<std::string> utf8(unsigned index);
+  std::optional<std::u16string> utf16(unsigned index);
+  std::optional<double> number(unsigned index, double if_undefined);
+  RunningExecution* execution();
+  Sandbox& sandbox();
+
+  bool throw_type_error(const std::string& message);
+  bool throw_range_error(const std::string& message);
+  bool throw_error(JSExnType type, const std::string& message);
+
+ private:
+  JSContext* cx_;
+  JS::CallArgs args_;
+  const char* name_;
+};
+
+// String contents, without running script code (the value is already a string).
+std::u16string utf16_of(JSContext* cx, JSString* string, bool& ok);
+std::string utf8_of(JSContext* cx, JSString* string, bool& ok);
+
+}  // namespace jsr::runtime::bindings

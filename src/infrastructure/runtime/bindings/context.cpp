@@ -1,0 +1,54 @@
+// `context`: who runs this execution and why — tenantId, userId,
+// organizationId, scriptId, executionId, input, trigger {type, data}. The
+// global is an accessor resolving to the running execution's own deep-frozen
+// object, so code resuming after an `await` or in a timer sees its own.
+#include <js/JSON.h>
+
+#include <nlohmann/json.hpp>
+
+#include "infrastructure/runtime/bindings/binding.h"
+#include "infrastructure/runtime/running_execution.h"
+#include "infrastructure/runtime/sandbox.h"
+
+namespace jsr::runtime::bindings {
+namespace {
+
+bool get_context(JSContext* cx, unsigned argc, JS::Value* vp) {
+  NativeCall call(cx, argc, vp, "context");
+  RunningExecution* execution = call.execution();
+  if (execution == nullptr) return false;
+  call.args().rval().setObject(*execution->context_object);
+  return true;
+}
+
+// Input and trigger data are already JSON; splice them in unparsed.
+std::string context_json(const ExecutionRequest& request) {
+  nlohmann::json fields = {
+      {"tenantId", request.tenant_id},         {"userId", request.user_id},
+      {"organizationId", request.organization_id}, {"scriptId", request.script_id},
+      {"executionId", request.execution_id},
+  };
+  std::string json = fields.dump();
+  json.pop_back();
+  json += ",\"input\":" + request.input_json + ",\"trigger\":{\"type\":" + nlohmann::json(request.trigger_type).dump() +
+          ",\"data\":" + request.trigger_data_json + "}}";
+  return json;
+}
+
+}  // namespace
+
+JSObject* make_context_object(JSContext* cx, const RunningExecution& execution) {
+  const std::string json = context_json(execution.request());
+  JS::RootedString text(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(json.data(), json.size())));
+  JS::RootedValue parsed(cx);
+  if (!text || !JS_ParseJSON(cx, text, &parsed) || !parsed.isObject()) return nullptr;
+  JS::RootedObject context(cx, &parsed.toObject());
+  if (!JS_DeepFreezeObject(cx, context)) return nullptr;
+  return context;
+}
+
+bool install_context(JSContext* cx, JS::HandleObject global) {
+  return JS_DefineProperty(cx, global, "context", get_context, nullptr, JSPROP_ENUMERATE | JSPROP_PERMANENT);
+}
+
+}  // namespace jsr::runtime::bindings

@@ -1,0 +1,108 @@
+#include "infrastructure/runtime/error_report.h"
+
+#include <js/ErrorReport.h>
+#include <js/Exception.h>
+#include <js/SavedFrameAPI.h>
+#include <js/Stack.h>
+#include <jsapi.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace jsr::runtime {
+namespace {
+
+using domain::ExecutionError;
+using domain::ExecutionErrorCode;
+
+// Runaway recursion has thousands of identical frames; the first ones say it all.
+constexpr std::size_t kMaxStackFrames = 32;
+
+std::string stack_text(JSContext* cx, JS::HandleObject stack) {
+  if (!stack) return {};
+  JS::RootedString text(cx);
+  if (!JS::BuildStackString(cx, nullptr, stack, &text)) {
+    JS_ClearPendingException(cx);
+    return {};
+  }
+  JS::UniqueChars utf8 = JS_EncodeStringToUTF8(cx, text);
+  if (!utf8) return {};
+  std::string frames(utf8.get());
+  std::size_t end = 0;
+  for (std::size_t kept = 0; kept < kMaxStackFrames; ++kept) {
+    end = frames.find('\n', end);
+    if (end == std::string::npos) return frames;
+    if (end + 1 == frames.size()) {
+      frames.pop_back();
+      return frames;
+    }
+    ++end;
+  }
+  const auto omitted = std::count(frames.begin() + static_cast<std::ptrdiff_t>(end), frames.end(), '\n');
+  if (omitted == 0) return frames;
+  frames.resize(end);
+  frames += "... " + std::to_string(omitted) + " more frames";
+  return frames;
+}
+
+ExecutionError describe(JSContext* cx, const JS::ExceptionStack& thrown, ExecutionErrorCode code) {
+  ExecutionError error{code, "uncaught exception", {}, 0, 0};
+  JS::RootedObject stack(cx, thrown.stack());
+  if (thrown.exception().isObject()) {
+    // An Error carries the stack of the place it was created, which is what
+    // the author wants to see; a throw site stack is the fallback.
+    JS::RootedObject error_object(cx, &thrown.exception().toObject());
+    if (JSObject* own_stack = JS::ExceptionStackOrNull(error_object)) stack = own_stack;
+  }
+  JS::ErrorReportBuilder report(cx);
+  if (report.init(cx, thrown, JS::ErrorReportBuilder::NoSideEffects)) {
+    if (const char* message = report.toStringResult().c_str()) error.message = message;
+    if (const JSErrorReport* details = report.report(); details != nullptr && details->lineno != 0) {
+      error.line = details->lineno;
+      error.column = details->column + 1;  // zero-based in reports
+    }
+  } else {
+    JS_ClearPendingException(cx);
+  }
+  error.stack = stack_text(cx, stack);
+  if (stack) {
+    // Where the error was created, in the author's source (frames are 1-based).
+    uint32_t line = 0, column = 0;
+    if (JS::GetSavedFrameLine(cx, nullptr, stack, &line, JS::SavedFrameSelfHosted::Exclude) ==
+            JS::SavedFrameResult::Ok &&
+        JS::GetSavedFrameColumn(cx, nullptr, stack, &column, JS::SavedFrameSelfHosted::Exclude) ==
+            JS::SavedFrameResult::Ok &&
+        line != 0) {
+      error.line = line;
+      error.column = column;
+    }
+  }
+
+  const std::string_view message = error.message;
+  if (message.find("too much recursion") != std::string_view::npos) {
+    error.code = ExecutionErrorCode::kStackLimit;
+  } else if (message == "out of memory" || message.ends_with(": out of memory")) {
+    error.code = ExecutionErrorCode::kMemoryLimit;
+  }
+  return error;
+}
+
+}  // namespace
+
+ExecutionError take_pending_exception(JSContext* cx, ExecutionErrorCode code) {
+  JS::ExceptionStack thrown(cx);
+  if (!JS::StealPendingExceptionStack(cx, &thrown)) {
+    JS_ClearPendingException(cx);
+    return {code, "uncaught exception", {}, 0, 0};
+  }
+  return describe(cx, thrown, code);
+}
+
+ExecutionError error_from_value(JSContext* cx, JS::HandleValue value, ExecutionErrorCode code) {
+  JS::RootedObject no_stack(cx);
+  JS::ExceptionStack thrown(cx, value, no_stack);
+  return describe(cx, thrown, code);
+}
+
+}  // namespace jsr::runtime

@@ -1,0 +1,46 @@
+// What the runtime needs to run one execution of a script, and what it reports
+// back. The services layer fills the request from a Script and records the
+// outcome as an Execution.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/execution_error.h"
+#include "domain/log_entry.h"
+#include "domain/resource_limits.h"
+
+namespace jsr::runtime {
+
+struct ExecutionRequest {
+  std::string execution_id;
+  std::string tenant_id;
+  std::string organization_id;
+  std::string user_id;
+  std::string script_id;
+  std::string source;                 // an ES module
+  std::string source_name = "script.js";  // the file name stacks show; never a host path
+  std::string input_json = "null";
+  std::string trigger_type = "manual";
+  std::string trigger_data_json = "null";
+  domain::ResourceLimits limits;
+};
+
+struct ExecutionMetrics {
+  double duration_ms = 0;
+  std::size_t peak_memory_bytes = 0;  // GC heap + the VM's malloc arena
+  std::size_t log_lines = 0;
+};
+
+struct ExecutionOutcome {
+  domain::ExecutionStatus status = domain::ExecutionStatus::kCompleted;
+  std::string output_json = "null";
+  std::optional<domain::ExecutionError> error;
+  std::vector<domain::LogEntry> logs;
+  ExecutionMetrics metrics;
+};
+
+}  // namespace jsr::runtime

@@ -1,0 +1,104 @@
+#include "infrastructure/runtime/json_output.h"
+
+#include <js/JSON.h>
+#include <jsapi.h>
+
+#include "infrastructure/runtime/error_report.h"
+
+namespace jsr::runtime {
+namespace {
+
+using domain::ExecutionError;
+using domain::ExecutionErrorCode;
+
+void append_code_point(std::string& out, char32_t point) {
+  if (point < 0x80) {
+    out.push_back(static_cast<char>(point));
+  } else if (point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (point & 0x3F)));
+  } else if (point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (point & 0x3F)));
+  }
+}
+
+struct BoundedWriter {
+  std::string json;
+  std::size_t max_bytes;
+  bool exceeded = false;
+
+  static bool write(const char16_t* units, uint32_t length, void* self) {
+    auto& writer = *static_cast<BoundedWriter*>(self);
+    append_utf8(writer.json, units, length);
+    if (writer.json.size() > writer.max_bytes) {
+      writer.exceeded = true;
+      return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+void append_utf8(std::string& out, const char16_t* units, std::size_t length) {
+  for (std::size_t i = 0; i < length; ++i) {
+    const char16_t unit = units[i];
+    if (unit < 0x80) {
+      out.push_back(static_cast<char>(unit));
+    } else if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && units[i + 1] >= 0xDC00 &&
+               units[i + 1] <= 0xDFFF) {
+      append_code_point(out, 0x10000 + ((char32_t(unit) - 0xD800) << 10) + (char32_t(units[i + 1]) - 0xDC00));
+      ++i;
+    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
+      append_code_point(out, 0xFFFD);
+    } else {
+      append_code_point(out, unit);
+    }
+  }
+}
+
+std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::HandleValue value,
+                                                            std::size_t max_bytes) {
+  if (value.isUndefined()) return "null";
+  BoundedWriter writer{{}, max_bytes};
+  JS::RootedValue stringified(cx, value);
+  JS::RootedObject no_replacer(cx);
+  const bool written =
+      JS_Stringify(cx, &stringified, no_replacer, JS::NullHandleValue, &BoundedWriter::write, &writer);
+  if (writer.exceeded) {
+    JS_ClearPendingException(cx);
+    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputLimit,
+                                          "the output is larger than the limit of " + std::to_string(max_bytes) +
+                                              " bytes",
+                                          {}, 0, 0});
+  }
+  if (!written) {
+    if (!JS_IsExceptionPending(cx)) {
+      return std::unexpected(ExecutionError{ExecutionErrorCode::kRuntimeError, "serialisation was stopped", {}, 0, 0});
+    }
+    JS::RootedValue thrown(cx);
+    JS_GetPendingException(cx, &thrown);
+    const auto error_type = thrown.isObject() ? JS_GetErrorType(thrown) : mozilla::Maybe<JSExnType>();
+    const bool type_error = error_type.isSome() && *error_type == JSEXN_TYPEERR;
+    ExecutionError error = take_pending_exception(
+        cx, type_error ? ExecutionErrorCode::kOutputNotSerializable : ExecutionErrorCode::kRuntimeError);
+    if (type_error) error.message = "the output cannot be serialised to JSON: " + error.message;
+    return std::unexpected(std::move(error));
+  }
+  if (writer.json.empty()) {
+    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputNotSerializable,
+                                          "the output cannot be serialised to JSON: the script returned a " +
+                                              std::string(value.isSymbol() ? "symbol" : "function"),
+                                          {}, 0, 0});
+  }
+  return std::move(writer.json);
+}
+
+}  // namespace jsr::runtime

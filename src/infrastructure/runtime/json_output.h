@@ -1,0 +1,25 @@
+// Serialises an execution's result to JSON under the output-size limit.
+// JSON.stringify may run the script's own code (getters, toJSON, proxies):
+// the caller keeps the execution's turn open, so the time limit still holds.
+#pragma once
+
+#include <js/TypeDecls.h>
+
+#include <cstddef>
+#include <expected>
+#include <string>
+
+#include "domain/execution_error.h"
+
+namespace jsr::runtime {
+
+// On failure the error is OUTPUT_LIMIT, OUTPUT_NOT_SERIALIZABLE or, when the
+// script's own code threw, RUNTIME_ERROR. If the engine was told to stop the
+// execution meanwhile, the execution's termination reason takes precedence.
+std::expected<std::string, domain::ExecutionError> serialize_output(JSContext* cx, JS::HandleValue value,
+                                                                    std::size_t max_bytes);
+
+// Appends UTF-16 code units as UTF-8; lone surrogates become U+FFFD.
+void append_utf8(std::string& out, const char16_t* units, std::size_t length);
+
+}  // namespace jsr::runtime

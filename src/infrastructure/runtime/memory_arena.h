@@ -1,0 +1,52 @@
+// A jemalloc arena with a byte budget, one per VM thread.
+//
+// SpiderMonkey's GC-heap limit does not cover malloc'd buffers (array elements,
+// ArrayBuffer contents, string characters): an array-of-arrays bomb grew to
+// 1.7 GB under a 64 MiB GC limit. Every allocation made on a VM thread goes to
+// that VM's arena, whose extent hooks refuse to map memory past the budget, so
+// the engine sees an ordinary out-of-memory and the execution ends.
+//
+// Arenas are never destroyed: a block allocated on a VM thread (a result string)
+// may be freed on another thread after the VM is gone. A released arena goes
+// back to a process-wide free list and is reused by the next VM.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+
+namespace jsr::runtime {
+
+class MemoryArena {
+ public:
+  // Called on the allocating thread when a mapping is refused.
+  using ExceededCallback = void (*)(void* data);
+
+  MemoryArena();
+  ~MemoryArena();
+  MemoryArena(const MemoryArena&) = delete;
+  MemoryArena& operator=(const MemoryArena&) = delete;
+
+  // Routes the calling thread's allocations to this arena.
+  void bind_current_thread() const;
+
+  // The arena maps at most `bytes` while enforcing; outside executions the
+  // host's own bookkeeping must not fail, so enforcement is switched per turn.
+  void set_budget(std::size_t bytes);
+  void set_enforcing(bool enforcing);
+  void on_exceeded(ExceededCallback callback, void* data);
+
+  std::size_t mapped_bytes() const;
+  // Returns unused dirty pages to the system at once (after a memory bomb).
+  void purge() const;
+
+ private:
+  struct Slot;
+  static std::deque<Slot*>& free_slots();
+
+  Slot* slot_;
+};
+
+// True when malloc is jemalloc (not the case under AddressSanitizer).
+bool memory_budgets_supported();
+
+}  // namespace jsr::runtime

@@ -1,0 +1,43 @@
+#include "infrastructure/runtime/running_execution.h"
+
+namespace jsr::runtime {
+
+RunningExecution::RunningExecution(JSContext* cx, boost::asio::io_context& loop, std::uint64_t serial,
+                                   ExecutionRequest request, Completion done)
+    : module(cx),
+      context_object(cx),
+      awaited_promise(cx),
+      input(cx),
+      serial_(serial),
+      request_(std::move(request)),
+      done_(std::move(done)),
+      started_at_(Clock::now()),
+      deadline_(started_at_ + request_.limits.max_execution_time),
+      loop_(loop),
+      deadline_alarm_(loop) {}
+
+bool RunningExecution::append_log(domain::LogLevel level, std::string message) {
+  const auto& limits = request_.limits;
+  if (logs_.size() >= limits.max_log_lines || log_bytes_ + message.size() > limits.max_log_bytes) return false;
+  log_bytes_ += message.size();
+  logs_.push_back({level, std::move(message), std::chrono::system_clock::now()});
+  return true;
+}
+
+RunningExecution::Timer& RunningExecution::add_timer(JSContext* cx, std::uint32_t id, JSObject* callback,
+                                                     JSObject* arguments) {
+  auto timer = std::make_unique<Timer>(cx, loop_, callback, arguments);
+  Timer& added = *timer;
+  timers_[id] = std::move(timer);
+  return added;
+}
+
+std::unique_ptr<RunningExecution::Timer> RunningExecution::take_timer(std::uint32_t id) {
+  auto found = timers_.find(id);
+  if (found == timers_.end()) return nullptr;
+  auto timer = std::move(found->second);
+  timers_.erase(found);
+  return timer;
+}
+
+}  // namespace jsr::runtime

@@ -1,0 +1,95 @@
+// One execution inside a Sandbox: its request, the engine objects it owns
+// (module instance, context object, promise it waits on, timers), its logs and
+// why the engine was told to stop it. Owned by the Sandbox, on the VM thread.
+#pragma once
+
+#include <js/RootingAPI.h>
+#include <jsapi.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/execution_error.h"
+#include "domain/log_entry.h"
+#include "infrastructure/runtime/execution_request.h"
+
+namespace jsr::runtime {
+
+class RunningExecution {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Completion = std::function<void(ExecutionOutcome)>;
+
+  enum class Phase {
+    kEvaluating,  // the module body runs (it may await at top level)
+    kAwaitingResult,  // the default export returned a promise
+  };
+
+  struct Timer {
+    Timer(JSContext* cx, boost::asio::io_context& loop, JSObject* callback, JSObject* arguments)
+        : alarm(loop), callback(cx, callback), arguments(cx, arguments) {}
+    boost::asio::steady_timer alarm;
+    JS::PersistentRootedObject callback;
+    JS::PersistentRootedObject arguments;  // an array of the extra setTimeout arguments
+  };
+
+  RunningExecution(JSContext* cx, boost::asio::io_context& loop, std::uint64_t serial, ExecutionRequest request,
+                   Completion done);
+
+  std::uint64_t serial() const { return serial_; }
+  const ExecutionRequest& request() const { return request_; }
+  Clock::time_point started_at() const { return started_at_; }
+  Clock::time_point deadline() const { return deadline_; }
+  boost::asio::steady_timer& deadline_alarm() { return deadline_alarm_; }
+
+  // Appends a console line; false when a log limit is reached.
+  bool append_log(domain::LogLevel level, std::string message);
+  const std::vector<domain::LogEntry>& logs() const { return logs_; }
+
+  // The reason the engine was asked to stop this execution, if any. Once set,
+  // it wins over whatever exception the script was unwinding with.
+  const std::optional<domain::ExecutionErrorCode>& termination() const { return termination_; }
+  void terminate(domain::ExecutionErrorCode reason) {
+    if (!termination_) termination_ = reason;
+  }
+
+  Timer& add_timer(JSContext* cx, std::uint32_t id, JSObject* callback, JSObject* arguments);
+  std::unique_ptr<Timer> take_timer(std::uint32_t id);
+  bool has_timers() const { return !timers_.empty(); }
+  std::uint32_t next_timer_id() { return ++last_timer_id_; }
+
+  void note_memory(std::size_t bytes) { peak_memory_bytes_ = std::max(peak_memory_bytes_, bytes); }
+  std::size_t peak_memory_bytes() const { return peak_memory_bytes_; }
+
+  Completion take_completion() { return std::move(done_); }
+
+  Phase phase = Phase::kEvaluating;
+  JS::PersistentRootedObject module;
+  JS::PersistentRootedObject context_object;
+  JS::PersistentRootedObject awaited_promise;  // the evaluation or the result promise
+  JS::PersistentRootedValue input;
+
+ private:
+  std::uint64_t serial_;
+  ExecutionRequest request_;
+  Completion done_;
+  Clock::time_point started_at_;
+  Clock::time_point deadline_;
+  boost::asio::io_context& loop_;
+  boost::asio::steady_timer deadline_alarm_;
+  std::vector<domain::LogEntry> logs_;
+  std::size_t log_bytes_ = 0;
+  std::optional<domain::ExecutionErrorCode> termination_;
+  std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
+  std::uint32_t last_timer_id_ = 0;
+  std::size_t peak_memory_bytes_ = 0;
+};
+
+}  // namespace jsr::runtime

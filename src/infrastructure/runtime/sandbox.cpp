@@ -1,0 +1,510 @@
+#include "infrastructure/runtime/sandbox.h"
+
+#include <js/Array.h>
+#include <js/CallAndConstruct.h>
+#include <js/CompilationAndEvaluation.h>
+#include <js/CompileOptions.h>
+#include <js/Interrupt.h>
+#include <js/JSON.h>
+#include <js/MemoryCallbacks.h>
+#include <js/Modules.h>
+#include <js/Promise.h>
+#include <js/SourceText.h>
+#include <js/experimental/JSStencil.h>
+
+#include <boost/asio/post.hpp>
+
+#include "infrastructure/runtime/bindings/binding.h"
+#include "infrastructure/runtime/engine.h"
+#include "infrastructure/runtime/error_report.h"
+#include "infrastructure/runtime/json_output.h"
+
+namespace jsr::runtime {
+
+using domain::ExecutionError;
+using domain::ExecutionErrorCode;
+
+namespace {
+
+// After a full GC the heap is still this full: the script holds on to nearly
+// all of it and would make the GC thrash for tens of seconds before the
+// engine finally reports out-of-memory. End it now instead.
+constexpr double kHeapExhaustedRatio = 0.9;
+
+std::string limit_message(const RunningExecution& execution, ExecutionErrorCode code) {
+  const auto& limits = execution.request().limits;
+  switch (code) {
+    case ExecutionErrorCode::kTimeout:
+      return "the script ran longer than its time limit of " + std::to_string(limits.max_execution_time.count()) +
+             " ms";
+    case ExecutionErrorCode::kMemoryLimit:
+      return "the script used more than its memory limit of " + std::to_string(limits.max_memory_bytes) + " bytes";
+    case ExecutionErrorCode::kLogLimit:
+      return "the script logged more than its limit of " + std::to_string(limits.max_log_lines) + " lines or " +
+             std::to_string(limits.max_log_bytes) + " bytes";
+    case ExecutionErrorCode::kCancelled: return "the execution was cancelled";
+    default: return std::string(domain::to_string(code));
+  }
+}
+
+}  // namespace
+
+// While a turn is open, the VM runs script code on behalf of one execution:
+// the watchdog holds its deadline, the arena enforces the memory budget and
+// the realm's shared state belongs to it. Turns do not nest: script code
+// runs only from the VM loop's handlers.
+class Sandbox::Turn {
+ public:
+  Turn(Sandbox& sandbox, RunningExecution& execution) : sandbox_(sandbox) {
+    sandbox_.current_ = &execution;
+    if (sandbox_.last_entered_ != execution.serial()) {
+      sandbox_.realm_->reset_shared_state(sandbox_.cx());
+      sandbox_.last_entered_ = execution.serial();
+    }
+    sandbox_.watchdog_.arm(execution.deadline());
+    sandbox_.arena_.set_enforcing(memory_budgets_supported());
+  }
+  ~Turn() {
+    sandbox_.current_ = nullptr;
+    sandbox_.watchdog_.disarm();
+    sandbox_.arena_.set_enforcing(false);
+  }
+  Turn(const Turn&) = delete;
+  Turn& operator=(const Turn&) = delete;
+
+ private:
+  Sandbox& sandbox_;
+};
+
+Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
+                 std::size_t stack_bytes)
+    : loop_(loop),
+      compile_cache_(compile_cache),
+      arena_(arena),
+      context_(engine, stack_bytes),
+      jobs_(context_.get(), [this] { return current_ != nullptr ? current_->serial() : 0; }),
+      watchdog_([cx = context_.get()] { JS_RequestInterruptCallback(cx); }) {
+  JSContext* cx = context_.get();
+  JS_SetContextPrivate(cx, this);
+  JS::SetJobQueue(cx, &jobs_);
+  JS_AddInterruptCallback(cx, &Sandbox::on_interrupt);
+  JS::SetOutOfMemoryCallback(cx, &Sandbox::on_out_of_memory, this);
+  JS_SetGCCallback(cx, &Sandbox::on_gc, this);
+  arena_.on_exceeded(&Sandbox::on_arena_exhausted, this);
+}
+
+Sandbox::~Sandbox() {
+  arena_.on_exceeded(nullptr, nullptr);
+  std::vector<std::uint64_t> serials;
+  for (const auto& [serial, execution] : executions_) serials.push_back(serial);
+  if (realm_) {
+    JSAutoRealm in_realm(cx(), realm_->global());
+    for (std::uint64_t serial : serials) {
+      if (RunningExecution* execution = find(serial)) {
+        finish_with_error(*execution, {ExecutionErrorCode::kCancelled, "the VM shut down", {}, 0, 0});
+      }
+    }
+  }
+  for (auto& waiting : waiting_) {
+    ExecutionOutcome outcome;
+    outcome.error = ExecutionError{ExecutionErrorCode::kCancelled, "the VM shut down", {}, 0, 0};
+    outcome.status = domain::status_for(outcome.error);
+    waiting.done(std::move(outcome));
+  }
+}
+
+Sandbox& Sandbox::of(JSContext* cx) { return *static_cast<Sandbox*>(JS_GetContextPrivate(cx)); }
+
+RunningExecution* Sandbox::find(std::uint64_t serial) {
+  auto found = executions_.find(serial);
+  return found == executions_.end() ? nullptr : found->second.get();
+}
+
+void Sandbox::start(ExecutionRequest request, Completion done) {
+  if (realm_ && realm_->tenant_id() != request.tenant_id && !executions_.empty()) {
+    waiting_.push_back({std::move(request), std::move(done)});
+    return;
+  }
+  if (!realm_ || realm_->tenant_id() != request.tenant_id) lease_to(request.tenant_id);
+
+  context_.set_heap_limit(request.limits.max_memory_bytes);
+  if (memory_budgets_supported()) arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
+  const std::uint64_t serial = ++last_serial_;
+  auto [entry, inserted] = executions_.emplace(
+      serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), std::move(done)));
+  RunningExecution& execution = *entry->second;
+  execution.deadline_alarm().expires_at(execution.deadline());
+  execution.deadline_alarm().async_wait([this, serial](const boost::system::error_code& error) {
+    if (!error) on_deadline(serial);
+  });
+
+  JSAutoRealm in_realm(cx(), realm_->global());
+  begin(execution);
+  pump();
+}
+
+void Sandbox::lease_to(const std::string& tenant_id) {
+  // The previous tenant's realm becomes garbage; collect it before building
+  // the next one so that nothing of it lingers in this VM.
+  realm_.reset();
+  JS_GC(cx());
+  arena_.purge();
+  arena_.set_enforcing(false);
+  realm_ = std::make_unique<TenantRealm>(cx(), tenant_id);
+  arena_baseline_ = arena_.mapped_bytes();
+}
+
+void Sandbox::begin(RunningExecution& execution) {
+  JSContext* cx = this->cx();
+  const ExecutionRequest& request = execution.request();
+  Turn turn(*this, execution);
+
+  const auto key = CompileCache::key_for(request.tenant_id, request.source_name, request.source);
+  RefPtr<JS::Stencil> stencil = compile_cache_.find(key);
+  JS::CompileOptions options(cx);
+  options.setFileAndLine(request.source_name.c_str(), 1);
+  if (!stencil) {
+    JS::SourceText<mozilla::Utf8Unit> source;
+    if (!source.init(cx, request.source.data(), request.source.size(), JS::SourceOwnership::Borrowed)) {
+      return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
+    }
+    stencil = JS::CompileModuleScriptToStencil(cx, options, source);
+    if (!stencil) return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
+    compile_cache_.insert(key, stencil);
+  }
+
+  JS::InstantiateOptions instantiate_options(options);
+  JS::RootedObject module(cx, JS::InstantiateModuleStencil(cx, instantiate_options, stencil));
+  if (!module) return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
+  execution.module = module;
+  if (!JS::ModuleInstantiate(cx, module)) return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
+
+  JSObject* context_object = bindings::make_context_object(cx, execution);
+  if (!context_object) return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
+  execution.context_object = context_object;
+  JS::RootedString input_text(
+      cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(request.input_json.data(), request.input_json.size())));
+  JS::RootedValue input(cx);
+  if (!input_text || !JS_ParseJSON(cx, input_text, &input)) {
+    return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
+  }
+  execution.input = input;
+
+  JS::RootedValue evaluation(cx);
+  if (!JS::ModuleEvaluate(cx, module, &evaluation)) {
+    return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
+  }
+  if (evaluation.isObject()) {
+    JS::RootedObject promise(cx, &evaluation.toObject());
+    if (JS::IsPromiseObject(promise)) execution.awaited_promise = promise;
+  }
+  touched_.insert(execution.serial());
+}
+
+// Moves an execution on as far as its promises allow: from the evaluated
+// module to calling its default export, and from a settled result to done.
+void Sandbox::advance(RunningExecution& execution) {
+  JSContext* cx = this->cx();
+  JS::RootedObject promise(cx, execution.awaited_promise);
+  if (promise) {
+    switch (JS::GetPromiseState(promise)) {
+      case JS::PromiseState::Pending:
+        if (!execution.has_timers()) {
+          finish_with_error(execution, {ExecutionErrorCode::kRuntimeError,
+                                        "the script is waiting for a promise that can never settle: nothing it "
+                                        "waits on (timer or call) is pending",
+                                        {}, 0, 0});
+        }
+        return;
+      case JS::PromiseState::Rejected: {
+        JS::RootedValue reason(cx, JS::GetPromiseResult(promise));
+        return fail_with_reason(execution, reason);
+      }
+      case JS::PromiseState::Fulfilled: break;
+    }
+  }
+  if (execution.phase == RunningExecution::Phase::kAwaitingResult) {
+    JS::RootedValue result(cx, JS::GetPromiseResult(promise));
+    return complete(execution, result);
+  }
+
+  JS::RootedObject module(cx, execution.module);
+  JS::RootedObject exports(cx, JS::GetModuleNamespace(cx, module));
+  JS::RootedValue main(cx);
+  JS::RootedValue result(cx);
+  {
+    Turn turn(*this, execution);
+    if (!exports || !JS_GetProperty(cx, exports, "default", &main)) {
+      return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
+    }
+    if (!main.isObject() || !JS::IsCallable(&main.toObject())) {
+      return finish_with_error(execution, {ExecutionErrorCode::kInvalidScript,
+                                           "the script must export a default function: export default function "
+                                           "(input, context) { ... }",
+                                           {}, 0, 0});
+    }
+    JS::RootedValueArray<2> arguments(cx);
+    arguments[0].set(execution.input);
+    arguments[1].setObject(*execution.context_object);
+    if (!JS::Call(cx, JS::UndefinedHandleValue, main, arguments, &result)) {
+      return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
+    }
+  }
+  if (result.isObject()) {
+    JS::RootedObject result_promise(cx, &result.toObject());
+    if (JS::IsPromiseObject(result_promise)) {
+      execution.phase = RunningExecution::Phase::kAwaitingResult;
+      execution.awaited_promise = result_promise;
+      touched_.insert(execution.serial());
+      return;
+    }
+  }
+  complete(execution, result);
+}
+
+void Sandbox::complete(RunningExecution& execution, JS::HandleValue result) {
+  std::expected<std::string, ExecutionError> json;
+  {
+    Turn turn(*this, execution);
+    json = serialize_output(cx(), result, execution.request().limits.max_output_bytes);
+  }
+  if (execution.termination()) return finish_with_error(execution, termination_error(execution));
+  if (!json) return finish_with_error(execution, std::move(json.error()));
+  ExecutionOutcome outcome;
+  outcome.output_json = std::move(*json);
+  finish(execution, std::move(outcome));
+}
+
+void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode code) {
+  // The arena refused memory and the engine unwound with "out of memory"
+  // before the interrupt came round: that is the memory limit too.
+  if (memory_exhausted_.exchange(false)) execution.terminate(ExecutionErrorCode::kMemoryLimit);
+  if (execution.termination()) {
+    JS_ClearPendingException(cx());
+    return finish_with_error(execution, termination_error(execution));
+  }
+  if (JS_IsExceptionPending(cx())) return finish_with_error(execution, take_pending_exception(cx(), code));
+  finish_with_error(execution, {code, "the engine stopped the script", {}, 0, 0});
+}
+
+void Sandbox::fail_with_reason(RunningExecution& execution, JS::HandleValue reason) {
+  if (execution.termination()) return finish_with_error(execution, termination_error(execution));
+  finish_with_error(execution, error_from_value(cx(), reason, ExecutionErrorCode::kRuntimeError));
+}
+
+ExecutionError Sandbox::termination_error(const RunningExecution& execution) const {
+  const ExecutionErrorCode code = *execution.termination();
+  return {code, limit_message(execution, code), {}, 0, 0};
+}
+
+void Sandbox::finish_with_error(RunningExecution& execution, ExecutionError error) {
+  ExecutionOutcome outcome;
+  outcome.error = std::move(error);
+  finish(execution, std::move(outcome));
+}
+
+void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
+  arena_.set_enforcing(false);  // the host's bookkeeping below must not fail
+  const bool memory_exhausted =
+      outcome.error && outcome.error->code == ExecutionErrorCode::kMemoryLimit;
+  outcome.status = domain::status_for(outcome.error);
+  outcome.logs = execution.logs();
+  execution.note_memory(context_.heap_bytes());
+  outcome.metrics.duration_ms =
+      std::chrono::duration<double, std::milli>(RunningExecution::Clock::now() - execution.started_at()).count();
+  outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes() + arena_.mapped_bytes();
+  outcome.metrics.log_lines = outcome.logs.size();
+  auto done = execution.take_completion();
+  const std::uint64_t serial = execution.serial();
+  {
+    std::lock_guard lock(cancel_mutex_);
+    if (cancel_requests_.erase(execution.request().execution_id) > 0) --cancel_request_count_;
+  }
+  executions_.erase(serial);  // drops its timers; its queued jobs are skipped
+  if (memory_exhausted) {
+    JS_GC(cx());
+    arena_.purge();
+  }
+  memory_exhausted_ = false;
+  done(std::move(outcome));
+
+  if (executions_.empty() && !waiting_.empty()) {
+    Waiting next = std::move(waiting_.front());
+    waiting_.pop_front();
+    boost::asio::post(loop_, [this, next = std::make_shared<Waiting>(std::move(next))]() mutable {
+      start(std::move(next->request), std::move(next->done));
+    });
+  }
+}
+
+void Sandbox::pump() {
+  drain_jobs();
+  while (!touched_.empty()) {
+    const auto touched = std::exchange(touched_, {});
+    for (std::uint64_t serial : touched) {
+      if (RunningExecution* execution = find(serial)) advance(*execution);
+      drain_jobs();
+    }
+  }
+}
+
+void Sandbox::drain_jobs() {
+  JSContext* cx = this->cx();
+  JS::RootedObject callable(cx);
+  JS::RootedValue ignored(cx);
+  while (auto job = jobs_.pop()) {
+    callable = job->callable;
+    RunningExecution* execution = find(job->execution);
+    if (execution == nullptr) continue;  // its execution has ended: dropped
+    touched_.insert(job->execution);
+    bool ran = false;
+    {
+      Turn turn(*this, *execution);
+      ran = JS::Call(cx, JS::UndefinedHandleValue, callable, JS::HandleValueArray::empty(), &ignored);
+    }
+    if (!ran) fail_from_engine(*execution, ExecutionErrorCode::kRuntimeError);
+  }
+}
+
+std::uint32_t Sandbox::set_timer(RunningExecution& execution, JS::HandleObject callback, JS::HandleObject arguments,
+                                 double delay_ms) {
+  const std::uint32_t id = execution.next_timer_id();
+  auto& timer = execution.add_timer(cx(), id, callback, arguments);
+  timer.alarm.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(delay_ms * 1000)));
+  timer.alarm.async_wait([this, serial = execution.serial(), id](const boost::system::error_code& error) {
+    if (!error) fire_timer(serial, id);
+  });
+  return id;
+}
+
+void Sandbox::clear_timer(RunningExecution& execution, std::uint32_t id) { execution.take_timer(id); }
+
+void Sandbox::queue_microtask(JS::HandleObject callback) {
+  jobs_.push(current_ != nullptr ? current_->serial() : 0, callback);
+}
+
+void Sandbox::fire_timer(std::uint64_t serial, std::uint32_t id) {
+  RunningExecution* execution = find(serial);
+  if (execution == nullptr) return;
+  auto timer = execution->take_timer(id);
+  if (!timer) return;
+  JSContext* cx = this->cx();
+  JSAutoRealm in_realm(cx, realm_->global());
+  JS::RootedObject callback(cx, timer->callback);
+  JS::RootedObject arguments_array(cx, timer->arguments);
+  JS::RootedValueVector arguments(cx);
+  uint32_t count = 0;
+  bool ran = JS::GetArrayLength(cx, arguments_array, &count);
+  for (uint32_t i = 0; ran && i < count; ++i) {
+    JS::RootedValue argument(cx);
+    ran = JS_GetElement(cx, arguments_array, i, &argument) && arguments.append(argument);
+  }
+  JS::RootedValue ignored(cx);
+  if (ran) {
+    Turn turn(*this, *execution);
+    ran = JS::Call(cx, JS::UndefinedHandleValue, callback, arguments, &ignored);
+  }
+  if (!ran) {
+    fail_from_engine(*execution, ExecutionErrorCode::kRuntimeError);
+  } else {
+    touched_.insert(serial);
+  }
+  pump();
+}
+
+void Sandbox::on_deadline(std::uint64_t serial) {
+  RunningExecution* execution = find(serial);
+  if (execution == nullptr) return;
+  JSAutoRealm in_realm(cx(), realm_->global());
+  execution->terminate(ExecutionErrorCode::kTimeout);
+  finish_with_error(*execution, termination_error(*execution));
+  pump();
+}
+
+void Sandbox::request_cancel(const std::string& execution_id) {
+  {
+    std::lock_guard lock(cancel_mutex_);
+    if (cancel_requests_.insert(execution_id).second) ++cancel_request_count_;
+  }
+  JS_RequestInterruptCallback(cx());
+  boost::asio::post(loop_, [this] { cancel_requested_executions(); });
+}
+
+bool Sandbox::cancel_requested(const std::string& execution_id) {
+  if (cancel_request_count_.load(std::memory_order_relaxed) == 0) return false;
+  std::lock_guard lock(cancel_mutex_);
+  return cancel_requests_.contains(execution_id);
+}
+
+void Sandbox::cancel_requested_executions() {
+  std::vector<std::uint64_t> cancelled;
+  for (const auto& [serial, execution] : executions_) {
+    if (cancel_requested(execution->request().execution_id)) cancelled.push_back(serial);
+  }
+  for (auto waiting = waiting_.begin(); waiting != waiting_.end();) {
+    if (cancel_requested(waiting->request.execution_id)) {
+      ExecutionOutcome outcome;
+      outcome.error = ExecutionError{ExecutionErrorCode::kCancelled, "the execution was cancelled", {}, 0, 0};
+      outcome.status = domain::status_for(outcome.error);
+      auto done = std::move(waiting->done);
+      {
+        std::lock_guard lock(cancel_mutex_);
+        if (cancel_requests_.erase(waiting->request.execution_id) > 0) --cancel_request_count_;
+      }
+      waiting = waiting_.erase(waiting);
+      done(std::move(outcome));
+    } else {
+      ++waiting;
+    }
+  }
+  if (cancelled.empty()) return;
+  JSAutoRealm in_realm(cx(), realm_->global());
+  for (std::uint64_t serial : cancelled) {
+    if (RunningExecution* execution = find(serial)) {
+      execution->terminate(ExecutionErrorCode::kCancelled);
+      finish_with_error(*execution, termination_error(*execution));
+    }
+  }
+  pump();
+}
+
+bool Sandbox::on_interrupt(JSContext* cx) {
+  Sandbox& sandbox = of(cx);
+  RunningExecution* execution = sandbox.current_;
+  if (execution == nullptr) return true;
+  if (sandbox.memory_exhausted_.exchange(false)) execution->terminate(ExecutionErrorCode::kMemoryLimit);
+  if (RunningExecution::Clock::now() >= execution->deadline()) execution->terminate(ExecutionErrorCode::kTimeout);
+  if (sandbox.cancel_requested(execution->request().execution_id)) {
+    execution->terminate(ExecutionErrorCode::kCancelled);
+  }
+  // Returning false unwinds the script without an exception it could catch.
+  return !execution->termination().has_value();
+}
+
+void Sandbox::on_out_of_memory(JSContext* cx, void* self) {
+  auto& sandbox = *static_cast<Sandbox*>(self);
+  sandbox.memory_exhausted_ = true;
+  JS_RequestInterruptCallback(cx);
+}
+
+void Sandbox::on_arena_exhausted(void* self) {
+  auto& sandbox = *static_cast<Sandbox*>(self);
+  sandbox.memory_exhausted_ = true;
+  JS_RequestInterruptCallback(sandbox.cx());
+}
+
+void Sandbox::on_gc(JSContext* cx, JSGCStatus status, JS::GCReason, void* self) {
+  auto& sandbox = *static_cast<Sandbox*>(self);
+  const std::size_t heap = sandbox.context_.heap_bytes();
+  if (status == JSGC_BEGIN) {
+    for (auto& [serial, execution] : sandbox.executions_) execution->note_memory(heap);
+    return;
+  }
+  const std::size_t limit = JS_GetGCParameter(cx, JSGC_MAX_BYTES);
+  if (sandbox.current_ != nullptr && heap > static_cast<std::size_t>(kHeapExhaustedRatio * limit)) {
+    sandbox.memory_exhausted_ = true;
+    JS_RequestInterruptCallback(cx);
+  }
+}
+
+}  // namespace jsr::runtime

@@ -1,0 +1,121 @@
+// Runs executions inside one VM: owns the VM thread's engine context, its
+// memory arena, watchdog and job queue, the hardened realm of the tenant the
+// VM is leased to, and every execution in progress. Lives on the VM thread
+// and is touched only there, except `request_cancel`, which any thread may
+// call.
+//
+// An execution that hits a limit ends alone; the VM stays usable and is kept:
+// a timeout or cancellation is an interrupt the engine recovers from, stack
+// overflow is an ordinary engine error, and after memory exhaustion a full GC
+// and an arena purge give the memory back before the next execution starts.
+#pragma once
+
+#include <js/TypeDecls.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "infrastructure/runtime/compile_cache.h"
+#include "infrastructure/runtime/execution_job_queue.h"
+#include "infrastructure/runtime/execution_request.h"
+#include "infrastructure/runtime/js_context.h"
+#include "infrastructure/runtime/memory_arena.h"
+#include "infrastructure/runtime/running_execution.h"
+#include "infrastructure/runtime/tenant_realm.h"
+#include "infrastructure/runtime/watchdog.h"
+
+namespace jsr::runtime {
+
+class Engine;
+
+class Sandbox {
+ public:
+  using Completion = RunningExecution::Completion;
+
+  // Runs on the VM thread, whose allocations `arena` already receives.
+  Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
+          std::size_t stack_bytes);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  static Sandbox& of(JSContext* cx);
+
+  // Starts an execution; `done` is called on the VM thread when it ends.
+  // An execution for another tenant waits until this tenant's have ended.
+  void start(ExecutionRequest request, Completion done);
+  // Thread-safe: a running execution is interrupted, a waiting one ends.
+  void request_cancel(const std::string& execution_id);
+
+  std::size_t executions_in_progress() const { return executions_.size(); }
+  JSContext* cx() const { return context_.get(); }
+
+  // For the bindings, during a turn.
+  RunningExecution* current() const { return current_; }
+  std::uint32_t set_timer(RunningExecution& execution, JS::HandleObject callback, JS::HandleObject arguments,
+                          double delay_ms);
+  void clear_timer(RunningExecution& execution, std::uint32_t id);
+  void queue_microtask(JS::HandleObject callback);
+
+ private:
+  class Turn;
+  struct Waiting {
+    ExecutionRequest request;
+    Completion done;
+  };
+
+  void lease_to(const std::string& tenant_id);
+  void begin(RunningExecution& execution);
+  void advance(RunningExecution& execution);
+  void complete(RunningExecution& execution, JS::HandleValue result);
+  void fail_from_engine(RunningExecution& execution, domain::ExecutionErrorCode code);
+  void fail_with_reason(RunningExecution& execution, JS::HandleValue reason);
+  void finish(RunningExecution& execution, ExecutionOutcome outcome);
+  void finish_with_error(RunningExecution& execution, domain::ExecutionError error);
+  domain::ExecutionError termination_error(const RunningExecution& execution) const;
+
+  // Runs queued promise jobs and advances every execution they touched, until
+  // nothing is left to run.
+  void pump();
+  void drain_jobs();
+  void fire_timer(std::uint64_t serial, std::uint32_t id);
+  void on_deadline(std::uint64_t serial);
+  void cancel_requested_executions();
+  bool cancel_requested(const std::string& execution_id);
+  RunningExecution* find(std::uint64_t serial);
+
+  static bool on_interrupt(JSContext* cx);
+  static void on_out_of_memory(JSContext* cx, void* self);
+  static void on_gc(JSContext* cx, JSGCStatus status, JS::GCReason reason, void* self);
+  static void on_arena_exhausted(void* self);
+
+  boost::asio::io_context& loop_;
+  CompileCache& compile_cache_;
+  MemoryArena& arena_;
+  JsContext context_;
+  ExecutionJobQueue jobs_;
+  std::unique_ptr<TenantRealm> realm_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<RunningExecution>> executions_;
+  std::deque<Waiting> waiting_;
+  std::set<std::uint64_t> touched_;
+  RunningExecution* current_ = nullptr;
+  std::uint64_t last_serial_ = 0;
+  std::uint64_t last_entered_ = 0;
+  std::size_t arena_baseline_ = 0;
+  std::atomic<bool> memory_exhausted_{false};
+
+  std::mutex cancel_mutex_;  // guards cancel_requests_, shared with other threads
+  std::set<std::string> cancel_requests_;
+  std::atomic<std::size_t> cancel_request_count_{0};
+
+  Watchdog watchdog_;  // last: its thread interrupts cx(), so it stops first
+};
+
+}  // namespace jsr::runtime

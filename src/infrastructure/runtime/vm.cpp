@@ -1,0 +1,75 @@
+#include "infrastructure/runtime/vm.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <stdexcept>
+
+#include "infrastructure/runtime/memory_arena.h"
+#include "infrastructure/runtime/native_thread.h"
+#include "infrastructure/runtime/sandbox.h"
+
+namespace jsr::runtime {
+
+Vm::Vm(Engine& engine, CompileCache& compile_cache, Options options) {
+  thread_ = std::make_unique<NativeThread>(options.stack_bytes, [this, &engine, &compile_cache, options] {
+    run(engine, compile_cache, options.stack_bytes);
+  });
+  std::unique_lock lock(mutex_);
+  started_.wait(lock, [this] { return started_up_; });
+  if (!startup_error_.empty()) {
+    lock.unlock();
+    thread_.reset();
+    throw std::runtime_error("cannot start a VM: " + startup_error_);
+  }
+}
+
+Vm::~Vm() {
+  loop_.stop();
+  thread_.reset();
+}
+
+void Vm::run(Engine& engine, CompileCache& compile_cache, std::size_t stack_bytes) {
+  MemoryArena arena;
+  arena.bind_current_thread();
+  std::unique_ptr<Sandbox> sandbox;
+  try {
+    sandbox = std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, stack_bytes);
+  } catch (const std::exception& error) {
+    std::lock_guard lock(mutex_);
+    startup_error_ = error.what();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    sandbox_ = sandbox.get();
+    started_up_ = true;
+  }
+  started_.notify_all();
+  if (!sandbox) return;
+
+  auto keep_running = boost::asio::make_work_guard(loop_);
+  loop_.run();
+  {
+    std::lock_guard lock(mutex_);
+    sandbox_ = nullptr;
+  }
+}
+
+void Vm::execute(ExecutionRequest request, Completion done) {
+  boost::asio::post(loop_, [this, request = std::move(request), done = std::move(done)]() mutable {
+    sandbox_->start(std::move(request), std::move(done));
+  });
+}
+
+std::future<ExecutionOutcome> Vm::execute(ExecutionRequest request) {
+  auto promise = std::make_shared<std::promise<ExecutionOutcome>>();
+  auto result = promise->get_future();
+  execute(std::move(request), [promise](ExecutionOutcome outcome) { promise->set_value(std::move(outcome)); });
+  return result;
+}
+
+void Vm::cancel(const std::string& execution_id) {
+  std::lock_guard lock(mutex_);
+  if (sandbox_ != nullptr) sandbox_->request_cancel(execution_id);
+}
+
+}  // namespace jsr::runtime
