@@ -67,6 +67,13 @@ void append_utf8(std::string& out, const char16_t* units, std::size_t length) {
 std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::HandleValue value,
                                                             std::size_t max_bytes) {
   if (value.isUndefined()) return "null";
+  // JS_Stringify writes "null" for these, where JSON.stringify gives nothing.
+  if (value.isSymbol() || (value.isObject() && JS::IsCallable(&value.toObject()))) {
+    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputNotSerializable,
+                                          "the output cannot be serialised to JSON: the script returned a " +
+                                              std::string(value.isSymbol() ? "symbol" : "function"),
+                                          {}, 0, 0});
+  }
   BoundedWriter writer{{}, max_bytes};
   JS::RootedValue stringified(cx, value);
   JS::RootedObject no_replacer(cx);
@@ -91,12 +98,6 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
         cx, type_error ? ExecutionErrorCode::kOutputNotSerializable : ExecutionErrorCode::kRuntimeError);
     if (type_error) error.message = "the output cannot be serialised to JSON: " + error.message;
     return std::unexpected(std::move(error));
-  }
-  if (writer.json.empty()) {
-    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputNotSerializable,
-                                          "the output cannot be serialised to JSON: the script returned a " +
-                                              std::string(value.isSymbol() ? "symbol" : "function"),
-                                          {}, 0, 0});
   }
   return std::move(writer.json);
 }

@@ -63,6 +63,9 @@ class Sandbox::Turn {
     }
     sandbox_.watchdog_.arm(execution.deadline());
     sandbox_.arena_.set_enforcing(memory_budgets_supported());
+    // A cancellation that arrived while nothing ran had its interrupt
+    // consumed already; ask again now that this execution runs.
+    if (sandbox_.cancel_requested(execution.request().execution_id)) JS_RequestInterruptCallback(sandbox_.cx());
   }
   ~Turn() {
     sandbox_.current_ = nullptr;

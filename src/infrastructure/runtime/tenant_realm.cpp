@@ -4,6 +4,7 @@
 #include <js/CompileOptions.h>
 #include <js/GlobalObject.h>
 #include <js/RegExp.h>
+#include <js/RegExpFlags.h>
 #include <js/SourceText.h>
 
 #include <stdexcept>
@@ -86,7 +87,8 @@ void throw_engine_failure(JSContext* cx, const char* step) {
 
 }  // namespace
 
-TenantRealm::TenantRealm(JSContext* cx, std::string tenant_id) : tenant_id_(std::move(tenant_id)), global_(cx) {
+TenantRealm::TenantRealm(JSContext* cx, std::string tenant_id)
+    : tenant_id_(std::move(tenant_id)), global_(cx), empty_pattern_(cx) {
   JS::RealmOptions options;
   global_ = JS_NewGlobalObject(cx, &kGlobalClass, nullptr, JS::DontFireOnNewGlobalHook, options);
   if (!global_) throw_engine_failure(cx, "JS_NewGlobalObject");
@@ -106,11 +108,16 @@ TenantRealm::TenantRealm(JSContext* cx, std::string tenant_id) : tenant_id_(std:
   }
   JS::RootedValue ignored(cx);
   if (!JS::Evaluate(cx, compile_options, source, &ignored)) throw_engine_failure(cx, "freezing the intrinsics");
+  empty_pattern_ = JS::NewRegExpObject(cx, "", 0, JS::RegExpFlags{});
+  if (!empty_pattern_) throw_engine_failure(cx, "RegExp");
 }
 
 void TenantRealm::reset_shared_state(JSContext* cx) const {
   JS::RootedObject global(cx, global_);
-  if (!JS::ClearRegExpStatics(cx, global)) JS_ClearPendingException(cx);
+  JS::RootedObject pattern(cx, empty_pattern_);
+  JS::RootedValue ignored(cx);
+  std::size_t index = 0;
+  if (!JS::ExecuteRegExp(cx, global, pattern, u"", 0, &index, true, &ignored)) JS_ClearPendingException(cx);
 }
 
 }  // namespace jsr::runtime

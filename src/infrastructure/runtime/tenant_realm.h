@@ -25,12 +25,14 @@ class TenantRealm {
   JSObject* global() const { return global_; }
 
   // Resets realm-wide state that freezing does not cover: the legacy
-  // RegExp statics (RegExp.$1, lastMatch, ...).
+  // RegExp statics (RegExp.$1, lastMatch, ...), by an empty match.
+  // (JS::ClearRegExpStatics leaves them in a state the next match crashes on.)
   void reset_shared_state(JSContext* cx) const;
 
  private:
   std::string tenant_id_;
   JS::PersistentRootedObject global_;
+  JS::PersistentRootedObject empty_pattern_;
 };
 
 }  // namespace jsr::runtime

@@ -1,0 +1,136 @@
+// `jsruntime run` driven as a user drives it: the real binary, its stdout,
+// stderr and exit status.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace jsr::app {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct CommandResult {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+class RunCommand : public ::testing::Test {
+ protected:
+  RunCommand() : dir_(fs::temp_directory_path() / ("jsruntime-cli-" + std::to_string(::getpid()))) {
+    fs::create_directories(dir_);
+  }
+  ~RunCommand() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& contents) {
+    std::ofstream(dir_ / name) << contents;
+    return dir_ / name;
+  }
+
+  static std::string quote(const std::string& argument) {
+    std::string quoted = "'";
+    for (char c : argument) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+  }
+
+  CommandResult jsruntime(const std::vector<std::string>& arguments) {
+    std::string command = quote(JSR_BINARY);
+    for (const auto& argument : arguments) command += " " + quote(argument);
+    command += " >" + quote((dir_ / "stdout").string()) + " 2>" + quote((dir_ / "stderr").string());
+    const int status = std::system(command.c_str());
+    CommandResult result;
+    result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = slurp(dir_ / "stdout");
+    result.err = slurp(dir_ / "stderr");
+    return result;
+  }
+
+  static std::string slurp(const fs::path& path) {
+    std::ifstream file(path);
+    std::ostringstream contents;
+    contents << file.rdbuf();
+    return contents.str();
+  }
+
+  static std::string workload(const std::string& name) { return std::string(JSR_WORKLOADS_DIR) + "/" + name; }
+
+  fs::path dir_;
+};
+
+TEST_F(RunCommand, CompletedScriptPrintsOneJsonObjectAndExitsZero) {
+  const CommandResult result = jsruntime({"run", workload("w1_hello.js"), "--input", R"({"n":41})"});
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  const json printed = json::parse(result.out);
+  EXPECT_EQ(printed["status"], "completed");
+  EXPECT_EQ(printed["output"], json::parse(R"({"ok":true,"n":42})"));
+  EXPECT_EQ(printed["error"], nullptr);
+  EXPECT_EQ(printed["logs"], json::array());
+  EXPECT_TRUE(printed["metrics"].contains("duration_ms"));
+  EXPECT_TRUE(printed["metrics"].contains("peak_memory_bytes"));
+  EXPECT_EQ(printed["metrics"]["log_lines"], 0);
+}
+
+TEST_F(RunCommand, InputCanComeFromAFile) {
+  const fs::path input = write("input.json", R"({"ms": 20})");
+  const CommandResult result = jsruntime({"run", workload("w9_await.js"), "--input-file", input.string()});
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_EQ(json::parse(result.out)["output"], json::parse(R"({"waited":20})"));
+}
+
+TEST_F(RunCommand, TimeoutIsReportedWithExitStatusOne) {
+  const CommandResult result = jsruntime({"run", workload("w5_loop.js"), "--timeout-ms", "100"});
+  EXPECT_EQ(result.exit_status, 1);
+  const json printed = json::parse(result.out);
+  EXPECT_EQ(printed["status"], "timeout");
+  EXPECT_EQ(printed["error"]["code"], "TIMEOUT");
+}
+
+TEST_F(RunCommand, MemoryLimitFlagIsApplied) {
+  const CommandResult result = jsruntime({"run", workload("w7_object_bomb.js"), "--memory-mb", "16"});
+  EXPECT_EQ(result.exit_status, 1);
+  const json printed = json::parse(result.out);
+  EXPECT_EQ(printed["status"], "failed");
+  EXPECT_EQ(printed["error"]["code"], "MEMORY_LIMIT");
+}
+
+TEST_F(RunCommand, ScriptErrorsCarryLineAndTheFileNameOnly) {
+  const fs::path script = write("failing.js", "export default function () {\n  throw new Error('boom');\n}\n");
+  const CommandResult result = jsruntime({"run", script.string()});
+  EXPECT_EQ(result.exit_status, 1);
+  const json error = json::parse(result.out)["error"];
+  EXPECT_EQ(error["code"], "RUNTIME_ERROR");
+  EXPECT_EQ(error["message"], "Error: boom");
+  EXPECT_EQ(error["line"], 2);
+  EXPECT_EQ(error["stack"], "default@failing.js:2:9");
+  EXPECT_EQ(result.out.find(dir_.string()), std::string::npos);
+}
+
+TEST_F(RunCommand, InvalidInputJsonIsAUsageError) {
+  const CommandResult result = jsruntime({"run", workload("w1_hello.js"), "--input", "{not json"});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("not valid JSON"), std::string::npos) << result.err;
+}
+
+TEST_F(RunCommand, UnreadableFileIsAUsageError) {
+  const CommandResult result = jsruntime({"run", (dir_ / "missing.js").string()});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("cannot read"), std::string::npos) << result.err;
+}
+
+TEST_F(RunCommand, UnknownFlagIsAUsageError) {
+  const CommandResult result = jsruntime({"run", workload("w1_hello.js"), "--bogus"});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_FALSE(result.err.empty());
+}
+
+}  // namespace
+}  // namespace jsr::app

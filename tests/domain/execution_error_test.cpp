@@ -1,0 +1,28 @@
+#include "domain/execution_error.h"
+
+#include <gtest/gtest.h>
+
+namespace jsr::domain {
+namespace {
+
+TEST(ExecutionErrorCode, WireNamesRoundTrip) {
+  for (auto code : {ExecutionErrorCode::kSyntaxError, ExecutionErrorCode::kRuntimeError, ExecutionErrorCode::kTimeout,
+                    ExecutionErrorCode::kMemoryLimit, ExecutionErrorCode::kStackLimit, ExecutionErrorCode::kOutputLimit,
+                    ExecutionErrorCode::kOutputNotSerializable, ExecutionErrorCode::kLogLimit,
+                    ExecutionErrorCode::kInvalidScript, ExecutionErrorCode::kCancelled}) {
+    EXPECT_EQ(execution_error_code_from_string(to_string(code)), code);
+  }
+  EXPECT_EQ(to_string(ExecutionErrorCode::kOutputNotSerializable), "OUTPUT_NOT_SERIALIZABLE");
+  EXPECT_EQ(execution_error_code_from_string("NOT_A_CODE"), std::nullopt);
+}
+
+TEST(ExecutionStatus, FollowsTheError) {
+  EXPECT_EQ(status_for(std::nullopt), ExecutionStatus::kCompleted);
+  EXPECT_EQ(status_for(ExecutionError{ExecutionErrorCode::kTimeout, "", "", 0, 0}), ExecutionStatus::kTimeout);
+  EXPECT_EQ(status_for(ExecutionError{ExecutionErrorCode::kCancelled, "", "", 0, 0}), ExecutionStatus::kCancelled);
+  EXPECT_EQ(status_for(ExecutionError{ExecutionErrorCode::kMemoryLimit, "", "", 0, 0}), ExecutionStatus::kFailed);
+  EXPECT_EQ(to_string(ExecutionStatus::kCompleted), "completed");
+}
+
+}  // namespace
+}  // namespace jsr::domain
