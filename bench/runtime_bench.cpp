@@ -1,0 +1,134 @@
+// `make bench`: the engine's figures, one JSON object per line with a "bench"
+// field so runs can be compared. Compare with bench/workloads/README.md.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "infrastructure/runtime/compile_cache.h"
+#include "infrastructure/runtime/engine.h"
+#include "infrastructure/runtime/vm.h"
+
+namespace {
+
+using namespace jsr::runtime;
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::ordered_json;
+
+std::string workload(const std::string& name) {
+  std::ifstream file(std::string(JSR_WORKLOADS_DIR) + "/" + name);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+ExecutionRequest request(const std::string& file, const std::string& input) {
+  ExecutionRequest request;
+  request.execution_id = "bench";
+  request.tenant_id = "bench";
+  request.source = workload(file);
+  request.source_name = file;
+  request.input_json = input;
+  return request;
+}
+
+double percentile(std::vector<double> samples, double fraction) {
+  std::sort(samples.begin(), samples.end());
+  return samples[std::min(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()))];
+}
+
+// Rounded so that the printed JSON stays short.
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+long peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+void print(const json& line) { std::cout << line.dump() << std::endl; }
+
+}  // namespace
+
+int main() {
+  Engine engine;
+  CompileCache cache;
+
+  {  // A new VM, then its first execution (which builds the tenant's hardened realm).
+    std::vector<double> vm_ms, first_run_ms;
+    for (int i = 0; i < 10; ++i) {
+      auto start = Clock::now();
+      Vm vm(engine, cache);
+      vm_ms.push_back(ms_since(start));
+      start = Clock::now();
+      vm.execute(request("w1_hello.js", R"({"n":41})")).get();
+      first_run_ms.push_back(ms_since(start));
+    }
+    print({{"bench", "cold_vm"}, {"ms", round_to(percentile(vm_ms, 0.5), 2)},
+           {"first_execution_ms", round_to(percentile(first_run_ms, 0.5), 2)}});
+  }
+
+  Vm vm(engine, cache);
+  {  // w1 in a warm VM: a fresh module instance per execution.
+    constexpr int kRuns = 20000;
+    std::vector<double> inside_us, round_trip_us;
+    inside_us.reserve(kRuns);
+    round_trip_us.reserve(kRuns);
+    const ExecutionRequest w1 = request("w1_hello.js", R"({"n":41})");
+    for (int i = 0; i < 1000; ++i) vm.execute(ExecutionRequest(w1)).get();
+    const auto all_start = Clock::now();
+    for (int i = 0; i < kRuns; ++i) {
+      const auto start = Clock::now();
+      const ExecutionOutcome outcome = vm.execute(ExecutionRequest(w1)).get();
+      round_trip_us.push_back(ms_since(start) * 1000);
+      inside_us.push_back(outcome.metrics.duration_ms * 1000);
+    }
+    const double seconds = ms_since(all_start) / 1000;
+    print({{"bench", "warm_w1"},
+           {"p50_us", round_to(percentile(inside_us, 0.5), 1)},
+           {"p99_us", round_to(percentile(inside_us, 0.99), 1)},
+           {"round_trip_p50_us", round_to(percentile(round_trip_us, 0.5), 1)},
+           {"round_trip_p99_us", round_to(percentile(round_trip_us, 0.99), 1)},
+           {"sequential_per_s", std::lround(kRuns / seconds)}});
+  }
+
+  for (const auto& [file, input] : {std::pair{"w2_business.js", R"({"seed":42})"}, std::pair{"w3_fib.js", R"({"n":27})"},
+                                    std::pair{"w4_json.js", "{}"}}) {
+    std::vector<double> ms;
+    for (int i = 0; i < 30; ++i) ms.push_back(vm.execute(request(file, input)).get().metrics.duration_ms);
+    print({{"bench", std::string(file).substr(0, 2)}, {"p50_ms", round_to(percentile(ms, 0.5), 2)},
+           {"min_ms", round_to(*std::min_element(ms.begin(), ms.end()), 2)}});
+  }
+
+  {  // Limits: how far past the limit an execution ends.
+    std::vector<double> overshoot;
+    for (int i = 0; i < 10; ++i) {
+      ExecutionRequest loop = request("w5_loop.js", "{}");
+      loop.limits.max_execution_time = std::chrono::milliseconds(100);
+      overshoot.push_back(vm.execute(std::move(loop)).get().metrics.duration_ms - 100);
+    }
+    print({{"bench", "timeout_w5_100ms"}, {"overshoot_p50_ms", round_to(percentile(overshoot, 0.5), 2)},
+           {"overshoot_max_ms", round_to(*std::max_element(overshoot.begin(), overshoot.end()), 2)}});
+    for (const char* bomb : {"w6_array_bomb.js", "w7_object_bomb.js"}) {
+      const ExecutionOutcome outcome = vm.execute(request(bomb, "{}")).get();
+      print({{"bench", std::string(bomb).substr(0, 2) + "_memory_limit"},
+             {"code", outcome.error ? std::string(jsr::domain::to_string(outcome.error->code)) : "none"},
+             {"ms", round_to(outcome.metrics.duration_ms, 1)},
+             {"process_peak_rss_mb", peak_rss_mb()}});
+    }
+  }
+  return 0;
+}
