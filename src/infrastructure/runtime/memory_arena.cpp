@@ -32,6 +32,7 @@ struct MemoryArena::Slot {
   unsigned arena_index = 0;
   std::atomic<std::size_t> mapped{0};
   std::atomic<std::size_t> budget{SIZE_MAX};
+  std::atomic<std::size_t> external{0};
   std::atomic<bool> enforcing{false};
   std::atomic<ExceededCallback> exceeded_callback{nullptr};
   std::atomic<void*> exceeded_data{nullptr};
@@ -42,7 +43,8 @@ struct MemoryArena::Slot {
                      bool* zero, bool* commit, unsigned arena_index) {
     Slot* slot = of(self);
     if (slot->enforcing.load(std::memory_order_relaxed) &&
-        slot->mapped.load(std::memory_order_relaxed) + size > slot->budget.load(std::memory_order_relaxed)) {
+        slot->mapped.load(std::memory_order_relaxed) + slot->external.load(std::memory_order_relaxed) + size >
+            slot->budget.load(std::memory_order_relaxed)) {
       if (auto callback = slot->exceeded_callback.load()) callback(slot->exceeded_data.load());
       return nullptr;
     }
@@ -139,6 +141,7 @@ MemoryArena::MemoryArena() {
 MemoryArena::~MemoryArena() {
   slot_->enforcing = false;
   slot_->budget = SIZE_MAX;
+  slot_->external = 0;
   slot_->exceeded_callback = nullptr;
   slot_->exceeded_data = nullptr;
   purge();
@@ -152,6 +155,7 @@ void MemoryArena::bind_current_thread() const {
 }
 
 void MemoryArena::set_budget(std::size_t bytes) { slot_->budget = bytes; }
+void MemoryArena::set_external_bytes(std::size_t bytes) { slot_->external = bytes; }
 void MemoryArena::set_enforcing(bool enforcing) { slot_->enforcing.store(enforcing, std::memory_order_relaxed); }
 
 void MemoryArena::on_exceeded(ExceededCallback callback, void* data) {

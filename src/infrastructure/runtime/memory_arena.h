@@ -29,9 +29,12 @@ class MemoryArena {
   // Routes the calling thread's allocations to this arena.
   void bind_current_thread() const;
 
-  // The arena maps at most `bytes` while enforcing; outside executions the
-  // host's own bookkeeping must not fail, so enforcement is switched per turn.
+  // While enforcing, the arena maps at most `bytes` minus the external bytes
+  // (memory counted against the same budget elsewhere: the GC heap). Outside
+  // executions the host's own bookkeeping must not fail, so enforcement is
+  // switched per turn.
   void set_budget(std::size_t bytes);
+  void set_external_bytes(std::size_t bytes);
   void set_enforcing(bool enforcing);
   void on_exceeded(ExceededCallback callback, void* data);
 

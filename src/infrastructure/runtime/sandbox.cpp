@@ -130,8 +130,9 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
   }
   if (!realm_ || realm_->tenant_id() != request.tenant_id) lease_to(request.tenant_id);
 
-  context_.set_heap_limit(request.limits.max_memory_bytes);
-  if (memory_budgets_supported()) arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
+  context_.set_heap_limit(heap_baseline_ + request.limits.max_memory_bytes);
+  arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
+  memory_in_use();
   const std::uint64_t serial = ++last_serial_;
   auto [entry, inserted] = executions_.emplace(
       serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), std::move(done)));
@@ -154,7 +155,9 @@ void Sandbox::lease_to(const std::string& tenant_id) {
   arena_.purge();
   arena_.set_enforcing(false);
   realm_ = std::make_unique<TenantRealm>(cx(), tenant_id);
+  JS_GC(cx());
   arena_baseline_ = arena_.mapped_bytes();
+  heap_baseline_ = context_.heap_bytes();
 }
 
 void Sandbox::begin(RunningExecution& execution) {
@@ -312,10 +315,10 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
       outcome.error && outcome.error->code == ExecutionErrorCode::kMemoryLimit;
   outcome.status = domain::status_for(outcome.error);
   outcome.logs = execution.logs();
-  execution.note_memory(context_.heap_bytes());
+  execution.note_memory(memory_in_use());
   outcome.metrics.duration_ms =
       std::chrono::duration<double, std::milli>(RunningExecution::Clock::now() - execution.started_at()).count();
-  outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes() + arena_.mapped_bytes();
+  outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes();
   outcome.metrics.log_lines = outcome.logs.size();
   auto done = execution.take_completion();
   const std::uint64_t serial = execution.serial();
@@ -496,13 +499,22 @@ void Sandbox::on_arena_exhausted(void* self) {
   JS_RequestInterruptCallback(sandbox.cx());
 }
 
+std::size_t Sandbox::memory_in_use() {
+  const std::size_t heap = context_.heap_bytes();
+  const std::size_t heap_used = heap > heap_baseline_ ? heap - heap_baseline_ : 0;
+  arena_.set_external_bytes(heap_used);
+  const std::size_t mapped = arena_.mapped_bytes();
+  return heap_used + (mapped > arena_baseline_ ? mapped - arena_baseline_ : 0);
+}
+
 void Sandbox::on_gc(JSContext* cx, JSGCStatus status, JS::GCReason, void* self) {
   auto& sandbox = *static_cast<Sandbox*>(self);
-  const std::size_t heap = sandbox.context_.heap_bytes();
+  const std::size_t in_use = sandbox.memory_in_use();
   if (status == JSGC_BEGIN) {
-    for (auto& [serial, execution] : sandbox.executions_) execution->note_memory(heap);
+    for (auto& [serial, execution] : sandbox.executions_) execution->note_memory(in_use);
     return;
   }
+  const std::size_t heap = sandbox.context_.heap_bytes();
   const std::size_t limit = JS_GetGCParameter(cx, JSGC_MAX_BYTES);
   if (sandbox.current_ != nullptr && heap > static_cast<std::size_t>(kHeapExhaustedRatio * limit)) {
     sandbox.memory_exhausted_ = true;

@@ -80,6 +80,9 @@ class Sandbox {
   void finish(RunningExecution& execution, ExecutionOutcome outcome);
   void finish_with_error(RunningExecution& execution, domain::ExecutionError error);
   domain::ExecutionError termination_error(const RunningExecution& execution) const;
+  // GC heap plus arena beyond the baselines; also tells the arena how much
+  // of the budget the GC heap takes.
+  std::size_t memory_in_use();
 
   // Runs queued promise jobs and advances every execution they touched, until
   // nothing is left to run.
@@ -108,7 +111,10 @@ class Sandbox {
   RunningExecution* current_ = nullptr;
   std::uint64_t last_serial_ = 0;
   std::uint64_t last_entered_ = 0;
+  // The VM's own footprint once leased; an execution's memory limit applies
+  // to what it allocates beyond these, GC heap and arena together.
   std::size_t arena_baseline_ = 0;
+  std::size_t heap_baseline_ = 0;
   std::atomic<bool> memory_exhausted_{false};
 
   std::mutex cancel_mutex_;  // guards cancel_requests_, shared with other threads
