@@ -63,11 +63,16 @@ void print(const json& line) { std::cout << line.dump() << std::endl; }
 
 }  // namespace
 
-int main() {
+// With arguments, only the named benchmarks run (`jsruntime-bench warm_w1`).
+int main(int argc, char** argv) {
+  const std::vector<std::string> only(argv + 1, argv + argc);
+  auto wanted = [&](const std::string& name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
   Engine engine;
   CompileCache cache;
 
-  {  // A new VM, then its first execution (which builds the tenant's hardened realm).
+  if (wanted("cold_vm")) {  // A new VM, then its first execution (which builds the tenant's hardened realm).
     std::vector<double> vm_ms, first_run_ms;
     for (int i = 0; i < 10; ++i) {
       auto start = Clock::now();
@@ -82,7 +87,7 @@ int main() {
   }
 
   Vm vm(engine, cache);
-  {  // w1 in a warm VM: a fresh module instance per execution.
+  if (wanted("warm_w1")) {  // w1 in a warm VM: a fresh module instance per execution.
     constexpr int kRuns = 20000;
     std::vector<double> inside_us, round_trip_us;
     inside_us.reserve(kRuns);
@@ -107,13 +112,14 @@ int main() {
 
   for (const auto& [file, input] : {std::pair{"w2_business.js", R"({"seed":42})"}, std::pair{"w3_fib.js", R"({"n":27})"},
                                     std::pair{"w4_json.js", "{}"}}) {
+    if (!wanted(std::string(file).substr(0, 2))) continue;
     std::vector<double> ms;
     for (int i = 0; i < 30; ++i) ms.push_back(vm.execute(request(file, input)).get().metrics.duration_ms);
     print({{"bench", std::string(file).substr(0, 2)}, {"p50_ms", round_to(percentile(ms, 0.5), 2)},
            {"min_ms", round_to(*std::min_element(ms.begin(), ms.end()), 2)}});
   }
 
-  {  // Limits: how far past the limit an execution ends.
+  if (wanted("limits")) {  // How far past the limit an execution ends.
     std::vector<double> overshoot;
     for (int i = 0; i < 10; ++i) {
       ExecutionRequest loop = request("w5_loop.js", "{}");

@@ -18,9 +18,12 @@
 
 #include "domain/execution_error.h"
 #include "domain/log_entry.h"
-#include "infrastructure/runtime/execution_request.h"
+#include "domain/execution_request.h"
 
 namespace jsr::runtime {
+
+using domain::ExecutionOutcome;
+using domain::ExecutionRequest;
 
 class RunningExecution {
  public:

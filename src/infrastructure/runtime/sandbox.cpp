@@ -463,15 +463,22 @@ void Sandbox::cancel_requested_executions() {
       ++waiting;
     }
   }
-  if (cancelled.empty()) return;
-  JSAutoRealm in_realm(cx(), realm_->global());
-  for (std::uint64_t serial : cancelled) {
-    if (RunningExecution* execution = find(serial)) {
-      execution->terminate(ExecutionErrorCode::kCancelled);
-      finish_with_error(*execution, termination_error(*execution));
+  if (!cancelled.empty()) {
+    JSAutoRealm in_realm(cx(), realm_->global());
+    for (std::uint64_t serial : cancelled) {
+      if (RunningExecution* execution = find(serial)) {
+        execution->terminate(ExecutionErrorCode::kCancelled);
+        finish_with_error(*execution, termination_error(*execution));
+      }
     }
+    pump();
   }
-  pump();
+  // Requests posted after their execution were handled above; the rest name
+  // executions that had already ended. (Vm::execute and this handler are
+  // queued in order, so no request can be for an execution not started yet.)
+  std::lock_guard lock(cancel_mutex_);
+  cancel_requests_.clear();
+  cancel_request_count_ = 0;
 }
 
 bool Sandbox::on_interrupt(JSContext* cx) {

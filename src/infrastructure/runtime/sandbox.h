@@ -24,7 +24,7 @@
 
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/execution_job_queue.h"
-#include "infrastructure/runtime/execution_request.h"
+#include "domain/execution_request.h"
 #include "infrastructure/runtime/js_context.h"
 #include "infrastructure/runtime/memory_arena.h"
 #include "infrastructure/runtime/running_execution.h"
@@ -55,6 +55,8 @@ class Sandbox {
   void request_cancel(const std::string& execution_id);
 
   std::size_t executions_in_progress() const { return executions_.size(); }
+  // The engine context's whole footprint: GC heap plus malloc arena.
+  std::size_t memory_bytes() const { return context_.heap_bytes() + arena_.mapped_bytes(); }
   JSContext* cx() const { return context_.get(); }
 
   // For the bindings, during a turn.

@@ -56,7 +56,10 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, std::size_t stack_byte
 
 void Vm::execute(ExecutionRequest request, Completion done) {
   boost::asio::post(loop_, [this, request = std::move(request), done = std::move(done)]() mutable {
-    sandbox_->start(std::move(request), std::move(done));
+    sandbox_->start(std::move(request), [this, done = std::move(done)](ExecutionOutcome outcome) {
+      memory_bytes_.store(sandbox_->memory_bytes(), std::memory_order_relaxed);
+      done(std::move(outcome));
+    });
   });
 }
 
@@ -70,6 +73,10 @@ std::future<ExecutionOutcome> Vm::execute(ExecutionRequest request) {
 void Vm::cancel(const std::string& execution_id) {
   std::lock_guard lock(mutex_);
   if (sandbox_ != nullptr) sandbox_->request_cancel(execution_id);
+}
+
+std::unique_ptr<domain::ScriptVm> VmFactory::create() {
+  return std::make_unique<Vm>(engine_, compile_cache_, options_);
 }
 
 }  // namespace jsr::runtime

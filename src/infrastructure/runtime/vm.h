@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -13,18 +14,22 @@
 #include <mutex>
 #include <string>
 
-#include "infrastructure/runtime/execution_request.h"
+#include "domain/execution_request.h"
+#include "domain/script_vm.h"
 
 namespace jsr::runtime {
+
+using domain::ExecutionMetrics;
+using domain::ExecutionOutcome;
+using domain::ExecutionRequest;
 
 class CompileCache;
 class Engine;
 class NativeThread;
 class Sandbox;
 
-class Vm {
+class Vm final : public domain::ScriptVm {
  public:
-  using Completion = std::function<void(ExecutionOutcome)>;
 
   struct Options {
     // The engine's stack quota is derived from it; deep but finite recursion
@@ -37,14 +42,14 @@ class Vm {
   Vm(Engine& engine, CompileCache& compile_cache, Options options);
   Vm(Engine& engine, CompileCache& compile_cache) : Vm(engine, compile_cache, Options{}) {}
   // Executions still in progress end with CANCELLED.
-  ~Vm();
+  ~Vm() override;
   Vm(const Vm&) = delete;
   Vm& operator=(const Vm&) = delete;
 
-  // Thread-safe. `done` is called on the VM thread.
-  void execute(ExecutionRequest request, Completion done);
+  void execute(ExecutionRequest request, Completion done) override;
   std::future<ExecutionOutcome> execute(ExecutionRequest request);
-  void cancel(const std::string& execution_id);
+  void cancel(const std::string& execution_id) override;
+  std::size_t memory_bytes() const override { return memory_bytes_.load(std::memory_order_relaxed); }
 
  private:
   void run(Engine& engine, CompileCache& compile_cache, std::size_t stack_bytes);
@@ -55,7 +60,26 @@ class Vm {
   Sandbox* sandbox_ = nullptr;
   bool started_up_ = false;
   std::string startup_error_;
+  std::atomic<std::size_t> memory_bytes_{0};
   std::unique_ptr<NativeThread> thread_;
+};
+
+}  // namespace jsr::runtime
+
+namespace jsr::runtime {
+
+// Makes VMs for the services' executor, all sharing one engine and one
+// compile cache.
+class VmFactory final : public domain::ScriptVmFactory {
+ public:
+  VmFactory(Engine& engine, CompileCache& compile_cache, Vm::Options options = {})
+      : engine_(engine), compile_cache_(compile_cache), options_(options) {}
+  std::unique_ptr<domain::ScriptVm> create() override;
+
+ private:
+  Engine& engine_;
+  CompileCache& compile_cache_;
+  Vm::Options options_;
 };
 
 }  // namespace jsr::runtime

@@ -11,7 +11,7 @@
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/memory_arena.h"
-#include "infrastructure/runtime/execution_request.h"
+#include "domain/execution_request.h"
 #include "infrastructure/runtime/vm.h"
 
 namespace jsr::runtime::testing {

@@ -13,7 +13,7 @@
 #include "domain/log_entry.h"
 #include "domain/resource_limits.h"
 
-namespace jsr::runtime {
+namespace jsr::domain {
 
 struct ExecutionRequest {
   std::string execution_id;
@@ -26,7 +26,7 @@ struct ExecutionRequest {
   std::string input_json = "null";
   std::string trigger_type = "manual";
   std::string trigger_data_json = "null";
-  domain::ResourceLimits limits;
+  ResourceLimits limits;
 };
 
 struct ExecutionMetrics {
@@ -36,11 +36,11 @@ struct ExecutionMetrics {
 };
 
 struct ExecutionOutcome {
-  domain::ExecutionStatus status = domain::ExecutionStatus::kCompleted;
+  ExecutionStatus status = ExecutionStatus::kCompleted;
   std::string output_json = "null";
-  std::optional<domain::ExecutionError> error;
-  std::vector<domain::LogEntry> logs;
+  std::optional<ExecutionError> error;
+  std::vector<LogEntry> logs;
   ExecutionMetrics metrics;
 };
 
-}  // namespace jsr::runtime
+}  // namespace jsr::domain

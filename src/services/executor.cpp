@@ -1,0 +1,319 @@
+#include "services/executor.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace jsr::services {
+namespace {
+
+using domain::ExecutionErrorCode;
+using domain::ExecutionOutcome;
+
+ExecutionOutcome cancelled(const std::string& why) {
+  ExecutionOutcome outcome;
+  outcome.error = domain::ExecutionError{ExecutionErrorCode::kCancelled, why, {}, 0, 0};
+  outcome.status = domain::status_for(outcome.error);
+  return outcome;
+}
+
+}  // namespace
+
+Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, ExecutorOptions options)
+    : factory_(factory), metrics_(metrics), options_(options) {
+  for (std::size_t i = 0; i < std::min(options_.min_vms, options_.max_vms); ++i) {
+    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now()}));
+  }
+  register_gauges();
+  housekeeper_ = std::thread([this] { reap_idle_vms(); });
+}
+
+Executor::~Executor() {
+  drain(std::chrono::milliseconds(0));
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  housekeeper_.join();
+  for (const char* gauge : {"jsruntime_queue_depth", "jsruntime_executions_running", "jsruntime_vms",
+                            "jsruntime_pool_hit_ratio", "jsruntime_vm_memory_bytes"}) {
+    metrics_.remove_gauges(gauge);
+  }
+}
+
+void Executor::register_gauges() {
+  metrics_.describe("jsruntime_executions_total", "Executions ended, by tenant and status.");
+  metrics_.describe("jsruntime_execution_duration_seconds", "Execution duration inside the VM.");
+  metrics_.describe("jsruntime_executions_rejected_total", "Submissions refused at once, by reason.");
+  metrics_.describe("jsruntime_queue_depth", "Executions waiting for a VM.");
+  metrics_.describe("jsruntime_executions_running", "Executions started on a VM and not yet ended.");
+  metrics_.describe("jsruntime_vms", "VMs in the pool, by state.");
+  metrics_.describe("jsruntime_pool_hit_ratio", "Share of executions served by a VM already warm for the tenant.");
+  metrics_.describe("jsruntime_vm_memory_bytes", "Memory of all VMs (GC heaps and malloc arenas).");
+  metrics_.gauge("jsruntime_queue_depth", {}, [this] { return double(stats().queued); });
+  metrics_.gauge("jsruntime_executions_running", {}, [this] { return double(stats().running); });
+  metrics_.gauge("jsruntime_vms", {{"state", "busy"}}, [this] { return double(stats().vms_busy); });
+  metrics_.gauge("jsruntime_vms", {{"state", "idle"}}, [this] { return double(stats().vms_idle); });
+  metrics_.gauge("jsruntime_pool_hit_ratio", {}, [this] {
+    const Stats now = stats();
+    const double total = double(now.pool_hits + now.pool_misses);
+    return total == 0 ? 1.0 : double(now.pool_hits) / total;
+  });
+  metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); });
+}
+
+std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest request, Completion done) {
+  std::vector<Start> starts;
+  {
+    std::lock_guard lock(mutex_);
+    if (!accepting_) {
+      metrics_.increment("jsruntime_executions_rejected_total", {{"reason", "shutting_down"}});
+      return std::unexpected(domain::Error{"SHUTTING_DOWN", "the server is shutting down"});
+    }
+    if (executions_.contains(request.execution_id)) {
+      return std::unexpected(
+          domain::Error{"CONFLICT", "execution " + request.execution_id + " is already in progress"});
+    }
+    if (queued_ >= options_.max_queued) {
+      metrics_.increment("jsruntime_executions_rejected_total", {{"reason", "overloaded"}});
+      return std::unexpected(domain::Error{
+          "OVERLOADED", "too many executions are waiting (" + std::to_string(queued_) + "); try again later"});
+    }
+    const std::string tenant_id = request.tenant_id;
+    const std::string execution_id = request.execution_id;
+    Tenant& tenant = tenants_[tenant_id];
+    tenant.queue.push_back({std::move(request), std::move(done)});
+    executions_[execution_id] = Whereabouts{std::prev(tenant.queue.end()), nullptr};
+    ++queued_;
+    ready_.insert({tenant.last_served, tenant_id});
+    dispatch_locked(starts);
+  }
+  launch(starts);
+  return {};
+}
+
+std::expected<std::future<domain::ExecutionOutcome>, domain::Error> Executor::submit(
+    domain::ExecutionRequest request) {
+  auto promise = std::make_shared<std::promise<ExecutionOutcome>>();
+  auto future = promise->get_future();
+  auto accepted =
+      submit(std::move(request), [promise](ExecutionOutcome outcome) { promise->set_value(std::move(outcome)); });
+  if (!accepted) return std::unexpected(accepted.error());
+  return future;
+}
+
+// The least recently served tenant with queued work goes first, one
+// execution at a time, so a tenant that floods the queue gets its share and
+// never everyone's.
+void Executor::dispatch_locked(std::vector<Start>& starts) {
+  for (auto next = ready_.begin(); next != ready_.end();) {
+    const std::string tenant_id = next->second;
+    Tenant& tenant = tenants_[tenant_id];
+    VmSlot* slot =
+        tenant.in_flight < options_.max_concurrent_per_tenant ? vm_for_locked(tenant_id, tenant) : nullptr;
+    if (slot == nullptr) {
+      ++next;  // blocked by its quotas or by a full pool; others may still run
+      continue;
+    }
+    ready_.erase(next);
+    Pending pending = std::move(tenant.queue.front());
+    tenant.queue.pop_front();
+    --queued_;
+    if (slot->in_flight == 0) {
+      if (slot->tenant == tenant_id) {
+        ++pool_hits_;
+      } else {
+        ++pool_misses_;
+        slot->tenant = tenant_id;
+      }
+      ++tenant.leased_vms;
+    } else {
+      ++pool_hits_;
+    }
+    ++slot->in_flight;
+    ++tenant.in_flight;
+    ++running_;
+    tenant.last_served = ++dispatch_sequence_;
+    executions_[pending.request.execution_id] = Whereabouts{{}, slot};
+    starts.push_back({slot, std::move(pending)});
+    if (!tenant.queue.empty()) ready_.insert({tenant.last_served, tenant_id});
+    next = ready_.begin();
+  }
+}
+
+// Prefers an idle VM already warm for the tenant; then, within the tenant's
+// VM quota, an idle VM (fresh first, else the one idle longest) or a new one;
+// otherwise multiplexes onto the tenant's least loaded VM, where the new
+// execution runs while the others await.
+Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& tenant) {
+  VmSlot* fresh = nullptr;
+  VmSlot* longest_idle = nullptr;
+  VmSlot* least_loaded = nullptr;
+  for (const auto& slot : vms_) {
+    if (slot->in_flight == 0) {
+      if (slot->tenant == tenant_id) return slot.get();
+      if (slot->tenant.empty()) {
+        if (fresh == nullptr) fresh = slot.get();
+      } else if (longest_idle == nullptr || slot->idle_since < longest_idle->idle_since) {
+        longest_idle = slot.get();
+      }
+    } else if (slot->tenant == tenant_id && (least_loaded == nullptr || slot->in_flight < least_loaded->in_flight)) {
+      least_loaded = slot.get();
+    }
+  }
+  if (tenant.leased_vms < options_.max_vms_per_tenant) {
+    if (fresh != nullptr) return fresh;
+    if (longest_idle != nullptr) return longest_idle;
+    if (VmSlot* grown = grow_locked()) return grown;
+  }
+  return least_loaded;
+}
+
+Executor::VmSlot* Executor::grow_locked() {
+  if (vms_.size() >= options_.max_vms) return nullptr;
+  try {
+    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now()}));
+  } catch (const std::runtime_error&) {
+    return nullptr;  // the engine cannot start more VMs now: work waits for a free one
+  }
+  return vms_.back().get();
+}
+
+void Executor::launch(std::vector<Start>& starts) {
+  for (Start& start : starts) {
+    VmSlot* slot = start.slot;
+    const std::string execution_id = start.pending.request.execution_id;
+    const std::string tenant_id = start.pending.request.tenant_id;
+    slot->vm->execute(std::move(start.pending.request),
+                      [this, slot, execution_id, tenant_id, done = std::move(start.pending.done)](
+                          ExecutionOutcome outcome) mutable {
+                        on_done(slot, execution_id, tenant_id, std::move(outcome), std::move(done));
+                      });
+  }
+}
+
+void Executor::on_done(VmSlot* slot, const std::string& execution_id, const std::string& tenant_id,
+                       ExecutionOutcome outcome, Completion done) {
+  metrics_.increment("jsruntime_executions_total",
+                     {{"tenant", tenant_id}, {"status", std::string(domain::to_string(outcome.status))}});
+  metrics_.observe("jsruntime_execution_duration_seconds", outcome.metrics.duration_ms / 1000);
+  std::vector<Start> starts;
+  {
+    std::lock_guard lock(mutex_);
+    Tenant& tenant = tenants_[tenant_id];
+    --slot->in_flight;
+    --tenant.in_flight;
+    --running_;
+    if (slot->in_flight == 0) {
+      --tenant.leased_vms;
+      slot->idle_since = Clock::now();
+    }
+    executions_.erase(execution_id);
+    dispatch_locked(starts);
+    forget_tenant_if_idle_locked(tenant_id);
+  }
+  changed_.notify_all();
+  launch(starts);
+  done(std::move(outcome));
+}
+
+void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {
+  auto found = tenants_.find(tenant_id);
+  if (found != tenants_.end() && found->second.in_flight == 0 && found->second.queue.empty() &&
+      found->second.leased_vms == 0) {
+    tenants_.erase(found);
+  }
+}
+
+bool Executor::cancel(const std::string& execution_id) {
+  Completion done;
+  std::string tenant_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = executions_.find(execution_id);
+    if (found == executions_.end()) return false;
+    if (found->second.slot != nullptr) {
+      found->second.slot->vm->cancel(execution_id);
+      return true;
+    }
+    auto queued = found->second.queued;
+    tenant_id = queued->request.tenant_id;
+    Tenant& tenant = tenants_[tenant_id];
+    done = std::move(queued->done);
+    tenant.queue.erase(queued);
+    executions_.erase(found);
+    --queued_;
+    if (tenant.queue.empty()) ready_.erase({tenant.last_served, tenant_id});
+    forget_tenant_if_idle_locked(tenant_id);
+  }
+  changed_.notify_all();
+  metrics_.increment("jsruntime_executions_total", {{"tenant", tenant_id}, {"status", "cancelled"}});
+  done(cancelled("the execution was cancelled before it started"));
+  return true;
+}
+
+void Executor::drain(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  accepting_ = false;
+  const auto nothing_left = [this] { return queued_ == 0 && running_ == 0; };
+  if (changed_.wait_for(lock, grace, nothing_left)) return;
+
+  std::vector<Completion> never_started;
+  for (auto& [tenant_id, tenant] : tenants_) {
+    for (Pending& pending : tenant.queue) {
+      executions_.erase(pending.request.execution_id);
+      never_started.push_back(std::move(pending.done));
+    }
+    queued_ -= tenant.queue.size();
+    tenant.queue.clear();
+  }
+  ready_.clear();
+  for (const auto& [execution_id, whereabouts] : executions_) {
+    if (whereabouts.slot != nullptr) whereabouts.slot->vm->cancel(execution_id);
+  }
+  lock.unlock();
+  for (Completion& done : never_started) done(cancelled("the server shut down before the execution started"));
+  lock.lock();
+  changed_.wait(lock, nothing_left);
+}
+
+Executor::Stats Executor::stats() const {
+  std::lock_guard lock(mutex_);
+  Stats stats;
+  stats.queued = queued_;
+  stats.running = running_;
+  stats.vms_total = vms_.size();
+  for (const auto& slot : vms_) {
+    (slot->in_flight > 0 ? stats.vms_busy : stats.vms_idle) += 1;
+    stats.vm_memory_bytes += slot->vm->memory_bytes();
+  }
+  stats.pool_hits = pool_hits_;
+  stats.pool_misses = pool_misses_;
+  return stats;
+}
+
+void Executor::reap_idle_vms() {
+  const auto check_every = std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds(5),
+                                      std::chrono::milliseconds(1000));
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    changed_.wait_for(lock, check_every, [this] { return stopping_; });
+    if (stopping_) break;
+    const auto now = Clock::now();
+    std::vector<std::unique_ptr<VmSlot>> reaped;
+    for (auto slot = vms_.begin(); slot != vms_.end() && vms_.size() > options_.min_vms;) {
+      if ((*slot)->in_flight == 0 && now - (*slot)->idle_since >= options_.idle_timeout) {
+        reaped.push_back(std::move(*slot));
+        slot = vms_.erase(slot);
+      } else {
+        ++slot;
+      }
+    }
+    if (reaped.empty()) continue;
+    lock.unlock();
+    reaped.clear();  // joins the VM threads, outside the lock
+    lock.lock();
+  }
+}
+
+}  // namespace jsr::services

@@ -1,0 +1,141 @@
+// Runs executions for every tenant on a pool of VMs: the services' entry point
+// for "run this script now". It owns the pool (pre-warmed, growing on demand,
+// shrinking when idle), leases each VM to one tenant at a time, keeps the
+// per-tenant quotas, dispatches fairly across tenants, multiplexes a tenant's
+// waiting executions onto its VMs, refuses work when its queue is full, and
+// drains gracefully.
+//
+// Thread-safe. Completions are called on a VM thread: they must not block.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <expected>
+#include <functional>
+#include <future>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/error.h"
+#include "domain/execution_request.h"
+#include "domain/script_vm.h"
+#include "services/metrics_registry.h"
+
+namespace jsr::services {
+
+struct ExecutorOptions {
+  std::size_t min_vms = 2 * std::max(1u, std::thread::hardware_concurrency());  // pre-warmed at start
+  std::size_t max_vms = 100;
+  std::chrono::milliseconds idle_timeout = std::chrono::minutes(5);  // for VMs above the minimum
+  std::size_t max_vms_per_tenant = 5;
+  std::size_t max_concurrent_per_tenant = 1000;  // executions started and not yet ended
+  std::size_t max_queued = 10000;                // waiting for a VM, all tenants together
+};
+
+class Executor {
+ public:
+  using Completion = std::function<void(domain::ExecutionOutcome)>;
+
+  struct Stats {
+    std::size_t queued = 0;
+    std::size_t running = 0;
+    std::size_t vms_total = 0;
+    std::size_t vms_busy = 0;
+    std::size_t vms_idle = 0;
+    std::uint64_t pool_hits = 0;    // dispatched to a VM already warm for the tenant
+    std::uint64_t pool_misses = 0;  // the VM had to build the tenant's realm first
+    std::size_t vm_memory_bytes = 0;
+  };
+
+  // Starts options.min_vms VMs before returning.
+  Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, ExecutorOptions options);
+  // Drains with no grace period: what is still queued or running is cancelled.
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Accepts the execution or fails at once: OVERLOADED when the queue is full,
+  // SHUTTING_DOWN while draining, CONFLICT for an execution id in progress.
+  std::expected<void, domain::Error> submit(domain::ExecutionRequest request, Completion done);
+  // The same, with the outcome as a future.
+  std::expected<std::future<domain::ExecutionOutcome>, domain::Error> submit(domain::ExecutionRequest request);
+
+  // A queued execution ends at once, a running one is interrupted; both end
+  // with CANCELLED. False when no such execution is in progress.
+  bool cancel(const std::string& execution_id);
+
+  // Stops accepting, lets queued and running executions finish until
+  // `grace` has passed, then cancels the rest. Returns when nothing is left.
+  void drain(std::chrono::milliseconds grace);
+
+  Stats stats() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  struct VmSlot {
+    std::unique_ptr<domain::ScriptVm> vm;
+    std::string tenant;  // leased to while running anything, else the one it is warm for
+    std::size_t in_flight = 0;
+    Clock::time_point idle_since = Clock::now();
+  };
+  struct Pending {
+    domain::ExecutionRequest request;
+    Completion done;
+  };
+  struct Tenant {
+    std::list<Pending> queue;
+    std::size_t in_flight = 0;
+    std::size_t leased_vms = 0;
+    std::uint64_t last_served = 0;  // dispatch sequence number of its latest execution
+  };
+  struct Whereabouts {
+    std::list<Pending>::iterator queued;  // valid while slot is null
+    VmSlot* slot = nullptr;               // the VM running it
+  };
+  struct Start {
+    VmSlot* slot;
+    Pending pending;
+  };
+
+  void dispatch_locked(std::vector<Start>& starts);
+  VmSlot* vm_for_locked(const std::string& tenant_id, Tenant& tenant);
+  VmSlot* grow_locked();
+  void launch(std::vector<Start>& starts);
+  void on_done(VmSlot* slot, const std::string& execution_id, const std::string& tenant_id,
+               domain::ExecutionOutcome outcome, Completion done);
+  void forget_tenant_if_idle_locked(const std::string& tenant_id);
+  void reap_idle_vms();
+  void register_gauges();
+
+  domain::ScriptVmFactory& factory_;
+  MetricsRegistry& metrics_;
+  const ExecutorOptions options_;
+
+  mutable std::mutex mutex_;  // guards every field below
+  std::condition_variable changed_;
+  std::vector<std::unique_ptr<VmSlot>> vms_;
+  std::unordered_map<std::string, Tenant> tenants_;
+  // Tenants with queued work, least recently served first.
+  std::set<std::pair<std::uint64_t, std::string>> ready_;
+  std::uint64_t dispatch_sequence_ = 0;
+  std::unordered_map<std::string, Whereabouts> executions_;
+  std::size_t queued_ = 0;
+  std::size_t running_ = 0;
+  std::uint64_t pool_hits_ = 0;
+  std::uint64_t pool_misses_ = 0;
+  bool accepting_ = true;
+  bool stopping_ = false;
+
+  std::thread housekeeper_;  // reaps idle VMs; last, so it starts after the rest exists
+};
+
+}  // namespace jsr::services

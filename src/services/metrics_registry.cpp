@@ -1,0 +1,153 @@
+#include "services/metrics_registry.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace jsr::services {
+
+const std::vector<double> MetricsRegistry::kDurationBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                                0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                                                1,      2.5,     5,      10,    30,     60};
+
+std::string MetricsRegistry::render_labels(const Labels& labels) {
+  if (labels.empty()) return {};
+  std::string text = "{";
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) text += ',';
+    text += labels[i].first + "=\"";
+    for (char c : labels[i].second) {
+      if (c == '\\' || c == '"') text += '\\';
+      if (c == '\n') {
+        text += "\\n";
+        continue;
+      }
+      text += c;
+    }
+    text += '"';
+  }
+  return text + "}";
+}
+
+void MetricsRegistry::describe(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mutex_);
+  help_[name] = help;
+}
+
+void MetricsRegistry::increment(const std::string& name, const Labels& labels, double by) {
+  const Series series{name, render_labels(labels)};
+  std::lock_guard lock(mutex_);
+  counters_[series] += by;
+}
+
+void MetricsRegistry::observe(const std::string& name, double value, const Labels& labels,
+                              const std::vector<double>& buckets) {
+  const Series series{name, render_labels(labels)};
+  std::lock_guard lock(mutex_);
+  auto [entry, created] = histograms_.try_emplace(series);
+  Histogram& histogram = entry->second;
+  if (created) {
+    histogram.bounds = buckets;
+    histogram.counts.assign(buckets.size() + 1, 0);
+  }
+  const auto bucket = std::lower_bound(histogram.bounds.begin(), histogram.bounds.end(), value);
+  ++histogram.counts[static_cast<std::size_t>(bucket - histogram.bounds.begin())];
+  histogram.sum += value;
+  ++histogram.count;
+}
+
+void MetricsRegistry::gauge(const std::string& name, const Labels& labels, std::function<double()> read) {
+  std::lock_guard lock(mutex_);
+  gauges_[{name, render_labels(labels)}] = std::move(read);
+}
+
+void MetricsRegistry::remove_gauges(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(gauges_, [&](const auto& entry) { return entry.first.first == name; });
+}
+
+double MetricsRegistry::counter_value(const std::string& name, const Labels& labels) const {
+  std::lock_guard lock(mutex_);
+  auto found = counters_.find({name, render_labels(labels)});
+  return found == counters_.end() ? 0 : found->second;
+}
+
+std::uint64_t MetricsRegistry::histogram_count(const std::string& name, const Labels& labels) const {
+  std::lock_guard lock(mutex_);
+  auto found = histograms_.find({name, render_labels(labels)});
+  return found == histograms_.end() ? 0 : found->second.count;
+}
+
+double MetricsRegistry::gauge_value(const std::string& name, const Labels& labels) const {
+  std::function<double()> read;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = gauges_.find({name, render_labels(labels)});
+    if (found == gauges_.end()) return 0;
+    read = found->second;
+  }
+  return read();
+}
+
+namespace {
+
+std::string number(double value) {
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  std::ostringstream text;
+  text.precision(17);
+  text << value;
+  return text.str();
+}
+
+// Adds a label to an already rendered label set.
+std::string with_label(const std::string& rendered, const std::string& label) {
+  if (rendered.empty()) return "{" + label + "}";
+  return rendered.substr(0, rendered.size() - 1) + "," + label + "}";
+}
+
+}  // namespace
+
+std::string MetricsRegistry::render_prometheus() const {
+  std::map<Series, double> counters;
+  std::map<Series, Histogram> histograms;
+  std::map<Series, std::function<double()>> gauges;
+  std::map<std::string, std::string> help;
+  {
+    std::lock_guard lock(mutex_);
+    counters = counters_;
+    histograms = histograms_;
+    gauges = gauges_;
+    help = help_;
+  }
+  std::ostringstream out;
+  std::set<std::string> announced;
+  auto announce = [&](const std::string& name, const char* type) {
+    if (!announced.insert(name).second) return;
+    if (auto found = help.find(name); found != help.end()) out << "# HELP " << name << ' ' << found->second << '\n';
+    out << "# TYPE " << name << ' ' << type << '\n';
+  };
+  for (const auto& [series, value] : counters) {
+    announce(series.first, "counter");
+    out << series.first << series.second << ' ' << number(value) << '\n';
+  }
+  for (const auto& [series, read] : gauges) {
+    announce(series.first, "gauge");
+    out << series.first << series.second << ' ' << number(read()) << '\n';
+  }
+  for (const auto& [series, histogram] : histograms) {
+    announce(series.first, "histogram");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= histogram.bounds.size(); ++i) {
+      cumulative += histogram.counts[i];
+      const std::string bound = i < histogram.bounds.size() ? number(histogram.bounds[i]) : "+Inf";
+      out << series.first << "_bucket" << with_label(series.second, "le=\"" + bound + "\"") << ' ' << cumulative
+          << '\n';
+    }
+    out << series.first << "_sum" << series.second << ' ' << number(histogram.sum) << '\n';
+    out << series.first << "_count" << series.second << ' ' << histogram.count << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace jsr::services

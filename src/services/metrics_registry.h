@@ -1,0 +1,58 @@
+// The process's metrics, kept in memory: counters and histograms that code
+// updates as things happen, and gauges read when someone looks. The server
+// exposes them in Prometheus text format; benchmarks and tests read them
+// directly. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace jsr::services {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class MetricsRegistry {
+ public:
+  void describe(const std::string& name, const std::string& help);
+
+  void increment(const std::string& name, const Labels& labels = {}, double by = 1);
+  // Histogram buckets are fixed per name at first use.
+  void observe(const std::string& name, double value, const Labels& labels = {},
+               const std::vector<double>& buckets = kDurationBuckets);
+  // The gauge is read when metrics are collected; `read` must be thread-safe.
+  void gauge(const std::string& name, const Labels& labels, std::function<double()> read);
+  void remove_gauges(const std::string& name);
+
+  double counter_value(const std::string& name, const Labels& labels = {}) const;
+  std::uint64_t histogram_count(const std::string& name, const Labels& labels = {}) const;
+  double gauge_value(const std::string& name, const Labels& labels = {}) const;
+
+  // Prometheus text exposition format, version 0.0.4.
+  std::string render_prometheus() const;
+
+  static const std::vector<double> kDurationBuckets;  // seconds, 100 µs to 60 s
+
+ private:
+  struct Histogram {
+    std::vector<double> bounds;
+    std::vector<std::uint64_t> counts;  // one per bound, plus +Inf
+    double sum = 0;
+    std::uint64_t count = 0;
+  };
+  using Series = std::pair<std::string, std::string>;  // name, rendered labels
+
+  static std::string render_labels(const Labels& labels);
+
+  mutable std::mutex mutex_;  // guards everything below
+  std::map<std::string, std::string> help_;
+  std::map<Series, double> counters_;
+  std::map<Series, Histogram> histograms_;
+  std::map<Series, std::function<double()>> gauges_;
+};
+
+}  // namespace jsr::services

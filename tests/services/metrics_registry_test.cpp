@@ -1,0 +1,33 @@
+#include "services/metrics_registry.h"
+
+#include <gtest/gtest.h>
+
+namespace jsr::services {
+namespace {
+
+TEST(MetricsRegistry, RendersCountersGaugesAndHistogramsInPrometheusFormat) {
+  MetricsRegistry metrics;
+  metrics.describe("jsruntime_things_total", "Things that happened.");
+  metrics.increment("jsruntime_things_total", {{"kind", "a\"b"}});
+  metrics.increment("jsruntime_things_total", {{"kind", "a\"b"}}, 2);
+  metrics.gauge("jsruntime_level", {}, [] { return 7.5; });
+  metrics.observe("jsruntime_wait_seconds", 0.003, {}, {0.001, 0.01});
+  metrics.observe("jsruntime_wait_seconds", 5, {}, {0.001, 0.01});
+  EXPECT_EQ(metrics.counter_value("jsruntime_things_total", {{"kind", "a\"b"}}), 3);
+  EXPECT_EQ(metrics.gauge_value("jsruntime_level"), 7.5);
+  EXPECT_EQ(metrics.render_prometheus(),
+            "# HELP jsruntime_things_total Things that happened.\n"
+            "# TYPE jsruntime_things_total counter\n"
+            "jsruntime_things_total{kind=\"a\\\"b\"} 3\n"
+            "# TYPE jsruntime_level gauge\n"
+            "jsruntime_level 7.5\n"
+            "# TYPE jsruntime_wait_seconds histogram\n"
+            "jsruntime_wait_seconds_bucket{le=\"0.001\"} 0\n"
+            "jsruntime_wait_seconds_bucket{le=\"0.01\"} 1\n"
+            "jsruntime_wait_seconds_bucket{le=\"+Inf\"} 2\n"
+            "jsruntime_wait_seconds_sum 5.0030000000000001\n"
+            "jsruntime_wait_seconds_count 2\n");
+}
+
+}  // namespace
+}  // namespace jsr::services
