@@ -1,5 +1,4 @@
-// `make bench`: the engine's figures, one JSON object per line with a "bench"
-// field so runs can be compared. Compare with bench/workloads/README.md.
+// The engine's own figures for `make bench`: one VM, no executor in between.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -11,28 +10,24 @@
 #include <sstream>
 #include <vector>
 
+#include "bench/bench.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
 
 namespace {
 
-using namespace jsr::runtime;
+using namespace jsr::runtime;  // NOLINT: a benchmark of this one namespace
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::ordered_json;
 
-std::string workload(const std::string& name) {
-  std::ifstream file(std::string(JSR_WORKLOADS_DIR) + "/" + name);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
+const jsr::bench::Workloads* workloads = nullptr;
 
 ExecutionRequest request(const std::string& file, const std::string& input) {
   ExecutionRequest request;
   request.execution_id = "bench";
   request.tenant_id = "bench";
-  request.source = workload(file);
+  request.source = workloads->source(file);
   request.source_name = file;
   request.input_json = input;
   return request;
@@ -63,13 +58,10 @@ void print(const json& line) { std::cout << line.dump() << std::endl; }
 
 }  // namespace
 
-// With arguments, only the named benchmarks run (`jsruntime-bench warm_w1`).
-int main(int argc, char** argv) {
-  const std::vector<std::string> only(argv + 1, argv + argc);
-  auto wanted = [&](const std::string& name) {
-    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
-  };
-  Engine engine;
+namespace jsr::bench {
+
+void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& shared_workloads, const Selection& wanted) {
+  workloads = &shared_workloads;
   CompileCache cache;
 
   if (wanted("cold_vm")) {  // A new VM, then its first execution (which builds the tenant's hardened realm).
@@ -110,15 +102,6 @@ int main(int argc, char** argv) {
            {"sequential_per_s", std::lround(kRuns / seconds)}});
   }
 
-  for (const auto& [file, input] : {std::pair{"w2_business.js", R"({"seed":42})"}, std::pair{"w3_fib.js", R"({"n":27})"},
-                                    std::pair{"w4_json.js", "{}"}}) {
-    if (!wanted(std::string(file).substr(0, 2))) continue;
-    std::vector<double> ms;
-    for (int i = 0; i < 30; ++i) ms.push_back(vm.execute(request(file, input)).get().metrics.duration_ms);
-    print({{"bench", std::string(file).substr(0, 2)}, {"p50_ms", round_to(percentile(ms, 0.5), 2)},
-           {"min_ms", round_to(*std::min_element(ms.begin(), ms.end()), 2)}});
-  }
-
   if (wanted("limits")) {  // How far past the limit an execution ends.
     std::vector<double> overshoot;
     for (int i = 0; i < 10; ++i) {
@@ -136,5 +119,6 @@ int main(int argc, char** argv) {
              {"process_peak_rss_mb", peak_rss_mb()}});
     }
   }
-  return 0;
 }
+
+}  // namespace jsr::bench

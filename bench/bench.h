@@ -1,0 +1,28 @@
+// The `make bench` harness: each benchmark prints one JSON object per line
+// with a "bench" field, so runs can be compared line by line.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "infrastructure/runtime/engine.h"
+
+namespace jsr::bench {
+
+// The shared workloads (bench/workloads), read once.
+class Workloads {
+ public:
+  const std::string& source(const std::string& file) const;
+
+ private:
+  mutable std::map<std::string, std::string> sources_;
+};
+
+// Which benchmarks to run: all, or those named on the command line.
+using Selection = std::function<bool(const std::string& name)>;
+
+void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
+void run_executor_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
+
+}  // namespace jsr::bench
