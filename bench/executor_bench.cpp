@@ -88,7 +88,7 @@ class ExecutorBench {
   // Closed loop: `clients` executions always in flight, each resubmitted as
   // soon as the previous one ends.
   void isolated_w1() {
-    constexpr std::size_t kClients = 4;
+    const std::size_t kClients = std::max(1u, std::thread::hardware_concurrency());  // one per core
     constexpr std::size_t kRuns = 100000;
     for (int i = 0; i < 2000; ++i) executor_.submit(request("t-w1", "w1_hello.js", R"({"n":41})")).value().get();
     std::mutex samples_mutex;

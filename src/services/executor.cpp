@@ -33,7 +33,7 @@ Executor::~Executor() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  stopping_changed_.notify_all();
   housekeeper_.join();
   for (const char* gauge : {"jsruntime_queue_depth", "jsruntime_executions_running", "jsruntime_vms",
                             "jsruntime_pool_hit_ratio", "jsruntime_vm_memory_bytes"}) {
@@ -146,12 +146,17 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
 // otherwise multiplexes onto the tenant's least loaded VM, where the new
 // execution runs while the others await.
 Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& tenant) {
+  VmSlot* warm = nullptr;
   VmSlot* fresh = nullptr;
   VmSlot* longest_idle = nullptr;
   VmSlot* least_loaded = nullptr;
   for (const auto& slot : vms_) {
     if (slot->in_flight == 0) {
-      if (slot->tenant == tenant_id) return slot.get();
+      // The most recently idle warm VM: its thread and caches are still hot.
+      if (slot->tenant == tenant_id) {
+        if (warm == nullptr || slot->idle_since > warm->idle_since) warm = slot.get();
+        continue;
+      }
       if (slot->tenant.empty()) {
         if (fresh == nullptr) fresh = slot.get();
       } else if (longest_idle == nullptr || slot->idle_since < longest_idle->idle_since) {
@@ -161,6 +166,7 @@ Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& 
       least_loaded = slot.get();
     }
   }
+  if (warm != nullptr) return warm;
   if (tenant.leased_vms < options_.max_vms_per_tenant) {
     if (fresh != nullptr) return fresh;
     if (longest_idle != nullptr) return longest_idle;
@@ -211,8 +217,8 @@ void Executor::on_done(VmSlot* slot, const std::string& execution_id, const std:
     executions_.erase(execution_id);
     dispatch_locked(starts);
     forget_tenant_if_idle_locked(tenant_id);
+    if (queued_ == 0 && running_ == 0) emptied_.notify_all();
   }
-  changed_.notify_all();
   launch(starts);
   done(std::move(outcome));
 }
@@ -245,8 +251,8 @@ bool Executor::cancel(const std::string& execution_id) {
     --queued_;
     if (tenant.queue.empty()) ready_.erase({tenant.last_served, tenant_id});
     forget_tenant_if_idle_locked(tenant_id);
+    if (queued_ == 0 && running_ == 0) emptied_.notify_all();
   }
-  changed_.notify_all();
   metrics_.increment("jsruntime_executions_total", {{"tenant", tenant_id}, {"status", "cancelled"}});
   done(cancelled("the execution was cancelled before it started"));
   return true;
@@ -256,7 +262,7 @@ void Executor::drain(std::chrono::milliseconds grace) {
   std::unique_lock lock(mutex_);
   accepting_ = false;
   const auto nothing_left = [this] { return queued_ == 0 && running_ == 0; };
-  if (changed_.wait_for(lock, grace, nothing_left)) return;
+  if (emptied_.wait_for(lock, grace, nothing_left)) return;
 
   std::vector<Completion> never_started;
   for (auto& [tenant_id, tenant] : tenants_) {
@@ -274,7 +280,7 @@ void Executor::drain(std::chrono::milliseconds grace) {
   lock.unlock();
   for (Completion& done : never_started) done(cancelled("the server shut down before the execution started"));
   lock.lock();
-  changed_.wait(lock, nothing_left);
+  emptied_.wait(lock, nothing_left);
 }
 
 Executor::Stats Executor::stats() const {
@@ -297,7 +303,7 @@ void Executor::reap_idle_vms() {
                                       std::chrono::milliseconds(1000));
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    changed_.wait_for(lock, check_every, [this] { return stopping_; });
+    stopping_changed_.wait_for(lock, check_every, [this] { return stopping_; });
     if (stopping_) break;
     const auto now = Clock::now();
     std::vector<std::unique_ptr<VmSlot>> reaped;

@@ -121,7 +121,8 @@ class Executor {
   const ExecutorOptions options_;
 
   mutable std::mutex mutex_;  // guards every field below
-  std::condition_variable changed_;
+  std::condition_variable emptied_;  // nothing queued or running any more (waited for by drain)
+  std::condition_variable stopping_changed_;  // wakes the housekeeper to stop
   std::vector<std::unique_ptr<VmSlot>> vms_;
   std::unordered_map<std::string, Tenant> tenants_;
   // Tenants with queued work, least recently served first.

@@ -34,18 +34,16 @@ struct MemoryArena::Slot {
   std::atomic<std::size_t> budget{SIZE_MAX};
   std::atomic<std::size_t> external{0};
   std::atomic<bool> enforcing{false};
-  std::atomic<ExceededCallback> exceeded_callback{nullptr};
-  std::atomic<void*> exceeded_data{nullptr};
+  std::atomic<bool> collecting{false};
 
   static Slot* of(extent_hooks_t* hooks) { return reinterpret_cast<Slot*>(hooks); }
 
   static void* alloc(extent_hooks_t* self, void* new_addr, std::size_t size, std::size_t alignment,
                      bool* zero, bool* commit, unsigned arena_index) {
     Slot* slot = of(self);
-    if (slot->enforcing.load(std::memory_order_relaxed) &&
+    if (slot->enforcing.load(std::memory_order_relaxed) && !slot->collecting.load(std::memory_order_relaxed) &&
         slot->mapped.load(std::memory_order_relaxed) + slot->external.load(std::memory_order_relaxed) + size >
             slot->budget.load(std::memory_order_relaxed)) {
-      if (auto callback = slot->exceeded_callback.load()) callback(slot->exceeded_data.load());
       return nullptr;
     }
     void* memory = default_hooks()->alloc(default_hooks(), new_addr, size, alignment, zero, commit, arena_index);
@@ -140,10 +138,9 @@ MemoryArena::MemoryArena() {
 
 MemoryArena::~MemoryArena() {
   slot_->enforcing = false;
+  slot_->collecting = false;
   slot_->budget = SIZE_MAX;
   slot_->external = 0;
-  slot_->exceeded_callback = nullptr;
-  slot_->exceeded_data = nullptr;
   purge();
   std::lock_guard lock(arena_registry_mutex);
   free_slots().push_back(slot_);
@@ -158,9 +155,8 @@ void MemoryArena::set_budget(std::size_t bytes) { slot_->budget = bytes; }
 void MemoryArena::set_external_bytes(std::size_t bytes) { slot_->external = bytes; }
 void MemoryArena::set_enforcing(bool enforcing) { slot_->enforcing.store(enforcing, std::memory_order_relaxed); }
 
-void MemoryArena::on_exceeded(ExceededCallback callback, void* data) {
-  slot_->exceeded_data = data;
-  slot_->exceeded_callback = callback;
+void MemoryArena::set_collecting(bool collecting) {
+  slot_->collecting.store(collecting, std::memory_order_relaxed);
 }
 
 std::size_t MemoryArena::mapped_bytes() const { return slot_->mapped.load(std::memory_order_relaxed); }

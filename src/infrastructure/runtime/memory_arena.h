@@ -18,9 +18,6 @@ namespace jsr::runtime {
 
 class MemoryArena {
  public:
-  // Called on the allocating thread when a mapping is refused.
-  using ExceededCallback = void (*)(void* data);
-
   MemoryArena();
   ~MemoryArena();
   MemoryArena(const MemoryArena&) = delete;
@@ -36,7 +33,9 @@ class MemoryArena {
   void set_budget(std::size_t bytes);
   void set_external_bytes(std::size_t bytes);
   void set_enforcing(bool enforcing);
-  void on_exceeded(ExceededCallback callback, void* data);
+  // While the engine collects garbage, allocations must not fail: its
+  // collector treats a failed malloc as fatal ("unhandlable oom").
+  void set_collecting(bool collecting);
 
   std::size_t mapped_bytes() const;
   // Returns unused dirty pages to the system at once (after a memory bomb).

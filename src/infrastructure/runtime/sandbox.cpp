@@ -93,11 +93,10 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
   JS_AddInterruptCallback(cx, &Sandbox::on_interrupt);
   JS::SetOutOfMemoryCallback(cx, &Sandbox::on_out_of_memory, this);
   JS_SetGCCallback(cx, &Sandbox::on_gc, this);
-  arena_.on_exceeded(&Sandbox::on_arena_exhausted, this);
+  JS::SetGCNurseryCollectionCallback(cx, &Sandbox::on_nursery_collection);
 }
 
 Sandbox::~Sandbox() {
-  arena_.on_exceeded(nullptr, nullptr);
   std::vector<std::uint64_t> serials;
   for (const auto& [serial, execution] : executions_) serials.push_back(serial);
   if (realm_) {
@@ -132,19 +131,24 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
 
   context_.set_heap_limit(heap_baseline_ + request.limits.max_memory_bytes);
   arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
-  memory_in_use();
   const std::uint64_t serial = ++last_serial_;
   auto [entry, inserted] = executions_.emplace(
       serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), std::move(done)));
   RunningExecution& execution = *entry->second;
-  execution.deadline_alarm().expires_at(execution.deadline());
-  execution.deadline_alarm().async_wait([this, serial](const boost::system::error_code& error) {
-    if (!error) on_deadline(serial);
-  });
-
-  JSAutoRealm in_realm(cx(), realm_->global());
-  begin(execution);
-  pump();
+  {
+    JSAutoRealm in_realm(cx(), realm_->global());
+    begin(execution);
+    pump();
+  }
+  // Still in progress: it awaits something, and its time limit must hold
+  // while no script code runs (the watchdog covers running code). Most
+  // executions end in their first turn and never need this timer.
+  if (RunningExecution* waiting = find(serial)) {
+    waiting->deadline_alarm().expires_at(waiting->deadline());
+    waiting->deadline_alarm().async_wait([this, serial](const boost::system::error_code& error) {
+      if (!error) on_deadline(serial);
+    });
+  }
 }
 
 void Sandbox::lease_to(const std::string& tenant_id) {
@@ -158,6 +162,7 @@ void Sandbox::lease_to(const std::string& tenant_id) {
   JS_GC(cx());
   arena_baseline_ = arena_.mapped_bytes();
   heap_baseline_ = context_.heap_bytes();
+  arena_.set_external_bytes(0);
 }
 
 void Sandbox::begin(RunningExecution& execution) {
@@ -332,6 +337,9 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
     arena_.purge();
   }
   memory_exhausted_ = false;
+  // Garbage of finished executions is collected when the engine's own
+  // thresholds say so, while the VM has nothing else to do.
+  if (executions_.empty()) JS_MaybeGC(cx());
   done(std::move(outcome));
 
   if (executions_.empty() && !waiting_.empty()) {
@@ -500,28 +508,29 @@ void Sandbox::on_out_of_memory(JSContext* cx, void* self) {
   JS_RequestInterruptCallback(cx);
 }
 
-void Sandbox::on_arena_exhausted(void* self) {
-  auto& sandbox = *static_cast<Sandbox*>(self);
-  sandbox.memory_exhausted_ = true;
-  JS_RequestInterruptCallback(sandbox.cx());
+std::size_t Sandbox::memory_in_use() const {
+  const std::size_t heap = context_.heap_bytes();
+  const std::size_t mapped = arena_.mapped_bytes();
+  return (heap > heap_baseline_ ? heap - heap_baseline_ : 0) + (mapped > arena_baseline_ ? mapped - arena_baseline_ : 0);
 }
 
-std::size_t Sandbox::memory_in_use() {
-  const std::size_t heap = context_.heap_bytes();
-  const std::size_t heap_used = heap > heap_baseline_ ? heap - heap_baseline_ : 0;
-  arena_.set_external_bytes(heap_used);
-  const std::size_t mapped = arena_.mapped_bytes();
-  return heap_used + (mapped > arena_baseline_ ? mapped - arena_baseline_ : 0);
+void Sandbox::on_nursery_collection(JSContext* cx, JS::GCNurseryProgress progress, JS::GCReason) {
+  of(cx).arena_.set_collecting(progress == JS::GCNurseryProgress::GC_NURSERY_COLLECTION_START);
 }
 
 void Sandbox::on_gc(JSContext* cx, JSGCStatus status, JS::GCReason, void* self) {
   auto& sandbox = *static_cast<Sandbox*>(self);
-  const std::size_t in_use = sandbox.memory_in_use();
   if (status == JSGC_BEGIN) {
+    sandbox.arena_.set_collecting(true);
+    const std::size_t in_use = sandbox.memory_in_use();
     for (auto& [serial, execution] : sandbox.executions_) execution->note_memory(in_use);
     return;
   }
+  sandbox.arena_.set_collecting(false);
+  // What survived the collection is what the scripts hold: that share of the
+  // budget is the GC heap's, the rest is left to malloc'd buffers.
   const std::size_t heap = sandbox.context_.heap_bytes();
+  sandbox.arena_.set_external_bytes(heap > sandbox.heap_baseline_ ? heap - sandbox.heap_baseline_ : 0);
   const std::size_t limit = JS_GetGCParameter(cx, JSGC_MAX_BYTES);
   if (sandbox.current_ != nullptr && heap > static_cast<std::size_t>(kHeapExhaustedRatio * limit)) {
     sandbox.memory_exhausted_ = true;

@@ -10,6 +10,7 @@
 // and an arena purge give the memory back before the next execution starts.
 #pragma once
 
+#include <js/GCAPI.h>
 #include <js/TypeDecls.h>
 
 #include <atomic>
@@ -82,9 +83,8 @@ class Sandbox {
   void finish(RunningExecution& execution, ExecutionOutcome outcome);
   void finish_with_error(RunningExecution& execution, domain::ExecutionError error);
   domain::ExecutionError termination_error(const RunningExecution& execution) const;
-  // GC heap plus arena beyond the baselines; also tells the arena how much
-  // of the budget the GC heap takes.
-  std::size_t memory_in_use();
+  // GC heap plus arena beyond the baselines.
+  std::size_t memory_in_use() const;
 
   // Runs queued promise jobs and advances every execution they touched, until
   // nothing is left to run.
@@ -99,7 +99,7 @@ class Sandbox {
   static bool on_interrupt(JSContext* cx);
   static void on_out_of_memory(JSContext* cx, void* self);
   static void on_gc(JSContext* cx, JSGCStatus status, JS::GCReason reason, void* self);
-  static void on_arena_exhausted(void* self);
+  static void on_nursery_collection(JSContext* cx, JS::GCNurseryProgress progress, JS::GCReason reason);
 
   boost::asio::io_context& loop_;
   CompileCache& compile_cache_;
