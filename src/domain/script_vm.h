@@ -24,6 +24,10 @@ class ScriptVm {
   virtual void cancel(const std::string& execution_id) = 0;
   // The VM's memory (GC heap and malloc arena) after its last execution.
   virtual std::size_t memory_bytes() const = 0;
+  // Thread-safe. A background VM yields the CPU to the others: the executor
+  // marks the VMs of a tenant whose work is piling up, so that a flood from
+  // one tenant does not slow down everyone else's executions.
+  virtual void set_background(bool background) = 0;
 };
 
 class ScriptVmFactory {

@@ -21,7 +21,7 @@ ExecutionOutcome cancelled(const std::string& why) {
 Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, ExecutorOptions options)
     : factory_(factory), metrics_(metrics), options_(options) {
   for (std::size_t i = 0; i < std::min(options_.min_vms, options_.max_vms); ++i) {
-    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now()}));
+    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now(), false}));
   }
   register_gauges();
   housekeeper_ = std::thread([this] { reap_idle_vms(); });
@@ -135,7 +135,11 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
     ++running_;
     tenant.last_served = ++dispatch_sequence_;
     executions_[pending.request.execution_id] = Whereabouts{{}, slot};
-    starts.push_back({slot, std::move(pending)});
+    // A tenant with more executions than VMs has work piling up (in our queue
+    // or in its VMs' own): its VMs yield the CPU to other tenants' VMs.
+    const bool backlog = !tenant.queue.empty() || tenant.in_flight > tenant.leased_vms;
+    starts.push_back({slot, std::move(pending), slot->background != backlog ? Priority(backlog) : Priority::kKeep});
+    slot->background = backlog;
     if (!tenant.queue.empty()) ready_.insert({tenant.last_served, tenant_id});
     next = ready_.begin();
   }
@@ -178,7 +182,7 @@ Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& 
 Executor::VmSlot* Executor::grow_locked() {
   if (vms_.size() >= options_.max_vms) return nullptr;
   try {
-    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now()}));
+    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now(), false}));
   } catch (const std::runtime_error&) {
     return nullptr;  // the engine cannot start more VMs now: work waits for a free one
   }
@@ -188,6 +192,7 @@ Executor::VmSlot* Executor::grow_locked() {
 void Executor::launch(std::vector<Start>& starts) {
   for (Start& start : starts) {
     VmSlot* slot = start.slot;
+    if (start.priority != Priority::kKeep) slot->vm->set_background(start.priority == Priority::kBackground);
     const std::string execution_id = start.pending.request.execution_id;
     const std::string tenant_id = start.pending.request.tenant_id;
     slot->vm->execute(std::move(start.pending.request),

@@ -86,6 +86,7 @@ class Executor {
     std::string tenant;  // leased to while running anything, else the one it is warm for
     std::size_t in_flight = 0;
     Clock::time_point idle_since = Clock::now();
+    bool background = false;  // its tenant's work is piling up (see ScriptVm::set_background)
   };
   struct Pending {
     domain::ExecutionRequest request;
@@ -101,9 +102,11 @@ class Executor {
     std::list<Pending>::iterator queued;  // valid while slot is null
     VmSlot* slot = nullptr;               // the VM running it
   };
+  enum class Priority { kForeground = 0, kBackground = 1, kKeep };
   struct Start {
     VmSlot* slot;
     Pending pending;
+    Priority priority;  // to apply to the VM before starting, outside the lock
   };
 
   void dispatch_locked(std::vector<Start>& starts);

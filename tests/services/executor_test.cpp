@@ -44,6 +44,38 @@ bool eventually(Condition condition, std::chrono::milliseconds within = std::chr
   return true;
 }
 
+// Real VMs that also remember the priority the executor gave them last.
+class PriorityRecordingFactory final : public domain::ScriptVmFactory {
+ public:
+  explicit PriorityRecordingFactory(domain::ScriptVmFactory& real) : real_(real) {}
+
+  std::unique_ptr<domain::ScriptVm> create() override {
+    return std::make_unique<RecordingVm>(real_.create(), background_);
+  }
+  bool any_background() const { return background_ > 0; }
+
+ private:
+  class RecordingVm final : public domain::ScriptVm {
+   public:
+    RecordingVm(std::unique_ptr<domain::ScriptVm> vm, std::atomic<int>& background)
+        : vm_(std::move(vm)), background_(background) {}
+    void execute(ExecutionRequest request, Completion done) override { vm_->execute(std::move(request), std::move(done)); }
+    void cancel(const std::string& execution_id) override { vm_->cancel(execution_id); }
+    std::size_t memory_bytes() const override { return vm_->memory_bytes(); }
+    void set_background(bool background) override {
+      vm_->set_background(background);
+      background_ += background ? 1 : -1;
+    }
+
+   private:
+    std::unique_ptr<domain::ScriptVm> vm_;
+    std::atomic<int>& background_;
+  };
+
+  domain::ScriptVmFactory& real_;
+  std::atomic<int> background_{0};
+};
+
 class ExecutorTest : public ::testing::Test {
  protected:
   std::unique_ptr<Executor> make(ExecutorOptions options) {
@@ -200,6 +232,19 @@ TEST_F(ExecutorTest, LimitsHoldUnderLoad) {
   EXPECT_EQ(timed_out.error->code, ExecutionErrorCode::kTimeout);
   EXPECT_LT(timed_out.metrics.duration_ms, 1000);
   for (auto& wait : waits) EXPECT_EQ(wait.get().status, ExecutionStatus::kCompleted);
+}
+
+TEST_F(ExecutorTest, ATenantWithMoreWorkThanVmsYieldsTheCpu) {
+  PriorityRecordingFactory factory(factory_);
+  Executor executor(factory, metrics_, {.min_vms = 2, .max_vms_per_tenant = 1});
+  std::vector<std::future<ExecutionOutcome>> flood;
+  for (int i = 0; i < 5; ++i) flood.push_back(submit(executor, request("flood", kWait, R"({"ms":50})")));
+  EXPECT_TRUE(factory.any_background()) << "five executions on one VM: that VM runs in the background";
+  auto light = submit(executor, request("light", kHello, R"({"n":1})"));
+  EXPECT_EQ(light.get().status, ExecutionStatus::kCompleted);
+  for (auto& result : flood) EXPECT_EQ(result.get().status, ExecutionStatus::kCompleted);
+  EXPECT_EQ(submit(executor, request("flood", kHello, R"({"n":1})")).get().status, ExecutionStatus::kCompleted);
+  EXPECT_FALSE(factory.any_background()) << "one execution on its VM again: back to the foreground";
 }
 
 TEST_F(ExecutorTest, NothingCrossesTenantsSharingAVmOverTime) {

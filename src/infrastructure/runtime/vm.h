@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <sys/types.h>
 
 #include "domain/execution_request.h"
 #include "domain/script_vm.h"
@@ -50,6 +51,10 @@ class Vm final : public domain::ScriptVm {
   std::future<ExecutionOutcome> execute(ExecutionRequest request);
   void cancel(const std::string& execution_id) override;
   std::size_t memory_bytes() const override { return memory_bytes_.load(std::memory_order_relaxed); }
+  // Moves the VM thread to the SCHED_IDLE policy or back to SCHED_OTHER.
+  // Without CAP_SYS_NICE the way back may be refused (RLIMIT_NICE): the
+  // thread then stays in the background.
+  void set_background(bool background) override;
 
  private:
   void run(Engine& engine, CompileCache& compile_cache, std::size_t stack_bytes);
@@ -61,6 +66,7 @@ class Vm final : public domain::ScriptVm {
   bool started_up_ = false;
   std::string startup_error_;
   std::atomic<std::size_t> memory_bytes_{0};
+  pid_t thread_id_ = 0;  // the VM thread's kernel id, for its priority
   std::unique_ptr<NativeThread> thread_;
 };
 
