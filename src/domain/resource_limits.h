@@ -5,6 +5,10 @@
 #include <chrono>
 #include <cstddef>
 
+#include <string>
+
+#include "domain/validation.h"
+
 namespace jsr::domain {
 
 struct ResourceLimits {
@@ -15,8 +19,14 @@ struct ResourceLimits {
   std::size_t max_output_bytes = 1 * kMiB;               // OUTPUT_LIMIT
   std::size_t max_log_lines = 1'000;                     // LOG_LIMIT
   std::size_t max_log_bytes = 256 * 1024;                // LOG_LIMIT
+  std::size_t max_concurrent_runs = 5;                   // runs of one script at once
+  std::size_t max_api_calls_per_minute = 60;             // host calls (sdk.http, sdk.db, ...)
 
   friend bool operator==(const ResourceLimits&, const ResourceLimits&) = default;
 };
+
+// The bounds a script's own limits must keep (a `jsruntime run` on the
+// command line may go lower). Field names are prefixed with `field_prefix`.
+FieldErrors validate_script_limits(const ResourceLimits& limits, const std::string& field_prefix = "resource_limits");
 
 }  // namespace jsr::domain

@@ -1,0 +1,132 @@
+#include "domain/cron_expression.h"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+namespace jsr::domain {
+namespace {
+
+struct FieldSpec {
+  const char* name;
+  int min;
+  int max;
+  std::vector<std::string_view> names;  // names[i] stands for min + i
+};
+
+const std::array<FieldSpec, 5> kFields{{
+    {"minute", 0, 59, {}},
+    {"hour", 0, 23, {}},
+    {"day of month", 1, 31, {}},
+    {"month", 1, 12, {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
+    {"day of week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
+}};
+
+std::optional<int> value_of(std::string_view token, const FieldSpec& spec) {
+  std::string upper;
+  for (char c : token) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (std::size_t i = 0; i < spec.names.size(); ++i) {
+    if (spec.names[i] == upper) return spec.min + static_cast<int>(i);
+  }
+  int value = 0;
+  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
+  if (error != std::errc() || end != token.data() + token.size()) return std::nullopt;
+  return value;
+}
+
+// Parses one field into a bit per allowed value (bit index = value).
+std::expected<std::vector<bool>, std::string> parse_field(std::string_view text, const FieldSpec& spec) {
+  std::vector<bool> allowed(static_cast<std::size_t>(spec.max + 1), false);
+  const std::string where = std::string(spec.name) + " field '" + std::string(text) + "'";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    const std::string_view part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+    if (part.empty()) return std::unexpected(where + ": empty list item");
+    int step = 1;
+    std::string_view range = part;
+    if (const auto slash = part.find('/'); slash != std::string_view::npos) {
+      const auto parsed = value_of(part.substr(slash + 1), FieldSpec{spec.name, 1, 1000, {}});
+      if (!parsed || *parsed < 1) return std::unexpected(where + ": the step must be a positive number");
+      step = *parsed;
+      range = part.substr(0, slash);
+    }
+    int low = spec.min, high = spec.max;
+    if (range != "*") {
+      const auto dash = range.find('-');
+      const auto first = value_of(range.substr(0, dash), spec);
+      const auto last = dash == std::string_view::npos ? first : value_of(range.substr(dash + 1), spec);
+      if (!first || !last) return std::unexpected(where + ": '" + std::string(range) + "' is not a value");
+      low = *first;
+      high = dash == std::string_view::npos && step > 1 ? spec.max : *last;
+      if (low < spec.min || high > spec.max || low > high) {
+        return std::unexpected(where + ": values must be within " + std::to_string(spec.min) + "-" +
+                               std::to_string(spec.max) + " and ranges ascending");
+      }
+    }
+    for (int value = low; value <= high; value += step) allowed[static_cast<std::size_t>(value)] = true;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return allowed;
+}
+
+template <std::size_t N>
+void copy_bits(const std::vector<bool>& from, std::bitset<N>& to) {
+  for (std::size_t i = 0; i < N && i < from.size(); ++i) to[i] = from[i];
+}
+
+std::string expand_shorthand(const std::string& text) {
+  if (text == "@yearly" || text == "@annually") return "0 0 1 1 *";
+  if (text == "@monthly") return "0 0 1 * *";
+  if (text == "@weekly") return "0 0 * * 0";
+  if (text == "@daily" || text == "@midnight") return "0 0 * * *";
+  if (text == "@hourly") return "0 * * * *";
+  return text;
+}
+
+}  // namespace
+
+std::expected<CronExpression, std::string> CronExpression::parse(const std::string& text) {
+  std::istringstream words(expand_shorthand(text));
+  std::vector<std::string> fields;
+  for (std::string word; words >> word;) fields.push_back(word);
+  if (fields.size() != 5) {
+    return std::unexpected("a cron expression has 5 fields (minute hour day-of-month month day-of-week), got " +
+                           std::to_string(fields.size()));
+  }
+  CronExpression cron;
+  cron.text_ = text;
+  std::array<std::vector<bool>, 5> parsed;
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto field = parse_field(fields[i], kFields[i]);
+    if (!field) return std::unexpected(field.error());
+    parsed[i] = std::move(*field);
+  }
+  if (parsed[4][7]) parsed[4][0] = true;  // 7 is Sunday too
+  copy_bits(parsed[0], cron.minutes_);
+  copy_bits(parsed[1], cron.hours_);
+  copy_bits(parsed[2], cron.days_of_month_);
+  copy_bits(parsed[3], cron.months_);
+  copy_bits(parsed[4], cron.days_of_week_);
+  cron.day_of_month_restricted_ = fields[2] != "*";
+  cron.day_of_week_restricted_ = fields[4] != "*";
+  return cron;
+}
+
+bool CronExpression::matches(int minute, int hour, int day_of_month, int month, int day_of_week) const {
+  if (!minutes_[static_cast<std::size_t>(minute)] || !hours_[static_cast<std::size_t>(hour)] ||
+      !months_[static_cast<std::size_t>(month)]) {
+    return false;
+  }
+  const bool dom = days_of_month_[static_cast<std::size_t>(day_of_month)];
+  const bool dow = days_of_week_[static_cast<std::size_t>(day_of_week)];
+  if (day_of_month_restricted_ && day_of_week_restricted_) return dom || dow;
+  return dom && dow;
+}
+
+}  // namespace jsr::domain

@@ -1,0 +1,51 @@
+// One run of a script, as recorded: what started it, its input, and — once it
+// ends — its output or error, logs and metrics. Its status only moves
+// forward: pending → running → completed | failed | timeout | cancelled.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/domain_events.h"
+#include "domain/execution_error.h"
+#include "domain/execution_request.h"
+#include "domain/log_entry.h"
+
+namespace jsr::domain {
+
+enum class TriggerType { kCron, kHttp, kEvent, kManual, kApi };
+
+std::string_view to_string(TriggerType type);
+std::optional<TriggerType> trigger_type_from_string(std::string_view name);
+std::optional<ExecutionStatus> execution_status_from_string(std::string_view name);
+bool is_final(ExecutionStatus status);
+
+struct Execution {
+  using Timestamp = std::chrono::system_clock::time_point;
+
+  std::string id{};
+  std::string tenant_id{};
+  std::string script_id{};
+  int script_version = 1;
+  ExecutionStatus status = ExecutionStatus::kPending;
+  TriggerType trigger_type = TriggerType::kManual;
+  std::string trigger_data_json = "null";
+  std::string input_json = "null";
+  std::optional<std::string> output_json{};
+  std::optional<ExecutionError> error{};
+  std::vector<LogEntry> logs{};
+  ExecutionMetrics metrics{};
+  Timestamp created_at{};
+  std::optional<Timestamp> started_at{};
+  std::optional<Timestamp> completed_at{};
+
+  // Each returns the event to publish, or nothing when the status may not
+  // move that way (the execution has already ended).
+  std::optional<DomainEvent> start(Timestamp now);
+  std::optional<DomainEvent> finish(const ExecutionOutcome& outcome, Timestamp now);
+};
+
+}  // namespace jsr::domain

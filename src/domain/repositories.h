@@ -1,0 +1,84 @@
+// The persistence ports: what the services need stored, independent of the
+// database. SQLite and PostgreSQL implement them (infrastructure/persistence),
+// and every call is scoped to one tenant: an object of another tenant is
+// never found, listed, changed or removed.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/error.h"
+#include "domain/execution.h"
+#include "domain/script.h"
+
+namespace jsr::domain {
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::size_t total = 0;
+  int page = 1;
+  int per_page = 20;
+};
+
+struct ScriptQuery {
+  std::string search;  // part of the name, case-insensitive
+  std::optional<ScriptType> type;
+  std::optional<ScriptStatus> status;
+  std::optional<std::string> tag;
+  int page = 1;
+  int per_page = 20;
+};
+
+struct VersionSummary {
+  int number = 1;
+  Timestamp created_at;
+  std::string created_by;
+  std::string change_description;
+};
+
+class ScriptRepository {
+ public:
+  virtual ~ScriptRepository() = default;
+
+  // CONFLICT when the tenant already has a script with this name or http path.
+  virtual std::expected<void, Error> add(const Script& script, const ScriptVersion& first_version) = 0;
+  virtual std::expected<void, Error> save(const Script& script, const std::optional<ScriptVersion>& new_version) = 0;
+  virtual std::expected<std::optional<Script>, Error> find(const std::string& tenant_id,
+                                                           const std::string& script_id) = 0;
+  virtual std::expected<Page<Script>, Error> list(const std::string& tenant_id, const ScriptQuery& query) = 0;
+  // False when there was no such script.
+  virtual std::expected<bool, Error> remove(const std::string& tenant_id, const std::string& script_id) = 0;
+  virtual std::expected<std::vector<VersionSummary>, Error> versions(const std::string& tenant_id,
+                                                                     const std::string& script_id) = 0;
+  virtual std::expected<std::optional<ScriptVersion>, Error> version(const std::string& tenant_id,
+                                                                     const std::string& script_id, int number) = 0;
+};
+
+struct ExecutionQuery {
+  std::optional<ExecutionStatus> status;
+  int page = 1;
+  int per_page = 20;
+};
+
+class ExecutionRepository {
+ public:
+  virtual ~ExecutionRepository() = default;
+
+  // Inserts or replaces the record (executions are written as they change).
+  virtual std::expected<void, Error> save(const Execution& execution) = 0;
+  virtual std::expected<void, Error> save_all(const std::vector<Execution>& executions) = 0;
+  virtual std::expected<std::optional<Execution>, Error> find(const std::string& tenant_id,
+                                                              const std::string& execution_id) = 0;
+  // Newest first.
+  virtual std::expected<Page<Execution>, Error> list_for_script(const std::string& tenant_id,
+                                                                const std::string& script_id,
+                                                                const ExecutionQuery& query) = 0;
+  // Removes executions created before `cutoff`, all tenants; returns how many.
+  virtual std::expected<std::size_t, Error> prune_before(Timestamp cutoff) = 0;
+};
+
+}  // namespace jsr::domain

@@ -1,0 +1,120 @@
+// The Script aggregate: a tenant's program with its trigger configuration,
+// limits and life-cycle status. Every change of its source makes a new
+// immutable ScriptVersion (1, 2, 3, ...); every change is recorded as a
+// domain event for the audit log and the scheduler.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/domain_events.h"
+#include "domain/error.h"
+#include "domain/resource_limits.h"
+#include "domain/script_kind.h"
+#include "domain/trigger.h"
+#include "domain/validation.h"
+
+namespace jsr::domain {
+
+using Timestamp = std::chrono::system_clock::time_point;
+
+struct ScriptVersion {
+  std::string tenant_id;
+  std::string script_id;
+  int number = 1;
+  std::string source;
+  Timestamp created_at;
+  std::string created_by;
+  std::string change_description;
+};
+
+// What the author chooses; the rest of a script's state is the system's.
+struct ScriptDefinition {
+  std::string name;
+  std::string description;
+  std::string source;
+  ScriptType type = ScriptType::kOneoff;
+  ResourceLimits resource_limits;
+  TriggerConfig trigger;
+  std::vector<std::string> tags;
+  std::string metadata_json = "{}";  // a JSON object, checked by the API layer
+};
+
+// The fields a change replaces; absent ones stay. The type is fixed at creation.
+struct ScriptPatch {
+  std::optional<std::string> name{};
+  std::optional<std::string> description{};
+  std::optional<std::string> source{};
+  std::optional<ResourceLimits> resource_limits{};
+  std::optional<TriggerConfig> trigger{};
+  std::optional<std::vector<std::string>> tags{};
+  std::optional<std::string> metadata_json{};
+  std::string change_description{};
+};
+
+struct ScriptState {
+  std::string id;
+  std::string tenant_id;
+  std::string organization_id;
+  ScriptDefinition definition;
+  ScriptStatus status = ScriptStatus::kDraft;
+  int version = 1;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::string created_by;
+  std::string updated_by;
+};
+
+class Script {
+ public:
+  static constexpr std::size_t kMaxSourceBytes = 100 * 1024;
+
+  struct Identity {
+    std::string id;
+    std::string tenant_id;
+    std::string organization_id;
+  };
+
+  // A new draft script and its version 1, or every field that is wrong.
+  static std::expected<std::pair<Script, ScriptVersion>, FieldErrors> create(Identity identity,
+                                                                             ScriptDefinition definition,
+                                                                             const std::string& user_id,
+                                                                             Timestamp now);
+  // A script as stored; repositories only.
+  static Script restore(ScriptState state) { return Script(std::move(state)); }
+
+  // Applies the patch. When the source changes, returns the new version.
+  std::expected<std::optional<ScriptVersion>, FieldErrors> update(ScriptPatch patch, const std::string& user_id,
+                                                                  Timestamp now);
+  // A new version carrying an old version's source.
+  ScriptVersion roll_back_to(const ScriptVersion& old, const std::string& user_id, Timestamp now);
+  // INVALID_TRANSITION when the life cycle does not allow it.
+  std::expected<void, Error> change_status(ScriptStatus to, const std::string& user_id, Timestamp now);
+  void mark_deleted(const std::string& user_id);
+
+  const ScriptState& state() const { return state_; }
+  const std::string& id() const { return state_.id; }
+  const std::string& tenant_id() const { return state_.tenant_id; }
+  const ScriptDefinition& definition() const { return state_.definition; }
+  ScriptStatus status() const { return state_.status; }
+  int version() const { return state_.version; }
+
+  // Events raised since the last call, oldest first.
+  std::vector<DomainEvent> take_events() { return std::exchange(events_, {}); }
+
+ private:
+  explicit Script(ScriptState state) : state_(std::move(state)) {}
+  ScriptVersion new_version(std::string change_description, const std::string& user_id, Timestamp now);
+
+  ScriptState state_;
+  std::vector<DomainEvent> events_;
+};
+
+// Every field of a definition that breaks the rules; fills in trigger defaults.
+FieldErrors validate_definition(ScriptDefinition& definition);
+
+}  // namespace jsr::domain

@@ -1,0 +1,51 @@
+#include "domain/execution.h"
+
+#include <gtest/gtest.h>
+
+namespace jsr::domain {
+namespace {
+
+const Execution::Timestamp kNow = Execution::Timestamp(std::chrono::seconds(1'790'000'000));
+
+TEST(Execution, MovesForwardOnly) {
+  Execution execution{.id = "e-1", .tenant_id = "t", .script_id = "s"};
+  ASSERT_TRUE(execution.start(kNow).has_value());
+  EXPECT_EQ(execution.status, ExecutionStatus::kRunning);
+  EXPECT_FALSE(execution.start(kNow).has_value());
+
+  ExecutionOutcome outcome;
+  outcome.output_json = R"({"ok":true})";
+  outcome.metrics.duration_ms = 3;
+  const auto event = execution.finish(outcome, kNow);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(std::holds_alternative<ExecutionCompleted>(*event));
+  EXPECT_EQ(execution.status, ExecutionStatus::kCompleted);
+  EXPECT_EQ(execution.output_json, R"({"ok":true})");
+  EXPECT_FALSE(execution.finish(outcome, kNow).has_value()) << "an ended execution stays ended";
+}
+
+TEST(Execution, AFailureKeepsTheErrorAndNoOutput) {
+  Execution execution{.id = "e-1", .tenant_id = "t", .script_id = "s"};
+  ExecutionOutcome outcome;
+  outcome.error = ExecutionError{ExecutionErrorCode::kTimeout, "too slow", "", 0, 0};
+  outcome.status = status_for(outcome.error);
+  const auto event = execution.finish(outcome, kNow);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(std::get<ExecutionFailed>(*event).code, ExecutionErrorCode::kTimeout);
+  EXPECT_EQ(execution.status, ExecutionStatus::kTimeout);
+  EXPECT_FALSE(execution.output_json.has_value());
+  EXPECT_TRUE(execution.started_at.has_value());
+}
+
+TEST(TriggerType, NamesRoundTrip) {
+  for (auto type : {TriggerType::kCron, TriggerType::kHttp, TriggerType::kEvent, TriggerType::kManual,
+                    TriggerType::kApi}) {
+    EXPECT_EQ(trigger_type_from_string(to_string(type)), type);
+  }
+  EXPECT_EQ(execution_status_from_string("timeout"), ExecutionStatus::kTimeout);
+  EXPECT_EQ(script_status_from_string("archived"), ScriptStatus::kArchived);
+  EXPECT_EQ(script_type_from_string("nope"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace jsr::domain
