@@ -18,26 +18,26 @@ namespace jsr::domain {
 
 template <typename T>
 struct Page {
-  std::vector<T> items;
+  std::vector<T> items{};
   std::size_t total = 0;
   int page = 1;
   int per_page = 20;
 };
 
 struct ScriptQuery {
-  std::string search;  // part of the name, case-insensitive
-  std::optional<ScriptType> type;
-  std::optional<ScriptStatus> status;
-  std::optional<std::string> tag;
+  std::string search{};  // part of the name, case-insensitive
+  std::optional<ScriptType> type{};
+  std::optional<ScriptStatus> status{};
+  std::optional<std::string> tag{};
   int page = 1;
   int per_page = 20;
 };
 
 struct VersionSummary {
   int number = 1;
-  Timestamp created_at;
-  std::string created_by;
-  std::string change_description;
+  Timestamp created_at{};
+  std::string created_by{};
+  std::string change_description{};
 };
 
 class ScriptRepository {
@@ -59,7 +59,7 @@ class ScriptRepository {
 };
 
 struct ExecutionQuery {
-  std::optional<ExecutionStatus> status;
+  std::optional<ExecutionStatus> status{};
   int page = 1;
   int per_page = 20;
 };

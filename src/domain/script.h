@@ -23,24 +23,24 @@ namespace jsr::domain {
 using Timestamp = std::chrono::system_clock::time_point;
 
 struct ScriptVersion {
-  std::string tenant_id;
-  std::string script_id;
+  std::string tenant_id{};
+  std::string script_id{};
   int number = 1;
-  std::string source;
-  Timestamp created_at;
-  std::string created_by;
-  std::string change_description;
+  std::string source{};
+  Timestamp created_at{};
+  std::string created_by{};
+  std::string change_description{};
 };
 
 // What the author chooses; the rest of a script's state is the system's.
 struct ScriptDefinition {
-  std::string name;
-  std::string description;
-  std::string source;
+  std::string name{};
+  std::string description{};
+  std::string source{};
   ScriptType type = ScriptType::kOneoff;
   ResourceLimits resource_limits;
   TriggerConfig trigger;
-  std::vector<std::string> tags;
+  std::vector<std::string> tags{};
   std::string metadata_json = "{}";  // a JSON object, checked by the API layer
 };
 
@@ -57,16 +57,16 @@ struct ScriptPatch {
 };
 
 struct ScriptState {
-  std::string id;
-  std::string tenant_id;
-  std::string organization_id;
+  std::string id{};
+  std::string tenant_id{};
+  std::string organization_id{};
   ScriptDefinition definition;
   ScriptStatus status = ScriptStatus::kDraft;
   int version = 1;
-  Timestamp created_at;
-  Timestamp updated_at;
-  std::string created_by;
-  std::string updated_by;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::string created_by{};
+  std::string updated_by{};
 };
 
 class Script {
@@ -111,7 +111,7 @@ class Script {
   ScriptVersion new_version(std::string change_description, const std::string& user_id, Timestamp now);
 
   ScriptState state_;
-  std::vector<DomainEvent> events_;
+  std::vector<DomainEvent> events_{};
 };
 
 // Every field of a definition that breaks the rules; fills in trigger defaults.

@@ -23,12 +23,12 @@ struct RetryPolicy {
 };
 
 struct TriggerConfig {
-  std::optional<std::string> cron_expression;
-  std::optional<std::string> timezone;
-  std::optional<std::string> http_path;
-  std::vector<std::string> http_methods;
-  std::vector<std::string> event_types;
-  std::optional<RetryPolicy> retry_policy;
+  std::optional<std::string> cron_expression{};
+  std::optional<std::string> timezone{};
+  std::optional<std::string> http_path{};
+  std::vector<std::string> http_methods{};
+  std::vector<std::string> event_types{};
+  std::optional<RetryPolicy> retry_policy{};
   friend bool operator==(const TriggerConfig&, const TriggerConfig&) = default;
 };
 

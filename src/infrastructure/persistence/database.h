@@ -1,0 +1,71 @@
+// The database the server stores everything in: a small pool of connections
+// to SQLite (the default) or PostgreSQL, transactions scoped to a tenant, and
+// the versioned migrations that run at start. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "infrastructure/persistence/sql_connection.h"
+
+namespace jsr::persistence {
+
+class Database {
+ public:
+  // Both throw std::runtime_error when the database cannot be opened, and run
+  // the migrations that have not run yet.
+  static std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file, std::size_t connections = 4);
+  static std::unique_ptr<Database> open_postgres(const std::string& url, std::size_t connections = 4);
+
+  SqlDialect dialect() const { return dialect_; }
+
+  // Runs `work` in one transaction scoped to `tenant_id` ("" for work that
+  // spans tenants); commits when it returns a value, rolls back otherwise.
+  template <typename Work>
+  auto transaction(const std::string& tenant_id, Work&& work) -> decltype(work(std::declval<SqlConnection&>())) {
+    Lease lease(*this);
+    if (auto begun = lease->begin(tenant_id); !begun) return std::unexpected(begun.error());
+    auto result = work(*lease);
+    if (!result) {
+      lease->rollback();
+      return result;
+    }
+    if (auto committed = lease->commit(); !committed) {
+      lease->rollback();
+      return std::unexpected(committed.error());
+    }
+    return result;
+  }
+
+  // The schema version the database is at.
+  int schema_version();
+
+ private:
+  class Lease {
+   public:
+    explicit Lease(Database& database);
+    ~Lease();
+    SqlConnection* operator->() const { return connection_.get(); }
+    SqlConnection& operator*() const { return *connection_; }
+
+   private:
+    Database& database_;
+    std::unique_ptr<SqlConnection> connection_;
+  };
+
+  Database(SqlDialect dialect, std::vector<std::unique_ptr<SqlConnection>> connections);
+  void migrate();
+
+  const SqlDialect dialect_;
+  std::mutex mutex_;  // guards idle_
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<SqlConnection>> idle_;
+};
+
+}  // namespace jsr::persistence

@@ -1,0 +1,122 @@
+#include "infrastructure/persistence/row_codec.h"
+
+#include <nlohmann/json.hpp>
+
+namespace jsr::persistence {
+
+using nlohmann::json;
+
+std::int64_t to_millis(domain::Timestamp time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+domain::Timestamp from_millis(std::int64_t millis) {
+  return domain::Timestamp(std::chrono::duration_cast<domain::Timestamp::duration>(std::chrono::milliseconds(millis)));
+}
+
+std::string limits_to_json(const domain::ResourceLimits& limits) {
+  return json{{"max_execution_time_ms", limits.max_execution_time.count()},
+              {"max_memory_bytes", limits.max_memory_bytes},
+              {"max_output_size_bytes", limits.max_output_bytes},
+              {"max_concurrent_runs", limits.max_concurrent_runs},
+              {"max_api_calls_per_minute", limits.max_api_calls_per_minute},
+              {"max_log_lines", limits.max_log_lines},
+              {"max_log_bytes", limits.max_log_bytes}}
+      .dump();
+}
+
+domain::ResourceLimits limits_from_json(const std::string& text) {
+  const json stored = json::parse(text);
+  domain::ResourceLimits limits;
+  limits.max_execution_time = std::chrono::milliseconds(stored.value("max_execution_time_ms", 30000));
+  limits.max_memory_bytes = stored.value("max_memory_bytes", limits.max_memory_bytes);
+  limits.max_output_bytes = stored.value("max_output_size_bytes", limits.max_output_bytes);
+  limits.max_concurrent_runs = stored.value("max_concurrent_runs", limits.max_concurrent_runs);
+  limits.max_api_calls_per_minute = stored.value("max_api_calls_per_minute", limits.max_api_calls_per_minute);
+  limits.max_log_lines = stored.value("max_log_lines", limits.max_log_lines);
+  limits.max_log_bytes = stored.value("max_log_bytes", limits.max_log_bytes);
+  return limits;
+}
+
+std::string strings_to_json(const std::vector<std::string>& strings) { return json(strings).dump(); }
+
+std::vector<std::string> strings_from_json(const std::string& text) {
+  return json::parse(text).get<std::vector<std::string>>();
+}
+
+std::string retry_policy_to_json(const domain::RetryPolicy& policy) {
+  return json{{"max_attempts", policy.max_attempts},
+              {"initial_backoff_ms", policy.initial_backoff.count()},
+              {"backoff_multiplier", policy.backoff_multiplier},
+              {"max_backoff_ms", policy.max_backoff.count()}}
+      .dump();
+}
+
+domain::RetryPolicy retry_policy_from_json(const std::string& text) {
+  const json stored = json::parse(text);
+  domain::RetryPolicy policy;
+  policy.max_attempts = stored.value("max_attempts", policy.max_attempts);
+  policy.initial_backoff = std::chrono::milliseconds(stored.value("initial_backoff_ms", 1000));
+  policy.backoff_multiplier = stored.value("backoff_multiplier", policy.backoff_multiplier);
+  policy.max_backoff = std::chrono::milliseconds(stored.value("max_backoff_ms", 60000));
+  return policy;
+}
+
+std::string error_to_json(const domain::ExecutionError& error) {
+  return json{{"code", domain::to_string(error.code)},
+              {"message", error.message},
+              {"stack", error.stack},
+              {"line", error.line},
+              {"column", error.column}}
+      .dump();
+}
+
+domain::ExecutionError error_from_json(const std::string& text) {
+  const json stored = json::parse(text);
+  domain::ExecutionError error;
+  error.code = domain::execution_error_code_from_string(stored.value("code", "RUNTIME_ERROR"))
+                   .value_or(domain::ExecutionErrorCode::kRuntimeError);
+  error.message = stored.value("message", "");
+  error.stack = stored.value("stack", "");
+  error.line = stored.value("line", 0u);
+  error.column = stored.value("column", 0u);
+  return error;
+}
+
+std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
+  json entries = json::array();
+  for (const auto& entry : logs) {
+    entries.push_back({{"level", domain::to_string(entry.level)},
+                       {"message", entry.message},
+                       {"time", to_millis(entry.time)}});
+  }
+  return entries.dump();
+}
+
+std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
+  std::vector<domain::LogEntry> logs;
+  for (const json& entry : json::parse(text)) {
+    domain::LogLevel level = domain::LogLevel::kLog;
+    for (auto candidate : {domain::LogLevel::kDebug, domain::LogLevel::kInfo, domain::LogLevel::kLog,
+                           domain::LogLevel::kWarn, domain::LogLevel::kError}) {
+      if (domain::to_string(candidate) == entry.value("level", "log")) level = candidate;
+    }
+    logs.push_back({level, entry.value("message", ""), from_millis(entry.value("time", std::int64_t{0}))});
+  }
+  return logs;
+}
+
+std::string metrics_to_json(const domain::ExecutionMetrics& metrics) {
+  return json{{"duration_ms", metrics.duration_ms},
+              {"peak_memory_bytes", metrics.peak_memory_bytes},
+              {"log_lines", metrics.log_lines}}
+      .dump();
+}
+
+domain::ExecutionMetrics metrics_from_json(const std::string& text) {
+  const json stored = json::parse(text);
+  return {stored.value("duration_ms", 0.0), stored.value("peak_memory_bytes", std::size_t{0}),
+          stored.value("log_lines", std::size_t{0})};
+}
+
+}  // namespace jsr::persistence

@@ -1,0 +1,141 @@
+#include "infrastructure/persistence/sql_execution_repository.h"
+
+#include <map>
+
+#include "infrastructure/persistence/row_codec.h"
+
+namespace jsr::persistence {
+namespace {
+
+using domain::Error;
+using domain::Execution;
+
+constexpr const char* kColumns =
+    "id, tenant_id, script_id, script_version, status, trigger_type, trigger_data, input, output, error, logs, "
+    "metrics, created_at, started_at, completed_at";
+
+SqlValue optional_millis(const std::optional<domain::Timestamp>& time) {
+  return time ? SqlValue(to_millis(*time)) : SqlValue(nullptr);
+}
+
+SqlParams params_of(const Execution& execution) {
+  return {execution.id,
+          execution.tenant_id,
+          execution.script_id,
+          std::int64_t{execution.script_version},
+          std::string(domain::to_string(execution.status)),
+          std::string(domain::to_string(execution.trigger_type)),
+          execution.trigger_data_json,
+          execution.input_json,
+          execution.output_json ? SqlValue(*execution.output_json) : SqlValue(nullptr),
+          execution.error ? SqlValue(error_to_json(*execution.error)) : SqlValue(nullptr),
+          logs_to_json(execution.logs),
+          metrics_to_json(execution.metrics),
+          to_millis(execution.created_at),
+          optional_millis(execution.started_at),
+          optional_millis(execution.completed_at)};
+}
+
+Execution from_row(const SqlRow& row) {
+  Execution execution;
+  execution.id = row.text(0);
+  execution.tenant_id = row.text(1);
+  execution.script_id = row.text(2);
+  execution.script_version = static_cast<int>(row.integer(3));
+  execution.status = domain::execution_status_from_string(row.text(4)).value_or(domain::ExecutionStatus::kPending);
+  execution.trigger_type = domain::trigger_type_from_string(row.text(5)).value_or(domain::TriggerType::kManual);
+  execution.trigger_data_json = row.text(6);
+  execution.input_json = row.text(7);
+  execution.output_json = row.optional_text(8);
+  if (auto error = row.optional_text(9)) execution.error = error_from_json(*error);
+  execution.logs = logs_from_json(row.text(10));
+  execution.metrics = metrics_from_json(row.text(11));
+  execution.created_at = from_millis(row.integer(12));
+  if (auto started = row.optional_integer(13)) execution.started_at = from_millis(*started);
+  if (auto completed = row.optional_integer(14)) execution.completed_at = from_millis(*completed);
+  return execution;
+}
+
+// An execution is written when it starts and again when it ends: upsert.
+const std::string kUpsert = std::string("INSERT INTO script_executions (") + kColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                            "status = excluded.status, output = excluded.output, error = excluded.error, "
+                            "logs = excluded.logs, metrics = excluded.metrics, started_at = excluded.started_at, "
+                            "completed_at = excluded.completed_at";
+
+}  // namespace
+
+std::expected<void, Error> SqlExecutionRepository::save(const Execution& execution) {
+  return save_all({execution});
+}
+
+std::expected<void, Error> SqlExecutionRepository::save_all(const std::vector<Execution>& executions) {
+  // One transaction per tenant: row-level security scopes a transaction to one.
+  std::map<std::string, std::vector<const Execution*>> by_tenant;
+  for (const Execution& execution : executions) by_tenant[execution.tenant_id].push_back(&execution);
+  for (const auto& [tenant_id, batch] : by_tenant) {
+    auto written = database_.transaction(tenant_id, [&](SqlConnection& connection) -> std::expected<void, Error> {
+      for (const Execution* execution : batch) {
+        if (auto saved = connection.execute(kUpsert, params_of(*execution)); !saved) {
+          return std::unexpected(saved.error());
+        }
+      }
+      return {};
+    });
+    if (!written) return written;
+  }
+  return {};
+}
+
+std::expected<std::optional<Execution>, Error> SqlExecutionRepository::find(const std::string& tenant_id,
+                                                                           const std::string& execution_id) {
+  return database_.transaction(
+      tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Execution>, Error> {
+        auto rows = connection.execute(
+            std::string("SELECT ") + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
+            {execution_id, tenant_id});
+        if (!rows) return std::unexpected(rows.error());
+        if (rows->empty()) return std::nullopt;
+        return from_row(rows->front());
+      });
+}
+
+std::expected<domain::Page<Execution>, Error> SqlExecutionRepository::list_for_script(
+    const std::string& tenant_id, const std::string& script_id, const domain::ExecutionQuery& query) {
+  std::string where = " WHERE tenant_id = ? AND script_id = ?";
+  SqlParams params{tenant_id, script_id};
+  if (query.status) {
+    where += " AND status = ?";
+    params.emplace_back(std::string(domain::to_string(*query.status)));
+  }
+  return database_.transaction(
+      tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Execution>, Error> {
+        auto counted = connection.execute("SELECT COUNT(*) FROM script_executions" + where, params);
+        if (!counted) return std::unexpected(counted.error());
+        domain::Page<Execution> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page,
+                                     query.per_page};
+        SqlParams paged = params;
+        paged.emplace_back(std::int64_t{query.per_page});
+        paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
+        auto rows = connection.execute(std::string("SELECT ") + kColumns + " FROM script_executions" + where +
+                                           " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                                       paged);
+        if (!rows) return std::unexpected(rows.error());
+        for (const auto& row : *rows) page.items.push_back(from_row(row));
+        return page;
+      });
+}
+
+std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::Timestamp cutoff) {
+  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
+    auto counted = connection.execute("SELECT COUNT(*) FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
+    if (!counted) return std::unexpected(counted.error());
+    if (auto removed = connection.execute("DELETE FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
+        !removed) {
+      return std::unexpected(removed.error());
+    }
+    return static_cast<std::size_t>(counted->front().integer(0));
+  });
+}
+
+}  // namespace jsr::persistence

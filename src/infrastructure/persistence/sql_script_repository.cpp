@@ -1,0 +1,271 @@
+#include "infrastructure/persistence/sql_script_repository.h"
+
+#include "infrastructure/persistence/row_codec.h"
+
+namespace jsr::persistence {
+namespace {
+
+using domain::Error;
+using domain::Script;
+using domain::ScriptVersion;
+
+constexpr const char* kScriptColumns =
+    "id, tenant_id, organization_id, name, description, source, type, status, version, resource_limits, "
+    "cron_expression, timezone, http_path, http_methods, event_types, retry_policy, metadata, created_at, "
+    "updated_at, created_by, updated_by";
+
+// kScriptColumns with each column qualified by `alias.`, for joins.
+std::string qualified_columns(const std::string& alias) {
+  std::string qualified;
+  std::string_view columns = kScriptColumns;
+  while (!columns.empty()) {
+    const auto comma = columns.find(", ");
+    qualified += (qualified.empty() ? "" : ", ") + alias + "." + std::string(columns.substr(0, comma));
+    columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 2);
+  }
+  return qualified;
+}
+
+SqlValue optional_value(const std::optional<std::string>& value) {
+  return value ? SqlValue(*value) : SqlValue(nullptr);
+}
+
+// The script's columns in kScriptColumns order.
+SqlParams script_params(const Script& script) {
+  const auto& state = script.state();
+  const auto& definition = state.definition;
+  const auto& trigger = definition.trigger;
+  return {state.id,
+          state.tenant_id,
+          state.organization_id,
+          definition.name,
+          definition.description,
+          definition.source,
+          std::string(domain::to_string(definition.type)),
+          std::string(domain::to_string(state.status)),
+          std::int64_t{state.version},
+          limits_to_json(definition.resource_limits),
+          optional_value(trigger.cron_expression),
+          optional_value(trigger.timezone),
+          optional_value(trigger.http_path),
+          strings_to_json(trigger.http_methods),
+          strings_to_json(trigger.event_types),
+          trigger.retry_policy ? SqlValue(retry_policy_to_json(*trigger.retry_policy)) : SqlValue(nullptr),
+          definition.metadata_json,
+          to_millis(state.created_at),
+          to_millis(state.updated_at),
+          state.created_by,
+          state.updated_by};
+}
+
+Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
+  domain::ScriptState state;
+  state.id = row.text(0);
+  state.tenant_id = row.text(1);
+  state.organization_id = row.text(2);
+  state.definition.name = row.text(3);
+  state.definition.description = row.text(4);
+  state.definition.source = row.text(5);
+  state.definition.type = domain::script_type_from_string(row.text(6)).value_or(domain::ScriptType::kOneoff);
+  state.status = domain::script_status_from_string(row.text(7)).value_or(domain::ScriptStatus::kDraft);
+  state.version = static_cast<int>(row.integer(8));
+  state.definition.resource_limits = limits_from_json(row.text(9));
+  state.definition.trigger.cron_expression = row.optional_text(10);
+  state.definition.trigger.timezone = row.optional_text(11);
+  state.definition.trigger.http_path = row.optional_text(12);
+  state.definition.trigger.http_methods = strings_from_json(row.text(13));
+  state.definition.trigger.event_types = strings_from_json(row.text(14));
+  if (auto retry = row.optional_text(15)) state.definition.trigger.retry_policy = retry_policy_from_json(*retry);
+  state.definition.metadata_json = row.text(16);
+  state.created_at = from_millis(row.integer(17));
+  state.updated_at = from_millis(row.integer(18));
+  state.created_by = row.text(19);
+  state.updated_by = row.text(20);
+  state.definition.tags = std::move(tags);
+  return Script::restore(std::move(state));
+}
+
+std::expected<std::vector<std::string>, Error> tags_of(SqlConnection& connection, const std::string& script_id) {
+  auto rows = connection.execute("SELECT tag FROM script_tags WHERE script_id = ? ORDER BY position", {script_id});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::string> tags;
+  for (const auto& row : *rows) tags.push_back(row.text(0));
+  return tags;
+}
+
+std::expected<void, Error> write_tags(SqlConnection& connection, const Script& script) {
+  if (auto cleared = connection.execute("DELETE FROM script_tags WHERE script_id = ?", {script.id()}); !cleared) {
+    return std::unexpected(cleared.error());
+  }
+  std::int64_t position = 0;
+  for (const std::string& tag : script.definition().tags) {
+    if (auto added = connection.execute(
+            "INSERT INTO script_tags (tenant_id, script_id, position, tag) VALUES (?, ?, ?, ?)",
+            {script.tenant_id(), script.id(), position++, tag});
+        !added) {
+      return std::unexpected(added.error());
+    }
+  }
+  return {};
+}
+
+std::expected<void, Error> write_version(SqlConnection& connection, const ScriptVersion& version) {
+  auto added = connection.execute(
+      "INSERT INTO script_versions (tenant_id, script_id, number, source, created_at, created_by, change_description) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {version.tenant_id, version.script_id, std::int64_t{version.number}, version.source,
+       to_millis(version.created_at), version.created_by, version.change_description});
+  if (!added) return std::unexpected(added.error());
+  return {};
+}
+
+// A unique-key violation names neither column portably: say what may clash.
+Error conflict_or(const Error& error) {
+  if (error.code != "CONFLICT") return error;
+  return {"CONFLICT", "another script of this tenant already has this name or http_path"};
+}
+
+}  // namespace
+
+std::expected<void, Error> SqlScriptRepository::add(const Script& script, const ScriptVersion& first_version) {
+  return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
+    const std::string sql = std::string("INSERT INTO scripts (") + kScriptColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    if (auto inserted = connection.execute(sql, script_params(script)); !inserted) {
+      return std::unexpected(conflict_or(inserted.error()));
+    }
+    if (auto tagged = write_tags(connection, script); !tagged) return tagged;
+    return write_version(connection, first_version);
+  });
+}
+
+std::expected<void, Error> SqlScriptRepository::save(const Script& script,
+                                                     const std::optional<ScriptVersion>& new_version) {
+  return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
+    SqlParams params = script_params(script);
+    // UPDATE ... SET every column but the identity, WHERE id and tenant.
+    const std::string sql =
+        "UPDATE scripts SET organization_id = ?, name = ?, description = ?, source = ?, type = ?, status = ?, "
+        "version = ?, resource_limits = ?, cron_expression = ?, timezone = ?, http_path = ?, http_methods = ?, "
+        "event_types = ?, retry_policy = ?, metadata = ?, created_at = ?, updated_at = ?, created_by = ?, "
+        "updated_by = ? WHERE id = ? AND tenant_id = ?";
+    SqlParams ordered(params.begin() + 2, params.end());
+    ordered.push_back(params[0]);
+    ordered.push_back(params[1]);
+    auto updated = connection.execute(sql, ordered);
+    if (!updated) return std::unexpected(conflict_or(updated.error()));
+    if (auto tagged = write_tags(connection, script); !tagged) return tagged;
+    if (new_version) return write_version(connection, *new_version);
+    return {};
+  });
+}
+
+std::expected<std::optional<Script>, Error> SqlScriptRepository::find(const std::string& tenant_id,
+                                                                      const std::string& script_id) {
+  return database_.transaction(
+      tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Script>, Error> {
+        auto rows = connection.execute(
+            std::string("SELECT ") + kScriptColumns + " FROM scripts WHERE id = ? AND tenant_id = ?",
+            {script_id, tenant_id});
+        if (!rows) return std::unexpected(rows.error());
+        if (rows->empty()) return std::nullopt;
+        auto tags = tags_of(connection, script_id);
+        if (!tags) return std::unexpected(tags.error());
+        return script_from_row(rows->front(), std::move(*tags));
+      });
+}
+
+std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::string& tenant_id,
+                                                                     const domain::ScriptQuery& query) {
+  std::string where = " WHERE s.tenant_id = ?";
+  SqlParams params{tenant_id};
+  if (!query.search.empty()) {
+    where += " AND LOWER(s.name) LIKE ?";
+    std::string pattern;
+    for (char c : query.search) pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    params.emplace_back("%" + pattern + "%");
+  }
+  if (query.type) {
+    where += " AND s.type = ?";
+    params.emplace_back(std::string(domain::to_string(*query.type)));
+  }
+  if (query.status) {
+    where += " AND s.status = ?";
+    params.emplace_back(std::string(domain::to_string(*query.status)));
+  }
+  if (query.tag) {
+    where += " AND EXISTS (SELECT 1 FROM script_tags t WHERE t.script_id = s.id AND t.tag = ?)";
+    params.emplace_back(*query.tag);
+  }
+  return database_.transaction(
+      tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Script>, Error> {
+        auto counted = connection.execute("SELECT COUNT(*) FROM scripts s" + where, params);
+        if (!counted) return std::unexpected(counted.error());
+        domain::Page<Script> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
+        SqlParams paged = params;
+        paged.emplace_back(std::int64_t{query.per_page});
+        paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
+        static const std::string columns = qualified_columns("s");
+        auto rows = connection.execute(
+            "SELECT " + columns + " FROM scripts s" + where + " ORDER BY s.name, s.id LIMIT ? OFFSET ?", paged);
+        if (!rows) return std::unexpected(rows.error());
+        for (const auto& row : *rows) {
+          auto tags = tags_of(connection, row.text(0));
+          if (!tags) return std::unexpected(tags.error());
+          page.items.push_back(script_from_row(row, std::move(*tags)));
+        }
+        return page;
+      });
+}
+
+std::expected<bool, Error> SqlScriptRepository::remove(const std::string& tenant_id, const std::string& script_id) {
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> std::expected<bool, Error> {
+    auto found = connection.execute("SELECT 1 FROM scripts WHERE id = ? AND tenant_id = ?", {script_id, tenant_id});
+    if (!found) return std::unexpected(found.error());
+    if (found->empty()) return false;
+    for (const char* sql : {"DELETE FROM script_tags WHERE script_id = ? AND tenant_id = ?",
+                            "DELETE FROM script_versions WHERE script_id = ? AND tenant_id = ?",
+                            "DELETE FROM scripts WHERE id = ? AND tenant_id = ?"}) {
+      if (auto removed = connection.execute(sql, {script_id, tenant_id}); !removed) {
+        return std::unexpected(removed.error());
+      }
+    }
+    return true;
+  });
+}
+
+std::expected<std::vector<domain::VersionSummary>, Error> SqlScriptRepository::versions(const std::string& tenant_id,
+                                                                                       const std::string& script_id) {
+  return database_.transaction(
+      tenant_id, [&](SqlConnection& connection) -> std::expected<std::vector<domain::VersionSummary>, Error> {
+        auto rows = connection.execute(
+            "SELECT number, created_at, created_by, change_description FROM script_versions "
+            "WHERE script_id = ? AND tenant_id = ? ORDER BY number DESC",
+            {script_id, tenant_id});
+        if (!rows) return std::unexpected(rows.error());
+        std::vector<domain::VersionSummary> summaries;
+        for (const auto& row : *rows) {
+          summaries.push_back({static_cast<int>(row.integer(0)), from_millis(row.integer(1)), row.text(2), row.text(3)});
+        }
+        return summaries;
+      });
+}
+
+std::expected<std::optional<ScriptVersion>, Error> SqlScriptRepository::version(const std::string& tenant_id,
+                                                                                const std::string& script_id,
+                                                                                int number) {
+  return database_.transaction(
+      tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<ScriptVersion>, Error> {
+        auto rows = connection.execute(
+            "SELECT source, created_at, created_by, change_description FROM script_versions "
+            "WHERE script_id = ? AND tenant_id = ? AND number = ?",
+            {script_id, tenant_id, std::int64_t{number}});
+        if (!rows) return std::unexpected(rows.error());
+        if (rows->empty()) return std::nullopt;
+        const SqlRow& row = rows->front();
+        return ScriptVersion{tenant_id, script_id, number, row.text(0), from_millis(row.integer(1)), row.text(2),
+                             row.text(3)};
+      });
+}
+
+}  // namespace jsr::persistence

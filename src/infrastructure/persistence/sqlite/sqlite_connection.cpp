@@ -1,0 +1,106 @@
+#include "infrastructure/persistence/sqlite/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace jsr::persistence {
+namespace {
+
+// Owns a prepared statement.
+struct Statement {
+  sqlite3_stmt* handle = nullptr;
+  ~Statement() { sqlite3_finalize(handle); }
+};
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const std::string& path) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open the SQLite database " + path + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+  if (auto configured = execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+      !configured) {
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot configure the SQLite database " + path + ": " + configured.error().message);
+  }
+}
+
+SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
+
+domain::Error SqliteConnection::error(const std::string& doing) const {
+  const int code = sqlite3_extended_errcode(db_);
+  const bool unique = code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY;
+  return {unique ? "CONFLICT" : "DATABASE_ERROR", doing + ": " + sqlite3_errmsg(db_)};
+}
+
+std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
+  Statement statement;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement.handle, nullptr) != SQLITE_OK) {
+    return std::unexpected(error("preparing a statement"));
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i + 1);
+    const int bound = std::visit(
+        [&](const auto& value) -> int {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>) return sqlite3_bind_null(statement.handle, index);
+          if constexpr (std::is_same_v<T, std::int64_t>) return sqlite3_bind_int64(statement.handle, index, value);
+          if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(statement.handle, index, value);
+          if constexpr (std::is_same_v<T, std::string>) {
+            return sqlite3_bind_text(statement.handle, index, value.data(), static_cast<int>(value.size()),
+                                     SQLITE_TRANSIENT);
+          }
+        },
+        params[i]);
+    if (bound != SQLITE_OK) return std::unexpected(error("binding a parameter"));
+  }
+  SqlRows rows;
+  while (true) {
+    const int step = sqlite3_step(statement.handle);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) return std::unexpected(error("running a statement"));
+    const int columns = sqlite3_column_count(statement.handle);
+    std::vector<SqlValue> values;
+    values.reserve(static_cast<std::size_t>(columns));
+    for (int column = 0; column < columns; ++column) {
+      switch (sqlite3_column_type(statement.handle, column)) {
+        case SQLITE_NULL: values.emplace_back(nullptr); break;
+        case SQLITE_INTEGER: values.emplace_back(std::int64_t{sqlite3_column_int64(statement.handle, column)}); break;
+        case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(statement.handle, column)); break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement.handle, column));
+          values.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, column))));
+        }
+      }
+    }
+    rows.emplace_back(std::move(values));
+  }
+  return rows;
+}
+
+std::expected<void, domain::Error> SqliteConnection::execute_script(const std::string& sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    domain::Error failure{"DATABASE_ERROR", message != nullptr ? message : "unknown error"};
+    sqlite3_free(message);
+    return std::unexpected(std::move(failure));
+  }
+  return {};
+}
+
+std::expected<void, domain::Error> SqliteConnection::begin(const std::string&) {
+  // IMMEDIATE takes the write lock at once: two writers never deadlock on upgrade.
+  return execute_script("BEGIN IMMEDIATE");
+}
+
+std::expected<void, domain::Error> SqliteConnection::commit() { return execute_script("COMMIT"); }
+
+void SqliteConnection::rollback() { (void)execute_script("ROLLBACK"); }
+
+}  // namespace jsr::persistence
