@@ -5,11 +5,14 @@
 
 #include <string>
 
+#include "domain/validation.h"
+
 namespace jsr::domain {
 
 struct Error {
   std::string code;
   std::string message;
+  FieldErrors details{};  // every failing field, for VALIDATION_FAILED
 };
 
 }  // namespace jsr::domain

@@ -12,6 +12,7 @@
 
 #include "domain/error.h"
 #include "domain/execution.h"
+#include "domain/identity.h"
 #include "domain/script.h"
 
 namespace jsr::domain {
@@ -79,6 +80,46 @@ class ExecutionRepository {
                                                                 const ExecutionQuery& query) = 0;
   // Removes executions created before `cutoff`, all tenants; returns how many.
   virtual std::expected<std::size_t, Error> prune_before(Timestamp cutoff) = 0;
+};
+
+class TenantRepository {
+ public:
+  virtual ~TenantRepository() = default;
+  // CONFLICT when the slug is taken.
+  virtual std::expected<void, Error> add(const Tenant& tenant) = 0;
+  virtual std::expected<std::optional<Tenant>, Error> find(const std::string& tenant_id) = 0;
+  virtual std::expected<std::optional<Tenant>, Error> find_by_slug(const std::string& slug) = 0;
+  virtual std::expected<std::vector<Tenant>, Error> list() = 0;
+};
+
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+  virtual std::expected<void, Error> add(const ApiToken& token) = 0;
+  // Only tokens not revoked.
+  virtual std::expected<std::optional<ApiToken>, Error> find_by_hash(const std::string& token_hash) = 0;
+  virtual std::expected<std::vector<ApiToken>, Error> list(const std::string& tenant_id) = 0;
+  virtual std::expected<bool, Error> revoke(const std::string& tenant_id, const std::string& token_id) = 0;
+};
+
+struct AuditEntry {
+  std::string id{};
+  std::string tenant_id{};
+  std::string actor_id{};
+  std::string action{};       // e.g. "script.created", "script.executed"
+  std::string target_type{};  // "script", "execution", "token", "tenant"
+  std::string target_id{};
+  std::string details_json = "{}";
+  Timestamp created_at{};
+};
+
+// Append-only: entries are never changed or removed through it.
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual std::expected<void, Error> append(const AuditEntry& entry) = 0;
+  // Newest first.
+  virtual std::expected<std::vector<AuditEntry>, Error> recent(const std::string& tenant_id, std::size_t limit) = 0;
 };
 
 }  // namespace jsr::domain

@@ -1,0 +1,72 @@
+#include "domain/identity.h"
+
+#include <array>
+#include <cctype>
+#include <utility>
+
+namespace jsr::domain {
+namespace {
+
+constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
+    {Role::kSuperadmin, "superadmin"},
+    {Role::kOrgAdmin, "org_admin"},
+    {Role::kDeveloper, "developer"},
+    {Role::kViewer, "viewer"},
+}};
+
+}  // namespace
+
+std::string_view to_string(Role role) {
+  for (const auto& [value, name] : kRoles) {
+    if (value == role) return name;
+  }
+  std::unreachable();
+}
+
+std::optional<Role> role_from_string(std::string_view name) {
+  for (const auto& [value, known] : kRoles) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Permission permission) {
+  switch (permission) {
+    case Permission::kScriptsRead: return "scripts.read";
+    case Permission::kScriptsCreate: return "scripts.create";
+    case Permission::kScriptsUpdate: return "scripts.update";
+    case Permission::kScriptsDelete: return "scripts.delete";
+    case Permission::kScriptsExecute: return "scripts.execute";
+    case Permission::kTokensManage: return "tokens.manage";
+    case Permission::kTenantsManage: return "tenants.manage";
+  }
+  std::unreachable();
+}
+
+bool allows(Role role, Permission permission) {
+  switch (role) {
+    case Role::kSuperadmin: return true;
+    case Role::kOrgAdmin: return permission != Permission::kTenantsManage;
+    case Role::kDeveloper:
+      return permission == Permission::kScriptsRead || permission == Permission::kScriptsCreate ||
+             permission == Permission::kScriptsUpdate || permission == Permission::kScriptsExecute;
+    case Role::kViewer: return permission == Permission::kScriptsRead;
+  }
+  std::unreachable();
+}
+
+std::string slug_for(std::string_view name) {
+  std::string slug;
+  for (char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0) {
+      slug.push_back(static_cast<char>(std::tolower(byte)));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug.push_back('-');
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+}  // namespace jsr::domain

@@ -1,0 +1,64 @@
+// Who is calling and what they may do. A tenant is one business on the
+// platform; its API tokens carry a role, and a role grants permissions.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jsr::domain {
+
+enum class Role {
+  kSuperadmin,  // every tenant
+  kOrgAdmin,    // everything in its tenant
+  kDeveloper,   // read, create, update and execute scripts; no delete
+  kViewer,      // read
+};
+
+enum class Permission {
+  kScriptsRead,
+  kScriptsCreate,
+  kScriptsUpdate,
+  kScriptsDelete,
+  kScriptsExecute,
+  kTokensManage,   // this tenant's tokens
+  kTenantsManage,  // every tenant
+};
+
+std::string_view to_string(Role role);
+std::optional<Role> role_from_string(std::string_view name);
+std::string_view to_string(Permission permission);
+bool allows(Role role, Permission permission);
+
+struct Tenant {
+  std::string id{};
+  std::string name{};
+  std::string slug{};
+  std::chrono::system_clock::time_point created_at{};
+};
+
+struct ApiToken {
+  std::string id{};
+  std::string tenant_id{};
+  std::string name{};
+  Role role = Role::kViewer;
+  std::string token_hash{};  // never the token itself
+  std::chrono::system_clock::time_point created_at{};
+};
+
+// The authenticated caller of one request.
+struct Principal {
+  std::string tenant_id{};
+  std::string actor_id{};  // the token's id: what the audit log names
+  Role role = Role::kViewer;
+
+  bool may(Permission permission) const { return allows(role, permission); }
+  // A superadmin may act in any tenant; everyone else only in their own.
+  bool may_act_in(const std::string& tenant) const { return role == Role::kSuperadmin || tenant == tenant_id; }
+};
+
+// A slug from a tenant name: lowercase letters, digits and dashes.
+std::string slug_for(std::string_view name);
+
+}  // namespace jsr::domain

@@ -1,0 +1,110 @@
+#include "services/access_service.h"
+
+#include <chrono>
+
+namespace jsr::services {
+
+using domain::Error;
+using domain::Permission;
+
+Error forbidden(Permission permission) {
+  return {"FORBIDDEN", "this token's role does not grant " + std::string(domain::to_string(permission))};
+}
+
+std::expected<domain::Principal, Error> AccessService::authenticate(const std::string& bearer_token) {
+  const Error unauthenticated{"UNAUTHENTICATED", "a valid API token is required (Authorization: Bearer <token>)"};
+  if (bearer_token.empty()) return std::unexpected(unauthenticated);
+  auto token = tokens_.find_by_hash(credentials_.hash(bearer_token));
+  if (!token) return std::unexpected(token.error());
+  if (!token->has_value()) return std::unexpected(unauthenticated);
+  return domain::Principal{(*token)->tenant_id, (*token)->id, (*token)->role};
+}
+
+std::expected<domain::Tenant, Error> AccessService::create_tenant(const std::string& name) {
+  const std::string slug = domain::slug_for(name);
+  if (name.size() > 100 || slug.size() < 2) {
+    return std::unexpected(Error{"VALIDATION_FAILED", "invalid tenant name",
+                                 {{"name", "must be 2 to 100 characters with at least two letters or digits"}}});
+  }
+  domain::Tenant tenant{credentials_.new_id(), name, slug, std::chrono::system_clock::now()};
+  if (auto added = tenants_.add(tenant); !added) return std::unexpected(added.error());
+  return tenant;
+}
+
+std::expected<IssuedToken, Error> AccessService::create_token(const std::string& tenant_slug, domain::Role role,
+                                                              const std::string& name) {
+  auto tenant = tenants_.find_by_slug(tenant_slug);
+  if (!tenant) return std::unexpected(tenant.error());
+  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "no tenant with the slug '" + tenant_slug + "'"});
+  return issue(**tenant, role, name);
+}
+
+std::expected<IssuedToken, Error> AccessService::issue(const domain::Tenant& tenant, domain::Role role,
+                                                       const std::string& name) {
+  IssuedToken issued;
+  issued.secret = credentials_.new_token();
+  issued.token = {credentials_.new_id(), tenant.id, name.empty() ? std::string(domain::to_string(role)) : name, role,
+                  credentials_.hash(issued.secret), std::chrono::system_clock::now()};
+  if (auto added = tokens_.add(issued.token); !added) return std::unexpected(added.error());
+  return issued;
+}
+
+std::expected<std::optional<Bootstrap>, Error> AccessService::bootstrap_if_empty() {
+  auto existing = tenants_.list();
+  if (!existing) return std::unexpected(existing.error());
+  if (!existing->empty()) return std::optional<Bootstrap>();
+  auto tenant = create_tenant("default");
+  if (!tenant) return std::unexpected(tenant.error());
+  auto token = issue(*tenant, domain::Role::kSuperadmin, "admin");
+  if (!token) return std::unexpected(token.error());
+  return std::optional<Bootstrap>(Bootstrap{*tenant, std::move(*token)});
+}
+
+void AccessService::record(const domain::Principal& caller, const std::string& action, const std::string& target_type,
+                           const std::string& target_id) {
+  (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, action, target_type, target_id, "{}",
+                       std::chrono::system_clock::now()});
+}
+
+std::expected<std::vector<domain::Tenant>, Error> AccessService::list_tenants(const domain::Principal& caller) {
+  if (!caller.may(Permission::kTenantsManage)) return std::unexpected(forbidden(Permission::kTenantsManage));
+  return tenants_.list();
+}
+
+std::expected<domain::Tenant, Error> AccessService::create_tenant(const domain::Principal& caller,
+                                                                  const std::string& name) {
+  if (!caller.may(Permission::kTenantsManage)) return std::unexpected(forbidden(Permission::kTenantsManage));
+  auto tenant = create_tenant(name);
+  if (tenant) record(caller, "tenant.created", "tenant", tenant->id);
+  return tenant;
+}
+
+std::expected<IssuedToken, Error> AccessService::create_token(const domain::Principal& caller, domain::Role role,
+                                                              const std::string& name) {
+  if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
+  if (role == domain::Role::kSuperadmin && caller.role != domain::Role::kSuperadmin) {
+    return std::unexpected(Error{"FORBIDDEN", "only a superadmin may create superadmin tokens"});
+  }
+  auto tenant = tenants_.find(caller.tenant_id);
+  if (!tenant) return std::unexpected(tenant.error());
+  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "the caller's tenant no longer exists"});
+  auto issued = issue(**tenant, role, name);
+  if (issued) record(caller, "token.created", "token", issued->token.id);
+  return issued;
+}
+
+std::expected<std::vector<domain::ApiToken>, Error> AccessService::list_tokens(const domain::Principal& caller) {
+  if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
+  return tokens_.list(caller.tenant_id);
+}
+
+std::expected<void, Error> AccessService::revoke_token(const domain::Principal& caller, const std::string& token_id) {
+  if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
+  auto revoked = tokens_.revoke(caller.tenant_id, token_id);
+  if (!revoked) return std::unexpected(revoked.error());
+  if (!*revoked) return std::unexpected(Error{"NOT_FOUND", "no such token"});
+  record(caller, "token.revoked", "token", token_id);
+  return {};
+}
+
+}  // namespace jsr::services

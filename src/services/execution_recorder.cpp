@@ -1,0 +1,77 @@
+#include "services/execution_recorder.h"
+
+#include <vector>
+
+namespace jsr::services {
+
+ExecutionRecorder::ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options)
+    : repository_(repository), options_(options), writer_([this] { write_batches(); }) {}
+
+ExecutionRecorder::~ExecutionRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
+}
+
+void ExecutionRecorder::record(domain::Execution execution) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return buffer_.size() < options_.capacity || buffer_.contains(execution.id); });
+  const std::string id = execution.id;
+  buffer_.insert_or_assign(id, Buffered{std::move(execution), ++recorded_});
+  if (buffer_.size() >= options_.max_batch) changed_.notify_all();
+}
+
+std::optional<domain::Execution> ExecutionRecorder::buffered(const std::string& tenant_id,
+                                                             const std::string& execution_id) const {
+  std::lock_guard lock(mutex_);
+  auto found = buffer_.find(execution_id);
+  if (found == buffer_.end() || found->second.execution.tenant_id != tenant_id) return std::nullopt;
+  return found->second.execution;
+}
+
+void ExecutionRecorder::flush() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = recorded_;
+  changed_.notify_all();
+  changed_.wait(lock, [&] { return durable_ >= target; });
+}
+
+std::uint64_t ExecutionRecorder::written() const {
+  std::lock_guard lock(mutex_);
+  return written_;
+}
+
+void ExecutionRecorder::write_batches() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait_for(lock, options_.interval, [&] { return stopping_ || buffer_.size() >= options_.max_batch; });
+    if (buffer_.empty()) {
+      durable_ = recorded_;
+      changed_.notify_all();
+      if (stopping_) return;
+      continue;
+    }
+    const std::uint64_t covered = recorded_;
+    std::vector<domain::Execution> batch;
+    batch.reserve(buffer_.size());
+    for (auto& [id, buffered] : buffer_) batch.push_back(buffered.execution);
+    lock.unlock();
+    const auto written = repository_.save_all(batch);
+    lock.lock();
+    if (!written) {
+      // The database is unreachable or refused: keep everything and retry.
+      if (!stopping_) changed_.wait_for(lock, std::chrono::milliseconds(500));
+      continue;
+    }
+    // Drop what was written, unless a newer state arrived meanwhile.
+    std::erase_if(buffer_, [&](const auto& entry) { return entry.second.sequence <= covered; });
+    written_ += batch.size();
+    durable_ = covered;
+    changed_.notify_all();
+  }
+}
+
+}  // namespace jsr::services

@@ -1,0 +1,63 @@
+// Writes execution records off the hot path: executions are handed over
+// without waiting for the database and written in batches by one thread. The
+// buffer is bounded (a full buffer makes the caller wait rather than drop a
+// record), a failed write is retried, and destruction writes everything
+// still buffered, so nothing acknowledged is lost on a graceful shutdown.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "domain/execution.h"
+#include "domain/repositories.h"
+
+namespace jsr::services {
+
+struct ExecutionRecorderOptions {
+  std::size_t max_batch = 500;
+  std::chrono::milliseconds interval{20};  // how long a record may wait for a batch
+  std::size_t capacity = 20'000;
+};
+
+class ExecutionRecorder {
+ public:
+  ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options = {});
+  ~ExecutionRecorder();
+  ExecutionRecorder(const ExecutionRecorder&) = delete;
+  ExecutionRecorder& operator=(const ExecutionRecorder&) = delete;
+
+  // Takes the execution's latest state; a later state of the same execution
+  // replaces an earlier one not yet written.
+  void record(domain::Execution execution);
+  // The latest state not yet written, if any.
+  std::optional<domain::Execution> buffered(const std::string& tenant_id, const std::string& execution_id) const;
+  // Returns once everything recorded before the call is written.
+  void flush();
+  std::uint64_t written() const;
+
+ private:
+  void write_batches();
+
+  domain::ExecutionRepository& repository_;
+  const ExecutionRecorderOptions options_;
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable changed_;
+  struct Buffered {
+    domain::Execution execution;
+    std::uint64_t sequence;  // the value of recorded_ when this state was taken
+  };
+  std::unordered_map<std::string, Buffered> buffer_;  // by execution id
+  std::uint64_t recorded_ = 0;  // records taken, in order
+  std::uint64_t durable_ = 0;   // of those, how many are written
+  std::uint64_t written_ = 0;   // rows written (a record may replace another)
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace jsr::services

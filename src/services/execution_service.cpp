@@ -1,0 +1,144 @@
+#include "services/execution_service.h"
+
+#include <chrono>
+#include <future>
+
+#include "services/access_service.h"
+#include "services/script_service.h"
+
+namespace jsr::services {
+
+using domain::Error;
+using domain::Execution;
+using domain::Permission;
+using domain::Principal;
+
+namespace {
+
+std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
+
+// Waiting callers get the outcome when it is there; a run still queued after
+// its own time limit plus this much is answered as it stands.
+constexpr auto kWaitMargin = std::chrono::seconds(10);
+
+}  // namespace
+
+bool ExecutionService::reserve_run(const std::string& script_id, std::size_t limit) {
+  std::lock_guard lock(runs_mutex_);
+  std::size_t& running = runs_in_progress_[script_id];
+  if (running >= limit) return false;
+  ++running;
+  return true;
+}
+
+void ExecutionService::release_run(const std::string& script_id) {
+  std::lock_guard lock(runs_mutex_);
+  if (auto found = runs_in_progress_.find(script_id); found != runs_in_progress_.end() && --found->second == 0) {
+    runs_in_progress_.erase(found);
+  }
+}
+
+std::expected<Execution, Error> ExecutionService::run(const Principal& caller, RunRequest request) {
+  if (!caller.may(Permission::kScriptsExecute)) return std::unexpected(forbidden(Permission::kScriptsExecute));
+  auto found = scripts_.find(caller.tenant_id, request.script_id);
+  if (!found) return std::unexpected(found.error());
+  if (!found->has_value()) return std::unexpected(script_not_found(request.script_id));
+  const domain::Script& script = **found;
+  if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
+    return std::unexpected(Error{"CONFLICT", "the script is " + std::string(domain::to_string(script.status())) +
+                                                 " and cannot run"});
+  }
+  const domain::ResourceLimits& limits = script.definition().resource_limits;
+  if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
+    return std::unexpected(Error{"RATE_LIMITED", "the script already has " + std::to_string(limits.max_concurrent_runs) +
+                                                     " runs in progress (its max_concurrent_runs)"});
+  }
+
+  Execution execution;
+  execution.id = credentials_.new_id();
+  execution.tenant_id = caller.tenant_id;
+  execution.script_id = script.id();
+  execution.script_version = script.version();
+  execution.trigger_type = request.trigger;
+  execution.trigger_data_json = request.trigger_data_json;
+  execution.input_json = request.input_json;
+  execution.created_at = now();
+  execution.start(execution.created_at);
+
+  domain::ExecutionRequest run;
+  run.execution_id = execution.id;
+  run.tenant_id = caller.tenant_id;
+  run.organization_id = script.state().organization_id;
+  run.user_id = caller.actor_id;
+  run.script_id = script.id();
+  run.source = script.definition().source;
+  run.source_name = "script.js";
+  run.input_json = request.input_json;
+  run.trigger_type = std::string(domain::to_string(request.trigger));
+  run.trigger_data_json = request.trigger_data_json;
+  run.limits = limits;
+
+  auto finished = std::make_shared<std::promise<Execution>>();
+  auto outcome_ready = finished->get_future();
+  recorder_.record(execution);
+  const std::string script_id = script.id();
+  auto accepted = executor_.submit(
+      std::move(run), [this, execution, finished, script_id](domain::ExecutionOutcome outcome) mutable {
+        execution.finish(outcome, now());
+        recorder_.record(execution);
+        release_run(script_id);
+        finished->set_value(std::move(execution));
+      });
+  if (!accepted) {
+    release_run(script_id);
+    domain::ExecutionOutcome refused;
+    refused.error = domain::ExecutionError{domain::ExecutionErrorCode::kCancelled, accepted.error().message, "", 0, 0};
+    refused.status = domain::status_for(refused.error);
+    execution.finish(refused, now());
+    recorder_.record(execution);
+    return std::unexpected(accepted.error());
+  }
+  (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed", "execution",
+                       execution.id, "{\"script_id\":\"" + script_id + "\"}", now()});
+  if (!request.wait) return execution;
+  if (outcome_ready.wait_for(limits.max_execution_time + kWaitMargin) == std::future_status::ready) {
+    return outcome_ready.get();
+  }
+  return execution;
+}
+
+std::expected<Execution, Error> ExecutionService::get(const Principal& caller, const std::string& execution_id) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  if (auto buffered = recorder_.buffered(caller.tenant_id, execution_id)) return std::move(*buffered);
+  auto found = executions_.find(caller.tenant_id, execution_id);
+  if (!found) return std::unexpected(found.error());
+  if (!found->has_value()) return std::unexpected(Error{"NOT_FOUND", "no execution " + execution_id});
+  return std::move(**found);
+}
+
+std::expected<domain::Page<Execution>, Error> ExecutionService::list(const Principal& caller,
+                                                                     const std::string& script_id,
+                                                                     const domain::ExecutionQuery& query) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  auto script = scripts_.find(caller.tenant_id, script_id);
+  if (!script) return std::unexpected(script.error());
+  if (!script->has_value()) return std::unexpected(script_not_found(script_id));
+  recorder_.flush();  // the list shows every run acknowledged so far
+  return executions_.list_for_script(caller.tenant_id, script_id, query);
+}
+
+std::expected<Execution, Error> ExecutionService::cancel(const Principal& caller, const std::string& execution_id) {
+  if (!caller.may(Permission::kScriptsExecute)) return std::unexpected(forbidden(Permission::kScriptsExecute));
+  auto execution = get(caller, execution_id);
+  if (!execution) return execution;
+  if (domain::is_final(execution->status)) {
+    return std::unexpected(Error{"CONFLICT", "the execution has already ended (" +
+                                                 std::string(domain::to_string(execution->status)) + ")"});
+  }
+  executor_.cancel(execution_id);
+  (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "execution.cancelled", "execution",
+                       execution_id, "{}", now()});
+  return execution;
+}
+
+}  // namespace jsr::services

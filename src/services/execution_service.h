@@ -1,0 +1,65 @@
+// Running scripts for API callers and reading their executions: a run is
+// recorded, handed to the executor and — when the caller waits — answered
+// with its outcome; otherwise answered at once with its id. A script runs at
+// most its max_concurrent_runs at a time.
+#pragma once
+
+#include <expected>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "domain/credentials.h"
+#include "domain/error.h"
+#include "domain/execution.h"
+#include "domain/identity.h"
+#include "domain/repositories.h"
+#include "services/execution_recorder.h"
+#include "services/executor.h"
+
+namespace jsr::services {
+
+struct RunRequest {
+  std::string script_id{};
+  std::string input_json = "null";
+  bool wait = true;
+  domain::TriggerType trigger = domain::TriggerType::kApi;
+  std::string trigger_data_json = "null";
+};
+
+class ExecutionService {
+ public:
+  ExecutionService(domain::ScriptRepository& scripts, domain::ExecutionRepository& executions,
+                   ExecutionRecorder& recorder, Executor& executor, domain::AuditLog& audit,
+                   domain::Credentials& credentials)
+      : scripts_(scripts),
+        executions_(executions),
+        recorder_(recorder),
+        executor_(executor),
+        audit_(audit),
+        credentials_(credentials) {}
+
+  std::expected<domain::Execution, domain::Error> run(const domain::Principal& caller, RunRequest request);
+  std::expected<domain::Execution, domain::Error> get(const domain::Principal& caller, const std::string& execution_id);
+  std::expected<domain::Page<domain::Execution>, domain::Error> list(const domain::Principal& caller,
+                                                                     const std::string& script_id,
+                                                                     const domain::ExecutionQuery& query);
+  std::expected<domain::Execution, domain::Error> cancel(const domain::Principal& caller,
+                                                         const std::string& execution_id);
+
+ private:
+  bool reserve_run(const std::string& script_id, std::size_t limit);
+  void release_run(const std::string& script_id);
+
+  domain::ScriptRepository& scripts_;
+  domain::ExecutionRepository& executions_;
+  ExecutionRecorder& recorder_;
+  Executor& executor_;
+  domain::AuditLog& audit_;
+  domain::Credentials& credentials_;
+
+  std::mutex runs_mutex_;  // guards runs_in_progress_
+  std::unordered_map<std::string, std::size_t> runs_in_progress_;  // by script id
+};
+
+}  // namespace jsr::services

@@ -1,0 +1,128 @@
+#include "services/script_service.h"
+
+#include <chrono>
+
+#include "services/access_service.h"
+
+namespace jsr::services {
+
+using domain::Error;
+using domain::Permission;
+using domain::Principal;
+using domain::Script;
+
+namespace {
+
+std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
+
+Error validation_failed(domain::FieldErrors details) {
+  return {"VALIDATION_FAILED", "the script is not valid: see details", std::move(details)};
+}
+
+}  // namespace
+
+Error script_not_found(const std::string& script_id) { return {"NOT_FOUND", "no script " + script_id}; }
+
+void ScriptService::record(const Principal& caller, const std::string& action, const std::string& script_id,
+                           const std::string& details_json) {
+  (void)audit_.append(
+      {credentials_.new_id(), caller.tenant_id, caller.actor_id, action, "script", script_id, details_json, now()});
+}
+
+std::expected<Script, Error> ScriptService::load(const Principal& caller, const std::string& script_id) {
+  auto found = scripts_.find(caller.tenant_id, script_id);
+  if (!found) return std::unexpected(found.error());
+  if (!found->has_value()) return std::unexpected(script_not_found(script_id));
+  return std::move(**found);
+}
+
+std::expected<Script, Error> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition) {
+  if (!caller.may(Permission::kScriptsCreate)) return std::unexpected(forbidden(Permission::kScriptsCreate));
+  auto created = Script::create({credentials_.new_id(), caller.tenant_id, caller.tenant_id}, std::move(definition),
+                                caller.actor_id, now());
+  if (!created) return std::unexpected(validation_failed(std::move(created.error())));
+  auto& [script, first_version] = *created;
+  if (auto added = scripts_.add(script, first_version); !added) return std::unexpected(added.error());
+  record(caller, "script.created", script.id());
+  return std::move(script);
+}
+
+std::expected<Script, Error> ScriptService::get(const Principal& caller, const std::string& script_id) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  return load(caller, script_id);
+}
+
+std::expected<domain::Page<Script>, Error> ScriptService::list(const Principal& caller,
+                                                               const domain::ScriptQuery& query) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  return scripts_.list(caller.tenant_id, query);
+}
+
+std::expected<Script, Error> ScriptService::update(const Principal& caller, const std::string& script_id,
+                                                   domain::ScriptPatch patch) {
+  if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
+  auto script = load(caller, script_id);
+  if (!script) return script;
+  auto version = script->update(std::move(patch), caller.actor_id, now());
+  if (!version) return std::unexpected(validation_failed(std::move(version.error())));
+  if (auto saved = scripts_.save(*script, *version); !saved) return std::unexpected(saved.error());
+  record(caller, "script.updated", script_id, "{\"version\":" + std::to_string(script->version()) + "}");
+  return script;
+}
+
+std::expected<Script, Error> ScriptService::change_status(const Principal& caller, const std::string& script_id,
+                                                          domain::ScriptStatus status) {
+  if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
+  auto script = load(caller, script_id);
+  if (!script) return script;
+  if (auto changed = script->change_status(status, caller.actor_id, now()); !changed) {
+    return std::unexpected(changed.error());
+  }
+  if (auto saved = scripts_.save(*script, std::nullopt); !saved) return std::unexpected(saved.error());
+  record(caller, "script.status_changed", script_id,
+         "{\"status\":\"" + std::string(domain::to_string(status)) + "\"}");
+  return script;
+}
+
+std::expected<void, Error> ScriptService::remove(const Principal& caller, const std::string& script_id) {
+  if (!caller.may(Permission::kScriptsDelete)) return std::unexpected(forbidden(Permission::kScriptsDelete));
+  auto removed = scripts_.remove(caller.tenant_id, script_id);
+  if (!removed) return std::unexpected(removed.error());
+  if (!*removed) return std::unexpected(script_not_found(script_id));
+  record(caller, "script.deleted", script_id);
+  return {};
+}
+
+std::expected<std::vector<domain::VersionSummary>, Error> ScriptService::versions(const Principal& caller,
+                                                                                 const std::string& script_id) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  if (auto script = load(caller, script_id); !script) return std::unexpected(script.error());
+  return scripts_.versions(caller.tenant_id, script_id);
+}
+
+std::expected<domain::ScriptVersion, Error> ScriptService::version(const Principal& caller,
+                                                                   const std::string& script_id, int number) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  auto found = scripts_.version(caller.tenant_id, script_id, number);
+  if (!found) return std::unexpected(found.error());
+  if (!found->has_value()) {
+    return std::unexpected(Error{"NOT_FOUND", "no version " + std::to_string(number) + " of script " + script_id});
+  }
+  return std::move(**found);
+}
+
+std::expected<Script, Error> ScriptService::roll_back(const Principal& caller, const std::string& script_id,
+                                                      int number) {
+  if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
+  auto script = load(caller, script_id);
+  if (!script) return script;
+  auto old = version(caller, script_id, number);
+  if (!old) return std::unexpected(old.error());
+  const domain::ScriptVersion rolled = script->roll_back_to(*old, caller.actor_id, now());
+  if (auto saved = scripts_.save(*script, rolled); !saved) return std::unexpected(saved.error());
+  record(caller, "script.rolled_back", script_id,
+         "{\"to_version\":" + std::to_string(number) + ",\"version\":" + std::to_string(rolled.number) + "}");
+  return script;
+}
+
+}  // namespace jsr::services

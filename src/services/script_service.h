@@ -1,0 +1,54 @@
+// Scripts management for API callers: every operation checks the caller's
+// permission, is scoped to the caller's tenant (another tenant's script is
+// NOT_FOUND, never FORBIDDEN), versions source changes and writes the audit
+// log.
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <vector>
+
+#include "domain/credentials.h"
+#include "domain/error.h"
+#include "domain/identity.h"
+#include "domain/repositories.h"
+#include "domain/script.h"
+
+namespace jsr::services {
+
+class ScriptService {
+ public:
+  ScriptService(domain::ScriptRepository& scripts, domain::AuditLog& audit, domain::Credentials& credentials)
+      : scripts_(scripts), audit_(audit), credentials_(credentials) {}
+
+  std::expected<domain::Script, domain::Error> create(const domain::Principal& caller,
+                                                      domain::ScriptDefinition definition);
+  std::expected<domain::Script, domain::Error> get(const domain::Principal& caller, const std::string& script_id);
+  std::expected<domain::Page<domain::Script>, domain::Error> list(const domain::Principal& caller,
+                                                                  const domain::ScriptQuery& query);
+  std::expected<domain::Script, domain::Error> update(const domain::Principal& caller, const std::string& script_id,
+                                                      domain::ScriptPatch patch);
+  std::expected<domain::Script, domain::Error> change_status(const domain::Principal& caller,
+                                                             const std::string& script_id, domain::ScriptStatus status);
+  std::expected<void, domain::Error> remove(const domain::Principal& caller, const std::string& script_id);
+
+  std::expected<std::vector<domain::VersionSummary>, domain::Error> versions(const domain::Principal& caller,
+                                                                            const std::string& script_id);
+  std::expected<domain::ScriptVersion, domain::Error> version(const domain::Principal& caller,
+                                                              const std::string& script_id, int number);
+  std::expected<domain::Script, domain::Error> roll_back(const domain::Principal& caller, const std::string& script_id,
+                                                         int number);
+
+ private:
+  std::expected<domain::Script, domain::Error> load(const domain::Principal& caller, const std::string& script_id);
+  void record(const domain::Principal& caller, const std::string& action, const std::string& script_id,
+              const std::string& details_json = "{}");
+
+  domain::ScriptRepository& scripts_;
+  domain::AuditLog& audit_;
+  domain::Credentials& credentials_;
+};
+
+domain::Error script_not_found(const std::string& script_id);
+
+}  // namespace jsr::services
