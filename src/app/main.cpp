@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/run_command.h"
+#include "app/server.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"jsruntime: runs tenants' JavaScript safely"};
@@ -16,6 +17,34 @@ int main(int argc, char** argv) {
   run_command->add_option("--input-file", run.input_file, "Read the input JSON from a file")->excludes(input);
   run_command->add_option("--timeout-ms", run.timeout_ms, "Time limit in milliseconds (default 30000)");
   run_command->add_option("--memory-mb", run.memory_mb, "Memory limit in MiB (default 64)");
+
+  jsr::app::ServeOptions serve;
+  CLI::App* serve_command = app.add_subcommand("serve", "Run the server: REST API, executions, persistence");
+  serve_command->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)");
+  auto add_database_flags = [](CLI::App* command, jsr::app::DatabaseOptions& database) {
+    auto* data_dir = command->add_option("--data-dir", database.data_dir, "SQLite data directory (default ./data)");
+    command->add_option("--database-url", database.database_url, "PostgreSQL URL instead of SQLite")
+        ->excludes(data_dir);
+  };
+  add_database_flags(serve_command, serve.database);
+  serve_command->add_option("--retention-days", serve.retention_days, "Keep execution records this long (default 90)")
+      ->check(CLI::Range(1, 36500));
+  serve_command->add_option("--drain-seconds", serve.drain_seconds,
+                            "On SIGTERM, let running executions finish this long (default 30)")
+      ->check(CLI::Range(0, 3600));
+
+  CLI::App* admin_command = app.add_subcommand("admin", "Administrative commands");
+  admin_command->require_subcommand(1);
+  jsr::app::DatabaseOptions admin_database;
+  std::string tenant_name, tenant_slug, role, token_name;
+  CLI::App* create_tenant = admin_command->add_subcommand("create-tenant", "Create a tenant; prints {id,name,slug}");
+  create_tenant->add_option("--name", tenant_name, "The tenant's name")->required();
+  add_database_flags(create_tenant, admin_database);
+  CLI::App* create_token = admin_command->add_subcommand("create-token", "Create an API token; prints {token}");
+  create_token->add_option("--tenant", tenant_slug, "The tenant's slug")->required();
+  create_token->add_option("--role", role, "superadmin, org_admin, developer or viewer")->required();
+  create_token->add_option("--name", token_name, "A name for the token");
+  add_database_flags(create_token, admin_database);
 
   try {
     app.parse(argc, argv);
@@ -30,5 +59,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (run_command->parsed()) return jsr::app::run_script(run, std::cout, std::cerr);
+  if (serve_command->parsed()) return jsr::app::serve(serve, std::cout, std::cerr);
+  if (create_tenant->parsed()) return jsr::app::create_tenant(admin_database, tenant_name, std::cout, std::cerr);
+  if (create_token->parsed()) {
+    return jsr::app::create_token(admin_database, tenant_slug, role, token_name, std::cout, std::cerr);
+  }
   return 2;
 }

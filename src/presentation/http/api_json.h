@@ -1,0 +1,38 @@
+// The REST API's JSON: how scripts, versions and executions look on the
+// wire, how request bodies are read (with every wrong field reported), and
+// how an error becomes a status code and {"error":{"code","message","details"}}.
+#pragma once
+
+#include <expected>
+#include <nlohmann/json.hpp>
+
+#include "domain/error.h"
+#include "domain/execution.h"
+#include "domain/repositories.h"
+#include "domain/script.h"
+#include "presentation/http/http_message.h"
+
+namespace jsr::http {
+
+using Json = nlohmann::ordered_json;
+
+Response json_response(int status, const Json& body);
+Response error_response(const domain::Error& error);
+int status_for(const std::string& error_code);
+
+// The body as a JSON object: 415 without a JSON content type, 400 when it
+// does not parse or is not an object.
+std::expected<Json, domain::Error> json_body(const Request& request);
+
+std::expected<domain::ScriptDefinition, domain::Error> definition_from_json(const Json& body);
+std::expected<domain::ScriptPatch, domain::Error> patch_from_json(const Json& body);
+// page and per_page from the query: page ≥ 1, 1 ≤ per_page ≤ 100.
+std::expected<std::pair<int, int>, domain::Error> paging_from(const Request& request);
+
+Json to_json(const domain::Script& script);
+Json to_json(const domain::Execution& execution);
+Json to_json(const domain::VersionSummary& version);
+Json to_json(const domain::ScriptVersion& version);
+std::string iso8601(domain::Timestamp time);
+
+}  // namespace jsr::http

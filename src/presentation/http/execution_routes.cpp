@@ -1,0 +1,64 @@
+// Running scripts and reading executions.
+#include "presentation/http/api_json.h"
+#include "presentation/http/api_routes.h"
+
+namespace jsr::http {
+
+using Access = Router::Access;
+
+void add_execution_routes(Router& router, ApiServices& api) {
+  router.add("POST", "/api/v1/scripts/{id}/executions", Access::kAuthenticated, [&api](Request& request) {
+    services::RunRequest run;
+    run.script_id = request.params.at("id");
+    if (!request.body.empty()) {
+      auto body = json_body(request);
+      if (!body) return error_response(body.error());
+      if (body->contains("input")) run.input_json = (*body)["input"].dump();
+      if (body->contains("wait")) {
+        if (!(*body)["wait"].is_boolean()) {
+          return error_response({"VALIDATION_FAILED", "invalid request", {{"wait", "must be true or false"}}});
+        }
+        run.wait = (*body)["wait"].get<bool>();
+      }
+    }
+    const bool waited = run.wait;
+    auto execution = api.executions.run(*request.principal, std::move(run));
+    if (!execution) return error_response(execution.error());
+    return json_response(waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
+  });
+
+  router.add("GET", "/api/v1/scripts/{id}/executions", Access::kAuthenticated, [&api](Request& request) {
+    auto paging = paging_from(request);
+    if (!paging) return error_response(paging.error());
+    domain::ExecutionQuery query;
+    query.page = paging->first;
+    query.per_page = paging->second;
+    if (auto status = request.query_value("status"); status && !status->empty()) {
+      query.status = domain::execution_status_from_string(*status);
+      if (!query.status) {
+        return error_response({"VALIDATION_FAILED", "invalid filters",
+                               {{"status", "must be one of pending, running, completed, failed, timeout, cancelled"}}});
+      }
+    }
+    auto page = api.executions.list(*request.principal, request.params.at("id"), query);
+    if (!page) return error_response(page.error());
+    Json items = Json::array();
+    for (const auto& execution : page->items) items.push_back(to_json(execution));
+    return json_response(200, {{"items", items}, {"total", page->total}, {"page", page->page},
+                               {"per_page", page->per_page}});
+  });
+
+  router.add("GET", "/api/v1/executions/{id}", Access::kAuthenticated, [&api](Request& request) {
+    auto execution = api.executions.get(*request.principal, request.params.at("id"));
+    if (!execution) return error_response(execution.error());
+    return json_response(200, to_json(*execution));
+  });
+
+  router.add("POST", "/api/v1/executions/{id}/cancel", Access::kAuthenticated, [&api](Request& request) {
+    auto execution = api.executions.cancel(*request.principal, request.params.at("id"));
+    if (!execution) return error_response(execution.error());
+    return json_response(202, to_json(*execution));
+  });
+}
+
+}  // namespace jsr::http

@@ -1,0 +1,33 @@
+// A request as the API's handlers see it and the response they give back,
+// independent of the HTTP library.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "domain/identity.h"
+
+namespace jsr::http {
+
+struct Request {
+  std::string method{};
+  std::string path{};
+  std::map<std::string, std::string> query{};
+  std::map<std::string, std::string> headers{};  // names in lower case
+  std::string body{};
+  std::map<std::string, std::string> params{};  // from the route pattern, e.g. {id}
+  std::string request_id{};
+  std::optional<domain::Principal> principal{};  // set for authenticated routes
+
+  std::string header(const std::string& name) const;
+  std::optional<std::string> query_value(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string body{};
+  std::string content_type = "application/json";
+};
+
+}  // namespace jsr::http

@@ -1,0 +1,56 @@
+// The HTTP server (Boost.Beast): accepts connections on a few I/O threads,
+// reads each request with a size limit, and runs the handler on a worker
+// pool — handlers may wait on the database or on an execution — before
+// writing the response back. Every request gets an id, a JSON log line and
+// its metrics (by route and status, with a latency histogram).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "presentation/http/router.h"
+#include "services/metrics_registry.h"
+
+namespace jsr::http {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (see bound_port)
+  std::size_t io_threads = 2;
+  std::size_t worker_threads = 32;
+  std::size_t max_body_bytes = 2 * 1024 * 1024;
+};
+
+class HttpServer {
+ public:
+  // Binds at once; throws std::runtime_error when it cannot.
+  HttpServer(const Router& router, services::MetricsRegistry& metrics, HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  std::uint16_t bound_port() const { return bound_port_; }
+  // Stops accepting; requests in progress finish.
+  void stop_accepting();
+
+ private:
+  class Session;
+  void accept();
+
+  const Router& router_;
+  services::MetricsRegistry& metrics_;
+  const HttpServerOptions options_;
+  boost::asio::io_context io_;
+  boost::asio::thread_pool workers_;
+  struct Acceptor;
+  std::unique_ptr<Acceptor> acceptor_;
+  std::uint16_t bound_port_ = 0;
+  std::vector<std::thread> io_threads_;
+};
+
+}  // namespace jsr::http

@@ -1,0 +1,45 @@
+// Maps a method and a path pattern ("/api/v1/scripts/{id}") to a handler.
+// Authenticated routes get the caller's Principal or answer 401 themselves;
+// unknown paths answer 404, a known path with another method 405.
+#pragma once
+
+#include <expected>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/error.h"
+#include "presentation/http/http_message.h"
+
+namespace jsr::http {
+
+class Router {
+ public:
+  using Handler = std::function<Response(Request&)>;
+  using Authenticator = std::function<std::expected<domain::Principal, domain::Error>(const std::string& bearer)>;
+
+  enum class Access { kPublic, kAuthenticated };
+
+  explicit Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
+
+  void add(const std::string& method, const std::string& pattern, Access access, Handler handler);
+  Response handle(Request& request) const;
+  // The pattern a request matched, for metrics ("unmatched" if none).
+  std::string route_of(const Request& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Access access;
+    Handler handler;
+  };
+  static bool matches(const Route& route, const std::vector<std::string>& segments,
+                      std::map<std::string, std::string>& params);
+
+  Authenticator authenticate_;
+  std::vector<Route> routes_;
+};
+
+}  // namespace jsr::http

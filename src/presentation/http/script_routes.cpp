@@ -1,0 +1,122 @@
+// /api/v1/scripts and their versions.
+#include "presentation/http/api_json.h"
+#include "presentation/http/api_routes.h"
+
+namespace jsr::http {
+namespace {
+
+using Access = Router::Access;
+
+template <typename T, typename Render>
+Response respond(const std::expected<T, domain::Error>& result, int status, Render render) {
+  if (!result) return error_response(result.error());
+  return json_response(status, render(*result));
+}
+
+std::expected<int, domain::Error> version_number(const Request& request) {
+  const std::string& text = request.params.at("n");
+  try {
+    std::size_t used = 0;
+    const int number = std::stoi(text, &used);
+    if (used == text.size() && number >= 1) return number;
+  } catch (const std::exception&) {
+  }
+  return std::unexpected(domain::Error{"NOT_FOUND", "no version " + text});
+}
+
+}  // namespace
+
+void add_script_routes(Router& router, ApiServices& api) {
+  const auto render_script = [](const domain::Script& script) { return to_json(script); };
+
+  router.add("POST", "/api/v1/scripts", Access::kAuthenticated, [&api, render_script](Request& request) {
+    auto body = json_body(request);
+    if (!body) return error_response(body.error());
+    auto definition = definition_from_json(*body);
+    if (!definition) return error_response(definition.error());
+    return respond(api.scripts.create(*request.principal, std::move(*definition)), 201, render_script);
+  });
+
+  router.add("GET", "/api/v1/scripts", Access::kAuthenticated, [&api](Request& request) {
+    auto paging = paging_from(request);
+    if (!paging) return error_response(paging.error());
+    domain::ScriptQuery query;
+    query.search = request.query_value("search").value_or("");
+    query.page = paging->first;
+    query.per_page = paging->second;
+    domain::FieldErrors invalid;
+    if (auto type = request.query_value("type"); type && !type->empty()) {
+      query.type = domain::script_type_from_string(*type);
+      if (!query.type) invalid.push_back({"type", "must be one of scheduled, http, event, oneoff, embedded"});
+    }
+    if (auto status = request.query_value("status"); status && !status->empty()) {
+      query.status = domain::script_status_from_string(*status);
+      if (!query.status) invalid.push_back({"status", "must be one of draft, active, paused, disabled, archived"});
+    }
+    if (auto tag = request.query_value("tag"); tag && !tag->empty()) query.tag = *tag;
+    if (!invalid.empty()) return error_response({"VALIDATION_FAILED", "invalid filters", invalid});
+    return respond(api.scripts.list(*request.principal, query), 200, [](const domain::Page<domain::Script>& page) {
+      Json items = Json::array();
+      for (const auto& script : page.items) items.push_back(to_json(script));
+      return Json{{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}};
+    });
+  });
+
+  router.add("GET", "/api/v1/scripts/{id}", Access::kAuthenticated, [&api, render_script](Request& request) {
+    return respond(api.scripts.get(*request.principal, request.params.at("id")), 200, render_script);
+  });
+
+  router.add("PATCH", "/api/v1/scripts/{id}", Access::kAuthenticated, [&api, render_script](Request& request) {
+    auto body = json_body(request);
+    if (!body) return error_response(body.error());
+    const std::string& id = request.params.at("id");
+    if (body->contains("status")) {
+      auto status = (*body)["status"].is_string()
+                        ? domain::script_status_from_string((*body)["status"].get<std::string>())
+                        : std::nullopt;
+      if (!status) {
+        return error_response({"VALIDATION_FAILED", "invalid status",
+                               {{"status", "must be one of draft, active, paused, disabled, archived"}}});
+      }
+      body->erase("status");
+      if (body->size() == 0) return respond(api.scripts.change_status(*request.principal, id, *status), 200, render_script);
+      auto changed = api.scripts.change_status(*request.principal, id, *status);
+      if (!changed) return error_response(changed.error());
+    }
+    auto patch = patch_from_json(*body);
+    if (!patch) return error_response(patch.error());
+    return respond(api.scripts.update(*request.principal, id, std::move(*patch)), 200, render_script);
+  });
+
+  router.add("DELETE", "/api/v1/scripts/{id}", Access::kAuthenticated, [&api](Request& request) {
+    auto removed = api.scripts.remove(*request.principal, request.params.at("id"));
+    if (!removed) return error_response(removed.error());
+    return Response{204, "", ""};
+  });
+
+  router.add("GET", "/api/v1/scripts/{id}/versions", Access::kAuthenticated, [&api](Request& request) {
+    return respond(api.scripts.versions(*request.principal, request.params.at("id")), 200,
+                   [](const std::vector<domain::VersionSummary>& versions) {
+                     Json items = Json::array();
+                     for (const auto& version : versions) items.push_back(to_json(version));
+                     return Json{{"items", items}};
+                   });
+  });
+
+  router.add("GET", "/api/v1/scripts/{id}/versions/{n}", Access::kAuthenticated, [&api](Request& request) {
+    auto number = version_number(request);
+    if (!number) return error_response(number.error());
+    return respond(api.scripts.version(*request.principal, request.params.at("id"), *number), 200,
+                   [](const domain::ScriptVersion& version) { return to_json(version); });
+  });
+
+  router.add("POST", "/api/v1/scripts/{id}/versions/{n}/rollback", Access::kAuthenticated,
+             [&api, render_script](Request& request) {
+               auto number = version_number(request);
+               if (!number) return error_response(number.error());
+               return respond(api.scripts.roll_back(*request.principal, request.params.at("id"), *number), 200,
+                              render_script);
+             });
+}
+
+}  // namespace jsr::http
