@@ -1,5 +1,6 @@
 #include "presentation/http/http_server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -156,9 +157,23 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
                              });
   }
 
+  // Shuts down our side, then reads whatever the client still sends until it
+  // closes too: closing with unread data would reset the connection and the
+  // client could lose the answer (a 413 sent before the body was read).
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(boost::asio::buffer(scratch_), [self = shared_from_this()](beast::error_code error,
+                                                                                      std::size_t) {
+      if (!error) return self->drain();
+      beast::error_code ignored;
+      self->stream_.socket().close(ignored);
+    });
   }
 
   HttpServer& server_;
@@ -166,6 +181,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   bool keep_alive_ = true;
+  std::array<char, 16384> scratch_{};
 };
 
 HttpServer::HttpServer(const Router& router, services::MetricsRegistry& metrics, HttpServerOptions options)

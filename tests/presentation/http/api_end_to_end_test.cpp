@@ -1,0 +1,273 @@
+// The real server binary over real HTTP, on SQLite and on PostgreSQL, driven
+// as an API client would drive it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "support/postgres_fixture.h"
+#include "support/server_process.h"
+
+namespace jsr::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct SqliteServer {
+  static std::vector<std::string> flags() {
+    static std::atomic<int> counter{0};
+    const fs::path dir = fs::temp_directory_path() /
+                         ("jsruntime-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::remove_all(dir);
+    return {"--data-dir", dir.string()};
+  }
+};
+
+struct PostgresServer {
+  static std::vector<std::string> flags() { return {"--database-url", fresh_postgres_database()}; }
+};
+
+const json kHello = {{"name", "Hello"},
+                     {"type", "oneoff"},
+                     {"source", "export default function (input) {\n  console.log('hi', input.n);\n"
+                                "  return { ok: true, n: input.n + 1 };\n}\n"}};
+
+template <typename Backend>
+class Api : public ::testing::Test {
+ protected:
+  Api() : flags_(Backend::flags()), server_(std::make_unique<ServerProcess>(flags_)), admin_(server_->bootstrap_token()) {}
+
+  std::string create_script(const json& body = kHello) {
+    const HttpReply reply = server_->post("/api/v1/scripts", admin_, body);
+    EXPECT_EQ(reply.status, 201) << reply.body;
+    return reply.json().value("id", "");
+  }
+
+  std::string token_for(const std::string& role) {
+    const HttpReply reply = server_->post("/api/v1/tokens", admin_, {{"role", role}, {"name", role}});
+    EXPECT_EQ(reply.status, 201) << reply.body;
+    return reply.json().value("token", "");
+  }
+
+  std::vector<std::string> flags_;
+  std::unique_ptr<ServerProcess> server_;
+  std::string admin_;
+};
+
+using Backends = ::testing::Types<SqliteServer, PostgresServer>;
+TYPED_TEST_SUITE(Api, Backends);
+
+TYPED_TEST(Api, ScriptsCanBeCreatedReadListedEditedAndDeleted) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const json script = server.get("/api/v1/scripts/" + id, this->admin_).json();
+  EXPECT_EQ(script["name"], "Hello");
+  EXPECT_EQ(script["status"], "draft");
+  EXPECT_EQ(script["version"], 1);
+  EXPECT_EQ(script["resource_limits"]["max_execution_time_ms"], 30000);
+
+  const json listed = server.get("/api/v1/scripts?search=hel&type=oneoff", this->admin_).json();
+  EXPECT_EQ(listed["total"], 1);
+  EXPECT_EQ(listed["items"][0]["id"], id);
+
+  const json renamed = server.patch("/api/v1/scripts/" + id, this->admin_, {{"name", "Hello again"}}).json();
+  EXPECT_EQ(renamed["name"], "Hello again");
+  EXPECT_EQ(renamed["version"], 1) << "no new version without a source change";
+  const json activated = server.patch("/api/v1/scripts/" + id, this->admin_, {{"status", "active"}}).json();
+  EXPECT_EQ(activated["status"], "active");
+  EXPECT_EQ(server.patch("/api/v1/scripts/" + id, this->admin_, {{"status", "draft"}}).status, 409);
+
+  EXPECT_EQ(server.request("DELETE", "/api/v1/scripts/" + id, this->admin_).status, 204);
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id, this->admin_).status, 404);
+}
+
+TYPED_TEST(Api, SourceChangesMakeVersionsAndRollbackRestoresAnOldOne) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const json second = server.patch("/api/v1/scripts/" + id, this->admin_,
+                                   {{"source", "export default () => 2"}, {"change_description", "returns 2"}})
+                          .json();
+  EXPECT_EQ(second["version"], 2);
+  const json rolled = server.post("/api/v1/scripts/" + id + "/versions/1/rollback", this->admin_, json::object()).json();
+  EXPECT_EQ(rolled["version"], 3);
+  EXPECT_EQ(rolled["source"], kHello["source"]);
+  const json versions = server.get("/api/v1/scripts/" + id + "/versions", this->admin_).json();
+  ASSERT_EQ(versions["items"].size(), 3u);
+  EXPECT_EQ(versions["items"][0]["number"], 3);
+  EXPECT_EQ(versions["items"][0]["change_description"], "rollback to version 1");
+  EXPECT_EQ(versions["items"][1]["change_description"], "returns 2");
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/versions/2", this->admin_).json()["source"],
+            "export default () => 2");
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/versions/9", this->admin_).status, 404);
+}
+
+TYPED_TEST(Api, RunsWaitOrReturnAtOnceAndAreRecorded) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const HttpReply waited = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 41}}}});
+  ASSERT_EQ(waited.status, 200) << waited.body;
+  const json execution = waited.json();
+  EXPECT_EQ(execution["status"], "completed");
+  EXPECT_EQ(execution["output"], json::parse(R"({"ok":true,"n":42})"));
+  EXPECT_EQ(execution["logs"][0]["message"], "hi 41");
+  EXPECT_EQ(execution["script_version"], 1);
+
+  const HttpReply queued =
+      server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 1}}}, {"wait", false}});
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  const std::string queued_id = queued.json()["id"];
+  json later;
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    later = server.get("/api/v1/executions/" + queued_id, this->admin_).json();
+    if (later["status"] == "completed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(later["status"], "completed");
+  EXPECT_EQ(later["output"]["n"], 2);
+
+  const json listed = server.get("/api/v1/scripts/" + id + "/executions?per_page=1&page=2", this->admin_).json();
+  EXPECT_EQ(listed["total"], 2);
+  ASSERT_EQ(listed["items"].size(), 1u);
+  EXPECT_EQ(listed["items"][0]["id"], execution["id"]) << "newest first: the first run is on page 2";
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/executions?status=failed", this->admin_).json()["total"], 0);
+}
+
+TYPED_TEST(Api, AFailingRunReportsItsErrorWithTheLine) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script(
+      {{"name", "Broken"}, {"type", "oneoff"}, {"source", "export default function () {\n  throw new Error('nope');\n}"}});
+  const json execution = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, json::object()).json();
+  EXPECT_EQ(execution["status"], "failed");
+  EXPECT_EQ(execution["error"]["code"], "RUNTIME_ERROR");
+  EXPECT_EQ(execution["error"]["line"], 2);
+  EXPECT_EQ(execution["output"], nullptr);
+}
+
+TYPED_TEST(Api, BadRequestsGetClearErrors) {
+  auto& server = *this->server_;
+  const HttpReply invalid = server.post("/api/v1/scripts", this->admin_,
+                                        {{"name", "x"}, {"type", "http"}, {"source", ""}, {"resource_limits",
+                                                                                         {{"max_memory_bytes", 1}}}});
+  ASSERT_EQ(invalid.status, 400);
+  const json refused = invalid.json();
+  std::set<std::string> fields;
+  for (const auto& detail : refused["error"]["details"]) fields.insert(detail["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"name", "source", "http_path", "http_methods",
+                                           "resource_limits.max_memory_bytes"}));
+  EXPECT_EQ(invalid.json()["error"]["code"], "VALIDATION_FAILED");
+
+  const HttpReply malformed = server.request("POST", "/api/v1/scripts", this->admin_, "{not json");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.json()["error"]["code"], "INVALID_JSON");
+  EXPECT_EQ(server.request("POST", "/api/v1/scripts", this->admin_, kHello.dump(), "text/plain").status, 415);
+  const std::string huge = json{{"name", "Huge"}, {"type", "oneoff"}, {"source", std::string(3 * 1024 * 1024, 'x')}}.dump();
+  EXPECT_EQ(server.request("POST", "/api/v1/scripts", this->admin_, huge).status, 413);
+  EXPECT_EQ(server.get("/api/v1/nothing", this->admin_).status, 404);
+  EXPECT_EQ(server.request("PUT", "/api/v1/scripts", this->admin_).status, 405);
+  EXPECT_EQ(server.get("/api/v1/scripts?per_page=1000", this->admin_).status, 400);
+  EXPECT_EQ(server.get("/api/v1/scripts", "").status, 401);
+  EXPECT_EQ(server.get("/api/v1/scripts", "jsr_wrong").status, 401);
+}
+
+TYPED_TEST(Api, NamesAndHttpPathsConflict) {
+  auto& server = *this->server_;
+  this->create_script();
+  EXPECT_EQ(server.post("/api/v1/scripts", this->admin_, kHello).status, 409);
+  const json hook = {{"name", "Hook"}, {"type", "http"}, {"source", "export default () => 1"},
+                     {"http_path", "/hooks/stripe"}, {"http_methods", {"POST"}}};
+  EXPECT_EQ(server.post("/api/v1/scripts", this->admin_, hook).status, 201);
+  json same_path = hook;
+  same_path["name"] = "Hook 2";
+  EXPECT_EQ(server.post("/api/v1/scripts", this->admin_, same_path).status, 409);
+}
+
+TYPED_TEST(Api, EveryRoleGetsExactlyItsPermissions) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const std::string viewer = this->token_for("viewer");
+  const std::string developer = this->token_for("developer");
+  const std::string org_admin = this->token_for("org_admin");
+
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id, viewer).status, 200);
+  EXPECT_EQ(server.post("/api/v1/scripts", viewer, {{"name", "V"}, {"type", "oneoff"}, {"source", "export default () => 1"}})
+                .status,
+            403);
+  EXPECT_EQ(server.post("/api/v1/scripts/" + id + "/executions", viewer, json::object()).status, 403);
+  EXPECT_EQ(server.patch("/api/v1/scripts/" + id, viewer, {{"name", "Renamed"}}).status, 403);
+
+  EXPECT_EQ(server.patch("/api/v1/scripts/" + id, developer, {{"name", "Renamed"}}).status, 200);
+  EXPECT_EQ(server.post("/api/v1/scripts/" + id + "/executions", developer, {{"input", {{"n", 1}}}}).status, 200);
+  EXPECT_EQ(server.request("DELETE", "/api/v1/scripts/" + id, developer).status, 403);
+  EXPECT_EQ(server.post("/api/v1/tokens", developer, {{"role", "viewer"}}).status, 403);
+  EXPECT_EQ(server.get("/api/v1/tenants", org_admin).status, 403);
+  EXPECT_EQ(server.post("/api/v1/tokens", org_admin, {{"role", "superadmin"}}).status, 403);
+  EXPECT_EQ(server.request("DELETE", "/api/v1/scripts/" + id, org_admin).status, 204);
+  EXPECT_EQ(server.get("/api/v1/tenants", this->admin_).status, 200);
+}
+
+TYPED_TEST(Api, AnotherTenantsObjectsAreNotFoundEverywhere) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const std::string execution =
+      server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 1}}}}).json()["id"];
+  ASSERT_EQ(server.post("/api/v1/tenants", this->admin_, {{"name", "Other Shop"}}).status, 201);
+  auto [status, printed] = run_jsruntime(
+      [&] {
+        std::vector<std::string> arguments{"admin", "create-token", "--tenant", "other-shop", "--role", "org_admin"};
+        arguments.insert(arguments.end(), this->flags_.begin(), this->flags_.end());
+        return arguments;
+      }());
+  ASSERT_EQ(status, 0) << printed;
+  const std::string other = json::parse(printed)["token"];
+
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id, other).status, 404);
+  EXPECT_EQ(server.get("/api/v1/scripts", other).json()["total"], 0);
+  EXPECT_EQ(server.patch("/api/v1/scripts/" + id, other, {{"name", "Stolen"}}).status, 404);
+  EXPECT_EQ(server.request("DELETE", "/api/v1/scripts/" + id, other).status, 404);
+  EXPECT_EQ(server.post("/api/v1/scripts/" + id + "/executions", other, json::object()).status, 404);
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/versions", other).status, 404);
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/versions/1", other).status, 404);
+  EXPECT_EQ(server.post("/api/v1/scripts/" + id + "/versions/1/rollback", other, json::object()).status, 404);
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/executions", other).status, 404);
+  EXPECT_EQ(server.get("/api/v1/executions/" + execution, other).status, 404);
+  EXPECT_EQ(server.post("/api/v1/executions/" + execution + "/cancel", other, json::object()).status, 404);
+  // Their own tenant works, and the same name is free there.
+  EXPECT_EQ(server.post("/api/v1/scripts", other, kHello).status, 201);
+}
+
+TYPED_TEST(Api, ARestartKeepsEverything) {
+  const std::string id = this->create_script();
+  const std::string execution =
+      this->server_->post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 5}}}})
+          .json()["id"];
+  EXPECT_EQ(this->server_->stop(), 0);
+  this->server_ = std::make_unique<ServerProcess>(this->flags_);
+  EXPECT_EQ(this->server_->bootstrap_token(), "") << "a database with tenants is not bootstrapped again";
+  EXPECT_EQ(this->server_->get("/api/v1/scripts/" + id, this->admin_).json()["name"], "Hello");
+  const json recorded = this->server_->get("/api/v1/executions/" + execution, this->admin_).json();
+  EXPECT_EQ(recorded["status"], "completed");
+  EXPECT_EQ(recorded["output"]["n"], 6);
+}
+
+TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
+  auto& server = *this->server_;
+  EXPECT_EQ(server.get("/healthz", "").status, 200);
+  EXPECT_EQ(server.get("/readyz", "").status, 200);
+  const std::string id = this->create_script();
+  server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 1}}}});
+  const HttpReply metrics = server.get("/metrics", "");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("jsruntime_executions_total{tenant="), std::string::npos);
+  EXPECT_NE(metrics.body.find("jsruntime_http_requests_total{route=\"/api/v1/scripts\",method=\"POST\",status=\"201\"}"),
+            std::string::npos);
+  const json openapi = server.get("/openapi.json", "").json();
+  EXPECT_EQ(openapi["openapi"], "3.0.3");
+  EXPECT_TRUE(openapi["paths"].contains("/api/v1/scripts/{id}/versions/{n}/rollback"));
+}
+
+}  // namespace
+}  // namespace jsr::testing

@@ -1,0 +1,144 @@
+#include "support/server_process.h"
+
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <stdexcept>
+
+namespace jsr::testing {
+namespace {
+
+namespace beast = boost::beast;
+using tcp = boost::asio::ip::tcp;
+
+// Reads one line from `fd`, waiting at most `timeout`.
+std::string read_line(int fd, std::chrono::milliseconds timeout) {
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  char c = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    fd_set ready;
+    FD_ZERO(&ready);
+    FD_SET(fd, &ready);
+    timeval wait{0, 100'000};
+    if (select(fd + 1, &ready, nullptr, nullptr, &wait) <= 0) continue;
+    if (::read(fd, &c, 1) != 1) break;
+    if (c == '\n') return line;
+    line += c;
+  }
+  return line;
+}
+
+std::vector<char*> argv_of(std::vector<std::string>& arguments) {
+  std::vector<char*> argv;
+  for (auto& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> flags) {
+  std::vector<std::string> arguments{JSR_BINARY, "serve", "--listen", "127.0.0.1:0", "--drain-seconds", "5"};
+  arguments.insert(arguments.end(), flags.begin(), flags.end());
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, STDERR_FILENO);
+    auto argv = argv_of(arguments);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  stdout_fd_ = out[0];
+  for (int lines = 0; lines < 5 && port_ == 0; ++lines) {
+    const auto parsed = nlohmann::json::parse(read_line(stdout_fd_, std::chrono::seconds(30)), nullptr, false);
+    if (parsed.is_discarded()) break;
+    if (parsed.contains("token")) bootstrap_token_ = parsed["token"];
+    if (parsed.value("msg", "") == "listening") {
+      const std::string address = parsed["address"];
+      port_ = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+    }
+  }
+  if (port_ == 0) {
+    stop();
+    throw std::runtime_error("jsruntime serve did not start");
+  }
+}
+
+ServerProcess::~ServerProcess() { stop(); }
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  close(stdout_fd_);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+HttpReply ServerProcess::request(const std::string& method, const std::string& target, const std::string& token,
+                                 const std::string& body, const std::string& content_type) const {
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+  beast::http::request<beast::http::string_body> message(beast::http::string_to_verb(method), target, 11);
+  message.set(beast::http::field::host, "127.0.0.1");
+  if (!token.empty()) message.set(beast::http::field::authorization, "Bearer " + token);
+  if (!body.empty()) {
+    message.set(beast::http::field::content_type, content_type);
+    message.body() = body;
+  }
+  message.prepare_payload();
+  beast::error_code error;
+  // A server refusing an oversized body answers and closes before reading
+  // it all: the write then fails, and the answer is still there to read.
+  beast::http::write(stream, message, error);
+  beast::flat_buffer buffer;
+  beast::http::response_parser<beast::http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  beast::http::read(stream, buffer, parser, error);
+  if (error) return {0, error.message()};
+  return {static_cast<int>(parser.get().result_int()), parser.get().body()};
+}
+
+std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& arguments) {
+  std::vector<std::string> all{JSR_BINARY};
+  all.insert(all.end(), arguments.begin(), arguments.end());
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    auto argv = argv_of(all);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string output;
+  char chunk[4096];
+  ssize_t got = 0;
+  while ((got = ::read(out[0], chunk, sizeof(chunk))) > 0) output.append(chunk, static_cast<std::size_t>(got));
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace jsr::testing

@@ -1,0 +1,54 @@
+// The real `jsruntime serve` binary, started for a test on a free port and
+// stopped with SIGTERM, as an operator would run it; plus a small HTTP client.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace jsr::testing {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+};
+
+class ServerProcess {
+ public:
+  // `flags` are the database flags, e.g. {"--data-dir", dir}.
+  explicit ServerProcess(std::vector<std::string> flags);
+  ~ServerProcess();  // SIGTERM, then waits
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Stops the server gracefully; returns its exit status.
+  int stop();
+  // The admin token printed on first start ("" on a database that had tenants).
+  const std::string& bootstrap_token() const { return bootstrap_token_; }
+  std::uint16_t port() const { return port_; }
+
+  HttpReply request(const std::string& method, const std::string& target, const std::string& token = "",
+                    const std::string& body = "", const std::string& content_type = "application/json") const;
+  HttpReply get(const std::string& target, const std::string& token) const { return request("GET", target, token); }
+  HttpReply post(const std::string& target, const std::string& token, const nlohmann::json& body) const {
+    return request("POST", target, token, body.dump());
+  }
+  HttpReply patch(const std::string& target, const std::string& token, const nlohmann::json& body) const {
+    return request("PATCH", target, token, body.dump());
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::string bootstrap_token_;
+};
+
+// Runs the jsruntime binary with arguments; returns exit status and stdout.
+std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& arguments);
+
+}  // namespace jsr::testing
