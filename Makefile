@@ -28,8 +28,11 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 run: build
-	@echo "jsruntime has no server yet: running the demo script examples/hello.js with 'jsruntime run'."
-	$(BUILD_DIR)/jsruntime run examples/hello.js --input '{"name":"world"}'
+	@echo "Starting jsruntime on http://127.0.0.1:8080 with its SQLite database in ./data (Ctrl-C stops it)."
+	@echo "The admin token is in ./data/admin-token; try:"
+	@echo "  curl -H \"Authorization: Bearer \$$(cat data/admin-token)\" http://127.0.0.1:8080/api/v1/scripts"
+	@echo "The API is described at http://127.0.0.1:8080/openapi.json and in README.md."
+	@$(BUILD_DIR)/jsruntime serve --listen 127.0.0.1:8080 --data-dir ./data
 
 bench: build
 	@$(BUILD_DIR)/jsruntime-bench

@@ -162,6 +162,12 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   services::MetricsRegistry metrics;
   metrics.gauge("jsruntime_compile_cache_hits", {}, [&] { return double(compile_cache.hits()); });
   metrics.gauge("jsruntime_compile_cache_misses", {}, [&] { return double(compile_cache.misses()); });
+  metrics.describe("jsruntime_db_connections", "Database connections in the pool, by state.");
+  metrics.gauge("jsruntime_db_connections", {{"state", "idle"}},
+                [&] { return double(store->database->idle_connections()); });
+  metrics.gauge("jsruntime_db_connections", {{"state", "busy"}}, [&] {
+    return double(store->database->connections() - store->database->idle_connections());
+  });
   services::Executor executor(vm_factory, metrics, services::ExecutorOptions{});
   services::ExecutionRecorder recorder(store->executions);
   metrics.gauge("jsruntime_execution_records_written", {}, [&] { return double(recorder.written()); });

@@ -46,7 +46,12 @@ std::unique_ptr<Database> Database::open_postgres(const std::string& url, std::s
 }
 
 Database::Database(SqlDialect dialect, std::vector<std::unique_ptr<SqlConnection>> connections)
-    : dialect_(dialect), idle_(std::move(connections)) {}
+    : dialect_(dialect), connections_(connections.size()), idle_(std::move(connections)) {}
+
+std::size_t Database::idle_connections() {
+  std::lock_guard lock(mutex_);
+  return idle_.size();
+}
 
 Database::Lease::Lease(Database& database) : database_(database) {
   std::unique_lock lock(database_.mutex_);
@@ -91,7 +96,7 @@ void Database::migrate() {
       continue;
     }
     std::string sql = migration.sql;
-    if (dialect_ == SqlDialect::kPostgres) sql += migration.postgres_only_sql;
+    sql += dialect_ == SqlDialect::kPostgres ? migration.postgres_only_sql : migration.sqlite_only_sql;
     if (auto ran = lease->execute_script(sql); !ran) {
       lease->rollback();
       fail(migration.description, ran.error());

@@ -46,6 +46,9 @@ class Database {
   // The schema version the database is at.
   int schema_version();
 
+  std::size_t connections() const { return connections_; }
+  std::size_t idle_connections();
+
  private:
   class Lease {
    public:
@@ -63,6 +66,7 @@ class Database {
   void migrate();
 
   const SqlDialect dialect_;
+  const std::size_t connections_;
   std::mutex mutex_;  // guards idle_
   std::condition_variable returned_;
   std::vector<std::unique_ptr<SqlConnection>> idle_;

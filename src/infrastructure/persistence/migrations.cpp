@@ -115,15 +115,70 @@ CREATE TABLE audit_log (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX idx_audit_tenant_created ON audit_log (tenant_id, created_at);
+
+-- Filled by the scheduler, the HTTP endpoint router and the event bus.
+CREATE TABLE scheduled_jobs (
+  script_id TEXT PRIMARY KEY REFERENCES scripts(id) ON DELETE CASCADE,
+  tenant_id TEXT NOT NULL,
+  cron_expression TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  next_run_at BIGINT,
+  last_run_at BIGINT,
+  locked_by TEXT,
+  locked_until BIGINT
+);
+CREATE INDEX idx_scheduled_jobs_next_run ON scheduled_jobs (next_run_at);
+CREATE TABLE http_endpoints (
+  tenant_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  script_id TEXT NOT NULL REFERENCES scripts(id) ON DELETE CASCADE,
+  methods TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, path)
+);
+CREATE TABLE event_subscriptions (
+  tenant_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  script_id TEXT NOT NULL REFERENCES scripts(id) ON DELETE CASCADE,
+  PRIMARY KEY (tenant_id, event_type, script_id)
+);
+CREATE TABLE dead_letters (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  script_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX idx_dead_letters_tenant_created ON dead_letters (tenant_id, created_at);
+)SQL";
+
+// The audit log is append-only at the database too.
+const char* const kSqliteAppendOnlyAudit = R"SQL(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)SQL";
+
+const char* const kPostgresAppendOnlyAudit = R"SQL(
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )SQL";
 
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
-      {1, "tenants, users, tokens, scripts, versions, executions, audit log", kInitialSchema,
-       tenant_policy("users") + tenant_policy("scripts") + tenant_policy("script_tags") +
-           tenant_policy("script_versions") + tenant_policy("script_executions") + tenant_policy("audit_log")},
+      {1, "tenants, users, tokens, scripts, versions, executions, audit log, triggers' tables", kInitialSchema,
+       kSqliteAppendOnlyAudit,
+       std::string(kPostgresAppendOnlyAudit) + tenant_policy("users") + tenant_policy("scripts") +
+           tenant_policy("script_tags") + tenant_policy("script_versions") + tenant_policy("script_executions") +
+           tenant_policy("audit_log") + tenant_policy("scheduled_jobs") + tenant_policy("http_endpoints") +
+           tenant_policy("event_subscriptions") + tenant_policy("dead_letters")},
   };
   return all;
 }

@@ -13,6 +13,7 @@ struct Migration {
   int version;
   std::string description;
   std::string sql;  // for both databases
+  std::string sqlite_only_sql;
   std::string postgres_only_sql;
 };
 

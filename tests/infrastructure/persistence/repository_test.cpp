@@ -10,6 +10,7 @@
 #include "infrastructure/persistence/postgres/postgres_connection.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
 #include "infrastructure/persistence/sql_script_repository.h"
+#include "infrastructure/persistence/sql_tenant_repository.h"
 #include "support/postgres_fixture.h"
 
 namespace jsr::persistence {
@@ -271,6 +272,25 @@ TYPED_TEST(Repositories, WithoutTheTenantSettingPostgresShowsNoRows) {
     EXPECT_EQ(as_server_role.execute("SELECT COUNT(*) FROM scripts", {})->front().integer(0), 1);
     as_server_role.rollback();
   }
+}
+
+TYPED_TEST(Repositories, TheAuditLogIsAppendOnly) {
+  SqlAuditLog audit(*this->database_);
+  ASSERT_TRUE(audit.append({"a-1", "tenant-a", "user-1", "script.created", "script", "s-1", "{}", kNow}).has_value());
+  ASSERT_TRUE(audit.append({"a-2", "tenant-a", "user-1", "script.deleted", "script", "s-1", "{}",
+                            kNow + std::chrono::seconds(1)})
+                  .has_value());
+  const auto entries = *audit.recent("tenant-a", 10);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].action, "script.deleted");
+  EXPECT_TRUE(audit.recent("tenant-b", 10)->empty());
+  for (const char* change : {"UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"}) {
+    const auto changed = this->database_->transaction("tenant-a", [&](SqlConnection& connection) {
+      return connection.execute(change, {});
+    });
+    EXPECT_FALSE(changed.has_value()) << change;
+  }
+  EXPECT_EQ(audit.recent("tenant-a", 10)->size(), 2u);
 }
 
 TEST(PostgresDatabase, RefusesARoleThatBypassesRowLevelSecurity) {
