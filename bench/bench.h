@@ -24,5 +24,6 @@ using Selection = std::function<bool(const std::string& name)>;
 
 void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
 void run_executor_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
+void run_records_benchmarks(const Selection& wanted);
 
 }  // namespace jsr::bench

@@ -1,5 +1,5 @@
 // jsruntime-bench [NAME...]: runs every benchmark, or the named ones
-// (cold_vm, warm_w1, limits, isolated_w1, cpu, concurrent_w9, pool, fairness).
+// (cold_vm, warm_w1, limits, isolated_w1, cpu, concurrent_w9, pool, fairness, records).
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -31,5 +31,6 @@ int main(int argc, char** argv) {
   const jsr::bench::Workloads workloads;
   jsr::bench::run_runtime_benchmarks(engine, workloads, wanted);
   jsr::bench::run_executor_benchmarks(engine, workloads, wanted);
+  jsr::bench::run_records_benchmarks(wanted);
   return 0;
 }

@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
   CLI::App* serve_command = app.add_subcommand("serve", "Run the server: REST API, executions, persistence");
   serve_command->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)");
   auto add_database_flags = [](CLI::App* command, jsr::app::DatabaseOptions& database) {
-    auto* data_dir = command->add_option("--data-dir", database.data_dir, "SQLite data directory (default ./data)");
-    command->add_option("--database-url", database.database_url, "PostgreSQL URL instead of SQLite")
-        ->excludes(data_dir);
+    command->add_option("--data-dir", database.data_dir,
+                        "Data directory: the SQLite database and the first admin token (default ./data)");
+    command->add_option("--database-url", database.database_url, "PostgreSQL URL: the database instead of SQLite");
   };
   add_database_flags(serve_command, serve.database);
   serve_command->add_option("--retention-days", serve.retention_days, "Keep execution records this long (default 90)")

@@ -71,6 +71,7 @@ class ExecutionRepository {
 
   // Inserts or replaces the record (executions are written as they change).
   virtual std::expected<void, Error> save(const Execution& execution) = 0;
+  // Each execution at most once per call.
   virtual std::expected<void, Error> save_all(const std::vector<Execution>& executions) = 0;
   virtual std::expected<std::optional<Execution>, Error> find(const std::string& tenant_id,
                                                               const std::string& execution_id) = 0;
