@@ -1,6 +1,7 @@
 # Everyday verbs around CMake. Every target first makes sure the Debian
 # packages the project needs are installed (quietly when they already are).
 
+MAKEFLAGS   += --no-print-directory
 BUILD_DIR   ?= build
 DEBUG_DIR   ?= build-debug
 JOBS        ?= 2

@@ -24,7 +24,9 @@ void add_execution_routes(Router& router, ApiServices& api) {
     const bool waited = run.wait;
     auto execution = api.executions.run(*request.principal, std::move(run));
     if (!execution) return error_response(execution.error());
-    return json_response(waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
+    Response response = json_response(waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
+    response.log_fields["execution_id"] = execution->id;
+    return response;
   });
 
   router.add("GET", "/api/v1/scripts/{id}/executions", Access::kAuthenticated, [&api](Request& request) {
@@ -51,13 +53,17 @@ void add_execution_routes(Router& router, ApiServices& api) {
   router.add("GET", "/api/v1/executions/{id}", Access::kAuthenticated, [&api](Request& request) {
     auto execution = api.executions.get(*request.principal, request.params.at("id"));
     if (!execution) return error_response(execution.error());
-    return json_response(200, to_json(*execution));
+    Response response = json_response(200, to_json(*execution));
+    response.log_fields["execution_id"] = execution->id;
+    return response;
   });
 
   router.add("POST", "/api/v1/executions/{id}/cancel", Access::kAuthenticated, [&api](Request& request) {
     auto execution = api.executions.cancel(*request.principal, request.params.at("id"));
     if (!execution) return error_response(execution.error());
-    return json_response(202, to_json(*execution));
+    Response response = json_response(202, to_json(*execution));
+    response.log_fields["execution_id"] = execution->id;
+    return response;
   });
 }
 

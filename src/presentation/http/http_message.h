@@ -28,6 +28,7 @@ struct Response {
   int status = 200;
   std::string body{};
   std::string content_type = "application/json";
+  std::map<std::string, std::string> log_fields{};  // added to the request's log line, e.g. execution_id
 };
 
 }  // namespace jsr::http

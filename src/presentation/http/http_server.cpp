@@ -85,6 +85,7 @@ void log_request(const Request& request, const Response& response, double millis
                          {"method", request.method}, {"path", request.path}, {"status", response.status},
                          {"ms", std::round(milliseconds * 1000) / 1000}};
   if (request.principal) line["tenant_id"] = request.principal->tenant_id;
+  for (const auto& [name, value] : response.log_fields) line[name] = value;
   std::clog << line.dump() << '\n';
 }
 

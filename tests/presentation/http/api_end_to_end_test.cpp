@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -17,18 +18,22 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+std::string fresh_data_dir() {
+  static std::atomic<int> counter{0};
+  const fs::path dir =
+      fs::temp_directory_path() / ("jsruntime-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  fs::remove_all(dir);
+  return dir.string();
+}
+
 struct SqliteServer {
-  static std::vector<std::string> flags() {
-    static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() /
-                         ("jsruntime-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    return {"--data-dir", dir.string()};
-  }
+  static std::vector<std::string> flags() { return {"--data-dir", fresh_data_dir()}; }
 };
 
 struct PostgresServer {
-  static std::vector<std::string> flags() { return {"--database-url", fresh_postgres_database()}; }
+  static std::vector<std::string> flags() {
+    return {"--data-dir", fresh_data_dir(), "--database-url", fresh_postgres_database()};
+  }
 };
 
 const json kHello = {{"name", "Hello"},
@@ -237,6 +242,51 @@ TYPED_TEST(Api, AnotherTenantsObjectsAreNotFoundEverywhere) {
   EXPECT_EQ(server.post("/api/v1/executions/" + execution + "/cancel", other, json::object()).status, 404);
   // Their own tenant works, and the same name is free there.
   EXPECT_EQ(server.post("/api/v1/scripts", other, kHello).status, 201);
+}
+
+TYPED_TEST(Api, TheFirstAdminTokenIsWrittenForTheOwnerOnly) {
+  const fs::path file = fs::path(this->flags_[1]) / "admin-token";
+  ASSERT_TRUE(fs::exists(file));
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  std::ifstream stream(file);
+  std::string token;
+  std::getline(stream, token);
+  EXPECT_EQ(token, this->admin_);
+}
+
+TYPED_TEST(Api, AdminCommandsCreateTenantsAndTokens) {
+  std::vector<std::string> arguments{"admin", "create-tenant", "--name", "Corner Shop"};
+  arguments.insert(arguments.end(), this->flags_.begin(), this->flags_.end());
+  auto [status, printed] = run_jsruntime(arguments);
+  ASSERT_EQ(status, 0) << printed;
+  const json tenant = json::parse(printed);
+  EXPECT_EQ(tenant["slug"], "corner-shop");
+  EXPECT_EQ(tenant["name"], "Corner Shop");
+  const json tenants = this->server_->get("/api/v1/tenants", this->admin_).json();
+  bool listed = false;
+  for (const auto& item : tenants["items"]) listed = listed || item["id"] == tenant["id"];
+  EXPECT_TRUE(listed);
+  arguments = {"admin", "create-token", "--tenant", "no-such-shop", "--role", "viewer"};
+  arguments.insert(arguments.end(), this->flags_.begin(), this->flags_.end());
+  EXPECT_EQ(run_jsruntime(arguments).first, 1);
+}
+
+TYPED_TEST(Api, AScriptRunsAtMostItsConcurrentRunsAtOnce) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script(
+      {{"name", "Slow"},
+       {"type", "oneoff"},
+       {"resource_limits", {{"max_concurrent_runs", 1}}},
+       {"source", "export default async () => { await new Promise((r) => setTimeout(r, 500)); return 1; }"}});
+  const HttpReply first = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"wait", false}});
+  ASSERT_EQ(first.status, 202) << first.body;
+  const HttpReply second = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"wait", false}});
+  EXPECT_EQ(second.status, 429) << second.body;
+  EXPECT_EQ(second.json()["error"]["code"], "RATE_LIMITED");
+  const HttpReply cancelled =
+      server.post("/api/v1/executions/" + first.json()["id"].get<std::string>() + "/cancel", this->admin_,
+                  json::object());
+  EXPECT_EQ(cancelled.status, 202);
 }
 
 TYPED_TEST(Api, ARestartKeepsEverything) {
