@@ -1,12 +1,11 @@
 #include "domain/execution.h"
 
-#include <array>
-#include <utility>
+#include "domain/enum_names.h"
 
 namespace jsr::domain {
 namespace {
 
-constexpr std::array<std::pair<TriggerType, std::string_view>, 5> kTriggerTypes{{
+constexpr EnumNames<TriggerType, 5> kTriggerTypes{{
     {TriggerType::kCron, "cron"},
     {TriggerType::kHttp, "http"},
     {TriggerType::kEvent, "event"},
@@ -14,32 +13,12 @@ constexpr std::array<std::pair<TriggerType, std::string_view>, 5> kTriggerTypes{
     {TriggerType::kApi, "api"},
 }};
 
-constexpr std::array<ExecutionStatus, 6> kStatuses{ExecutionStatus::kPending,   ExecutionStatus::kRunning,
-                                                   ExecutionStatus::kCompleted, ExecutionStatus::kFailed,
-                                                   ExecutionStatus::kTimeout,   ExecutionStatus::kCancelled};
 
 }  // namespace
 
-std::string_view to_string(TriggerType type) {
-  for (const auto& [value, name] : kTriggerTypes) {
-    if (value == type) return name;
-  }
-  std::unreachable();
-}
+std::string_view to_string(TriggerType type) { return name_in(kTriggerTypes, type); }
 
-std::optional<TriggerType> trigger_type_from_string(std::string_view name) {
-  for (const auto& [value, known] : kTriggerTypes) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
-
-std::optional<ExecutionStatus> execution_status_from_string(std::string_view name) {
-  for (ExecutionStatus status : kStatuses) {
-    if (to_string(status) == name) return status;
-  }
-  return std::nullopt;
-}
+std::optional<TriggerType> trigger_type_from_string(std::string_view name) { return value_in(kTriggerTypes, name); }
 
 bool is_final(ExecutionStatus status) {
   return status != ExecutionStatus::kPending && status != ExecutionStatus::kRunning;

@@ -20,7 +20,6 @@ enum class TriggerType { kCron, kHttp, kEvent, kManual, kApi };
 
 std::string_view to_string(TriggerType type);
 std::optional<TriggerType> trigger_type_from_string(std::string_view name);
-std::optional<ExecutionStatus> execution_status_from_string(std::string_view name);
 bool is_final(ExecutionStatus status);
 
 struct Execution {

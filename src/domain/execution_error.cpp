@@ -1,12 +1,11 @@
 #include "domain/execution_error.h"
 
-#include <array>
-#include <utility>
+#include "domain/enum_names.h"
 
 namespace jsr::domain {
 namespace {
 
-constexpr std::array<std::pair<ExecutionErrorCode, std::string_view>, 10> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 10> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -19,32 +18,27 @@ constexpr std::array<std::pair<ExecutionErrorCode, std::string_view>, 10> kCodeN
     {ExecutionErrorCode::kCancelled, "CANCELLED"},
 }};
 
+constexpr EnumNames<ExecutionStatus, 6> kStatusNames{{
+    {ExecutionStatus::kPending, "pending"},
+    {ExecutionStatus::kRunning, "running"},
+    {ExecutionStatus::kCompleted, "completed"},
+    {ExecutionStatus::kFailed, "failed"},
+    {ExecutionStatus::kTimeout, "timeout"},
+    {ExecutionStatus::kCancelled, "cancelled"},
+}};
+
 }  // namespace
 
-std::string_view to_string(ExecutionErrorCode code) {
-  for (const auto& [value, name] : kCodeNames) {
-    if (value == code) return name;
-  }
-  std::unreachable();
-}
+std::string_view to_string(ExecutionErrorCode code) { return name_in(kCodeNames, code); }
 
 std::optional<ExecutionErrorCode> execution_error_code_from_string(std::string_view name) {
-  for (const auto& [value, known] : kCodeNames) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
+  return value_in(kCodeNames, name);
 }
 
-std::string_view to_string(ExecutionStatus status) {
-  switch (status) {
-    case ExecutionStatus::kPending: return "pending";
-    case ExecutionStatus::kRunning: return "running";
-    case ExecutionStatus::kCompleted: return "completed";
-    case ExecutionStatus::kFailed: return "failed";
-    case ExecutionStatus::kTimeout: return "timeout";
-    case ExecutionStatus::kCancelled: return "cancelled";
-  }
-  std::unreachable();
+std::string_view to_string(ExecutionStatus status) { return name_in(kStatusNames, status); }
+
+std::optional<ExecutionStatus> execution_status_from_string(std::string_view name) {
+  return value_in(kStatusNames, name);
 }
 
 ExecutionStatus status_for(const std::optional<ExecutionError>& error) {

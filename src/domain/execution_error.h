@@ -39,6 +39,7 @@ struct ExecutionError {
 enum class ExecutionStatus { kPending, kRunning, kCompleted, kFailed, kTimeout, kCancelled };
 
 std::string_view to_string(ExecutionStatus status);
+std::optional<ExecutionStatus> execution_status_from_string(std::string_view name);
 ExecutionStatus status_for(const std::optional<ExecutionError>& error);
 
 }  // namespace jsr::domain

@@ -1,13 +1,13 @@
 #include "domain/identity.h"
 
-#include <array>
 #include <cctype>
-#include <utility>
+
+#include "domain/enum_names.h"
 
 namespace jsr::domain {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
+constexpr EnumNames<Role, 4> kRoles{{
     {Role::kSuperadmin, "superadmin"},
     {Role::kOrgAdmin, "org_admin"},
     {Role::kDeveloper, "developer"},
@@ -16,19 +16,9 @@ constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
 
 }  // namespace
 
-std::string_view to_string(Role role) {
-  for (const auto& [value, name] : kRoles) {
-    if (value == role) return name;
-  }
-  std::unreachable();
-}
+std::string_view to_string(Role role) { return name_in(kRoles, role); }
 
-std::optional<Role> role_from_string(std::string_view name) {
-  for (const auto& [value, known] : kRoles) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
+std::optional<Role> role_from_string(std::string_view name) { return value_in(kRoles, name); }
 
 std::string_view to_string(Permission permission) {
   switch (permission) {

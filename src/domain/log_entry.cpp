@@ -1,18 +1,21 @@
 #include "domain/log_entry.h"
 
-#include <utility>
+#include "domain/enum_names.h"
 
 namespace jsr::domain {
+namespace {
 
-std::string_view to_string(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kLog: return "log";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
-  }
-  std::unreachable();
-}
+constexpr EnumNames<LogLevel, 5> kLevels{{
+    {LogLevel::kDebug, "debug"},
+    {LogLevel::kInfo, "info"},
+    {LogLevel::kLog, "log"},
+    {LogLevel::kWarn, "warn"},
+    {LogLevel::kError, "error"},
+}};
+
+}  // namespace
+
+std::string_view to_string(LogLevel level) { return name_in(kLevels, level); }
+std::optional<LogLevel> log_level_from_string(std::string_view name) { return value_in(kLevels, name); }
 
 }  // namespace jsr::domain

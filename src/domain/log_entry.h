@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace jsr::domain {
@@ -9,6 +10,7 @@ namespace jsr::domain {
 enum class LogLevel { kDebug, kInfo, kLog, kWarn, kError };
 
 std::string_view to_string(LogLevel level);
+std::optional<LogLevel> log_level_from_string(std::string_view name);
 
 struct LogEntry {
   LogLevel level = LogLevel::kLog;

@@ -1,12 +1,11 @@
 #include "domain/script_kind.h"
 
-#include <array>
-#include <utility>
+#include "domain/enum_names.h"
 
 namespace jsr::domain {
 namespace {
 
-constexpr std::array<std::pair<ScriptType, std::string_view>, 5> kTypes{{
+constexpr EnumNames<ScriptType, 5> kTypes{{
     {ScriptType::kScheduled, "scheduled"},
     {ScriptType::kHttp, "http"},
     {ScriptType::kEvent, "event"},
@@ -14,7 +13,7 @@ constexpr std::array<std::pair<ScriptType, std::string_view>, 5> kTypes{{
     {ScriptType::kEmbedded, "embedded"},
 }};
 
-constexpr std::array<std::pair<ScriptStatus, std::string_view>, 5> kStatuses{{
+constexpr EnumNames<ScriptStatus, 5> kStatuses{{
     {ScriptStatus::kDraft, "draft"},
     {ScriptStatus::kActive, "active"},
     {ScriptStatus::kPaused, "paused"},
@@ -22,28 +21,12 @@ constexpr std::array<std::pair<ScriptStatus, std::string_view>, 5> kStatuses{{
     {ScriptStatus::kArchived, "archived"},
 }};
 
-template <typename Enum, std::size_t N>
-std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
-  for (const auto& [known, name] : table) {
-    if (known == value) return name;
-  }
-  std::unreachable();
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& table, std::string_view name) {
-  for (const auto& [value, known] : table) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
-std::string_view to_string(ScriptType type) { return name_of(kTypes, type); }
-std::optional<ScriptType> script_type_from_string(std::string_view name) { return value_of(kTypes, name); }
-std::string_view to_string(ScriptStatus status) { return name_of(kStatuses, status); }
-std::optional<ScriptStatus> script_status_from_string(std::string_view name) { return value_of(kStatuses, name); }
+std::string_view to_string(ScriptType type) { return name_in(kTypes, type); }
+std::optional<ScriptType> script_type_from_string(std::string_view name) { return value_in(kTypes, name); }
+std::string_view to_string(ScriptStatus status) { return name_in(kStatuses, status); }
+std::optional<ScriptStatus> script_status_from_string(std::string_view name) { return value_in(kStatuses, name); }
 
 bool can_transition(ScriptStatus from, ScriptStatus to) {
   using enum ScriptStatus;

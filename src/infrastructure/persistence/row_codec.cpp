@@ -96,11 +96,7 @@ std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
 std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
   std::vector<domain::LogEntry> logs;
   for (const json& entry : json::parse(text)) {
-    domain::LogLevel level = domain::LogLevel::kLog;
-    for (auto candidate : {domain::LogLevel::kDebug, domain::LogLevel::kInfo, domain::LogLevel::kLog,
-                           domain::LogLevel::kWarn, domain::LogLevel::kError}) {
-      if (domain::to_string(candidate) == entry.value("level", "log")) level = candidate;
-    }
+    const auto level = domain::log_level_from_string(entry.value("level", "log")).value_or(domain::LogLevel::kLog);
     logs.push_back({level, entry.value("message", ""), from_millis(entry.value("time", std::int64_t{0}))});
   }
   return logs;

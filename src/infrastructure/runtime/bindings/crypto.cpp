@@ -1,37 +1,18 @@
 // `crypto`: randomUUID() (version 4) and getRandomValues(integerTypedArray),
 // from the kernel's random source.
 #include <js/experimental/TypedData.h>
-#include <sys/random.h>
-
-#include <array>
-#include <cstdio>
 
 #include "infrastructure/runtime/bindings/binding.h"
+#include "infrastructure/security/random.h"
 
 namespace jsr::runtime::bindings {
 namespace {
 
-bool fill_random(std::uint8_t* bytes, std::size_t length) {
-  while (length > 0) {
-    const ssize_t got = getrandom(bytes, length, 0);
-    if (got <= 0) return false;
-    bytes += got;
-    length -= static_cast<std::size_t>(got);
-  }
-  return true;
-}
-
 bool random_uuid(JSContext* cx, unsigned argc, JS::Value* vp) {
   NativeCall call(cx, argc, vp, "crypto.randomUUID");
-  std::array<std::uint8_t, 16> bytes{};
-  if (!fill_random(bytes.data(), bytes.size())) return call.throw_error(JSEXN_ERR, "no randomness available");
-  bytes[6] = (bytes[6] & 0x0F) | 0x40;
-  bytes[8] = (bytes[8] & 0x3F) | 0x80;
-  char text[37];
-  std::snprintf(text, sizeof(text), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
-                bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
-                bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
-  JSString* uuid = JS_NewStringCopyN(cx, text, 36);
+  const std::string text = security::random_uuid();
+  if (text.empty()) return call.throw_error(JSEXN_ERR, "no randomness available");
+  JSString* uuid = JS_NewStringCopyN(cx, text.data(), text.size());
   if (!uuid) return false;
   call.args().rval().setString(uuid);
   return true;
@@ -54,7 +35,7 @@ bool get_random_values(JSContext* cx, unsigned argc, JS::Value* vp) {
     JS::AutoCheckCannotGC no_gc;
     bool shared = false;
     auto* data = static_cast<std::uint8_t*>(JS_GetArrayBufferViewData(view, &shared, no_gc));
-    ok = fill_random(data, length);
+    ok = security::fill_random(data, length);
   }
   if (!ok) return call.throw_error(JSEXN_ERR, "no randomness available");
   call.args().rval().set(call.arg(0));
