@@ -177,7 +177,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   http::ApiServices api{store->access, scripts, executions, metrics, [&] {
                           return executor.stats().vms_total > 0 && store->tenants.list().has_value();
                         }};
-  http::Router router([&](const std::string& bearer) { return store->access.authenticate(bearer); });
+  http::Router router([&](const std::string& bearer, const std::string& tenant) {
+    return store->access.authenticate(bearer, tenant);
+  });
   http::add_api_routes(router, api);
   RetentionJob retention(store->executions, options.retention_days, err);
 

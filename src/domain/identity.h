@@ -47,15 +47,14 @@ struct ApiToken {
   std::chrono::system_clock::time_point created_at{};
 };
 
-// The authenticated caller of one request.
+// The authenticated caller of one request, in the tenant it acts in (its
+// own, or for a superadmin any tenant it names).
 struct Principal {
   std::string tenant_id{};
   std::string actor_id{};  // the token's id: what the audit log names
   Role role = Role::kViewer;
 
   bool may(Permission permission) const { return allows(role, permission); }
-  // A superadmin may act in any tenant; everyone else only in their own.
-  bool may_act_in(const std::string& tenant) const { return role == Role::kSuperadmin || tenant == tenant_id; }
 };
 
 // A slug from a tenant name: lowercase letters, digits and dashes.

@@ -11,13 +11,24 @@ Error forbidden(Permission permission) {
   return {"FORBIDDEN", "this token's role does not grant " + std::string(domain::to_string(permission))};
 }
 
-std::expected<domain::Principal, Error> AccessService::authenticate(const std::string& bearer_token) {
+std::expected<domain::Principal, Error> AccessService::authenticate(const std::string& bearer_token,
+                                                                    const std::string& acting_tenant) {
   const Error unauthenticated{"UNAUTHENTICATED", "a valid API token is required (Authorization: Bearer <token>)"};
   if (bearer_token.empty()) return std::unexpected(unauthenticated);
   auto token = tokens_.find_by_hash(credentials_.hash(bearer_token));
   if (!token) return std::unexpected(token.error());
   if (!token->has_value()) return std::unexpected(unauthenticated);
-  return domain::Principal{(*token)->tenant_id, (*token)->id, (*token)->role};
+  domain::Principal principal{(*token)->tenant_id, (*token)->id, (*token)->role};
+  if (acting_tenant.empty() || acting_tenant == principal.tenant_id) return principal;
+  if (!principal.may(Permission::kTenantsManage)) {
+    return std::unexpected(Error{"FORBIDDEN", "only a superadmin may act in another tenant"});
+  }
+  auto tenant = tenants_.find(acting_tenant);
+  if (tenant && !tenant->has_value()) tenant = tenants_.find_by_slug(acting_tenant);
+  if (!tenant) return std::unexpected(tenant.error());
+  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "no tenant " + acting_tenant});
+  principal.tenant_id = (*tenant)->id;
+  return principal;
 }
 
 std::expected<domain::Tenant, Error> AccessService::create_tenant(const std::string& name) {

@@ -30,8 +30,10 @@ class AccessService {
                 domain::Credentials& credentials)
       : tenants_(tenants), tokens_(tokens), audit_(audit), credentials_(credentials) {}
 
-  // UNAUTHENTICATED for a missing, unknown or revoked token.
-  std::expected<domain::Principal, domain::Error> authenticate(const std::string& bearer_token);
+  // UNAUTHENTICATED for a missing, unknown or revoked token. A superadmin may
+  // name another tenant (its id or slug) to act in; others get FORBIDDEN.
+  std::expected<domain::Principal, domain::Error> authenticate(const std::string& bearer_token,
+                                                               const std::string& acting_tenant = "");
 
   // For the command line and superadmins.
   std::expected<domain::Tenant, domain::Error> create_tenant(const std::string& name);

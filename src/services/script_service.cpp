@@ -1,6 +1,8 @@
 #include "services/script_service.h"
 
 #include <chrono>
+#include <type_traits>
+#include <variant>
 
 #include "services/access_service.h"
 
@@ -23,10 +25,41 @@ Error validation_failed(domain::FieldErrors details) {
 
 Error script_not_found(const std::string& script_id) { return {"NOT_FOUND", "no script " + script_id}; }
 
-void ScriptService::record(const Principal& caller, const std::string& action, const std::string& script_id,
-                           const std::string& details_json) {
-  (void)audit_.append(
-      {credentials_.new_id(), caller.tenant_id, caller.actor_id, action, "script", script_id, details_json, now()});
+namespace {
+
+// The audit action and details of a script event.
+struct AuditRecord {
+  std::string action;
+  std::string details_json = "{}";
+};
+
+AuditRecord audit_record(const domain::DomainEvent& event) {
+  return std::visit(
+      [](const auto& happened) -> AuditRecord {
+        using Event = std::decay_t<decltype(happened)>;
+        if constexpr (std::is_same_v<Event, domain::ScriptCreated>) return {"script.created"};
+        if constexpr (std::is_same_v<Event, domain::ScriptUpdated>) {
+          return {happened.source_changed ? "script.source_changed" : "script.updated",
+                  "{\"version\":" + std::to_string(happened.version) + "}"};
+        }
+        if constexpr (std::is_same_v<Event, domain::ScriptDeleted>) return {"script.deleted"};
+        if constexpr (std::is_same_v<Event, domain::ScriptStatusChanged>) {
+          return {"script.status_changed", "{\"from\":\"" + std::string(domain::to_string(happened.from)) +
+                                               "\",\"to\":\"" + std::string(domain::to_string(happened.to)) + "\"}"};
+        }
+        return {"script.event"};
+      },
+      event);
+}
+
+}  // namespace
+
+void ScriptService::audit(const Principal& caller, Script& script) {
+  for (const domain::DomainEvent& event : script.take_events()) {
+    AuditRecord record = audit_record(event);
+    (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, std::move(record.action), "script",
+                         script.id(), std::move(record.details_json), now()});
+  }
 }
 
 std::expected<Script, Error> ScriptService::load(const Principal& caller, const std::string& script_id) {
@@ -43,7 +76,7 @@ std::expected<Script, Error> ScriptService::create(const Principal& caller, doma
   if (!created) return std::unexpected(validation_failed(std::move(created.error())));
   auto& [script, first_version] = *created;
   if (auto added = scripts_.add(script, first_version); !added) return std::unexpected(added.error());
-  record(caller, "script.created", script.id());
+  audit(caller, script);
   return std::move(script);
 }
 
@@ -66,7 +99,7 @@ std::expected<Script, Error> ScriptService::update(const Principal& caller, cons
   auto version = script->update(std::move(patch), caller.actor_id, now());
   if (!version) return std::unexpected(validation_failed(std::move(version.error())));
   if (auto saved = scripts_.save(*script, *version); !saved) return std::unexpected(saved.error());
-  record(caller, "script.updated", script_id, "{\"version\":" + std::to_string(script->version()) + "}");
+  audit(caller, *script);
   return script;
 }
 
@@ -79,17 +112,19 @@ std::expected<Script, Error> ScriptService::change_status(const Principal& calle
     return std::unexpected(changed.error());
   }
   if (auto saved = scripts_.save(*script, std::nullopt); !saved) return std::unexpected(saved.error());
-  record(caller, "script.status_changed", script_id,
-         "{\"status\":\"" + std::string(domain::to_string(status)) + "\"}");
+  audit(caller, *script);
   return script;
 }
 
 std::expected<void, Error> ScriptService::remove(const Principal& caller, const std::string& script_id) {
   if (!caller.may(Permission::kScriptsDelete)) return std::unexpected(forbidden(Permission::kScriptsDelete));
+  auto script = load(caller, script_id);
+  if (!script) return std::unexpected(script.error());
   auto removed = scripts_.remove(caller.tenant_id, script_id);
   if (!removed) return std::unexpected(removed.error());
   if (!*removed) return std::unexpected(script_not_found(script_id));
-  record(caller, "script.deleted", script_id);
+  script->mark_deleted(caller.actor_id);
+  audit(caller, *script);
   return {};
 }
 
@@ -120,8 +155,7 @@ std::expected<Script, Error> ScriptService::roll_back(const Principal& caller, c
   if (!old) return std::unexpected(old.error());
   const domain::ScriptVersion rolled = script->roll_back_to(*old, caller.actor_id, now());
   if (auto saved = scripts_.save(*script, rolled); !saved) return std::unexpected(saved.error());
-  record(caller, "script.rolled_back", script_id,
-         "{\"to_version\":" + std::to_string(number) + ",\"version\":" + std::to_string(rolled.number) + "}");
+  audit(caller, *script);
   return script;
 }
 

@@ -41,8 +41,8 @@ class ScriptService {
 
  private:
   std::expected<domain::Script, domain::Error> load(const domain::Principal& caller, const std::string& script_id);
-  void record(const domain::Principal& caller, const std::string& action, const std::string& script_id,
-              const std::string& details_json = "{}");
+  // Writes the script's domain events since the last save to the audit log.
+  void audit(const domain::Principal& caller, domain::Script& script);
 
   domain::ScriptRepository& scripts_;
   domain::AuditLog& audit_;

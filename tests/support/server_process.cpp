@@ -91,14 +91,17 @@ int ServerProcess::stop() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-HttpReply ServerProcess::request(const std::string& method, const std::string& target, const std::string& token,
-                                 const std::string& body, const std::string& content_type) const {
+HttpReply ServerProcess::request_with_headers(const std::string& method, const std::string& target,
+                                              const std::string& token,
+                                              const std::map<std::string, std::string>& headers,
+                                              const std::string& body, const std::string& content_type) const {
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
   beast::http::request<beast::http::string_body> message(beast::http::string_to_verb(method), target, 11);
   message.set(beast::http::field::host, "127.0.0.1");
   if (!token.empty()) message.set(beast::http::field::authorization, "Bearer " + token);
+  for (const auto& [name, value] : headers) message.set(name, value);
   if (!body.empty()) {
     message.set(beast::http::field::content_type, content_type);
     message.body() = body;

@@ -32,7 +32,12 @@ class ServerProcess {
   std::uint16_t port() const { return port_; }
 
   HttpReply request(const std::string& method, const std::string& target, const std::string& token = "",
-                    const std::string& body = "", const std::string& content_type = "application/json") const;
+                    const std::string& body = "", const std::string& content_type = "application/json") const {
+    return request_with_headers(method, target, token, {}, body, content_type);
+  }
+  HttpReply request_with_headers(const std::string& method, const std::string& target, const std::string& token,
+                                 const std::map<std::string, std::string>& headers, const std::string& body = "",
+                                 const std::string& content_type = "application/json") const;
   HttpReply get(const std::string& target, const std::string& token) const { return request("GET", target, token); }
   HttpReply post(const std::string& target, const std::string& token, const nlohmann::json& body) const {
     return request("POST", target, token, body.dump());

@@ -112,9 +112,9 @@ CREATE TABLE audit_log (
   target_type TEXT NOT NULL,
   target_id TEXT NOT NULL,
   details TEXT NOT NULL,
-  created_at BIGINT NOT NULL
+  created_at_us BIGINT NOT NULL  -- microseconds: entries of one request keep their order
 );
-CREATE INDEX idx_audit_tenant_created ON audit_log (tenant_id, created_at);
+CREATE INDEX idx_audit_tenant_created ON audit_log (tenant_id, created_at_us);
 
 -- Filled by the scheduler, the HTTP endpoint router and the event bus.
 CREATE TABLE scheduled_jobs (

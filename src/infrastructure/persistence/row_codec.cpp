@@ -14,6 +14,14 @@ domain::Timestamp from_millis(std::int64_t millis) {
   return domain::Timestamp(std::chrono::duration_cast<domain::Timestamp::duration>(std::chrono::milliseconds(millis)));
 }
 
+std::int64_t to_micros(domain::Timestamp time) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
+}
+
+domain::Timestamp from_micros(std::int64_t micros) {
+  return domain::Timestamp(std::chrono::duration_cast<domain::Timestamp::duration>(std::chrono::microseconds(micros)));
+}
+
 std::string limits_to_json(const domain::ResourceLimits& limits) {
   return json{{"max_execution_time_ms", limits.max_execution_time.count()},
               {"max_memory_bytes", limits.max_memory_bytes},

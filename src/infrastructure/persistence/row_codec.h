@@ -16,6 +16,8 @@ namespace jsr::persistence {
 
 std::int64_t to_millis(domain::Timestamp time);
 domain::Timestamp from_millis(std::int64_t millis);
+std::int64_t to_micros(domain::Timestamp time);
+domain::Timestamp from_micros(std::int64_t micros);
 
 std::string limits_to_json(const domain::ResourceLimits& limits);
 domain::ResourceLimits limits_from_json(const std::string& json);

@@ -72,7 +72,7 @@ Response Router::handle(Request& request) const {
       std::string bearer = request.header("authorization");
       constexpr std::string_view kScheme = "Bearer ";
       bearer = bearer.starts_with(kScheme) ? bearer.substr(kScheme.size()) : std::string();
-      auto principal = authenticate_(bearer);
+      auto principal = authenticate_(bearer, request.header("x-tenant"));
       if (!principal) return error_response(principal.error());
       request.principal = *principal;
     }

@@ -16,7 +16,9 @@ namespace jsr::http {
 class Router {
  public:
   using Handler = std::function<Response(Request&)>;
-  using Authenticator = std::function<std::expected<domain::Principal, domain::Error>(const std::string& bearer)>;
+  // The bearer token and the X-Tenant header (superadmins acting in another tenant).
+  using Authenticator = std::function<std::expected<domain::Principal, domain::Error>(const std::string& bearer,
+                                                                                      const std::string& tenant)>;
 
   enum class Access { kPublic, kAuthenticated };
 

@@ -241,7 +241,15 @@ TYPED_TEST(Api, AnotherTenantsObjectsAreNotFoundEverywhere) {
   EXPECT_EQ(server.get("/api/v1/executions/" + execution, other).status, 404);
   EXPECT_EQ(server.post("/api/v1/executions/" + execution + "/cancel", other, json::object()).status, 404);
   // Their own tenant works, and the same name is free there.
-  EXPECT_EQ(server.post("/api/v1/scripts", other, kHello).status, 201);
+  const std::string theirs = server.post("/api/v1/scripts", other, kHello).json()["id"];
+
+  // A superadmin may act in another tenant by naming it; nobody else may.
+  HttpReply as_superadmin = server.request("GET", "/api/v1/scripts/" + theirs, this->admin_);
+  EXPECT_EQ(as_superadmin.status, 404);
+  EXPECT_EQ(server.request_with_headers("GET", "/api/v1/scripts/" + theirs, this->admin_, {{"X-Tenant", "other-shop"}})
+                .status,
+            200);
+  EXPECT_EQ(server.request_with_headers("GET", "/api/v1/scripts/" + id, other, {{"X-Tenant", "default"}}).status, 403);
 }
 
 TYPED_TEST(Api, TheFirstAdminTokenIsWrittenForTheOwnerOnly) {
