@@ -1,5 +1,6 @@
 #include "services/execution_recorder.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace jsr::services {
@@ -35,6 +36,7 @@ std::optional<domain::Execution> ExecutionRecorder::buffered(const std::string& 
 void ExecutionRecorder::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = recorded_;
+  flush_target_ = std::max(flush_target_, target);
   changed_.notify_all();
   changed_.wait(lock, [&] { return durable_ >= target; });
 }
@@ -47,7 +49,9 @@ std::uint64_t ExecutionRecorder::written() const {
 void ExecutionRecorder::write_batches() {
   std::unique_lock lock(mutex_);
   while (true) {
-    changed_.wait_for(lock, options_.interval, [&] { return stopping_ || buffer_.size() >= options_.max_batch; });
+    changed_.wait_for(lock, options_.interval, [&] {
+      return stopping_ || flush_target_ > durable_ || buffer_.size() >= options_.max_batch;
+    });
     if (buffer_.empty()) {
       durable_ = recorded_;
       changed_.notify_all();

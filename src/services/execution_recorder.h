@@ -56,6 +56,7 @@ class ExecutionRecorder {
   std::uint64_t recorded_ = 0;  // records taken, in order
   std::uint64_t durable_ = 0;   // of those, how many are written
   std::uint64_t written_ = 0;   // rows written (a record may replace another)
+  std::uint64_t flush_target_ = 0;  // a flush() waits for this much: write now, not at the interval
   bool stopping_ = false;
   std::thread writer_;
 };

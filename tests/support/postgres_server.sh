@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Starts or stops a throwaway PostgreSQL server for the tests.
 #   postgres_server.sh start DIR   initdb in DIR, start on a free port of 127.0.0.1,
 #                                  create the role "jsruntime" (no superuser, no
@@ -16,11 +16,22 @@ start)
   rm -rf "$dir"
   mkdir -p "$dir"
   [ -n "$as_postgres" ] && chown postgres "$dir"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   $as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync -E UTF8 >"$dir/initdb.log" 2>&1
-  $as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null
+  # A free port: one nothing listens on; another try if the server still cannot bind it.
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    if $as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null; then
+      break
+    fi
+    port=""
+  done
+  if [ -z "$port" ]; then
+    echo "could not start PostgreSQL; see $dir/server.log" >&2
+    exit 1
+  fi
   $as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE jsruntime LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB" >/dev/null
   echo "postgresql://postgres@127.0.0.1:$port" >"$dir/url"

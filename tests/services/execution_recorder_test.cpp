@@ -1,0 +1,72 @@
+// The recorder on a real SQLite database: batches, replaces older states of
+// an execution, and loses nothing it took when it is destroyed.
+#include "services/execution_recorder.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "infrastructure/persistence/database.h"
+#include "infrastructure/persistence/sql_execution_repository.h"
+#include "infrastructure/persistence/sql_tenant_repository.h"
+
+namespace jsr::services {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ExecutionRecorderTest : public ::testing::Test {
+ protected:
+  ExecutionRecorderTest()
+      : dir_(fs::temp_directory_path() / ("jsruntime-recorder-" + std::to_string(::getpid()) + "-" +
+                                          ::testing::UnitTest::GetInstance()->current_test_info()->name())),
+        database_((fs::create_directories(dir_), persistence::Database::open_sqlite(dir_ / "db"))) {}
+  ~ExecutionRecorderTest() override { fs::remove_all(dir_); }
+
+  static domain::Execution running(int number) {
+    domain::Execution execution;
+    execution.id = "e-" + std::to_string(number);
+    execution.tenant_id = "tenant-a";
+    execution.script_id = "s-1";
+    execution.created_at = std::chrono::system_clock::now();
+    execution.start(execution.created_at);
+    return execution;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<persistence::Database> database_;
+  persistence::SqlExecutionRepository repository_{*database_};
+};
+
+TEST_F(ExecutionRecorderTest, EverythingTakenIsWrittenByTheTimeItIsDestroyed) {
+  {
+    ExecutionRecorder recorder(repository_, {.max_batch = 64, .interval = std::chrono::seconds(10), .capacity = 128});
+    for (int i = 0; i < 1000; ++i) recorder.record(running(i));
+  }
+  EXPECT_EQ(repository_.list_for_script("tenant-a", "s-1", {})->total, 1000u);
+}
+
+TEST_F(ExecutionRecorderTest, TheLatestStateWinsAndIsReadableBeforeItIsWritten) {
+  ExecutionRecorder recorder(repository_, {.max_batch = 500, .interval = std::chrono::seconds(10), .capacity = 1000});
+  domain::Execution execution = running(1);
+  recorder.record(execution);
+  domain::ExecutionOutcome outcome;
+  outcome.output_json = "42";
+  execution.finish(outcome, std::chrono::system_clock::now());
+  recorder.record(execution);
+  const auto buffered = recorder.buffered("tenant-a", "e-1");
+  ASSERT_TRUE(buffered.has_value());
+  EXPECT_EQ(buffered->status, domain::ExecutionStatus::kCompleted);
+  EXPECT_FALSE(recorder.buffered("tenant-b", "e-1").has_value()) << "another tenant's record is not visible";
+
+  recorder.flush();
+  EXPECT_FALSE(recorder.buffered("tenant-a", "e-1").has_value());
+  const auto stored = *repository_.find("tenant-a", "e-1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->status, domain::ExecutionStatus::kCompleted);
+  EXPECT_EQ(stored->output_json, "42");
+}
+
+}  // namespace
+}  // namespace jsr::services
