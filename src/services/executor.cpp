@@ -21,9 +21,10 @@ ExecutionOutcome cancelled(const std::string& why) {
 Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, ExecutorOptions options)
     : factory_(factory), metrics_(metrics), options_(options) {
   for (std::size_t i = 0; i < std::min(options_.min_vms, options_.max_vms); ++i) {
-    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now(), false}));
+    vms_.push_back(new_slot());
   }
   register_gauges();
+  completer_ = std::thread([this] { run_background_completions(); });
   housekeeper_ = std::thread([this] { reap_idle_vms(); });
 }
 
@@ -35,6 +36,12 @@ Executor::~Executor() {
   }
   stopping_changed_.notify_all();
   housekeeper_.join();
+  {
+    std::lock_guard lock(finished_mutex_);
+    stopping_completions_ = true;
+  }
+  finished_changed_.notify_all();
+  completer_.join();
   for (const char* gauge : {"jsruntime_queue_depth", "jsruntime_executions_running", "jsruntime_vms",
                             "jsruntime_pool_hit_ratio", "jsruntime_vm_memory_bytes"}) {
     metrics_.remove_gauges(gauge);
@@ -182,29 +189,63 @@ Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& 
 Executor::VmSlot* Executor::grow_locked() {
   if (vms_.size() >= options_.max_vms) return nullptr;
   try {
-    vms_.push_back(std::make_unique<VmSlot>(VmSlot{factory_.create(), {}, 0, Clock::now(), false}));
+    vms_.push_back(new_slot());
   } catch (const std::runtime_error&) {
     return nullptr;  // the engine cannot start more VMs now: work waits for a free one
   }
   return vms_.back().get();
 }
 
+std::unique_ptr<Executor::VmSlot> Executor::new_slot() {
+  auto slot = std::make_unique<VmSlot>();
+  slot->vm = factory_.create();
+  return slot;
+}
+
 void Executor::launch(std::vector<Start>& starts) {
   for (Start& start : starts) {
     VmSlot* slot = start.slot;
-    if (start.priority != Priority::kKeep) slot->vm->set_background(start.priority == Priority::kBackground);
+    if (start.priority != Priority::kKeep) {
+      const bool background = start.priority == Priority::kBackground;
+      slot->vm->set_background(background);
+      slot->running_in_background = background;
+    }
     const std::string execution_id = start.pending.request.execution_id;
     const std::string tenant_id = start.pending.request.tenant_id;
     slot->vm->execute(std::move(start.pending.request),
                       [this, slot, execution_id, tenant_id, done = std::move(start.pending.done)](
                           ExecutionOutcome outcome) mutable {
-                        on_done(slot, execution_id, tenant_id, std::move(outcome), std::move(done));
+                        Finished finished{slot, execution_id, tenant_id, std::move(outcome), std::move(done)};
+                        if (!slot->running_in_background) return on_done(std::move(finished));
+                        {
+                          std::lock_guard lock(finished_mutex_);
+                          finished_.push_back(std::move(finished));
+                        }
+                        finished_changed_.notify_one();
                       });
   }
 }
 
-void Executor::on_done(VmSlot* slot, const std::string& execution_id, const std::string& tenant_id,
-                       ExecutionOutcome outcome, Completion done) {
+void Executor::run_background_completions() {
+  std::vector<Finished> batch;
+  std::unique_lock lock(finished_mutex_);
+  while (true) {
+    finished_changed_.wait(lock, [this] { return stopping_completions_ || !finished_.empty(); });
+    if (finished_.empty() && stopping_completions_) return;
+    std::swap(batch, finished_);
+    lock.unlock();
+    for (Finished& finished : batch) on_done(std::move(finished));
+    batch.clear();
+    lock.lock();
+  }
+}
+
+void Executor::on_done(Finished finished) {
+  VmSlot* slot = finished.slot;
+  const std::string& execution_id = finished.execution_id;
+  const std::string& tenant_id = finished.tenant_id;
+  ExecutionOutcome& outcome = finished.outcome;
+  Completion& done = finished.done;
   metrics_.increment("jsruntime_executions_total",
                      {{"tenant", tenant_id}, {"status", std::string(domain::to_string(outcome.status))}});
   metrics_.observe("jsruntime_execution_duration_seconds", outcome.metrics.duration_ms / 1000);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -87,6 +88,8 @@ class Executor {
     std::size_t in_flight = 0;
     Clock::time_point idle_since = Clock::now();
     bool background = false;  // its tenant's work is piling up (see ScriptVm::set_background)
+    // The priority its thread runs at now, read by that thread without the lock.
+    std::atomic<bool> running_in_background{false};
   };
   struct Pending {
     domain::ExecutionRequest request;
@@ -112,9 +115,20 @@ class Executor {
   void dispatch_locked(std::vector<Start>& starts);
   VmSlot* vm_for_locked(const std::string& tenant_id, Tenant& tenant);
   VmSlot* grow_locked();
+  std::unique_ptr<VmSlot> new_slot();
   void launch(std::vector<Start>& starts);
-  void on_done(VmSlot* slot, const std::string& execution_id, const std::string& tenant_id,
-               domain::ExecutionOutcome outcome, Completion done);
+  struct Finished {
+    VmSlot* slot;
+    std::string execution_id;
+    std::string tenant_id;
+    domain::ExecutionOutcome outcome;
+    Completion done;
+  };
+  void on_done(Finished finished);
+  // Completions of background VMs are handed to this thread: a low-priority
+  // VM thread that held the executor's lock could be kept off the CPU by
+  // everyone else and stall them all (priority inversion).
+  void run_background_completions();
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
   void reap_idle_vms();
   void register_gauges();
@@ -139,6 +153,12 @@ class Executor {
   bool accepting_ = true;
   bool stopping_ = false;
 
+  std::mutex finished_mutex_;  // guards finished_ and stopping_completions_ (held for a push or a swap only)
+  std::condition_variable finished_changed_;
+  std::vector<Finished> finished_;
+  bool stopping_completions_ = false;
+
+  std::thread completer_;    // runs run_background_completions
   std::thread housekeeper_;  // reaps idle VMs; last, so it starts after the rest exists
 };
 
