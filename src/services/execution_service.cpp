@@ -1,7 +1,6 @@
 #include "services/execution_service.h"
 
 #include <chrono>
-#include <future>
 
 #include "services/access_service.h"
 #include "services/script_service.h"
@@ -16,10 +15,6 @@ using domain::Principal;
 namespace {
 
 std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
-
-// Waiting callers get the outcome when it is there; a run still queued after
-// its own time limit plus this much is answered as it stands.
-constexpr auto kWaitMargin = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -38,20 +33,20 @@ void ExecutionService::release_run(const std::string& script_id) {
   }
 }
 
-std::expected<Execution, Error> ExecutionService::run(const Principal& caller, RunRequest request) {
-  if (!caller.may(Permission::kScriptsExecute)) return std::unexpected(forbidden(Permission::kScriptsExecute));
+void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
+  const auto refuse = [&](Error error) { answer(std::unexpected(std::move(error))); };
+  if (!caller.may(Permission::kScriptsExecute)) return refuse(forbidden(Permission::kScriptsExecute));
   auto found = scripts_.find(caller.tenant_id, request.script_id);
-  if (!found) return std::unexpected(found.error());
-  if (!found->has_value()) return std::unexpected(script_not_found(request.script_id));
+  if (!found) return refuse(found.error());
+  if (!found->has_value()) return refuse(script_not_found(request.script_id));
   const domain::Script& script = **found;
   if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
-    return std::unexpected(Error{"CONFLICT", "the script is " + std::string(domain::to_string(script.status())) +
-                                                 " and cannot run"});
+    return refuse({"CONFLICT", "the script is " + std::string(domain::to_string(script.status())) + " and cannot run"});
   }
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
-    return std::unexpected(Error{"RATE_LIMITED", "the script already has " + std::to_string(limits.max_concurrent_runs) +
-                                                     " runs in progress (its max_concurrent_runs)"});
+    return refuse({"RATE_LIMITED", "the script already has " + std::to_string(limits.max_concurrent_runs) +
+                                       " runs in progress (its max_concurrent_runs)"});
   }
 
   Execution execution;
@@ -78,16 +73,17 @@ std::expected<Execution, Error> ExecutionService::run(const Principal& caller, R
   run.trigger_data_json = request.trigger_data_json;
   run.limits = limits;
 
-  auto finished = std::make_shared<std::promise<Execution>>();
-  auto outcome_ready = finished->get_future();
   recorder_.record(execution);
   const std::string script_id = script.id();
+  const bool wait = request.wait;
+  // Shared by the completion and this function: the waiting caller is answered from the completion.
+  auto waiting = std::make_shared<RunAnswer>(wait ? std::move(answer) : RunAnswer());
   auto accepted = executor_.submit(
-      std::move(run), [this, execution, finished, script_id](domain::ExecutionOutcome outcome) mutable {
+      std::move(run), [this, execution, script_id, waiting](domain::ExecutionOutcome outcome) mutable {
         execution.finish(outcome, now());
         recorder_.record(execution);
         release_run(script_id);
-        finished->set_value(std::move(execution));
+        if (*waiting) (*waiting)(std::move(execution));
       });
   if (!accepted) {
     release_run(script_id);
@@ -96,15 +92,12 @@ std::expected<Execution, Error> ExecutionService::run(const Principal& caller, R
     refused.status = domain::status_for(refused.error);
     execution.finish(refused, now());
     recorder_.record(execution);
-    return std::unexpected(accepted.error());
+    if (wait) return (*waiting)(std::unexpected(accepted.error()));
+    return answer(std::unexpected(accepted.error()));
   }
   (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed", "execution",
                        execution.id, "{\"script_id\":\"" + script_id + "\"}", now()});
-  if (!request.wait) return execution;
-  if (outcome_ready.wait_for(limits.max_execution_time + kWaitMargin) == std::future_status::ready) {
-    return outcome_ready.get();
-  }
-  return execution;
+  if (!wait) answer(std::move(execution));
 }
 
 std::expected<Execution, Error> ExecutionService::get(const Principal& caller, const std::string& execution_id) {

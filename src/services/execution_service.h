@@ -5,6 +5,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -39,7 +40,13 @@ class ExecutionService {
         audit_(audit),
         credentials_(credentials) {}
 
-  std::expected<domain::Execution, domain::Error> run(const domain::Principal& caller, RunRequest request);
+  using RunAnswer = std::function<void(std::expected<domain::Execution, domain::Error>)>;
+
+  // Starts a run; `answer` is called exactly once: with the refusal, with the
+  // accepted execution at once when the caller does not wait, or with the
+  // ended execution when it waits — then on the thread that ended the run.
+  // Nobody blocks while a run is in progress.
+  void run(const domain::Principal& caller, RunRequest request, RunAnswer answer);
   std::expected<domain::Execution, domain::Error> get(const domain::Principal& caller, const std::string& execution_id);
   std::expected<domain::Page<domain::Execution>, domain::Error> list(const domain::Principal& caller,
                                                                      const std::string& script_id,

@@ -7,26 +7,30 @@ namespace jsr::http {
 using Access = Router::Access;
 
 void add_execution_routes(Router& router, ApiServices& api) {
-  router.add("POST", "/api/v1/scripts/{id}/executions", Access::kAuthenticated, [&api](Request& request) {
+  router.add_async("POST", "/api/v1/scripts/{id}/executions", Access::kAuthenticated,
+                   [&api](Request& request, Responder respond) {
     services::RunRequest run;
     run.script_id = request.params.at("id");
     if (!request.body.empty()) {
       auto body = json_body(request);
-      if (!body) return error_response(body.error());
+      if (!body) return respond(error_response(body.error()));
       if (body->contains("input")) run.input_json = (*body)["input"].dump();
       if (body->contains("wait")) {
         if (!(*body)["wait"].is_boolean()) {
-          return error_response({"VALIDATION_FAILED", "invalid request", {{"wait", "must be true or false"}}});
+          return respond(error_response({"VALIDATION_FAILED", "invalid request", {{"wait", "must be true or false"}}}));
         }
         run.wait = (*body)["wait"].get<bool>();
       }
     }
     const bool waited = run.wait;
-    auto execution = api.executions.run(*request.principal, std::move(run));
-    if (!execution) return error_response(execution.error());
-    Response response = json_response(waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
-    response.log_fields["execution_id"] = execution->id;
-    return response;
+    api.executions.run(*request.principal, std::move(run),
+                       [respond = std::move(respond), waited](std::expected<domain::Execution, domain::Error> execution) {
+                         if (!execution) return respond(error_response(execution.error()));
+                         Response response = json_response(
+                             waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
+                         response.log_fields["execution_id"] = execution->id;
+                         respond(std::move(response));
+                       });
   });
 
   router.add("GET", "/api/v1/scripts/{id}/executions", Access::kAuthenticated, [&api](Request& request) {

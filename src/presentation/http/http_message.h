@@ -2,6 +2,7 @@
 // independent of the HTTP library.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,5 +31,8 @@ struct Response {
   std::string content_type = "application/json";
   std::map<std::string, std::string> log_fields{};  // added to the request's log line, e.g. execution_id
 };
+
+// Answers a request, from whichever thread has the answer.
+using Responder = std::function<void(Response)>;
 
 }  // namespace jsr::http

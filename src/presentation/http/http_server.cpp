@@ -129,17 +129,19 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     const unsigned version = message.version();
     asio::post(server_.workers_, [self = shared_from_this(), message = std::move(message), version]() mutable {
       const auto started = std::chrono::steady_clock::now();
-      Request request = to_request(message);
-      Response response = self->server_.router_.handle(request);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-      const std::string route = self->server_.router_.route_of(request);
-      self->server_.metrics_.increment("jsruntime_http_requests_total",
-                                       {{"route", route}, {"method", request.method},
-                                        {"status", std::to_string(response.status)}});
-      self->server_.metrics_.observe("jsruntime_http_request_duration_seconds", ms / 1000, {{"route", route}});
-      log_request(request, response, ms);
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response), version] { self->write(response, version); });
+      auto request = std::make_shared<Request>(to_request(message));
+      self->server_.router_.handle(*request, [self, request, started, version](Response response) {
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        const std::string route = self->server_.router_.route_of(*request);
+        self->server_.metrics_.increment("jsruntime_http_requests_total",
+                                         {{"route", route}, {"method", request->method},
+                                          {"status", std::to_string(response.status)}});
+        self->server_.metrics_.observe("jsruntime_http_request_duration_seconds", ms / 1000, {{"route", route}});
+        log_request(*request, response, ms);
+        asio::post(self->stream_.get_executor(),
+                   [self, response = std::move(response), version] { self->write(response, version); });
+      });
     });
   }
 

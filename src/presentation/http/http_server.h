@@ -1,7 +1,7 @@
 // The HTTP server (Boost.Beast): accepts connections on a few I/O threads,
 // reads each request with a size limit, and runs the handler on a worker
-// pool — handlers may wait on the database or on an execution — before
-// writing the response back. Every request gets an id, a JSON log line and
+// pool (handlers may wait on the database); a handler may also answer later
+// from another thread (a run the caller waits for) without holding a worker. Every request gets an id, a JSON log line and
 // its metrics (by route and status, with a latency histogram).
 #pragma once
 

@@ -31,6 +31,11 @@ std::optional<std::string> Request::query_value(const std::string& name) const {
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Access access, Handler handler) {
+  add_async(method, pattern, access,
+            [handler = std::move(handler)](Request& request, Responder respond) { respond(handler(request)); });
+}
+
+void Router::add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler) {
   routes_.push_back({method, pattern, split_path(pattern), access, std::move(handler)});
 }
 
@@ -59,7 +64,7 @@ std::string Router::route_of(const Request& request) const {
   return "unmatched";
 }
 
-Response Router::handle(Request& request) const {
+void Router::handle(Request& request, Responder respond) const {
   const auto segments = split_path(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {
@@ -73,13 +78,15 @@ Response Router::handle(Request& request) const {
       constexpr std::string_view kScheme = "Bearer ";
       bearer = bearer.starts_with(kScheme) ? bearer.substr(kScheme.size()) : std::string();
       auto principal = authenticate_(bearer, request.header("x-tenant"));
-      if (!principal) return error_response(principal.error());
+      if (!principal) return respond(error_response(principal.error()));
       request.principal = *principal;
     }
-    return route.handler(request);
+    return route.handler(request, std::move(respond));
   }
-  if (path_known) return error_response({"METHOD_NOT_ALLOWED", request.method + " is not allowed on " + request.path});
-  return error_response({"NOT_FOUND", "no such endpoint: " + request.method + " " + request.path});
+  if (path_known) {
+    return respond(error_response({"METHOD_NOT_ALLOWED", request.method + " is not allowed on " + request.path}));
+  }
+  respond(error_response({"NOT_FOUND", "no such endpoint: " + request.method + " " + request.path}));
 }
 
 }  // namespace jsr::http

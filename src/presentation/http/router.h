@@ -16,6 +16,8 @@ namespace jsr::http {
 class Router {
  public:
   using Handler = std::function<Response(Request&)>;
+  // Answers later (a run the caller waits for): copies what it needs of the request.
+  using AsyncHandler = std::function<void(Request&, Responder)>;
   // The bearer token and the X-Tenant header (superadmins acting in another tenant).
   using Authenticator = std::function<std::expected<domain::Principal, domain::Error>(const std::string& bearer,
                                                                                       const std::string& tenant)>;
@@ -25,7 +27,9 @@ class Router {
   explicit Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
 
   void add(const std::string& method, const std::string& pattern, Access access, Handler handler);
-  Response handle(Request& request) const;
+  void add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler);
+  // `respond` is called exactly once.
+  void handle(Request& request, Responder respond) const;
   // The pattern a request matched, for metrics ("unmatched" if none).
   std::string route_of(const Request& request) const;
 
@@ -35,7 +39,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Access access;
-    Handler handler;
+    AsyncHandler handler;
   };
   static bool matches(const Route& route, const std::vector<std::string>& segments,
                       std::map<std::string, std::string>& params);

@@ -297,6 +297,37 @@ TYPED_TEST(Api, AScriptRunsAtMostItsConcurrentRunsAtOnce) {
   EXPECT_EQ(cancelled.status, 202);
 }
 
+TYPED_TEST(Api, WaitingRunsHoldNoServerThread) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script(
+      {{"name", "Patient"},
+       {"type", "oneoff"},
+       {"resource_limits", {{"max_concurrent_runs", 100}}},
+       {"source", "export default async () => { await new Promise((r) => setTimeout(r, 1500)); return 'done'; }"}});
+  // More waiting callers than the server has worker threads.
+  constexpr int kCallers = 40;
+  std::vector<std::thread> callers;
+  std::atomic<int> completed{0};
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&] {
+      const HttpReply reply = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, json::object());
+      if (reply.status == 200 && reply.json()["output"] == "done") ++completed;
+    });
+  }
+  bool all_running = false;
+  for (int attempt = 0; attempt < 200 && !all_running; ++attempt) {
+    all_running =
+        server.get("/api/v1/scripts/" + id + "/executions?status=running", this->admin_).json()["total"] == kCallers;
+  }
+  EXPECT_TRUE(all_running);
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.get("/healthz", "").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(500));
+  EXPECT_EQ(completed.load(), 0) << "the runs were still waiting while the server answered";
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(completed.load(), kCallers);
+}
+
 TYPED_TEST(Api, ARestartKeepsEverything) {
   const std::string id = this->create_script();
   const std::string execution =
