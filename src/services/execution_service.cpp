@@ -58,7 +58,6 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   execution.trigger_data_json = request.trigger_data_json;
   execution.input_json = request.input_json;
   execution.created_at = now();
-  execution.start(execution.created_at);
 
   domain::ExecutionRequest run;
   run.execution_id = execution.id;
@@ -78,12 +77,21 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   const bool wait = request.wait;
   // Shared by the completion and this function: the waiting caller is answered from the completion.
   auto waiting = std::make_shared<RunAnswer>(wait ? std::move(answer) : RunAnswer());
+  // The record says pending until a VM takes the run, then running. Both
+  // callbacks share it: the executor calls `started` before it hands the run
+  // to the VM, so the completion always sees the start.
+  auto record = std::make_shared<Execution>(execution);
   auto accepted = executor_.submit(
-      std::move(run), [this, execution, script_id, waiting](domain::ExecutionOutcome outcome) mutable {
-        execution.finish(outcome, now());
-        recorder_.record(execution);
+      std::move(run),
+      [this, record, script_id, waiting](domain::ExecutionOutcome outcome) {
+        record->finish(outcome, now());
+        recorder_.record(*record);
         release_run(script_id);
-        if (*waiting) (*waiting)(std::move(execution));
+        if (*waiting) (*waiting)(*record);
+      },
+      [this, record] {
+        record->start(now());
+        recorder_.record(*record);
       });
   if (!accepted) {
     release_run(script_id);

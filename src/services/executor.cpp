@@ -69,7 +69,8 @@ void Executor::register_gauges() {
   metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); });
 }
 
-std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest request, Completion done) {
+std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest request, Completion done,
+                                                    Started started) {
   std::vector<Start> starts;
   {
     std::lock_guard lock(mutex_);
@@ -89,7 +90,7 @@ std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest req
     const std::string tenant_id = request.tenant_id;
     const std::string execution_id = request.execution_id;
     Tenant& tenant = tenants_[tenant_id];
-    tenant.queue.push_back({std::move(request), std::move(done)});
+    tenant.queue.push_back({std::move(request), std::move(done), std::move(started)});
     executions_[execution_id] = Whereabouts{std::prev(tenant.queue.end()), nullptr};
     ++queued_;
     ready_.insert({tenant.last_served, tenant_id});
@@ -212,6 +213,7 @@ void Executor::launch(std::vector<Start>& starts) {
     }
     const std::string execution_id = start.pending.request.execution_id;
     const std::string tenant_id = start.pending.request.tenant_id;
+    if (start.pending.started) start.pending.started();
     slot->vm->execute(std::move(start.pending.request),
                       [this, slot, execution_id, tenant_id, done = std::move(start.pending.done)](
                           ExecutionOutcome outcome) mutable {

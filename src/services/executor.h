@@ -44,6 +44,7 @@ struct ExecutorOptions {
 class Executor {
  public:
   using Completion = std::function<void(domain::ExecutionOutcome)>;
+  using Started = std::function<void()>;
 
   struct Stats {
     std::size_t queued = 0;
@@ -65,7 +66,8 @@ class Executor {
 
   // Accepts the execution or fails at once: OVERLOADED when the queue is full,
   // SHUTTING_DOWN while draining, CONFLICT for an execution id in progress.
-  std::expected<void, domain::Error> submit(domain::ExecutionRequest request, Completion done);
+  // `started`, if given, is called when the execution leaves the queue for a VM.
+  std::expected<void, domain::Error> submit(domain::ExecutionRequest request, Completion done, Started started = {});
   // The same, with the outcome as a future.
   std::expected<std::future<domain::ExecutionOutcome>, domain::Error> submit(domain::ExecutionRequest request);
 
@@ -94,6 +96,7 @@ class Executor {
   struct Pending {
     domain::ExecutionRequest request;
     Completion done;
+    Started started;
   };
   struct Tenant {
     std::list<Pending> queue;

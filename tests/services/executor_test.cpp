@@ -168,6 +168,23 @@ TEST_F(ExecutorTest, DispatchAlternatesBetweenTenantsWhenWorkWaits) {
   EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "a", "b", "a", "b", "a", "b"}));
 }
 
+TEST_F(ExecutorTest, StartedIsCalledWhenAVmTakesTheExecution) {
+  auto executor = make({.min_vms = 1, .max_vms = 1, .max_concurrent_per_tenant = 1});
+  std::atomic<int> started{0};
+  auto first = std::make_shared<std::promise<ExecutionOutcome>>();
+  auto second = std::make_shared<std::promise<ExecutionOutcome>>();
+  ASSERT_TRUE(executor->submit(
+      request("acme", kWait, R"({"ms":100})"), [first](ExecutionOutcome outcome) { first->set_value(outcome); },
+      [&] { ++started; }));
+  ASSERT_TRUE(executor->submit(
+      request("acme", kHello, R"({"n":1})"), [second](ExecutionOutcome outcome) { second->set_value(outcome); },
+      [&] { ++started; }));
+  EXPECT_EQ(started.load(), 1) << "the second waits in the queue";
+  first->get_future().get();
+  EXPECT_EQ(second->get_future().get().status, ExecutionStatus::kCompleted);
+  EXPECT_EQ(started.load(), 2);
+}
+
 TEST_F(ExecutorTest, AFullQueueRefusesAtOnce) {
   auto executor = make({.min_vms = 1, .max_vms = 1, .max_concurrent_per_tenant = 1, .max_queued = 2});
   auto running = submit(*executor, request("acme", kWait, R"({"ms":200})"));
