@@ -101,13 +101,18 @@ std::expected<void, domain::Error> PostgresConnection::execute_script(const std:
 }
 
 std::expected<void, domain::Error> PostgresConnection::begin(const std::string& tenant_id) {
-  if (auto begun = execute_script("BEGIN"); !begun) return begun;
-  // Local to the transaction: a pooled connection never carries a tenant over.
-  auto scoped = tenant_id.empty() ? execute("SELECT set_config('app.all_tenants', 'on', true)", {})
-                                  : execute("SELECT set_config('app.tenant_id', ?, true)", {tenant_id});
-  if (!scoped) {
+  // One round trip for both. The setting is local to the transaction: a
+  // pooled connection never carries a tenant over to the next one.
+  std::string sql = "BEGIN; SELECT set_config('app.all_tenants', 'on', true)";
+  if (!tenant_id.empty()) {
+    std::unique_ptr<char, decltype(&PQfreemem)> literal(
+        PQescapeLiteral(connection_, tenant_id.data(), tenant_id.size()), &PQfreemem);
+    if (!literal) return std::unexpected(domain::Error{"DATABASE_ERROR", PQerrorMessage(connection_)});
+    sql = "BEGIN; SELECT set_config('app.tenant_id', " + std::string(literal.get()) + ", true)";
+  }
+  if (auto begun = execute_script(sql); !begun) {
     rollback();
-    return std::unexpected(scoped.error());
+    return begun;
   }
   return {};
 }
