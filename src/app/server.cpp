@@ -175,7 +175,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   services::ExecutionService executions(store->scripts, store->executions, recorder, executor, store->audit,
                                         store->credentials);
   http::ApiServices api{store->access, scripts, executions, metrics, [&] {
-                          return executor.stats().vms_total > 0 && store->tenants.list().has_value();
+                          return executor.stats().vms_total > 0 && store->database->reachable();
                         }};
   http::Router router([&](const std::string& bearer, const std::string& tenant) {
     return store->access.authenticate(bearer, tenant);

@@ -74,6 +74,11 @@ int Database::schema_version() {
   return rows && !rows->empty() ? static_cast<int>(rows->front().integer(0)) : 0;
 }
 
+bool Database::reachable() {
+  Lease lease(*this);
+  return lease->execute("SELECT 1", {}).has_value();
+}
+
 void Database::migrate() {
   Lease lease(*this);
   auto fail = [](const std::string& step, const domain::Error& error) {

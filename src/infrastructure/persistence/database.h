@@ -45,6 +45,8 @@ class Database {
 
   // The schema version the database is at.
   int schema_version();
+  // True when a trivial query succeeds (readiness).
+  bool reachable();
 
   std::size_t connections() const { return connections_; }
   std::size_t idle_connections();

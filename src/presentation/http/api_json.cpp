@@ -153,9 +153,11 @@ Response error_response(const Error& error) {
   for (const auto& field : error.details) details.push_back({{"field", field.field}, {"message", field.message}});
   // A database failure's text may name tables and hosts: keep it for the logs.
   const std::string message = status == 500 ? "internal error" : error.message;
-  return json_response(status, {{"error", {{"code", status == 500 ? "INTERNAL" : error.code},
-                                           {"message", message},
-                                           {"details", details}}}});
+  Response response = json_response(status, {{"error", {{"code", status == 500 ? "INTERNAL" : error.code},
+                                                        {"message", message},
+                                                        {"details", details}}}});
+  if (status == 500) response.log_fields["error"] = error.code + ": " + error.message;
+  return response;
 }
 
 std::expected<Json, Error> json_body(const Request& request) {
