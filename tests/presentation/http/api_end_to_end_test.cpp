@@ -342,6 +342,22 @@ TYPED_TEST(Api, ARestartKeepsEverything) {
   EXPECT_EQ(recorded["output"]["n"], 6);
 }
 
+TYPED_TEST(Api, AGracefulStopLetsRunningExecutionsFinishAndKeepsTheirRecords) {
+  const std::string id = this->create_script(
+      {{"name", "Slow"},
+       {"type", "oneoff"},
+       {"source", "export default async () => { await new Promise((r) => setTimeout(r, 700)); return 'finished'; }"}});
+  const HttpReply accepted =
+      this->server_->post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"wait", false}});
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string execution = accepted.json()["id"];
+  EXPECT_EQ(this->server_->stop(), 0) << "SIGTERM while the run is in progress";
+  this->server_ = std::make_unique<ServerProcess>(this->flags_);
+  const json recorded = this->server_->get("/api/v1/executions/" + execution, this->admin_).json();
+  EXPECT_EQ(recorded["status"], "completed");
+  EXPECT_EQ(recorded["output"], "finished");
+}
+
 TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
   auto& server = *this->server_;
   EXPECT_EQ(server.get("/healthz", "").status, 200);
