@@ -9,7 +9,9 @@
 
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_script_repository.h"
+#include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
+#include "infrastructure/persistence/sql_token_repository.h"
 #include "infrastructure/security/system_credentials.h"
 
 namespace jsr::services {

@@ -55,4 +55,14 @@ class SqlConnection {
   virtual void rollback() = 0;
 };
 
+// The first row of a query's result converted by `convert`, nothing when
+// there is no row, or the query's error.
+template <typename T, typename Convert>
+std::expected<std::optional<T>, domain::Error> first_row(std::expected<SqlRows, domain::Error> rows,
+                                                          Convert convert) {
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::nullopt;
+  return convert(rows->front());
+}
+
 }  // namespace jsr::persistence

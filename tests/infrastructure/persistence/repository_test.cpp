@@ -10,7 +10,9 @@
 #include "infrastructure/persistence/postgres/postgres_connection.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
 #include "infrastructure/persistence/sql_script_repository.h"
+#include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
+#include "infrastructure/persistence/sql_token_repository.h"
 #include "support/postgres_fixture.h"
 
 namespace jsr::persistence {

@@ -1,0 +1,21 @@
+// The audit log: append-only (the database refuses changes), and like every
+// tenant table under row-level security, one tenant's entries per transaction.
+#pragma once
+
+#include "domain/repositories.h"
+#include "infrastructure/persistence/database.h"
+
+namespace jsr::persistence {
+
+class SqlAuditLog final : public domain::AuditLog {
+ public:
+  explicit SqlAuditLog(Database& database) : database_(database) {}
+  std::expected<void, domain::Error> append(const domain::AuditEntry& entry) override;
+  std::expected<std::vector<domain::AuditEntry>, domain::Error> recent(const std::string& tenant_id,
+                                                                       std::size_t limit) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace jsr::persistence

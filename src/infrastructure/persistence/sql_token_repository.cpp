@@ -1,0 +1,68 @@
+#include "infrastructure/persistence/sql_token_repository.h"
+
+#include <chrono>
+
+#include "infrastructure/persistence/row_codec.h"
+
+namespace jsr::persistence {
+namespace {
+
+using domain::Error;
+
+domain::ApiToken token_from_row(const SqlRow& row) {
+  return {row.text(0), row.text(1), row.text(2),
+          domain::role_from_string(row.text(3)).value_or(domain::Role::kViewer), row.text(4),
+          from_millis(row.integer(5))};
+}
+
+}  // namespace
+
+std::expected<void, Error> SqlTokenRepository::add(const domain::ApiToken& token) {
+  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<void, Error> {
+    auto added = connection.execute(
+        "INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        {token.id, token.tenant_id, token.name, std::string(domain::to_string(token.role)), token.token_hash,
+         to_millis(token.created_at)});
+    if (!added) return std::unexpected(added.error());
+    return {};
+  });
+}
+
+std::expected<std::optional<domain::ApiToken>, Error> SqlTokenRepository::find_by_hash(const std::string& token_hash) {
+  return database_.transaction("", [&](SqlConnection& connection) {
+    return first_row<domain::ApiToken>(
+        connection.execute("SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
+                           "WHERE token_hash = ? AND revoked_at IS NULL",
+                           {token_hash}),
+        token_from_row);
+  });
+}
+
+std::expected<std::vector<domain::ApiToken>, Error> SqlTokenRepository::list(const std::string& tenant_id) {
+  return database_.transaction(
+      "", [&](SqlConnection& connection) -> std::expected<std::vector<domain::ApiToken>, Error> {
+        auto rows = connection.execute(
+            "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
+            "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
+            {tenant_id});
+        if (!rows) return std::unexpected(rows.error());
+        std::vector<domain::ApiToken> tokens;
+        for (const auto& row : *rows) tokens.push_back(token_from_row(row));
+        return tokens;
+      });
+}
+
+std::expected<bool, Error> SqlTokenRepository::revoke(const std::string& tenant_id, const std::string& token_id) {
+  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<bool, Error> {
+    auto found = connection.execute(
+        "SELECT 1 FROM api_tokens WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL", {token_id, tenant_id});
+    if (!found) return std::unexpected(found.error());
+    if (found->empty()) return false;
+    auto revoked = connection.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ?",
+                                      {to_millis(std::chrono::system_clock::now()), token_id, tenant_id});
+    if (!revoked) return std::unexpected(revoked.error());
+    return true;
+  });
+}
+
+}  // namespace jsr::persistence

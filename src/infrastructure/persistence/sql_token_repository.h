@@ -1,0 +1,22 @@
+// API tokens, stored as hashes. Looked up by hash before the tenant of a
+// request is known, so the table carries no row-level policy.
+#pragma once
+
+#include "domain/repositories.h"
+#include "infrastructure/persistence/database.h"
+
+namespace jsr::persistence {
+
+class SqlTokenRepository final : public domain::TokenRepository {
+ public:
+  explicit SqlTokenRepository(Database& database) : database_(database) {}
+  std::expected<void, domain::Error> add(const domain::ApiToken& token) override;
+  std::expected<std::optional<domain::ApiToken>, domain::Error> find_by_hash(const std::string& token_hash) override;
+  std::expected<std::vector<domain::ApiToken>, domain::Error> list(const std::string& tenant_id) override;
+  std::expected<bool, domain::Error> revoke(const std::string& tenant_id, const std::string& token_id) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace jsr::persistence
