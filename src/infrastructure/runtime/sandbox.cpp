@@ -113,6 +113,10 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
   RunningExecution& execution = *entry->second;
   {
     JSAutoRealm in_realm(cx(), realm_->global());
+    if (cancel_requested(execution.request().execution_id)) {
+      execution.terminate(ExecutionErrorCode::kCancelled);
+      return finish_with_error(execution, termination_error(execution));
+    }
     begin(execution);
     pump();
   }

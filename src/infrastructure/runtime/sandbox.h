@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -120,7 +121,10 @@ class Sandbox {
   std::atomic<bool> memory_exhausted_{false};
 
   std::mutex cancel_mutex_;  // guards cancel_requests_, shared with other threads
-  std::set<std::string> cancel_requests_;
+  // By execution id, with when it was asked. A request may arrive before its
+  // execution does (the caller's cancel can overtake the hand-over to this
+  // VM), so one that names no execution is kept a while, not dropped.
+  std::map<std::string, std::chrono::steady_clock::time_point> cancel_requests_;
   std::atomic<std::size_t> cancel_request_count_{0};
 
   Watchdog watchdog_;  // last: its thread interrupts cx(), so it stops first

@@ -55,7 +55,7 @@ void Sandbox::on_deadline(std::uint64_t serial) {
 void Sandbox::request_cancel(const std::string& execution_id) {
   {
     std::lock_guard lock(cancel_mutex_);
-    if (cancel_requests_.insert(execution_id).second) ++cancel_request_count_;
+    if (cancel_requests_.emplace(execution_id, std::chrono::steady_clock::now()).second) ++cancel_request_count_;
   }
   JS_RequestInterruptCallback(cx());
   boost::asio::post(loop_, [this] { cancel_requested_executions(); });
@@ -98,12 +98,13 @@ void Sandbox::cancel_requested_executions() {
     }
     pump();
   }
-  // Requests posted after their execution were handled above; the rest name
-  // executions that had already ended. (Vm::execute and this handler are
-  // queued in order, so no request can be for an execution not started yet.)
+  // The rest name executions that ended before the request came, or that
+  // have not reached this VM yet: forget them once that cannot be the case.
+  constexpr auto kForgetAfter = std::chrono::minutes(1);
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(cancel_mutex_);
-  cancel_requests_.clear();
-  cancel_request_count_ = 0;
+  std::erase_if(cancel_requests_, [&](const auto& request) { return now - request.second > kForgetAfter; });
+  cancel_request_count_ = cancel_requests_.size();
 }
 
 bool Sandbox::on_interrupt(JSContext* cx) {

@@ -120,6 +120,16 @@ TEST_F(Limits, CancellingARunningExecution) {
   expect_vm_still_works();
 }
 
+TEST_F(Limits, ACancellationThatOvertakesItsExecutionStillCancelsIt) {
+  vm_->cancel("early");
+  ExecutionRequest request = request_for("export default () => 'ran anyway'");
+  request.execution_id = "early";
+  const ExecutionOutcome outcome = run(std::move(request));
+  ASSERT_TRUE(outcome.error) << describe(outcome);
+  EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kCancelled);
+  expect_vm_still_works();
+}
+
 TEST_F(Limits, CancellingAnAwaitingExecution) {
   ExecutionRequest request = request_for(R"(export default async function () {
     console.log('waiting');

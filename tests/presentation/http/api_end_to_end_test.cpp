@@ -285,7 +285,7 @@ TYPED_TEST(Api, AScriptRunsAtMostItsConcurrentRunsAtOnce) {
       {{"name", "Slow"},
        {"type", "oneoff"},
        {"resource_limits", {{"max_concurrent_runs", 1}}},
-       {"source", "export default async () => { await new Promise((r) => setTimeout(r, 500)); return 1; }"}});
+       {"source", "export default async () => { await new Promise((r) => setTimeout(r, 20000)); return 1; }"}});
   const HttpReply first = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"wait", false}});
   ASSERT_EQ(first.status, 202) << first.body;
   const HttpReply second = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"wait", false}});
