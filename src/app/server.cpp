@@ -208,8 +208,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   server->stop_accepting();
   executor.drain(std::chrono::seconds(options.drain_seconds));
   server.reset();
-  recorder.flush();
-  log(err, "info", "stopped", {{"execution_records_written", recorder.written()}});
+  recorder.stop();
+  log(err, recorder.lost() > 0 ? "error" : "info", "stopped",
+      {{"execution_records_written", recorder.written()}, {"execution_records_lost", recorder.lost()}});
   return 0;
 }
 

@@ -4,17 +4,24 @@
 #include <vector>
 
 namespace jsr::services {
+namespace {
+
+constexpr int kRetriesWhileStopping = 20;  // 10 s of retries at 500 ms
+
+}  // namespace
 
 ExecutionRecorder::ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options)
     : repository_(repository), options_(options), writer_([this] { write_batches(); }) {}
 
-ExecutionRecorder::~ExecutionRecorder() {
+ExecutionRecorder::~ExecutionRecorder() { stop(); }
+
+void ExecutionRecorder::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
 }
 
 void ExecutionRecorder::record(domain::Execution execution) {
@@ -38,7 +45,12 @@ void ExecutionRecorder::flush() {
   const std::uint64_t target = recorded_;
   flush_target_ = std::max(flush_target_, target);
   changed_.notify_all();
-  changed_.wait(lock, [&] { return durable_ >= target; });
+  changed_.wait_for(lock, std::chrono::seconds(5), [&] { return durable_ >= target; });
+}
+
+std::uint64_t ExecutionRecorder::lost() const {
+  std::lock_guard lock(mutex_);
+  return lost_;
 }
 
 std::uint64_t ExecutionRecorder::written() const {
@@ -66,8 +78,17 @@ void ExecutionRecorder::write_batches() {
     const auto written = repository_.save_all(batch);
     lock.lock();
     if (!written) {
-      // The database is unreachable or refused: keep everything and retry.
-      if (!stopping_) changed_.wait_for(lock, std::chrono::milliseconds(500));
+      // The database is unreachable or refused: keep everything and retry —
+      // while stopping for a bounded time only, so that a dead database
+      // cannot keep the process from exiting.
+      if (stopping_ && ++failures_while_stopping_ > kRetriesWhileStopping) {
+        lost_ += buffer_.size();
+        buffer_.clear();
+        durable_ = recorded_;
+        changed_.notify_all();
+        return;
+      }
+      changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return false; });
       continue;
     }
     // Drop what was written, unless a newer state arrived meanwhile.

@@ -28,7 +28,7 @@ struct ExecutionRecorderOptions {
 class ExecutionRecorder {
  public:
   ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options = {});
-  ~ExecutionRecorder();
+  ~ExecutionRecorder();  // stop()
   ExecutionRecorder(const ExecutionRecorder&) = delete;
   ExecutionRecorder& operator=(const ExecutionRecorder&) = delete;
 
@@ -37,9 +37,15 @@ class ExecutionRecorder {
   void record(domain::Execution execution);
   // The latest state not yet written, if any.
   std::optional<domain::Execution> buffered(const std::string& tenant_id, const std::string& execution_id) const;
-  // Returns once everything recorded before the call is written.
+  // Returns once everything recorded before the call is written, or after
+  // a few seconds when the database keeps refusing.
   void flush();
+  // Writes what is buffered and stops the writer; later records are not taken.
+  void stop();
   std::uint64_t written() const;
+  // Records given up on: only when the database kept refusing them for 10 s
+  // after the recorder was asked to stop.
+  std::uint64_t lost() const;
 
  private:
   void write_batches();
@@ -57,6 +63,8 @@ class ExecutionRecorder {
   std::uint64_t durable_ = 0;   // of those, how many are written
   std::uint64_t written_ = 0;   // rows written (a record may replace another)
   std::uint64_t flush_target_ = 0;  // a flush() waits for this much: write now, not at the interval
+  std::uint64_t lost_ = 0;
+  int failures_while_stopping_ = 0;
   bool stopping_ = false;
   std::thread writer_;
 };

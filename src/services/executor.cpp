@@ -9,6 +9,8 @@ namespace {
 using domain::ExecutionErrorCode;
 using domain::ExecutionOutcome;
 
+constexpr auto kCancelGrace = std::chrono::seconds(10);
+
 ExecutionOutcome cancelled(const std::string& why) {
   ExecutionOutcome outcome;
   outcome.error = domain::ExecutionError{ExecutionErrorCode::kCancelled, why, {}, 0, 0};
@@ -328,7 +330,9 @@ void Executor::drain(std::chrono::milliseconds grace) {
   lock.unlock();
   for (Completion& done : never_started) done(cancelled("the server shut down before the execution started"));
   lock.lock();
-  emptied_.wait(lock, nothing_left);
+  // Cancelled executions end within milliseconds; a VM that cannot even be
+  // interrupted must not keep the process from stopping.
+  emptied_.wait_for(lock, kCancelGrace, nothing_left);
 }
 
 Executor::Stats Executor::stats() const {

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/select.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <thread>
 #include <stdexcept>
 
 namespace jsr::testing {
@@ -79,13 +82,32 @@ ServerProcess::ServerProcess(std::vector<std::string> flags) {
   }
 }
 
-ServerProcess::~ServerProcess() { stop(); }
+ServerProcess::~ServerProcess() {
+  try {
+    stop();
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << error.what();
+  }
+}
 
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  // A server that does not stop within a minute is stuck: say where, then kill it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      const std::string where = "gdb -p " + std::to_string(pid_) + " -batch -ex 'thread apply all bt 12' 1>&2";
+      (void)std::system(where.c_str());
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+      close(stdout_fd_);
+      throw std::runtime_error("jsruntime serve did not stop within 60 s of SIGTERM (stacks above)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   pid_ = -1;
   close(stdout_fd_);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -98,6 +120,11 @@ HttpReply ServerProcess::request_with_headers(const std::string& method, const s
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+  // A stuck request fails the test instead of hanging it (the stream's own
+  // timeouts apply to asynchronous calls only).
+  const timeval minute{60, 0};
+  setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &minute, sizeof(minute));
+  setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &minute, sizeof(minute));
   beast::http::request<beast::http::string_body> message(beast::http::string_to_verb(method), target, 11);
   message.set(beast::http::field::host, "127.0.0.1");
   if (!token.empty()) message.set(beast::http::field::authorization, "Bearer " + token);

@@ -21,11 +21,12 @@ class ServerProcess {
  public:
   // `flags` are the database flags, e.g. {"--data-dir", dir}.
   explicit ServerProcess(std::vector<std::string> flags);
-  ~ServerProcess();  // SIGTERM, then waits
+  ~ServerProcess();  // SIGTERM, then waits (see stop)
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Stops the server gracefully; returns its exit status.
+  // Stops the server gracefully; returns its exit status. Throws, after
+  // printing the server's stacks, when it does not stop within a minute.
   int stop();
   // The admin token printed on first start ("" on a database that had tenants).
   const std::string& bootstrap_token() const { return bootstrap_token_; }
