@@ -122,7 +122,24 @@ void write_admin_token(const DatabaseOptions& options, const std::string& token)
 
 }  // namespace
 
+namespace {
+int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ostream& err);
+}  // namespace
+
+// The engine, the pool or the network failing to start is reported as a log
+// line and an exit status, like every other start-up failure.
 int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
+  try {
+    return serve_until_stopped(options, out, err);
+  } catch (const std::exception& error) {
+    log(err, "error", "cannot start", {{"error", error.what()}});
+    return 1;
+  }
+}
+
+namespace {
+
+int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   const auto listen = parse_listen(options.listen);
   if (!listen) {
     err << "jsruntime serve: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n";
@@ -213,6 +230,8 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
       {{"execution_records_written", recorder.written()}, {"execution_records_lost", recorder.lost()}});
   return 0;
 }
+
+}  // namespace
 
 int create_tenant(const DatabaseOptions& database, const std::string& name, std::ostream& out, std::ostream& err) {
   try {

@@ -12,13 +12,18 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <stdexcept>
 
 namespace jsr::testing {
 namespace {
 
+std::atomic<int> instances{0};
 namespace beast = boost::beast;
 using tcp = boost::asio::ip::tcp;
 
@@ -49,7 +54,9 @@ std::vector<char*> argv_of(std::vector<std::string>& arguments) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> flags) {
+ServerProcess::ServerProcess(std::vector<std::string> flags)
+    : stderr_path_("/tmp/jsruntime-serve-" + std::to_string(::getpid()) + "-" + std::to_string(++instances) + ".log") {
+  const std::string stderr_path = stderr_path_;
   std::vector<std::string> arguments{JSR_BINARY, "serve", "--listen", "127.0.0.1:0", "--drain-seconds", "5"};
   arguments.insert(arguments.end(), flags.begin(), flags.end());
   int out[2];
@@ -59,8 +66,8 @@ ServerProcess::ServerProcess(std::vector<std::string> flags) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    dup2(devnull, STDERR_FILENO);
+    const int log = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(log, STDERR_FILENO);
     auto argv = argv_of(arguments);
     execv(argv[0], argv.data());
     _exit(127);
@@ -77,17 +84,29 @@ ServerProcess::ServerProcess(std::vector<std::string> flags) {
     }
   }
   if (port_ == 0) {
-    stop();
-    throw std::runtime_error("jsruntime serve did not start");
+    int status = 0;
+    const bool exited = waitpid(pid_, &status, WNOHANG) == pid_;
+    if (exited) pid_ = -1;
+    throw std::runtime_error("jsruntime serve did not start" +
+                             std::string(exited ? " (exit status " + std::to_string(WEXITSTATUS(status)) + ")" : "") +
+                             "; its log:\n" + server_log());
   }
+}
+
+std::string ServerProcess::server_log() const {
+  std::ifstream file(stderr_path_);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 ServerProcess::~ServerProcess() {
   try {
     stop();
   } catch (const std::exception& error) {
-    ADD_FAILURE() << error.what();
+    ADD_FAILURE() << error.what() << "\n" << server_log();
   }
+  std::remove(stderr_path_.c_str());
 }
 
 int ServerProcess::stop() {

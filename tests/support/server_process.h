@@ -31,6 +31,8 @@ class ServerProcess {
   // The admin token printed on first start ("" on a database that had tenants).
   const std::string& bootstrap_token() const { return bootstrap_token_; }
   std::uint16_t port() const { return port_; }
+  // What the server wrote on stderr (its JSON log lines).
+  std::string server_log() const;
 
   HttpReply request(const std::string& method, const std::string& target, const std::string& token = "",
                     const std::string& body = "", const std::string& content_type = "application/json") const {
@@ -48,6 +50,7 @@ class ServerProcess {
   }
 
  private:
+  std::string stderr_path_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::uint16_t port_ = 0;
