@@ -2,7 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -10,11 +10,12 @@
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
+#include "presentation/http/api_json.h"
 
 namespace jsr::app {
 namespace {
 
-using json = nlohmann::ordered_json;
+using json = http::Json;
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -25,41 +26,15 @@ std::optional<std::string> read_file(const std::string& path) {
   return contents.str();
 }
 
-std::string iso8601(std::chrono::system_clock::time_point time) {
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-  const std::time_t seconds = millis / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  std::ostringstream text;
-  text << std::put_time(&utc, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(3) << std::setfill('0') << millis % 1000
-       << 'Z';
-  return text.str();
-}
-
 json outcome_to_json(const runtime::ExecutionOutcome& outcome) {
-  json logs = json::array();
-  for (const auto& entry : outcome.logs) {
-    logs.push_back({{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
-  }
-  json error = nullptr;
-  if (outcome.error) {
-    const auto& failure = *outcome.error;
-    auto known = [](std::uint32_t position) { return position == 0 ? json(nullptr) : json(position); };
-    error = {{"code", domain::to_string(failure.code)},
-             {"message", failure.message},
-             {"stack", failure.stack.empty() ? json(nullptr) : json(failure.stack)},
-             {"line", known(failure.line)},
-             {"column", known(failure.column)}};
-  }
+  json metrics = http::to_json(outcome.metrics);
+  metrics["duration_ms"] = std::round(outcome.metrics.duration_ms * 1000) / 1000;
   return {
       {"status", domain::to_string(outcome.status)},
       {"output", json::parse(outcome.output_json)},
-      {"error", error},
-      {"logs", logs},
-      {"metrics",
-       {{"duration_ms", std::round(outcome.metrics.duration_ms * 1000) / 1000},
-        {"peak_memory_bytes", outcome.metrics.peak_memory_bytes},
-        {"log_lines", outcome.metrics.log_lines}}},
+      {"error", http::to_json(outcome.error)},
+      {"logs", http::to_json(outcome.logs)},
+      {"metrics", metrics},
   };
 }
 

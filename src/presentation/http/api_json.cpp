@@ -268,20 +268,31 @@ Json to_json(const domain::Script& script) {
           {"created_by", state.created_by}};
 }
 
+Json to_json(const std::optional<domain::ExecutionError>& error) {
+  if (!error) return nullptr;
+  const auto known = [](std::uint32_t position) { return position == 0 ? Json(nullptr) : Json(position); };
+  return {{"code", domain::to_string(error->code)},
+          {"message", error->message},
+          {"stack", error->stack.empty() ? Json(nullptr) : Json(error->stack)},
+          {"line", known(error->line)},
+          {"column", known(error->column)}};
+}
+
+Json to_json(const std::vector<domain::LogEntry>& logs) {
+  Json entries = Json::array();
+  for (const auto& entry : logs) {
+    entries.push_back({{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
+  }
+  return entries;
+}
+
+Json to_json(const domain::ExecutionMetrics& metrics) {
+  return {{"duration_ms", metrics.duration_ms},
+          {"peak_memory_bytes", metrics.peak_memory_bytes},
+          {"log_lines", metrics.log_lines}};
+}
+
 Json to_json(const domain::Execution& execution) {
-  Json error = nullptr;
-  if (execution.error) {
-    const auto& failure = *execution.error;
-    error = {{"code", domain::to_string(failure.code)},
-             {"message", failure.message},
-             {"stack", failure.stack.empty() ? Json(nullptr) : Json(failure.stack)},
-             {"line", failure.line == 0 ? Json(nullptr) : Json(failure.line)},
-             {"column", failure.column == 0 ? Json(nullptr) : Json(failure.column)}};
-  }
-  Json logs = Json::array();
-  for (const auto& entry : execution.logs) {
-    logs.push_back({{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
-  }
   const auto optional_time = [](const std::optional<domain::Timestamp>& time) {
     return time ? Json(iso8601(*time)) : Json(nullptr);
   };
@@ -293,12 +304,9 @@ Json to_json(const domain::Execution& execution) {
           {"trigger_data", Json::parse(execution.trigger_data_json, nullptr, false)},
           {"input", Json::parse(execution.input_json, nullptr, false)},
           {"output", execution.output_json ? Json::parse(*execution.output_json, nullptr, false) : Json(nullptr)},
-          {"error", error},
-          {"logs", logs},
-          {"metrics",
-           {{"duration_ms", execution.metrics.duration_ms},
-            {"peak_memory_bytes", execution.metrics.peak_memory_bytes},
-            {"log_lines", execution.metrics.log_lines}}},
+          {"error", to_json(execution.error)},
+          {"logs", to_json(execution.logs)},
+          {"metrics", to_json(execution.metrics)},
           {"started_at", optional_time(execution.started_at)},
           {"completed_at", optional_time(execution.completed_at)}};
 }

@@ -31,6 +31,10 @@ std::expected<std::pair<int, int>, domain::Error> paging_from(const Request& req
 
 Json to_json(const domain::Script& script);
 Json to_json(const domain::Execution& execution);
+// The parts of an execution's outcome, also printed by `jsruntime run`.
+Json to_json(const std::optional<domain::ExecutionError>& error);
+Json to_json(const std::vector<domain::LogEntry>& logs);
+Json to_json(const domain::ExecutionMetrics& metrics);
 Json to_json(const domain::VersionSummary& version);
 Json to_json(const domain::ScriptVersion& version);
 std::string iso8601(domain::Timestamp time);
