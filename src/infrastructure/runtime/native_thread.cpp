@@ -6,10 +6,10 @@
 namespace jsr::runtime {
 
 NativeThread::NativeThread(std::size_t stack_bytes, std::function<void()> body)
-    : stack_bytes_(stack_bytes), body_(std::move(body)) {
+    : body_(std::move(body)) {
   pthread_attr_t attributes;
   pthread_attr_init(&attributes);
-  pthread_attr_setstacksize(&attributes, stack_bytes_);
+  pthread_attr_setstacksize(&attributes, stack_bytes);
   const int error = pthread_create(&handle_, &attributes, &NativeThread::trampoline, this);
   pthread_attr_destroy(&attributes);
   if (error != 0) throw std::runtime_error("cannot start a thread: error " + std::to_string(error));

@@ -17,12 +17,9 @@ class NativeThread {
   NativeThread(const NativeThread&) = delete;
   NativeThread& operator=(const NativeThread&) = delete;
 
-  std::size_t stack_bytes() const { return stack_bytes_; }
-
  private:
   static void* trampoline(void* self);
 
-  std::size_t stack_bytes_;
   std::function<void()> body_;
   pthread_t handle_{};
 };

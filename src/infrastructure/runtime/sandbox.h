@@ -56,7 +56,6 @@ class Sandbox {
   // Thread-safe: a running execution is interrupted, a waiting one ends.
   void request_cancel(const std::string& execution_id);
 
-  std::size_t executions_in_progress() const { return executions_.size(); }
   // The engine context's whole footprint: GC heap plus malloc arena.
   std::size_t memory_bytes() const { return context_.heap_bytes() + arena_.mapped_bytes(); }
   JSContext* cx() const { return context_.get(); }
