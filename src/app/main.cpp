@@ -9,6 +9,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"jsruntime: runs tenants' JavaScript safely"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("jsruntime ") + JSR_VERSION);
+  app.option_defaults()->always_capture_default();
 
   jsr::app::RunOptions run;
   CLI::App* run_command = app.add_subcommand("run", "Run a script module locally and print the outcome as JSON");
@@ -32,6 +34,8 @@ int main(int argc, char** argv) {
   serve_command->add_option("--drain-seconds", serve.drain_seconds,
                             "On SIGTERM, let running executions finish this long (default 30)")
       ->check(CLI::Range(0, 3600));
+  serve_command->add_option("--node-id", serve.node_id,
+                            "This server's name in the executions it runs (default: kept in <data-dir>/node-id)");
 
   CLI::App* admin_command = app.add_subcommand("admin", "Administrative commands");
   admin_command->require_subcommand(1);

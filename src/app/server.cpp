@@ -64,7 +64,7 @@ struct Store {
 void log(std::ostream& err, const std::string& level, const std::string& message, json fields = json::object()) {
   fields["level"] = level;
   fields["msg"] = message;
-  err << fields.dump() << std::endl;
+  err << fields.dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
 }
 
 // Prunes old execution records now and then every hour, until stopped.
@@ -108,6 +108,19 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_listen(const std::str
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+std::string node_id_for(const ServeOptions& options, domain::Credentials& credentials) {
+  if (options.node_id) return *options.node_id;
+  fs::create_directories(options.database.data_dir);
+  const fs::path file = fs::path(options.database.data_dir) / "node-id";
+  std::string id;
+  if (std::ifstream stream(file); stream) std::getline(stream, id);
+  if (id.empty()) {
+    id = credentials.new_id();
+    std::ofstream(file, std::ios::trunc) << id << '\n';
+  }
+  return id;
 }
 
 void write_admin_token(const DatabaseOptions& options, const std::string& token) {
@@ -175,11 +188,24 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
         << std::endl;
   }
 
+  const std::string node_id = node_id_for(options, store->credentials);
+  // Whatever this server's previous life left unfinished will never end otherwise.
+  if (auto interrupted = store->executions.interrupt_unfinished(node_id, std::chrono::system_clock::now());
+      !interrupted) {
+    log(err, "error", "cannot end the executions a previous run left unfinished",
+        {{"error", interrupted.error().message}});
+    return 1;
+  } else if (*interrupted > 0) {
+    log(err, "warn", "ended executions the previous run left unfinished", {{"count", *interrupted}, {"node_id", node_id}});
+  }
+
   runtime::Engine engine;
   runtime::CompileCache compile_cache;
   runtime::VmFactory vm_factory(engine, compile_cache);
   services::MetricsRegistry metrics;
+  metrics.describe("jsruntime_compile_cache_hits", "Compilations answered from the compile cache.");
   metrics.gauge("jsruntime_compile_cache_hits", {}, [&] { return double(compile_cache.hits()); });
+  metrics.describe("jsruntime_compile_cache_misses", "Scripts compiled because the cache did not hold them.");
   metrics.gauge("jsruntime_compile_cache_misses", {}, [&] { return double(compile_cache.misses()); });
   metrics.describe("jsruntime_db_connections", "Database connections in the pool, by state.");
   metrics.gauge("jsruntime_db_connections", {{"state", "idle"}},
@@ -189,10 +215,11 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
   });
   services::Executor executor(vm_factory, metrics, services::ExecutorOptions{});
   services::ExecutionRecorder recorder(store->executions);
+  metrics.describe("jsruntime_execution_records_written", "Execution records written to the database.");
   metrics.gauge("jsruntime_execution_records_written", {}, [&] { return double(recorder.written()); });
   services::ScriptService scripts(store->scripts, store->audit, store->credentials);
   services::ExecutionService executions(store->scripts, store->executions, recorder, executor, store->audit,
-                                        store->credentials);
+                                        store->credentials, node_id);
   http::ApiServices api{store->access, scripts, executions, metrics, [&] {
                           return executor.stats().vms_total > 0 && store->database->reachable();
                         }};
@@ -224,6 +251,9 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
   log(err, "info", "shutting down", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server->stop_accepting();
   executor.drain(std::chrono::seconds(options.drain_seconds));
+  // Every run has ended and answered its waiting caller; let those answers
+  // reach the network before the connections close.
+  server->finish_answers(std::chrono::seconds(10));
   server.reset();
   recorder.stop();
   log(err, recorder.lost() > 0 ? "error" : "info", "stopped",

@@ -18,6 +18,10 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // port 0: any free port (printed at start)
   int retention_days = 90;
   int drain_seconds = 30;
+  // Names this server in the executions it runs; by default an id kept in
+  // <data_dir>/node-id, so that a restarted server finds what its previous
+  // life left unfinished. Servers sharing one PostgreSQL need distinct ones.
+  std::optional<std::string> node_id{};
 };
 
 // Runs until SIGTERM or SIGINT, then stops accepting, drains running

@@ -29,6 +29,7 @@ struct Execution {
   std::string tenant_id{};
   std::string script_id{};
   int script_version = 1;
+  std::string node_id{};  // the server that runs it: its next life ends what it left unfinished
   ExecutionStatus status = ExecutionStatus::kPending;
   TriggerType trigger_type = TriggerType::kManual;
   std::string trigger_data_json = "null";

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ExecutionErrorCode, 10> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 11> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -16,6 +16,7 @@ constexpr EnumNames<ExecutionErrorCode, 10> kCodeNames{{
     {ExecutionErrorCode::kLogLimit, "LOG_LIMIT"},
     {ExecutionErrorCode::kInvalidScript, "INVALID_SCRIPT"},
     {ExecutionErrorCode::kCancelled, "CANCELLED"},
+    {ExecutionErrorCode::kInterrupted, "INTERRUPTED"},
 }};
 
 constexpr EnumNames<ExecutionStatus, 6> kStatusNames{{

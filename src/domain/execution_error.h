@@ -20,6 +20,7 @@ enum class ExecutionErrorCode {
   kLogLimit,
   kInvalidScript,
   kCancelled,
+  kInterrupted,  // the server running it stopped (a crash, kill -9) before it ended
 };
 
 // The wire name shown by the CLI and the API, e.g. "MEMORY_LIMIT".

@@ -81,6 +81,9 @@ class ExecutionRepository {
                                                                 const ExecutionQuery& query) = 0;
   // Removes executions created before `cutoff`, all tenants; returns how many.
   virtual std::expected<std::size_t, Error> prune_before(Timestamp cutoff) = 0;
+  // Ends every execution `node_id` left pending or running, in all tenants,
+  // as failed with INTERRUPTED; returns how many.
+  virtual std::expected<std::size_t, Error> interrupt_unfinished(const std::string& node_id, Timestamp now) = 0;
 };
 
 class TenantRepository {

@@ -19,6 +19,8 @@ struct ResourceLimits {
   std::size_t max_output_bytes = 1 * kMiB;               // OUTPUT_LIMIT
   std::size_t max_log_lines = 1'000;                     // LOG_LIMIT
   std::size_t max_log_bytes = 256 * 1024;                // LOG_LIMIT
+  std::size_t max_log_line_bytes = 16 * 1024;            // longer lines are cut, with a marker
+  std::size_t max_pending_timers = 10'000;               // setTimeout throws a RangeError past it
   std::size_t max_concurrent_runs = 5;                   // runs of one script at once
   std::size_t max_api_calls_per_minute = 60;             // host calls (sdk.http, sdk.db, ...)
 

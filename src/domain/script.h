@@ -53,7 +53,12 @@ struct ScriptPatch {
   std::optional<TriggerConfig> trigger{};
   std::optional<std::vector<std::string>> tags{};
   std::optional<std::string> metadata_json{};
+  std::optional<ScriptStatus> status{};  // applied together with the rest, or not at all
   std::string change_description{};
+
+  bool changes_definition() const {
+    return name || description || source || resource_limits || trigger || tags || metadata_json;
+  }
 };
 
 struct ScriptState {

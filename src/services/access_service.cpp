@@ -1,6 +1,9 @@
 #include "services/access_service.h"
 
+#include <algorithm>
 #include <chrono>
+
+#include "domain/text.h"
 
 namespace jsr::services {
 
@@ -20,13 +23,16 @@ std::expected<domain::Principal, Error> AccessService::authenticate(const std::s
   if (!token->has_value()) return std::unexpected(unauthenticated);
   domain::Principal principal{(*token)->tenant_id, (*token)->id, (*token)->role};
   if (acting_tenant.empty() || acting_tenant == principal.tenant_id) return principal;
-  if (!principal.may(Permission::kTenantsManage)) {
-    return std::unexpected(Error{"FORBIDDEN", "only a superadmin may act in another tenant"});
-  }
+  // The same tenant named by its id or its slug gets the same answer.
   auto tenant = tenants_.find(acting_tenant);
   if (tenant && !tenant->has_value()) tenant = tenants_.find_by_slug(acting_tenant);
   if (!tenant) return std::unexpected(tenant.error());
-  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "no tenant " + acting_tenant});
+  const bool own_tenant = tenant->has_value() && (*tenant)->id == principal.tenant_id;
+  if (own_tenant) return principal;
+  if (!principal.may(Permission::kTenantsManage)) {
+    return std::unexpected(Error{"FORBIDDEN", "only a superadmin may act in another tenant"});
+  }
+  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "no tenant " + domain::quoted(acting_tenant)});
   principal.tenant_id = (*tenant)->id;
   return principal;
 }
@@ -106,11 +112,24 @@ std::expected<IssuedToken, Error> AccessService::create_token(const domain::Prin
 
 std::expected<std::vector<domain::ApiToken>, Error> AccessService::list_tokens(const domain::Principal& caller) {
   if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
-  return tokens_.list(caller.tenant_id);
+  auto tokens = tokens_.list(caller.tenant_id);
+  // A superadmin's token may sit in this tenant (the bootstrap one does);
+  // only superadmins see or revoke such tokens.
+  if (tokens && caller.role != domain::Role::kSuperadmin) {
+    std::erase_if(*tokens, [](const domain::ApiToken& token) { return token.role == domain::Role::kSuperadmin; });
+  }
+  return tokens;
 }
 
 std::expected<void, Error> AccessService::revoke_token(const domain::Principal& caller, const std::string& token_id) {
   if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
+  if (caller.role != domain::Role::kSuperadmin) {
+    auto tokens = list_tokens(caller);
+    if (!tokens) return std::unexpected(tokens.error());
+    const bool visible = std::any_of(tokens->begin(), tokens->end(),
+                                     [&](const domain::ApiToken& token) { return token.id == token_id; });
+    if (!visible) return std::unexpected(Error{"NOT_FOUND", "no such token"});
+  }
   auto revoked = tokens_.revoke(caller.tenant_id, token_id);
   if (!revoked) return std::unexpected(revoked.error());
   if (!*revoked) return std::unexpected(Error{"NOT_FOUND", "no such token"});

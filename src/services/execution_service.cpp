@@ -54,6 +54,7 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   execution.tenant_id = caller.tenant_id;
   execution.script_id = script.id();
   execution.script_version = script.version();
+  execution.node_id = node_id_;
   execution.trigger_type = request.trigger;
   execution.trigger_data_json = request.trigger_data_json;
   execution.input_json = request.input_json;
@@ -136,7 +137,15 @@ std::expected<Execution, Error> ExecutionService::cancel(const Principal& caller
     return std::unexpected(Error{"CONFLICT", "the execution has already ended (" +
                                                  std::string(domain::to_string(execution->status)) + ")"});
   }
-  executor_.cancel(execution_id);
+  const bool running_here = executor_.cancel(execution_id);
+  if (!running_here && execution->node_id == node_id_) {
+    domain::ExecutionOutcome cancelled;
+    cancelled.error = domain::ExecutionError{domain::ExecutionErrorCode::kCancelled,
+                                             "the execution was cancelled; no server was running it", "", 0, 0};
+    cancelled.status = domain::status_for(cancelled.error);
+    execution->finish(cancelled, now());
+    recorder_.record(*execution);
+  }
   (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "execution.cancelled", "execution",
                        execution_id, "{}", now()});
   return execution;

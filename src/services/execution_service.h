@@ -30,10 +30,13 @@ struct RunRequest {
 
 class ExecutionService {
  public:
+  // `node_id` names this server in the executions it runs (see
+  // ExecutionRepository::interrupt_unfinished).
   ExecutionService(domain::ScriptRepository& scripts, domain::ExecutionRepository& executions,
                    ExecutionRecorder& recorder, Executor& executor, domain::AuditLog& audit,
-                   domain::Credentials& credentials)
-      : scripts_(scripts),
+                   domain::Credentials& credentials, std::string node_id = "")
+      : node_id_(std::move(node_id)),
+        scripts_(scripts),
         executions_(executions),
         recorder_(recorder),
         executor_(executor),
@@ -51,11 +54,16 @@ class ExecutionService {
   std::expected<domain::Page<domain::Execution>, domain::Error> list(const domain::Principal& caller,
                                                                      const std::string& script_id,
                                                                      const domain::ExecutionQuery& query);
+  // A queued or running execution is stopped (it ends CANCELLED soon); one
+  // this server owns but no longer runs — its previous life was killed —
+  // ends CANCELLED at once.
   std::expected<domain::Execution, domain::Error> cancel(const domain::Principal& caller,
                                                          const std::string& execution_id);
 
  private:
   bool reserve_run(const std::string& script_id, std::size_t limit);
+
+  const std::string node_id_;
   void release_run(const std::string& script_id);
 
   domain::ScriptRepository& scripts_;

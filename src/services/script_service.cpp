@@ -96,22 +96,19 @@ std::expected<Script, Error> ScriptService::update(const Principal& caller, cons
   if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
   auto script = load(caller, script_id);
   if (!script) return script;
-  auto version = script->update(std::move(patch), caller.actor_id, now());
-  if (!version) return std::unexpected(validation_failed(std::move(version.error())));
-  if (auto saved = scripts_.save(*script, *version); !saved) return std::unexpected(saved.error());
-  audit(caller, *script);
-  return script;
-}
-
-std::expected<Script, Error> ScriptService::change_status(const Principal& caller, const std::string& script_id,
-                                                          domain::ScriptStatus status) {
-  if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
-  auto script = load(caller, script_id);
-  if (!script) return script;
-  if (auto changed = script->change_status(status, caller.actor_id, now()); !changed) {
-    return std::unexpected(changed.error());
+  // Both changes apply to this copy first: a refused one saves neither.
+  std::optional<domain::ScriptVersion> version;
+  if (patch.changes_definition() || !patch.status) {
+    auto updated = script->update(patch, caller.actor_id, now());
+    if (!updated) return std::unexpected(validation_failed(std::move(updated.error())));
+    version = std::move(*updated);
   }
-  if (auto saved = scripts_.save(*script, std::nullopt); !saved) return std::unexpected(saved.error());
+  if (patch.status) {
+    if (auto changed = script->change_status(*patch.status, caller.actor_id, now()); !changed) {
+      return std::unexpected(changed.error());
+    }
+  }
+  if (auto saved = scripts_.save(*script, version); !saved) return std::unexpected(saved.error());
   audit(caller, *script);
   return script;
 }

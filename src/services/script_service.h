@@ -26,10 +26,10 @@ class ScriptService {
   std::expected<domain::Script, domain::Error> get(const domain::Principal& caller, const std::string& script_id);
   std::expected<domain::Page<domain::Script>, domain::Error> list(const domain::Principal& caller,
                                                                   const domain::ScriptQuery& query);
+  // All or nothing: a patch with a status change and a field change saves
+  // both or, when either is refused, neither.
   std::expected<domain::Script, domain::Error> update(const domain::Principal& caller, const std::string& script_id,
                                                       domain::ScriptPatch patch);
-  std::expected<domain::Script, domain::Error> change_status(const domain::Principal& caller,
-                                                             const std::string& script_id, domain::ScriptStatus status);
   std::expected<void, domain::Error> remove(const domain::Principal& caller, const std::string& script_id);
 
   std::expected<std::vector<domain::VersionSummary>, domain::Error> versions(const domain::Principal& caller,

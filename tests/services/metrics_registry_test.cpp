@@ -25,7 +25,7 @@ TEST(MetricsRegistry, RendersCountersGaugesAndHistogramsInPrometheusFormat) {
             "jsruntime_wait_seconds_bucket{le=\"0.001\"} 0\n"
             "jsruntime_wait_seconds_bucket{le=\"0.01\"} 1\n"
             "jsruntime_wait_seconds_bucket{le=\"+Inf\"} 2\n"
-            "jsruntime_wait_seconds_sum 5.0030000000000001\n"
+            "jsruntime_wait_seconds_sum 5.003\n"
             "jsruntime_wait_seconds_count 2\n");
 }
 

@@ -55,7 +55,7 @@ TEST_F(ScriptServiceTest, EveryChangeIsAudited) {
   ASSERT_TRUE(script.has_value());
   const std::string id = script->id();
   ASSERT_TRUE(service_.update(admin_, id, {.source = "export default () => 2"}).has_value());
-  ASSERT_TRUE(service_.change_status(admin_, id, domain::ScriptStatus::kActive).has_value());
+  ASSERT_TRUE(service_.update(admin_, id, {.status = domain::ScriptStatus::kActive}).has_value());
   ASSERT_TRUE(service_.roll_back(admin_, id, 1).has_value());
   ASSERT_TRUE(service_.remove(admin_, id).has_value());
   const auto entries = *audit_.recent("tenant-a", 10);
@@ -68,6 +68,21 @@ TEST_F(ScriptServiceTest, EveryChangeIsAudited) {
   EXPECT_EQ(actions, (std::vector<std::string>{"script.created", "script.source_changed", "script.status_changed",
                                                "script.source_changed", "script.deleted"}));
   EXPECT_EQ(entries[1].details_json, R"({"version":3})") << "newest first: the rollback made version 3";
+}
+
+TEST_F(ScriptServiceTest, AnUpdateRefusedForOneFieldChangesNothing) {
+  auto script = service_.create(admin_, definition("All or nothing"));
+  ASSERT_TRUE(script.has_value());
+  const std::string id = script->id();
+  auto refused = service_.update(admin_, id, {.name = std::string(), .status = domain::ScriptStatus::kActive});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(service_.get(admin_, id)->status(), domain::ScriptStatus::kDraft) << "the status change was not saved";
+
+  auto invalid_transition = service_.update(admin_, id, {.name = "Renamed", .status = domain::ScriptStatus::kPaused});
+  ASSERT_FALSE(invalid_transition.has_value());
+  EXPECT_EQ(invalid_transition.error().code, "INVALID_TRANSITION");
+  EXPECT_EQ(service_.get(admin_, id)->definition().name, "All or nothing") << "the rename was not saved";
 }
 
 TEST_F(ScriptServiceTest, PermissionsAreCheckedInTheService) {

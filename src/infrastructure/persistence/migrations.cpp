@@ -179,6 +179,10 @@ const std::vector<Migration>& migrations() {
            tenant_policy("script_tags") + tenant_policy("script_versions") + tenant_policy("script_executions") +
            tenant_policy("audit_log") + tenant_policy("scheduled_jobs") + tenant_policy("http_endpoints") +
            tenant_policy("event_subscriptions") + tenant_policy("dead_letters")},
+      {2, "executions name the server that runs them",
+       "ALTER TABLE script_executions ADD COLUMN node_id TEXT NOT NULL DEFAULT '';\n"
+       "CREATE INDEX idx_executions_node ON script_executions (node_id, status);\n",
+       "", ""},
   };
   return all;
 }

@@ -14,7 +14,7 @@ using domain::Execution;
 
 constexpr const char* kColumns =
     "id, tenant_id, script_id, script_version, status, trigger_type, trigger_data, input, output, error, logs, "
-    "metrics, created_at, started_at, completed_at";
+    "metrics, created_at, started_at, completed_at, node_id";
 
 SqlValue optional_millis(const std::optional<domain::Timestamp>& time) {
   return time ? SqlValue(to_millis(*time)) : SqlValue(nullptr);
@@ -35,7 +35,8 @@ SqlParams params_of(const Execution& execution) {
           metrics_to_json(execution.metrics),
           to_millis(execution.created_at),
           optional_millis(execution.started_at),
-          optional_millis(execution.completed_at)};
+          optional_millis(execution.completed_at),
+          execution.node_id};
 }
 
 Execution from_row(const SqlRow& row) {
@@ -55,6 +56,7 @@ Execution from_row(const SqlRow& row) {
   execution.created_at = from_millis(row.integer(12));
   if (auto started = row.optional_integer(13)) execution.started_at = from_millis(*started);
   if (auto completed = row.optional_integer(14)) execution.completed_at = from_millis(*completed);
+  execution.node_id = row.text(15);
   return execution;
 }
 
@@ -66,7 +68,7 @@ std::string upsert_for(std::size_t rows) {
   std::string sql = std::string("INSERT INTO script_executions (") + kColumns + ") VALUES ";
   for (std::size_t row = 0; row < rows; ++row) {
     sql += row == 0 ? "" : ", ";
-    sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
   return sql +
          " ON CONFLICT (id) DO UPDATE SET status = excluded.status, output = excluded.output, error = excluded.error, "
@@ -89,7 +91,7 @@ std::expected<void, Error> SqlExecutionRepository::save_all(const std::vector<Ex
       for (std::size_t first = 0; first < batch.size(); first += kRowsPerStatement) {
         const std::size_t rows = std::min(kRowsPerStatement, batch.size() - first);
         SqlParams params;
-        params.reserve(rows * 15);
+        params.reserve(rows * 16);
         for (std::size_t i = first; i < first + rows; ++i) {
           auto row = params_of(*batch[i]);
           std::move(row.begin(), row.end(), std::back_inserter(params));
@@ -150,6 +152,22 @@ std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::T
         !removed) {
       return std::unexpected(removed.error());
     }
+    return static_cast<std::size_t>(counted->front().integer(0));
+  });
+}
+
+std::expected<std::size_t, Error> SqlExecutionRepository::interrupt_unfinished(const std::string& node_id,
+                                                                              domain::Timestamp now) {
+  const std::string error = error_to_json(
+      {domain::ExecutionErrorCode::kInterrupted, "the server running this execution stopped before it ended", {}, 0, 0});
+  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
+    constexpr const char* kUnfinished = " WHERE node_id = ? AND status IN ('pending', 'running')";
+    auto counted = connection.execute(std::string("SELECT COUNT(*) FROM script_executions") + kUnfinished, {node_id});
+    if (!counted) return std::unexpected(counted.error());
+    auto ended = connection.execute(
+        std::string("UPDATE script_executions SET status = 'failed', error = ?, completed_at = ?") + kUnfinished,
+        {error, to_millis(now), node_id});
+    if (!ended) return std::unexpected(ended.error());
     return static_cast<std::size_t>(counted->front().integer(0));
   });
 }

@@ -17,6 +17,8 @@ class SqlExecutionRepository final : public domain::ExecutionRepository {
   std::expected<domain::Page<domain::Execution>, domain::Error> list_for_script(
       const std::string& tenant_id, const std::string& script_id, const domain::ExecutionQuery& query) override;
   std::expected<std::size_t, domain::Error> prune_before(domain::Timestamp cutoff) override;
+  std::expected<std::size_t, domain::Error> interrupt_unfinished(const std::string& node_id,
+                                                                 domain::Timestamp now) override;
 
  private:
   Database& database_;

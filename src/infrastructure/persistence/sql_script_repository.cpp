@@ -180,9 +180,13 @@ std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::
   std::string where = " WHERE s.tenant_id = ?";
   SqlParams params{tenant_id};
   if (!query.search.empty()) {
-    where += " AND LOWER(s.name) LIKE ?";
+    // The search is text, not a pattern: its % and _ match only themselves.
+    where += " AND LOWER(s.name) LIKE ? ESCAPE '\\'";
     std::string pattern;
-    for (char c : query.search) pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : query.search) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
     params.emplace_back("%" + pattern + "%");
   }
   if (query.type) {

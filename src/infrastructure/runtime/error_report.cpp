@@ -18,6 +18,15 @@ using domain::ExecutionErrorCode;
 
 // Runaway recursion has thousands of identical frames; the first ones say it all.
 constexpr std::size_t kMaxStackFrames = 32;
+// A script can throw a string of many megabytes; its record keeps the start.
+constexpr std::size_t kMaxMessageBytes = 4096;
+
+std::string bounded_message(std::string_view message) {
+  if (message.size() <= kMaxMessageBytes) return std::string(message);
+  std::size_t keep = kMaxMessageBytes;
+  while (keep > 0 && (static_cast<unsigned char>(message[keep]) & 0xC0) == 0x80) --keep;
+  return std::string(message.substr(0, keep)) + " … [message truncated]";
+}
 
 std::string stack_text(JSContext* cx, JS::HandleObject stack) {
   if (!stack) return {};
@@ -57,7 +66,7 @@ ExecutionError describe(JSContext* cx, const JS::ExceptionStack& thrown, Executi
   }
   JS::ErrorReportBuilder report(cx);
   if (report.init(cx, thrown, JS::ErrorReportBuilder::NoSideEffects)) {
-    if (const char* message = report.toStringResult().c_str()) error.message = message;
+    if (const char* message = report.toStringResult().c_str()) error.message = bounded_message(message);
     if (const JSErrorReport* details = report.report(); details != nullptr && details->lineno != 0) {
       error.line = details->lineno;
       error.column = details->column + 1;  // zero-based in reports

@@ -10,7 +10,13 @@ ExecutionJobQueue::ExecutionJobQueue(JSContext* cx, CurrentExecution current)
 
 void ExecutionJobQueue::push(std::uint64_t execution, JSObject* callable) {
   if (!jobs_.append(callable)) return;  // out of memory: the execution will be stopped by the budget
-  owners_.push_back(execution);
+  try {
+    owners_.push_back(execution);
+  } catch (const std::bad_alloc&) {
+    // Called from inside the engine, which must not see an exception: the
+    // job is dropped and the caller reports the engine's out-of-memory.
+    jobs_.popBack();
+  }
 }
 
 std::optional<ExecutionJobQueue::Job> ExecutionJobQueue::pop() {
@@ -27,11 +33,13 @@ std::optional<ExecutionJobQueue::Job> ExecutionJobQueue::pop() {
 
 JSObject* ExecutionJobQueue::getIncumbentGlobal(JSContext* cx) { return JS::CurrentGlobalOrNull(cx); }
 
-bool ExecutionJobQueue::enqueuePromiseJob(JSContext*, JS::HandleObject, JS::HandleObject job, JS::HandleObject,
+bool ExecutionJobQueue::enqueuePromiseJob(JSContext* cx, JS::HandleObject, JS::HandleObject job, JS::HandleObject,
                                           JS::HandleObject) {
   const std::size_t before = jobs_.length();
   push(current_(), job);
-  return jobs_.length() > before;
+  if (jobs_.length() > before) return true;
+  JS_ReportOutOfMemory(cx);
+  return false;
 }
 
 // Only the engine's debugger calls this; jsruntime drains the queue itself so

@@ -3,6 +3,9 @@
 #include <js/JSON.h>
 #include <jsapi.h>
 
+#include <new>
+
+#include "domain/text.h"
 #include "infrastructure/runtime/error_report.h"
 
 namespace jsr::runtime {
@@ -34,9 +37,21 @@ struct BoundedWriter {
   std::size_t max_bytes;
   bool exceeded = false;
 
-  static bool write(const char16_t* units, uint32_t length, void* self) {
+  bool out_of_memory = false;
+
+  // Called from inside the engine: must not throw.
+  static bool write(const char16_t* units, uint32_t length, void* self) noexcept {
     auto& writer = *static_cast<BoundedWriter*>(self);
-    append_utf8(writer.json, units, length);
+    if (writer.json.size() + length > writer.max_bytes) {
+      writer.exceeded = true;
+      return false;
+    }
+    try {
+      append_utf8(writer.json, units, length);
+    } catch (const std::bad_alloc&) {
+      writer.out_of_memory = true;
+      return false;
+    }
     if (writer.json.size() > writer.max_bytes) {
       writer.exceeded = true;
       return false;
@@ -79,6 +94,11 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
   JS::RootedObject no_replacer(cx);
   const bool written =
       JS_Stringify(cx, &stringified, no_replacer, JS::NullHandleValue, &BoundedWriter::write, &writer);
+  if (writer.out_of_memory) {
+    JS_ClearPendingException(cx);
+    return std::unexpected(ExecutionError{ExecutionErrorCode::kMemoryLimit,
+                                          "the output did not fit in the script's memory limit", {}, 0, 0});
+  }
   if (writer.exceeded) {
     JS_ClearPendingException(cx);
     return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputLimit,
@@ -99,7 +119,44 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
     if (type_error) error.message = "the output cannot be serialised to JSON: " + error.message;
     return std::unexpected(std::move(error));
   }
+  if (domain::json_nesting_depth(writer.json, domain::kMaxScriptJsonDepth) > domain::kMaxScriptJsonDepth) {
+    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputNotSerializable,
+                                          "the output nests arrays and objects deeper than " +
+                                              std::to_string(domain::kMaxScriptJsonDepth) + " levels",
+                                          {}, 0, 0});
+  }
+  replace_lone_surrogate_escapes(writer.json);
   return std::move(writer.json);
+}
+
+void replace_lone_surrogate_escapes(std::string& json) {
+  const auto escape_at = [&](std::size_t i) -> int {  // the \uXXXX code unit at i, or -1
+    if (i + 6 > json.size() || json[i] != '\\' || json[i + 1] != 'u') return -1;
+    int unit = 0;
+    for (std::size_t k = i + 2; k < i + 6; ++k) {
+      const char c = json[k];
+      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (digit < 0) return -1;
+      unit = unit * 16 + digit;
+    }
+    return unit;
+  };
+  for (std::size_t i = 0; i + 1 < json.size(); ++i) {
+    if (json[i] != '\\') continue;
+    const int unit = escape_at(i);
+    if (unit < 0xD800 || unit > 0xDFFF) {
+      ++i;  // an escape of one character, or of a non-surrogate: skip it whole
+      continue;
+    }
+    const int next = unit <= 0xDBFF ? escape_at(i + 6) : -1;
+    if (next >= 0xDC00 && next <= 0xDFFF) {
+      i += 11;  // a well-formed pair
+      continue;
+    }
+    json.replace(i, 6, "\\ufffd");
+    i += 5;
+  }
 }
 
 }  // namespace jsr::runtime

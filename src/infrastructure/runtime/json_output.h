@@ -19,6 +19,11 @@ namespace jsr::runtime {
 std::expected<std::string, domain::ExecutionError> serialize_output(JSContext* cx, JS::HandleValue value,
                                                                     std::size_t max_bytes);
 
+// JSON.stringify writes a lone surrogate as an escape ("\ud800"), which is
+// not Unicode text and which no other JSON reader accepts: each becomes
+// "\ufffd". Escaped backslashes and well-formed pairs are left alone.
+void replace_lone_surrogate_escapes(std::string& json);
+
 // Appends UTF-16 code units as UTF-8; lone surrogates become U+FFFD.
 void append_utf8(std::string& out, const char16_t* units, std::size_t length);
 

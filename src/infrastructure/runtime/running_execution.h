@@ -66,9 +66,16 @@ class RunningExecution {
   Timer& add_timer(JSContext* cx, std::uint32_t id, JSObject* callback, JSObject* arguments);
   std::unique_ptr<Timer> take_timer(std::uint32_t id);
   bool has_timers() const { return !timers_.empty(); }
+  std::size_t pending_timers() const { return timers_.size(); }
   std::uint32_t next_timer_id() { return ++last_timer_id_; }
 
-  void note_memory(std::size_t bytes) { peak_memory_bytes_ = std::max(peak_memory_bytes_, bytes); }
+  // What the VM held beyond its idle footprint when this execution started
+  // (garbage of earlier ones, others of the tenant running): the execution's
+  // peak is what it adds to that.
+  void set_memory_baseline(std::size_t bytes) { memory_baseline_ = bytes; }
+  void note_memory(std::size_t in_use) {
+    if (in_use > memory_baseline_) peak_memory_bytes_ = std::max(peak_memory_bytes_, in_use - memory_baseline_);
+  }
   std::size_t peak_memory_bytes() const { return peak_memory_bytes_; }
 
   Completion take_completion() { return std::move(done_); }
@@ -92,6 +99,7 @@ class RunningExecution {
   std::optional<domain::ExecutionErrorCode> termination_;
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;
+  std::size_t memory_baseline_ = 0;
   std::size_t peak_memory_bytes_ = 0;
 };
 

@@ -72,20 +72,22 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
   JS::SetGCNurseryCollectionCallback(cx, &Sandbox::on_nursery_collection);
 }
 
-Sandbox::~Sandbox() {
+Sandbox::~Sandbox() { end_everything({ExecutionErrorCode::kCancelled, "the VM shut down", {}, 0, 0}); }
+
+void Sandbox::end_everything(const ExecutionError& error) {
+  arena_.set_enforcing(false);
+  current_ = nullptr;
   std::vector<std::uint64_t> serials;
   for (const auto& [serial, execution] : executions_) serials.push_back(serial);
   if (realm_) {
     JSAutoRealm in_realm(cx(), realm_->global());
     for (std::uint64_t serial : serials) {
-      if (RunningExecution* execution = find(serial)) {
-        finish_with_error(*execution, {ExecutionErrorCode::kCancelled, "the VM shut down", {}, 0, 0});
-      }
+      if (RunningExecution* execution = find(serial)) finish_with_error(*execution, error);
     }
   }
-  for (auto& waiting : waiting_) {
+  for (auto& waiting : std::exchange(waiting_, {})) {
     ExecutionOutcome outcome;
-    outcome.error = ExecutionError{ExecutionErrorCode::kCancelled, "the VM shut down", {}, 0, 0};
+    outcome.error = error;
     outcome.status = domain::status_for(outcome.error);
     waiting.done(std::move(outcome));
   }
@@ -111,6 +113,7 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
   auto [entry, inserted] = executions_.emplace(
       serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), std::move(done)));
   RunningExecution& execution = *entry->second;
+  execution.set_memory_baseline(memory_in_use());
   {
     JSAutoRealm in_realm(cx(), realm_->global());
     if (cancel_requested(execution.request().execution_id)) {
@@ -267,6 +270,7 @@ void Sandbox::complete(RunningExecution& execution, JS::HandleValue result) {
 }
 
 void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode code) {
+  arena_.set_enforcing(false);  // describing the failure must not fail
   // The arena refused memory and the engine unwound with "out of memory"
   // before the interrupt came round: that is the memory limit too.
   if (memory_exhausted_.exchange(false)) execution.terminate(ExecutionErrorCode::kMemoryLimit);

@@ -55,6 +55,10 @@ class Sandbox {
   void start(ExecutionRequest request, Completion done);
   // Thread-safe: a running execution is interrupted, a waiting one ends.
   void request_cancel(const std::string& execution_id);
+  // Ends every execution in progress or waiting with `error`: when the VM
+  // stops, and as the last resort when the host failed in a way nothing
+  // nearer caught (the executions' callers are answered either way).
+  void end_everything(const domain::ExecutionError& error);
 
   // The engine context's whole footprint: GC heap plus malloc arena.
   std::size_t memory_bytes() const { return context_.heap_bytes() + arena_.mapped_bytes(); }

@@ -32,6 +32,7 @@ std::string limit_message(const RunningExecution& execution, ExecutionErrorCode 
       return "the script logged more than its limit of " + std::to_string(limits.max_log_lines) + " lines or " +
              std::to_string(limits.max_log_bytes) + " bytes";
     case ExecutionErrorCode::kCancelled: return "the execution was cancelled";
+    case ExecutionErrorCode::kRuntimeError: return "the host failed while serving a call of the script";
     default: return std::string(domain::to_string(code));
   }
 }

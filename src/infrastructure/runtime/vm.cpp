@@ -52,7 +52,17 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, std::size_t stack_byte
   if (!sandbox) return;
 
   auto keep_running = boost::asio::make_work_guard(loop_);
-  loop_.run();
+  for (;;) {
+    try {
+      loop_.run();
+      break;
+    } catch (const std::exception& failure) {
+      // A bug, not a script's doing: the natives and engine callbacks catch
+      // what a script can cause. The VM's executions end; the process lives.
+      sandbox->end_everything({domain::ExecutionErrorCode::kRuntimeError,
+                               std::string("internal error in the VM: ") + failure.what(), {}, 0, 0});
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     sandbox_ = nullptr;

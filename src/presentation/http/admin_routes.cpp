@@ -5,8 +5,6 @@
 namespace jsr::http {
 namespace {
 
-using Access = Router::Access;
-
 Json tenant_json(const domain::Tenant& tenant) {
   return {{"id", tenant.id}, {"name", tenant.name}, {"slug", tenant.slug}, {"created_at", iso8601(tenant.created_at)}};
 }
@@ -19,7 +17,7 @@ Json token_json(const domain::ApiToken& token) {
 }  // namespace
 
 void add_admin_routes(Router& router, ApiServices& api) {
-  router.add("GET", "/api/v1/tenants", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage), [&api](Request& request) {
     auto tenants = api.access.list_tenants(*request.principal);
     if (!tenants) return error_response(tenants.error());
     Json items = Json::array();
@@ -27,7 +25,7 @@ void add_admin_routes(Router& router, ApiServices& api) {
     return json_response(200, {{"items", items}});
   });
 
-  router.add("POST", "/api/v1/tenants", Access::kAuthenticated, [&api](Request& request) {
+  router.add("POST", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage), [&api](Request& request) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());
     if (!(*body)["name"].is_string()) {
@@ -38,7 +36,7 @@ void add_admin_routes(Router& router, ApiServices& api) {
     return json_response(201, tenant_json(*tenant));
   });
 
-  router.add("GET", "/api/v1/tokens", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
     auto tokens = api.access.list_tokens(*request.principal);
     if (!tokens) return error_response(tokens.error());
     Json items = Json::array();
@@ -46,7 +44,7 @@ void add_admin_routes(Router& router, ApiServices& api) {
     return json_response(200, {{"items", items}});
   });
 
-  router.add("POST", "/api/v1/tokens", Access::kAuthenticated, [&api](Request& request) {
+  router.add("POST", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());
     const auto role = (*body)["role"].is_string() ? domain::role_from_string((*body)["role"].get<std::string>())
@@ -63,7 +61,7 @@ void add_admin_routes(Router& router, ApiServices& api) {
     return json_response(201, created);
   });
 
-  router.add("DELETE", "/api/v1/tokens/{id}", Access::kAuthenticated, [&api](Request& request) {
+  router.add("DELETE", "/api/v1/tokens/{id}", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
     auto revoked = api.access.revoke_token(*request.principal, request.params.at("id"));
     if (!revoked) return error_response(revoked.error());
     return Response{204, "", ""};

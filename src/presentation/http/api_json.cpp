@@ -1,9 +1,15 @@
 #include "presentation/http/api_json.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <sstream>
+#include <type_traits>
+
+#include "domain/text.h"
+#include "presentation/http/request_decoding.h"
 
 namespace jsr::http {
 namespace {
@@ -15,30 +21,92 @@ const std::map<std::string, int> kStatusByCode = {
     {"BAD_REQUEST", 400},        {"INVALID_JSON", 400},       {"VALIDATION_FAILED", 400},
     {"UNAUTHENTICATED", 401},    {"FORBIDDEN", 403},          {"NOT_FOUND", 404},
     {"METHOD_NOT_ALLOWED", 405}, {"CONFLICT", 409},           {"INVALID_TRANSITION", 409},
+    {"INVALID_UTF8", 400},       {"NESTING_TOO_DEEP", 400},   {"URI_TOO_LONG", 414},
     {"PAYLOAD_TOO_LARGE", 413},  {"UNSUPPORTED_MEDIA_TYPE", 415}, {"RATE_LIMITED", 429},
+    {"HEADERS_TOO_LARGE", 431},
     {"OVERLOADED", 503},         {"SHUTTING_DOWN", 503},
 };
 
-// Reads optional typed fields of a JSON object, collecting every type error.
+// Reads typed fields of a JSON object, collecting every wrong one. A field
+// that is absent gives nullopt; null is accepted only where `nullable` says
+// so (it clears an optional value), and numbers must be whole where an
+// integer is asked for: 1500.5 is refused, not cut to 1500.
 class FieldReader {
  public:
   explicit FieldReader(const Json& object) : object_(object) {}
 
-  template <typename T>
-  std::optional<T> get(const std::string& name, const char* expected) {
-    auto found = object_.find(name);
-    if (found == object_.end() || found->is_null()) return std::nullopt;
-    try {
-      return found->get<T>();
-    } catch (const nlohmann::json::exception&) {
-      errors_.push_back({name, std::string("must be ") + expected});
-      return std::nullopt;
-    }
+  std::optional<std::string> text(const std::string& name, bool nullable = false) {
+    const Json* value = find(name, nullable);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_string()) return value->get<std::string>();
+    return refuse(name, "must be a string");
   }
+
+  template <typename Integer>
+  std::optional<Integer> integer(const std::string& name) {
+    const Json* value = find(name, false);
+    if (value == nullptr) return std::nullopt;
+    constexpr bool kUnsigned = std::is_unsigned_v<Integer>;
+    const char* expected = kUnsigned ? "must be a non-negative integer" : "must be an integer";
+    if (value->is_number_unsigned()) {
+      const auto number = value->get<std::uint64_t>();
+      if (number <= static_cast<std::uint64_t>(std::numeric_limits<Integer>::max())) return static_cast<Integer>(number);
+      return refuse(name, "is too large");
+    }
+    if (value->is_number_integer()) {
+      const auto number = value->get<std::int64_t>();
+      if (!kUnsigned && number >= static_cast<std::int64_t>(std::numeric_limits<Integer>::min())) {
+        return static_cast<Integer>(number);
+      }
+      return refuse(name, expected);
+    }
+    return refuse(name, expected);
+  }
+
+  std::optional<double> number(const std::string& name) {
+    const Json* value = find(name, false);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_number()) return value->get<double>();
+    return refuse(name, "must be a number");
+  }
+
+  std::optional<std::vector<std::string>> strings(const std::string& name) {
+    const Json* value = find(name, false);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_array() && std::all_of(value->begin(), value->end(), [](const Json& item) { return item.is_string(); })) {
+      return value->get<std::vector<std::string>>();
+    }
+    return refuse(name, "must be an array of strings");
+  }
+
+  // The object itself; nullopt (and an error unless null is allowed) otherwise.
+  std::optional<Json> object(const std::string& name, bool nullable = false) {
+    const Json* value = find(name, nullable);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_object()) return *value;
+    return refuse(name, "must be an object");
+  }
+
   bool has(const std::string& name) const { return object_.contains(name); }
+  bool is_null(const std::string& name) const { return has(name) && object_.at(name).is_null(); }
   FieldErrors& errors() { return errors_; }
 
  private:
+  const Json* find(const std::string& name, bool nullable) {
+    auto found = object_.find(name);
+    if (found == object_.end()) return nullptr;
+    if (found->is_null()) {
+      if (!nullable) errors_.push_back({name, "must not be null"});
+      return nullptr;
+    }
+    return &*found;
+  }
+
+  std::nullopt_t refuse(const std::string& name, std::string message) {
+    errors_.push_back({name, std::move(message)});
+    return std::nullopt;
+  }
+
   const Json& object_;
   FieldErrors errors_;
 };
@@ -46,58 +114,40 @@ class FieldReader {
 Error invalid(FieldErrors errors) { return {"VALIDATION_FAILED", "the request body is not valid: see details", errors}; }
 
 std::optional<domain::ResourceLimits> limits_from(FieldReader& fields, domain::ResourceLimits limits) {
-  auto object = fields.get<Json>("resource_limits", "an object");
+  auto object = fields.object("resource_limits");
   if (!object) return std::nullopt;
-  if (!object->is_object()) {
-    fields.errors().push_back({"resource_limits", "must be an object"});
-    return std::nullopt;
-  }
   FieldReader inner(*object);
-  if (auto ms = inner.get<std::int64_t>("max_execution_time_ms", "an integer")) {
+  if (auto ms = inner.integer<std::int64_t>("max_execution_time_ms")) {
     limits.max_execution_time = std::chrono::milliseconds(*ms);
   }
-  if (auto bytes = inner.get<std::size_t>("max_memory_bytes", "a non-negative integer")) limits.max_memory_bytes = *bytes;
-  if (auto runs = inner.get<std::size_t>("max_concurrent_runs", "a non-negative integer")) {
-    limits.max_concurrent_runs = *runs;
-  }
-  if (auto calls = inner.get<std::size_t>("max_api_calls_per_minute", "a non-negative integer")) {
-    limits.max_api_calls_per_minute = *calls;
-  }
-  if (auto output = inner.get<std::size_t>("max_output_size_bytes", "a non-negative integer")) {
-    limits.max_output_bytes = *output;
-  }
+  if (auto bytes = inner.integer<std::size_t>("max_memory_bytes")) limits.max_memory_bytes = *bytes;
+  if (auto runs = inner.integer<std::size_t>("max_concurrent_runs")) limits.max_concurrent_runs = *runs;
+  if (auto calls = inner.integer<std::size_t>("max_api_calls_per_minute")) limits.max_api_calls_per_minute = *calls;
+  if (auto output = inner.integer<std::size_t>("max_output_size_bytes")) limits.max_output_bytes = *output;
   for (auto& error : inner.errors()) fields.errors().push_back({"resource_limits." + error.field, error.message});
   return limits;
 }
 
 std::optional<domain::RetryPolicy> retry_from(FieldReader& fields) {
-  auto object = fields.get<Json>("retry_policy", "an object");
-  if (!object || !object->is_object()) return std::nullopt;
+  auto object = fields.object("retry_policy", true);
+  if (!object) return std::nullopt;
   FieldReader inner(*object);
   domain::RetryPolicy policy;
-  if (auto attempts = inner.get<int>("max_attempts", "an integer")) policy.max_attempts = *attempts;
-  if (auto ms = inner.get<std::int64_t>("initial_backoff_ms", "an integer")) {
-    policy.initial_backoff = std::chrono::milliseconds(*ms);
-  }
-  if (auto multiplier = inner.get<double>("backoff_multiplier", "a number")) policy.backoff_multiplier = *multiplier;
-  if (auto ms = inner.get<std::int64_t>("max_backoff_ms", "an integer")) policy.max_backoff = std::chrono::milliseconds(*ms);
+  if (auto attempts = inner.integer<int>("max_attempts")) policy.max_attempts = *attempts;
+  if (auto ms = inner.integer<std::int64_t>("initial_backoff_ms")) policy.initial_backoff = std::chrono::milliseconds(*ms);
+  if (auto multiplier = inner.number("backoff_multiplier")) policy.backoff_multiplier = *multiplier;
+  if (auto ms = inner.integer<std::int64_t>("max_backoff_ms")) policy.max_backoff = std::chrono::milliseconds(*ms);
   for (auto& error : inner.errors()) fields.errors().push_back({"retry_policy." + error.field, error.message});
   return policy;
 }
 
-// The trigger fields of a body, over `trigger`.
+// The trigger fields of a body, over `trigger`. Null clears an optional one.
 void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
-  if (fields.has("cron_expression")) trigger.cron_expression = fields.get<std::string>("cron_expression", "a string");
-  if (fields.has("timezone")) trigger.timezone = fields.get<std::string>("timezone", "a string");
-  if (fields.has("http_path")) trigger.http_path = fields.get<std::string>("http_path", "a string");
-  if (fields.has("http_methods")) {
-    trigger.http_methods = fields.get<std::vector<std::string>>("http_methods", "an array of strings").value_or(
-        std::vector<std::string>{});
-  }
-  if (fields.has("event_types")) {
-    trigger.event_types = fields.get<std::vector<std::string>>("event_types", "an array of strings").value_or(
-        std::vector<std::string>{});
-  }
+  if (fields.has("cron_expression")) trigger.cron_expression = fields.text("cron_expression", true);
+  if (fields.has("timezone")) trigger.timezone = fields.text("timezone", true);
+  if (fields.has("http_path")) trigger.http_path = fields.text("http_path", true);
+  if (fields.has("http_methods")) trigger.http_methods = fields.strings("http_methods").value_or(std::vector<std::string>{});
+  if (fields.has("event_types")) trigger.event_types = fields.strings("event_types").value_or(std::vector<std::string>{});
   if (fields.has("retry_policy")) trigger.retry_policy = retry_from(fields);
 }
 
@@ -109,13 +159,9 @@ bool trigger_given(const FieldReader& fields) {
 }
 
 std::optional<std::string> metadata_from(FieldReader& fields) {
-  auto metadata = fields.get<Json>("metadata", "an object");
+  auto metadata = fields.object("metadata");
   if (!metadata) return std::nullopt;
-  if (!metadata->is_object()) {
-    fields.errors().push_back({"metadata", "must be an object"});
-    return std::nullopt;
-  }
-  return metadata->dump();
+  return json_text(*metadata);
 }
 
 Json optional_string(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
@@ -145,7 +191,17 @@ int status_for(const std::string& error_code) {
   return found == kStatusByCode.end() ? 500 : found->second;
 }
 
-Response json_response(int status, const Json& body) { return {status, body.dump(), "application/json"}; }
+std::string json_text(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json stored_json(const std::string& text) {
+  // Stored values were checked when they were written; anything else (an
+  // older row, a hand-edited database) is shown as the text it is.
+  if (domain::json_nesting_depth(text, domain::kMaxScriptJsonDepth) > domain::kMaxScriptJsonDepth) return Json(text);
+  Json value = Json::parse(text, nullptr, false);
+  return value.is_discarded() ? Json(text) : value;
+}
+
+Response json_response(int status, const Json& body) { return {status, json_text(body), "application/json"}; }
 
 Response error_response(const Error& error) {
   const int status = status_for(error.code);
@@ -160,36 +216,47 @@ Response error_response(const Error& error) {
   return response;
 }
 
-std::expected<Json, Error> json_body(const Request& request) {
-  const std::string type = request.header("content-type");
-  if (!type.starts_with("application/json")) {
-    return std::unexpected(Error{"UNSUPPORTED_MEDIA_TYPE", "the body must be JSON (Content-Type: application/json)"});
+std::expected<Json, Error> parse_json_text(std::string_view text, std::size_t max_depth) {
+  if (!domain::is_valid_utf8(text)) return std::unexpected(Error{"INVALID_UTF8", "the body is not valid UTF-8"});
+  if (domain::json_nesting_depth(text, max_depth) > max_depth) {
+    return std::unexpected(Error{"NESTING_TOO_DEEP", "the body nests arrays and objects deeper than " +
+                                                         std::to_string(max_depth) + " levels"});
   }
-  Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return std::unexpected(Error{"INVALID_JSON", "the body is not valid JSON"});
-  if (!body.is_object()) return std::unexpected(Error{"INVALID_JSON", "the body must be a JSON object"});
+  Json value = Json::parse(text, nullptr, false);
+  if (value.is_discarded()) return std::unexpected(Error{"INVALID_JSON", "the body is not valid JSON"});
+  return value;
+}
+
+std::expected<Json, Error> json_body(const Request& request) {
+  const MediaType media = parse_media_type(request.header("content-type"));
+  if (media.type != "application/json" || (!media.charset.empty() && media.charset != "utf-8")) {
+    return std::unexpected(
+        Error{"UNSUPPORTED_MEDIA_TYPE", "the body must be JSON in UTF-8 (Content-Type: application/json)"});
+  }
+  auto body = parse_json_text(request.body, domain::kMaxApiJsonDepth);
+  if (!body) return body;
+  if (!body->is_object()) return std::unexpected(Error{"INVALID_JSON", "the body must be a JSON object"});
   return body;
 }
 
 std::expected<domain::ScriptDefinition, Error> definition_from_json(const Json& body) {
   FieldReader fields(body);
   domain::ScriptDefinition definition;
-  definition.name = fields.get<std::string>("name", "a string").value_or("");
-  definition.description = fields.get<std::string>("description", "a string").value_or("");
-  definition.source = fields.get<std::string>("source", "a string").value_or("");
-  if (auto type = fields.get<std::string>("type", "a string")) {
+  definition.name = fields.text("name").value_or("");
+  definition.description = fields.text("description", true).value_or("");
+  definition.source = fields.text("source").value_or("");
+  if (!fields.has("type")) {
+    fields.errors().push_back({"type", "is required"});
+  } else if (auto type = fields.text("type")) {
     if (auto parsed = domain::script_type_from_string(*type)) {
       definition.type = *parsed;
     } else {
       fields.errors().push_back({"type", "must be one of scheduled, http, event, oneoff, embedded"});
     }
-  } else if (!fields.has("type")) {
-    fields.errors().push_back({"type", "is required"});
   }
   if (auto limits = limits_from(fields, definition.resource_limits)) definition.resource_limits = *limits;
   trigger_from(fields, definition.trigger);
-  definition.tags = fields.get<std::vector<std::string>>("tags", "an array of strings").value_or(
-      std::vector<std::string>{});
+  definition.tags = fields.strings("tags").value_or(std::vector<std::string>{});
   if (auto metadata = metadata_from(fields)) definition.metadata_json = *metadata;
   if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
   return definition;
@@ -198,21 +265,25 @@ std::expected<domain::ScriptDefinition, Error> definition_from_json(const Json& 
 std::expected<domain::ScriptPatch, Error> patch_from_json(const Json& body) {
   FieldReader fields(body);
   domain::ScriptPatch patch;
-  patch.name = fields.get<std::string>("name", "a string");
-  patch.description = fields.get<std::string>("description", "a string");
-  patch.source = fields.get<std::string>("source", "a string");
+  patch.name = fields.text("name");
+  patch.description = fields.text("description", true);
+  if (fields.is_null("description")) patch.description = "";
+  patch.source = fields.text("source");
   if (fields.has("type")) fields.errors().push_back({"type", "cannot be changed; create a new script"});
   if (fields.has("resource_limits")) patch.resource_limits = limits_from(fields, domain::ResourceLimits{});
-  patch.tags = fields.get<std::vector<std::string>>("tags", "an array of strings");
+  patch.tags = fields.strings("tags");
   patch.metadata_json = metadata_from(fields);
-  patch.change_description = fields.get<std::string>("change_description", "a string").value_or("");
-  if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
+  if (auto status = fields.text("status")) {
+    patch.status = domain::script_status_from_string(*status);
+    if (!patch.status) fields.errors().push_back({"status", "must be one of draft, active, paused, disabled, archived"});
+  }
+  patch.change_description = fields.text("change_description").value_or("");
   if (trigger_given(fields)) {
     domain::TriggerConfig trigger;
     trigger_from(fields, trigger);
-    if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
     patch.trigger = std::move(trigger);
   }
+  if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
   return patch;
 }
 
@@ -262,7 +333,7 @@ Json to_json(const domain::Script& script) {
           {"event_types", trigger.event_types},
           {"retry_policy", retry},
           {"tags", definition.tags},
-          {"metadata", Json::parse(definition.metadata_json, nullptr, false)},
+          {"metadata", stored_json(definition.metadata_json)},
           {"created_at", iso8601(state.created_at)},
           {"updated_at", iso8601(state.updated_at)},
           {"created_by", state.created_by}};
@@ -301,9 +372,9 @@ Json to_json(const domain::Execution& execution) {
           {"script_version", execution.script_version},
           {"status", domain::to_string(execution.status)},
           {"trigger_type", domain::to_string(execution.trigger_type)},
-          {"trigger_data", Json::parse(execution.trigger_data_json, nullptr, false)},
-          {"input", Json::parse(execution.input_json, nullptr, false)},
-          {"output", execution.output_json ? Json::parse(*execution.output_json, nullptr, false) : Json(nullptr)},
+          {"trigger_data", stored_json(execution.trigger_data_json)},
+          {"input", stored_json(execution.input_json)},
+          {"output", execution.output_json ? stored_json(*execution.output_json) : Json(nullptr)},
           {"error", to_json(execution.error)},
           {"logs", to_json(execution.logs)},
           {"metrics", to_json(execution.metrics)},

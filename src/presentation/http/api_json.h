@@ -16,12 +16,20 @@ namespace jsr::http {
 
 using Json = nlohmann::ordered_json;
 
+// Serialising never throws on content: invalid UTF-8 becomes U+FFFD.
+std::string json_text(const Json& value);
+// A JSON column as stored (metadata, input, output); text that is not JSON
+// within the depth limit is shown as a string rather than dropped.
+Json stored_json(const std::string& text);
 Response json_response(int status, const Json& body);
 Response error_response(const domain::Error& error);
 int status_for(const std::string& error_code);
 
-// The body as a JSON object: 415 without a JSON content type, 400 when it
-// does not parse or is not an object.
+// JSON text checked before any value is built: INVALID_UTF8, NESTING_TOO_DEEP
+// (past `max_depth` levels, counted without recursion) or INVALID_JSON.
+std::expected<Json, domain::Error> parse_json_text(std::string_view text, std::size_t max_depth);
+// The body as a JSON object: 415 without a JSON media type (charset, if
+// given, utf-8), 400 when it does not parse, nests too deep or is not an object.
 std::expected<Json, domain::Error> json_body(const Request& request);
 
 std::expected<domain::ScriptDefinition, domain::Error> definition_from_json(const Json& body);

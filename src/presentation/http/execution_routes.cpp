@@ -4,17 +4,15 @@
 
 namespace jsr::http {
 
-using Access = Router::Access;
-
 void add_execution_routes(Router& router, ApiServices& api) {
-  router.add_async("POST", "/api/v1/scripts/{id}/executions", Access::kAuthenticated,
+  router.add_async("POST", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsExecute),
                    [&api](Request& request, Responder respond) {
     services::RunRequest run;
     run.script_id = request.params.at("id");
     if (!request.body.empty()) {
       auto body = json_body(request);
       if (!body) return respond(error_response(body.error()));
-      if (body->contains("input")) run.input_json = (*body)["input"].dump();
+      if (body->contains("input")) run.input_json = json_text((*body)["input"]);
       if (body->contains("wait")) {
         if (!(*body)["wait"].is_boolean()) {
           return respond(error_response({"VALIDATION_FAILED", "invalid request", {{"wait", "must be true or false"}}}));
@@ -33,7 +31,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
                        });
   });
 
-  router.add("GET", "/api/v1/scripts/{id}/executions", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     auto paging = paging_from(request);
     if (!paging) return error_response(paging.error());
     domain::ExecutionQuery query;
@@ -54,7 +52,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
                                {"per_page", page->per_page}});
   });
 
-  router.add("GET", "/api/v1/executions/{id}", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/executions/{id}", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     auto execution = api.executions.get(*request.principal, request.params.at("id"));
     if (!execution) return error_response(execution.error());
     Response response = json_response(200, to_json(*execution));
@@ -62,7 +60,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
     return response;
   });
 
-  router.add("POST", "/api/v1/executions/{id}/cancel", Access::kAuthenticated, [&api](Request& request) {
+  router.add("POST", "/api/v1/executions/{id}/cancel", Router::needs(domain::Permission::kScriptsExecute), [&api](Request& request) {
     auto execution = api.executions.cancel(*request.principal, request.params.at("id"));
     if (!execution) return error_response(execution.error());
     Response response = json_response(202, to_json(*execution));

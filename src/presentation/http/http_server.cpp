@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "presentation/http/api_json.h"
+#include "domain/text.h"
+#include "presentation/http/request_decoding.h"
 
 namespace jsr::http {
 
@@ -23,6 +25,9 @@ namespace {
 
 std::atomic<std::uint64_t> request_counter{0};
 
+// The request line and headers together (Beast's default).
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+
 std::string next_request_id() {
   static const auto boot = std::chrono::steady_clock::now().time_since_epoch().count();
   char id[32];
@@ -31,62 +36,34 @@ std::string next_request_id() {
   return id;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string url_decode(std::string_view text) {
-  std::string decoded;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      decoded += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      decoded += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      decoded += text[i];
-    }
-  }
-  return decoded;
-}
-
-Request to_request(const beast::http::request<beast::http::string_body>& message) {
+// The request as handlers see it, or the error that answers it: every
+// decoded string is UTF-8 from here on.
+std::expected<Request, domain::Error> to_request(const beast::http::request<beast::http::string_body>& message) {
   Request request;
+  request.request_id = next_request_id();
   request.method = std::string(message.method_string());
-  const std::string_view target(message.target().data(), message.target().size());
-  const auto question = target.find('?');
-  request.path = url_decode(target.substr(0, question));
-  if (question != std::string_view::npos) {
-    std::string_view query = target.substr(question + 1);
-    while (!query.empty()) {
-      const auto amp = query.find('&');
-      const std::string_view pair = query.substr(0, amp);
-      const auto equals = pair.find('=');
-      request.query[url_decode(pair.substr(0, equals))] =
-          equals == std::string_view::npos ? std::string() : url_decode(pair.substr(equals + 1));
-      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    }
-  }
+  auto target = decode_target(std::string_view(message.target().data(), message.target().size()));
+  if (!target) return std::unexpected(target.error());
+  request.path = std::move(target->path);
+  request.query = std::move(target->query);
   for (const auto& field : message) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers[name] = std::string(field.value());
+    const std::string_view value(field.value().data(), field.value().size());
+    if (auto checked = check_header(name, value); !checked) return std::unexpected(checked.error());
+    request.headers[name] = std::string(value);
   }
   request.body = message.body();
-  request.request_id = next_request_id();
   return request;
 }
 
 void log_request(const Request& request, const Response& response, double milliseconds) {
-  nlohmann::json line = {{"level", "info"},      {"msg", "request"},          {"request_id", request.request_id},
-                         {"method", request.method}, {"path", request.path}, {"status", response.status},
-                         {"ms", std::round(milliseconds * 1000) / 1000}};
+  Json line = {{"level", "info"},      {"msg", "request"},          {"request_id", request.request_id},
+               {"method", request.method}, {"path", request.path}, {"status", response.status},
+               {"ms", std::round(milliseconds * 1000) / 1000}};
   if (request.principal) line["tenant_id"] = request.principal->tenant_id;
   for (const auto& [name, value] : response.log_fields) line[name] = value;
-  std::clog << line.dump() << '\n';
+  std::clog << json_text(line) + '\n';
 }
 
 }  // namespace
@@ -103,6 +80,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   void read() {
     parser_.emplace();
     parser_->body_limit(server_.options_.max_body_bytes);
+    parser_->header_limit(kHeaderLimit);
     stream_.expires_after(std::chrono::seconds(60));
     beast::http::async_read(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
@@ -114,47 +92,107 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
         error == beast::error::timeout) {
       return close();
     }
-    if (error == beast::http::error::body_limit) {
-      keep_alive_ = false;
-      return write(error_response({"PAYLOAD_TOO_LARGE", "the body is larger than " +
-                                                            std::to_string(server_.options_.max_body_bytes) + " bytes"}),
-                   11);
-    }
     if (error) {
       keep_alive_ = false;
-      return write(error_response({"BAD_REQUEST", "malformed HTTP request"}), 11);
+      server_.begin_answer();
+      return write(error_response(read_error(error)), 11, false);
     }
     auto message = parser_->release();
     keep_alive_ = message.keep_alive();
+    server_.begin_answer();
     const unsigned version = message.version();
-    asio::post(server_.workers_, [self = shared_from_this(), message = std::move(message), version]() mutable {
-      const auto started = std::chrono::steady_clock::now();
-      auto request = std::make_shared<Request>(to_request(message));
-      self->server_.router_.handle(*request, [self, request, started, version](Response response) {
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        const std::string route = self->server_.router_.route_of(*request);
-        self->server_.metrics_.increment("jsruntime_http_requests_total",
-                                         {{"route", route}, {"method", request->method},
-                                          {"status", std::to_string(response.status)}});
-        self->server_.metrics_.observe("jsruntime_http_request_duration_seconds", ms / 1000, {{"route", route}});
-        log_request(*request, response, ms);
-        asio::post(self->stream_.get_executor(),
-                   [self, response = std::move(response), version] { self->write(response, version); });
-      });
+    const bool head = message.method() == beast::http::verb::head;
+    asio::post(server_.workers_, [self = shared_from_this(), message = std::move(message), version, head]() mutable {
+      // Nothing thrown here may reach the pool's thread: it would end the process.
+      try {
+        self->handle(message, version, head);
+      } catch (const std::exception& failure) {
+        self->answer_failure(failure.what(), version, head);
+      } catch (...) {
+        self->answer_failure("unknown exception", version, head);
+      }
     });
   }
 
-  void write(const Response& response, unsigned version) {
+  domain::Error read_error(beast::error_code error) const {
+    if (error == beast::http::error::body_limit) {
+      return {"PAYLOAD_TOO_LARGE", "the body is larger than " + std::to_string(server_.options_.max_body_bytes) + " bytes"};
+    }
+    if (error == beast::http::error::header_limit) {
+      // Beast counts the request line and the headers together: a request
+      // line that alone fills the limit is the URI's fault.
+      const std::string_view received(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+      if (const auto line_end = received.find("\r\n"); line_end == std::string_view::npos || line_end >= kHeaderLimit) {
+        return {"URI_TOO_LONG", "the request line is longer than " + std::to_string(kHeaderLimit) + " bytes"};
+      }
+      return {"HEADERS_TOO_LARGE", "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes"};
+    }
+    return {"BAD_REQUEST", "malformed HTTP request"};
+  }
+
+  void handle(const beast::http::request<beast::http::string_body>& message, unsigned version, bool head) {
+    const auto started = std::chrono::steady_clock::now();
+    auto decoded = to_request(message);
+    if (!decoded) {
+      Request unreadable;
+      unreadable.request_id = next_request_id();
+      unreadable.method = std::string(message.method_string());
+      unreadable.path = domain::quoted(std::string_view(message.target().data(), message.target().size()), 200);
+      return finish(unreadable, error_response(decoded.error()), started, version, head);
+    }
+    auto request = std::make_shared<Request>(std::move(*decoded));
+    server_.router_.handle(*request, [self = shared_from_this(), request, started, version, head](Response response) {
+      self->finish(*request, std::move(response), started, version, head);
+    });
+  }
+
+  // Called on whichever thread has the answer; never throws.
+  void finish(const Request& request, Response response, std::chrono::steady_clock::time_point started,
+              unsigned version, bool head) noexcept {
+    try {
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      const std::string route = server_.router_.route_of(request);
+      server_.metrics_.increment("jsruntime_http_requests_total",
+                                 {{"route", route}, {"method", request.method},
+                                  {"status", std::to_string(response.status)}});
+      server_.metrics_.observe("jsruntime_http_request_duration_seconds", ms / 1000, {{"route", route}});
+      log_request(request, response, ms);
+    } catch (...) {
+      // Metrics and the log line are worth less than the answer.
+    }
+    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response), version, head] {
+      self->write(response, version, head);
+    });
+  }
+
+  void answer_failure(const char* what, unsigned version, bool head) noexcept {
+    try {
+      std::clog << json_text({{"level", "error"}, {"msg", "request failed"}, {"error", what}}) + '\n';
+    } catch (...) {
+    }
+    keep_alive_ = false;
+    asio::post(stream_.get_executor(), [self = shared_from_this(), version, head] {
+      self->write(error_response({"INTERNAL", "request failed"}), version, head);
+    });
+  }
+
+  void write(const Response& response, unsigned version, bool head) {
     auto message = std::make_shared<beast::http::response<beast::http::string_body>>(
         static_cast<beast::http::status>(response.status), version);
     message->set(beast::http::field::server, "jsruntime");
     if (!response.content_type.empty()) message->set(beast::http::field::content_type, response.content_type);
+    if (server_.stopping()) keep_alive_ = false;
     message->keep_alive(keep_alive_);
-    message->body() = response.body;
-    message->prepare_payload();
+    if (head) {
+      // The headers GET would send, without the body.
+      message->content_length(response.body.size());
+    } else {
+      message->body() = response.body;
+      message->prepare_payload();
+    }
     beast::http::async_write(stream_, *message,
                              [self = shared_from_this(), message](beast::error_code error, std::size_t) {
+                               self->server_.end_answer();
                                if (error || !self->keep_alive_) return self->close();
                                self->read();
                              });
@@ -226,6 +264,27 @@ void HttpServer::stop_accepting() {
     beast::error_code ignored;
     acceptor_->socket.close(ignored);
   });
+}
+
+void HttpServer::begin_answer() {
+  std::lock_guard lock(answers_mutex_);
+  ++unanswered_;
+}
+
+void HttpServer::end_answer() {
+  std::lock_guard lock(answers_mutex_);
+  if (--unanswered_ == 0) answered_.notify_all();
+}
+
+bool HttpServer::stopping() {
+  std::lock_guard lock(answers_mutex_);
+  return stopping_;
+}
+
+void HttpServer::finish_answers(std::chrono::milliseconds limit) {
+  std::unique_lock lock(answers_mutex_);
+  stopping_ = true;
+  answered_.wait_for(lock, limit, [this] { return unanswered_ == 0; });
 }
 
 void HttpServer::accept() {

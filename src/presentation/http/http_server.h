@@ -7,6 +7,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,10 +40,16 @@ class HttpServer {
   std::uint16_t bound_port() const { return bound_port_; }
   // Stops accepting; requests in progress finish.
   void stop_accepting();
+  // Waits until every request read so far has been answered and its answer
+  // written, or `limit` has passed. Answers from here on close their connection.
+  void finish_answers(std::chrono::milliseconds limit);
 
  private:
   class Session;
   void accept();
+  void begin_answer();
+  void end_answer();
+  bool stopping();
 
   const Router& router_;
   services::MetricsRegistry& metrics_;
@@ -50,6 +59,10 @@ class HttpServer {
   struct Acceptor;
   std::unique_ptr<Acceptor> acceptor_;
   std::uint16_t bound_port_ = 0;
+  std::mutex answers_mutex_;  // guards unanswered_, stopping_
+  std::condition_variable answered_;
+  std::size_t unanswered_ = 0;  // requests read whose answer is not written yet
+  bool stopping_ = false;
   std::vector<std::thread> io_threads_;
 };
 

@@ -1,6 +1,11 @@
 #include "presentation/http/router.h"
 
+#include <atomic>
+#include <memory>
+
+#include "domain/text.h"
 #include "presentation/http/api_json.h"
+#include "services/access_service.h"
 
 namespace jsr::http {
 namespace {
@@ -59,7 +64,7 @@ std::string Router::route_of(const Request& request) const {
   const auto segments = split_path(request.path);
   std::map<std::string, std::string> ignored;
   for (const Route& route : routes_) {
-    if (route.method == request.method && matches(route, segments, ignored)) return route.pattern;
+    if (serves(route, request.method) && matches(route, segments, ignored)) return route.pattern;
   }
   return "unmatched";
 }
@@ -71,22 +76,39 @@ void Router::handle(Request& request, Responder respond) const {
     std::map<std::string, std::string> params;
     if (!matches(route, segments, params)) continue;
     path_known = true;
-    if (route.method != request.method) continue;
+    if (!serves(route, request.method)) continue;
     request.params = std::move(params);
-    if (route.access == Access::kAuthenticated) {
+    return dispatch(route, request, std::move(respond));
+  }
+  const std::string what = domain::quoted(request.method, 16) + " " + domain::quoted(request.path);
+  if (path_known) return respond(error_response({"METHOD_NOT_ALLOWED", what + " is not allowed"}));
+  respond(error_response({"NOT_FOUND", "no such endpoint: " + what}));
+}
+
+void Router::dispatch(const Route& route, Request& request, Responder respond) const {
+  // Once the handler has answered, a later exception must not answer again.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Responder once = [answered, respond = std::move(respond)](Response response) {
+    if (!answered->exchange(true)) respond(std::move(response));
+  };
+  try {
+    if (route.access.authenticated) {
       std::string bearer = request.header("authorization");
       constexpr std::string_view kScheme = "Bearer ";
       bearer = bearer.starts_with(kScheme) ? bearer.substr(kScheme.size()) : std::string();
       auto principal = authenticate_(bearer, request.header("x-tenant"));
-      if (!principal) return respond(error_response(principal.error()));
+      if (!principal) return once(error_response(principal.error()));
+      if (route.access.permission && !principal->may(*route.access.permission)) {
+        return once(error_response(services::forbidden(*route.access.permission)));
+      }
       request.principal = *principal;
     }
-    return route.handler(request, std::move(respond));
+    route.handler(request, once);
+  } catch (const std::exception& error) {
+    once(error_response({"INTERNAL", std::string("the handler failed: ") + error.what()}));
+  } catch (...) {
+    once(error_response({"INTERNAL", "the handler failed"}));
   }
-  if (path_known) {
-    return respond(error_response({"METHOD_NOT_ALLOWED", request.method + " is not allowed on " + request.path}));
-  }
-  respond(error_response({"NOT_FOUND", "no such endpoint: " + request.method + " " + request.path}));
 }
 
 }  // namespace jsr::http

@@ -1,14 +1,19 @@
 // Maps a method and a path pattern ("/api/v1/scripts/{id}") to a handler.
 // Authenticated routes get the caller's Principal or answer 401 themselves;
-// unknown paths answer 404, a known path with another method 405.
+// a route that names a permission answers 403 to a caller without it before
+// its handler reads the body. Unknown paths answer 404, a known path with
+// another method 405; HEAD is answered wherever GET is. A handler that throws
+// answers 500: no exception leaves the router.
 #pragma once
 
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/error.h"
+#include "domain/identity.h"
 #include "presentation/http/http_message.h"
 
 namespace jsr::http {
@@ -22,7 +27,15 @@ class Router {
   using Authenticator = std::function<std::expected<domain::Principal, domain::Error>(const std::string& bearer,
                                                                                       const std::string& tenant)>;
 
-  enum class Access { kPublic, kAuthenticated };
+  // Who may call a route: anyone, any valid token, or a token whose role
+  // grants the permission.
+  struct Access {
+    bool authenticated = true;
+    std::optional<domain::Permission> permission{};
+  };
+  static constexpr Access kPublic{false, std::nullopt};
+  static constexpr Access kAuthenticated{true, std::nullopt};
+  static Access needs(domain::Permission permission) { return {true, permission}; }
 
   explicit Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
 
@@ -43,6 +56,10 @@ class Router {
   };
   static bool matches(const Route& route, const std::vector<std::string>& segments,
                       std::map<std::string, std::string>& params);
+  static bool serves(const Route& route, const std::string& method) {
+    return route.method == method || (method == "HEAD" && route.method == "GET");
+  }
+  void dispatch(const Route& route, Request& request, Responder respond) const;
 
   Authenticator authenticate_;
   std::vector<Route> routes_;

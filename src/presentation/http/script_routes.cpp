@@ -5,8 +5,6 @@
 namespace jsr::http {
 namespace {
 
-using Access = Router::Access;
-
 template <typename T, typename Render>
 Response respond(const std::expected<T, domain::Error>& result, int status, Render render) {
   if (!result) return error_response(result.error());
@@ -29,7 +27,7 @@ std::expected<int, domain::Error> version_number(const Request& request) {
 void add_script_routes(Router& router, ApiServices& api) {
   const auto render_script = [](const domain::Script& script) { return to_json(script); };
 
-  router.add("POST", "/api/v1/scripts", Access::kAuthenticated, [&api, render_script](Request& request) {
+  router.add("POST", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsCreate), [&api, render_script](Request& request) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());
     auto definition = definition_from_json(*body);
@@ -37,7 +35,7 @@ void add_script_routes(Router& router, ApiServices& api) {
     return respond(api.scripts.create(*request.principal, std::move(*definition)), 201, render_script);
   });
 
-  router.add("GET", "/api/v1/scripts", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     auto paging = paging_from(request);
     if (!paging) return error_response(paging.error());
     domain::ScriptQuery query;
@@ -62,39 +60,26 @@ void add_script_routes(Router& router, ApiServices& api) {
     });
   });
 
-  router.add("GET", "/api/v1/scripts/{id}", Access::kAuthenticated, [&api, render_script](Request& request) {
+  router.add("GET", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsRead), [&api, render_script](Request& request) {
     return respond(api.scripts.get(*request.principal, request.params.at("id")), 200, render_script);
   });
 
-  router.add("PATCH", "/api/v1/scripts/{id}", Access::kAuthenticated, [&api, render_script](Request& request) {
+  router.add("PATCH", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsUpdate), [&api, render_script](Request& request) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());
-    const std::string& id = request.params.at("id");
-    if (body->contains("status")) {
-      auto status = (*body)["status"].is_string()
-                        ? domain::script_status_from_string((*body)["status"].get<std::string>())
-                        : std::nullopt;
-      if (!status) {
-        return error_response({"VALIDATION_FAILED", "invalid status",
-                               {{"status", "must be one of draft, active, paused, disabled, archived"}}});
-      }
-      body->erase("status");
-      if (body->size() == 0) return respond(api.scripts.change_status(*request.principal, id, *status), 200, render_script);
-      auto changed = api.scripts.change_status(*request.principal, id, *status);
-      if (!changed) return error_response(changed.error());
-    }
     auto patch = patch_from_json(*body);
     if (!patch) return error_response(patch.error());
-    return respond(api.scripts.update(*request.principal, id, std::move(*patch)), 200, render_script);
+    return respond(api.scripts.update(*request.principal, request.params.at("id"), std::move(*patch)), 200,
+                   render_script);
   });
 
-  router.add("DELETE", "/api/v1/scripts/{id}", Access::kAuthenticated, [&api](Request& request) {
+  router.add("DELETE", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsDelete), [&api](Request& request) {
     auto removed = api.scripts.remove(*request.principal, request.params.at("id"));
     if (!removed) return error_response(removed.error());
     return Response{204, "", ""};
   });
 
-  router.add("GET", "/api/v1/scripts/{id}/versions", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/scripts/{id}/versions", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     return respond(api.scripts.versions(*request.principal, request.params.at("id")), 200,
                    [](const std::vector<domain::VersionSummary>& versions) {
                      Json items = Json::array();
@@ -103,14 +88,14 @@ void add_script_routes(Router& router, ApiServices& api) {
                    });
   });
 
-  router.add("GET", "/api/v1/scripts/{id}/versions/{n}", Access::kAuthenticated, [&api](Request& request) {
+  router.add("GET", "/api/v1/scripts/{id}/versions/{n}", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     auto number = version_number(request);
     if (!number) return error_response(number.error());
     return respond(api.scripts.version(*request.principal, request.params.at("id"), *number), 200,
                    [](const domain::ScriptVersion& version) { return to_json(version); });
   });
 
-  router.add("POST", "/api/v1/scripts/{id}/versions/{n}/rollback", Access::kAuthenticated,
+  router.add("POST", "/api/v1/scripts/{id}/versions/{n}/rollback", Router::needs(domain::Permission::kScriptsUpdate),
              [&api, render_script](Request& request) {
                auto number = version_number(request);
                if (!number) return error_response(number.error());

@@ -5,21 +5,19 @@
 
 namespace jsr::http {
 
-using Access = Router::Access;
-
 void add_system_routes(Router& router, ApiServices& api) {
-  router.add("GET", "/healthz", Access::kPublic, [](Request&) { return json_response(200, {{"status", "ok"}}); });
-  router.add("GET", "/readyz", Access::kPublic, [&api](Request&) {
+  router.add("GET", "/healthz", Router::kPublic, [](Request&) { return json_response(200, {{"status", "ok"}}); });
+  router.add("GET", "/readyz", Router::kPublic, [&api](Request&) {
     return api.ready() ? json_response(200, {{"status", "ready"}})
                        : error_response({"OVERLOADED", "not ready: the database or the VM pool is unavailable"});
   });
-  router.add("GET", "/metrics", Access::kPublic, [&api](Request&) {
+  router.add("GET", "/metrics", Router::kPublic, [&api](Request&) {
     return Response{200, api.metrics.render_prometheus(), "text/plain; version=0.0.4"};
   });
-  router.add("GET", "/openapi.json", Access::kPublic, [](Request&) {
+  router.add("GET", "/openapi.json", Router::kPublic, [](Request&) {
     return Response{200, std::string(kOpenApiDocument), "application/json"};
   });
-  router.add("GET", "/api/v1/openapi.json", Access::kPublic, [](Request&) {
+  router.add("GET", "/api/v1/openapi.json", Router::kPublic, [](Request&) {
     return Response{200, std::string(kOpenApiDocument), "application/json"};
   });
 }

@@ -3,7 +3,10 @@
 #include <js/Conversions.h>
 #include <js/Object.h>
 
+#include <stdexcept>
+
 #include "infrastructure/runtime/json_output.h"
+#include "infrastructure/runtime/running_execution.h"
 #include "infrastructure/runtime/sandbox.h"
 
 namespace jsr::runtime::bindings {
@@ -72,6 +75,22 @@ std::optional<double> NativeCall::number(unsigned index, double if_undefined) {
 }
 
 Sandbox& NativeCall::sandbox() { return Sandbox::of(cx_); }
+
+bool host_call_failed(JSContext* cx, std::exception_ptr failure) noexcept {
+  JS_ClearPendingException(cx);
+  RunningExecution* execution = Sandbox::of(cx).current();
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::bad_alloc&) {
+    if (execution != nullptr) execution->terminate(domain::ExecutionErrorCode::kMemoryLimit);
+  } catch (const std::length_error&) {
+    if (execution != nullptr) execution->terminate(domain::ExecutionErrorCode::kMemoryLimit);
+  } catch (...) {
+    if (execution != nullptr) execution->terminate(domain::ExecutionErrorCode::kRuntimeError);
+  }
+  // False without a pending exception: the engine unwinds the script.
+  return false;
+}
 
 RunningExecution* NativeCall::execution() {
   if (RunningExecution* running = Sandbox::of(cx_).current()) return running;

@@ -8,6 +8,7 @@
 #include <js/PropertySpec.h>
 #include <jsapi.h>
 
+#include <exception>
 #include <optional>
 #include <string>
 
@@ -66,6 +67,22 @@ class NativeCall {
   JS::CallArgs args_;
   const char* name_;
 };
+
+// How every native is listed in a table: JS_FN("log", guarded<log>, ...).
+// Host allocations made for a script come from its VM's arena, which refuses
+// them past the execution's memory budget by throwing std::bad_alloc; no C++
+// exception may unwind through the engine's frames, so the guard turns it
+// into the end of the execution (MEMORY_LIMIT), uncatchable by the script.
+bool host_call_failed(JSContext* cx, std::exception_ptr failure) noexcept;
+
+template <JSNative kNative>
+bool guarded(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
+  try {
+    return kNative(cx, argc, vp);
+  } catch (...) {
+    return host_call_failed(cx, std::current_exception());
+  }
+}
 
 // String contents, without running script code (the value is already a string).
 std::u16string utf16_of(JSContext* cx, JSString* string, bool& ok);

@@ -43,8 +43,8 @@ bool get_random_values(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 const JSFunctionSpec kCryptoMethods[] = {
-    JS_FN("randomUUID", random_uuid, 0, JSPROP_ENUMERATE),
-    JS_FN("getRandomValues", get_random_values, 1, JSPROP_ENUMERATE),
+    JS_FN("randomUUID", guarded<random_uuid>, 0, JSPROP_ENUMERATE),
+    JS_FN("getRandomValues", guarded<get_random_values>, 1, JSPROP_ENUMERATE),
     JS_FS_END,
 };
 

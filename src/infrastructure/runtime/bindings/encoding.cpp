@@ -109,7 +109,7 @@ bool text_encoder_encode(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 const JSFunctionSpec kTextEncoderMethods[] = {
-    JS_FN("encode", text_encoder_encode, 0, JSPROP_ENUMERATE),
+    JS_FN("encode", guarded<text_encoder_encode>, 0, JSPROP_ENUMERATE),
     JS_FS_END,
 };
 const JSPropertySpec kTextEncoderProperties[] = {
@@ -210,13 +210,13 @@ bool text_decoder_flag(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 const JSFunctionSpec kTextDecoderMethods[] = {
-    JS_FN("decode", text_decoder_decode, 0, JSPROP_ENUMERATE),
+    JS_FN("decode", guarded<text_decoder_decode>, 0, JSPROP_ENUMERATE),
     JS_FS_END,
 };
 const JSPropertySpec kTextDecoderProperties[] = {
     JS_STRING_PS("encoding", "utf-8", JSPROP_ENUMERATE | JSPROP_READONLY),
-    JS_PSG("fatal", text_decoder_flag<kFatalSlot>, JSPROP_ENUMERATE),
-    JS_PSG("ignoreBOM", text_decoder_flag<kIgnoreBomSlot>, JSPROP_ENUMERATE),
+    JS_PSG("fatal", guarded<text_decoder_flag<kFatalSlot>>, JSPROP_ENUMERATE),
+    JS_PSG("ignoreBOM", guarded<text_decoder_flag<kIgnoreBomSlot>>, JSPROP_ENUMERATE),
     JS_PS_END,
 };
 
@@ -289,8 +289,8 @@ bool btoa(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 const JSFunctionSpec kBase64Functions[] = {
-    JS_FN("atob", atob, 1, JSPROP_ENUMERATE),
-    JS_FN("btoa", btoa, 1, JSPROP_ENUMERATE),
+    JS_FN("atob", guarded<atob>, 1, JSPROP_ENUMERATE),
+    JS_FN("btoa", guarded<btoa>, 1, JSPROP_ENUMERATE),
     JS_FS_END,
 };
 
@@ -298,9 +298,9 @@ const JSFunctionSpec kBase64Functions[] = {
 
 bool install_encoding(JSContext* cx, JS::HandleObject global) {
   JS::RootedObject no_parent(cx);
-  return JS_InitClass(cx, global, no_parent, &kTextEncoderClass, text_encoder_construct, 0, kTextEncoderProperties,
+  return JS_InitClass(cx, global, no_parent, &kTextEncoderClass, guarded<text_encoder_construct>, 0, kTextEncoderProperties,
                       kTextEncoderMethods, nullptr, nullptr) != nullptr &&
-         JS_InitClass(cx, global, no_parent, &kTextDecoderClass, text_decoder_construct, 0, kTextDecoderProperties,
+         JS_InitClass(cx, global, no_parent, &kTextDecoderClass, guarded<text_decoder_construct>, 0, kTextDecoderProperties,
                       kTextDecoderMethods, nullptr, nullptr) != nullptr &&
          JS_DefineFunctions(cx, global, kBase64Functions);
 }

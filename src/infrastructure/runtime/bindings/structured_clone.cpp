@@ -18,7 +18,7 @@ bool structured_clone(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 const JSFunctionSpec kFunctions[] = {
-    JS_FN("structuredClone", structured_clone, 1, JSPROP_ENUMERATE),
+    JS_FN("structuredClone", guarded<structured_clone>, 1, JSPROP_ENUMERATE),
     JS_FS_END,
 };
 

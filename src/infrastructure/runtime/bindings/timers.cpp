@@ -17,6 +17,10 @@ bool set_timeout(JSContext* cx, unsigned argc, JS::Value* vp) {
   if (!call.require(1)) return false;
   RunningExecution* execution = call.execution();
   if (execution == nullptr) return false;
+  const std::size_t max_timers = execution->request().limits.max_pending_timers;
+  if (execution->pending_timers() >= max_timers) {
+    return call.throw_range_error("more than " + std::to_string(max_timers) + " timers are pending");
+  }
   JS::RootedObject callback(cx, call.callable(0));
   if (!callback) return false;
   const auto delay = call.number(1, 0);
@@ -55,9 +59,9 @@ bool queue_microtask(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 const JSFunctionSpec kTimerFunctions[] = {
-    JS_FN("setTimeout", set_timeout, 2, JSPROP_ENUMERATE),
-    JS_FN("clearTimeout", clear_timeout, 1, JSPROP_ENUMERATE),
-    JS_FN("queueMicrotask", queue_microtask, 1, JSPROP_ENUMERATE),
+    JS_FN("setTimeout", guarded<set_timeout>, 2, JSPROP_ENUMERATE),
+    JS_FN("clearTimeout", guarded<clear_timeout>, 1, JSPROP_ENUMERATE),
+    JS_FN("queueMicrotask", guarded<queue_microtask>, 1, JSPROP_ENUMERATE),
     JS_FS_END,
 };
 

@@ -1,0 +1,98 @@
+#include "domain/text.h"
+
+namespace jsr::domain {
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `text`, or 0.
+std::size_t sequence_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  std::size_t needed = 0;
+  unsigned char lower = 0x80, upper = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    needed = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    needed = 2;
+    if (lead == 0xE0) lower = 0xA0;  // overlong
+    if (lead == 0xED) upper = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    needed = 3;
+    if (lead == 0xF0) lower = 0x90;  // overlong
+    if (lead == 0xF4) upper = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() <= needed) return 0;
+  for (std::size_t i = 1; i <= needed; ++i) {
+    if (byte(i) < lower || byte(i) > upper) return 0;
+    lower = 0x80, upper = 0xBF;
+  }
+  return needed + 1;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  while (!text.empty()) {
+    // ASCII runs are the common case.
+    if (static_cast<unsigned char>(text.front()) < 0x80) {
+      text.remove_prefix(1);
+      continue;
+    }
+    const std::size_t length = sequence_length(text);
+    if (length == 0) return false;
+    text.remove_prefix(length);
+  }
+  return true;
+}
+
+std::size_t json_nesting_depth(std::string_view json, std::size_t stop_after) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > stop_after) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string quoted(std::string_view text, std::size_t max_characters) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  std::size_t characters = 0;
+  while (!text.empty()) {
+    if (characters == max_characters) {
+      out += "…";
+      break;
+    }
+    const auto lead = static_cast<unsigned char>(text.front());
+    const std::size_t length = sequence_length(text);
+    if (length == 0 || lead < 0x20 || lead == 0x7F) {
+      out += "\\x";
+      out += kHex[lead >> 4];
+      out += kHex[lead & 0xF];
+      text.remove_prefix(1);
+    } else {
+      out.append(text.substr(0, length));
+      text.remove_prefix(length);
+    }
+    ++characters;
+  }
+  return out;
+}
+
+}  // namespace jsr::domain

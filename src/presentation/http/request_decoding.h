@@ -1,0 +1,40 @@
+// Turns the raw parts of an HTTP request into the text the handlers see:
+// the target split into a percent-decoded path and query parameters, and a
+// Content-Type parsed into its media type. Everything decoded is checked as
+// UTF-8 here, where it enters, so no handler, log line or error message ever
+// holds invalid text.
+#pragma once
+
+#include <expected>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "domain/error.h"
+
+namespace jsr::http {
+
+struct RequestTarget {
+  std::string path;
+  std::map<std::string, std::string> query;
+};
+
+// INVALID_UTF8 when the path or a query parameter does not decode to UTF-8.
+std::expected<RequestTarget, domain::Error> decode_target(std::string_view target);
+
+// Percent-decoding; in a query '+' is a space, in a path it is itself.
+// Malformed escapes stay as they are.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+// INVALID_UTF8 naming the header when a header value is not UTF-8.
+std::expected<void, domain::Error> check_header(std::string_view name, std::string_view value);
+
+// "application/json; charset=UTF-8" → type "application/json", charset "utf-8"
+// (both lower-cased, empty when absent).
+struct MediaType {
+  std::string type;
+  std::string charset;
+};
+MediaType parse_media_type(std::string_view content_type);
+
+}  // namespace jsr::http
