@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libmozjs-102-dev libjemalloc-dev libboost-dev libssl-dev nlohmann-json3-dev \
 	libspdlog-dev libcli11-dev libhowardhinnant-date-dev libsqlite3-dev libpq-dev \
-	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3
+	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 tzdata
 
 .PHONY: all deps build test run bench debug clean
 

@@ -20,6 +20,7 @@
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
 #include "infrastructure/security/system_credentials.h"
+#include "infrastructure/time/system_time_zones.h"
 #include "presentation/http/api_routes.h"
 #include "presentation/http/http_server.h"
 #include "services/access_service.h"
@@ -217,7 +218,8 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
   services::ExecutionRecorder recorder(store->executions);
   metrics.describe("jsruntime_execution_records_written", "Execution records written to the database.");
   metrics.gauge("jsruntime_execution_records_written", {}, [&] { return double(recorder.written()); });
-  services::ScriptService scripts(store->scripts, store->audit, store->credentials);
+  time::SystemTimeZones time_zones;
+  services::ScriptService scripts(store->scripts, store->audit, store->credentials, time_zones);
   services::ExecutionService executions(store->scripts, store->executions, recorder, executor, store->audit,
                                         store->credentials, node_id);
   http::ApiServices api{store->access, scripts, executions, metrics, [&] {

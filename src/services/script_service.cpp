@@ -1,5 +1,6 @@
 #include "services/script_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <type_traits>
 #include <variant>
@@ -19,6 +20,16 @@ std::chrono::system_clock::time_point now() { return std::chrono::system_clock::
 
 Error validation_failed(domain::FieldErrors details) {
   return {"VALIDATION_FAILED", "the script is not valid: see details", std::move(details)};
+}
+
+// The domain checks a zone's spelling; whether the zone exists is the zone
+// database's to say. Adds to `errors` unless the field is already refused.
+void check_time_zone(const domain::TimeZones& zones, const domain::TriggerConfig& trigger, domain::FieldErrors& errors) {
+  if (!trigger.timezone || zones.contains(*trigger.timezone)) return;
+  for (const auto& error : errors) {
+    if (error.field == "timezone") return;
+  }
+  errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
 }
 
 }  // namespace
@@ -71,9 +82,19 @@ std::expected<Script, Error> ScriptService::load(const Principal& caller, const 
 
 std::expected<Script, Error> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition) {
   if (!caller.may(Permission::kScriptsCreate)) return std::unexpected(forbidden(Permission::kScriptsCreate));
+  domain::FieldErrors zone_errors;
+  check_time_zone(time_zones_, definition.trigger, zone_errors);
   auto created = Script::create({credentials_.new_id(), caller.tenant_id, caller.tenant_id}, std::move(definition),
                                 caller.actor_id, now());
-  if (!created) return std::unexpected(validation_failed(std::move(created.error())));
+  if (!created || !zone_errors.empty()) {
+    domain::FieldErrors errors = created ? domain::FieldErrors{} : std::move(created.error());
+    for (auto& error : zone_errors) {
+      if (std::none_of(errors.begin(), errors.end(), [](const auto& e) { return e.field == "timezone"; })) {
+        errors.push_back(std::move(error));
+      }
+    }
+    return std::unexpected(validation_failed(std::move(errors)));
+  }
   auto& [script, first_version] = *created;
   if (auto added = scripts_.add(script, first_version); !added) return std::unexpected(added.error());
   audit(caller, script);
@@ -100,7 +121,13 @@ std::expected<Script, Error> ScriptService::update(const Principal& caller, cons
   std::optional<domain::ScriptVersion> version;
   if (patch.changes_definition() || !patch.status) {
     auto updated = script->update(patch, caller.actor_id, now());
-    if (!updated) return std::unexpected(validation_failed(std::move(updated.error())));
+    if (!updated) {
+      if (patch.trigger) check_time_zone(time_zones_, *patch.trigger, updated.error());
+      return std::unexpected(validation_failed(std::move(updated.error())));
+    }
+    domain::FieldErrors zone_errors;
+    check_time_zone(time_zones_, script->definition().trigger, zone_errors);
+    if (!zone_errors.empty()) return std::unexpected(validation_failed(std::move(zone_errors)));
     version = std::move(*updated);
   }
   if (patch.status) {

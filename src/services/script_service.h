@@ -12,14 +12,16 @@
 #include "domain/error.h"
 #include "domain/identity.h"
 #include "domain/repositories.h"
+#include "domain/time_zones.h"
 #include "domain/script.h"
 
 namespace jsr::services {
 
 class ScriptService {
  public:
-  ScriptService(domain::ScriptRepository& scripts, domain::AuditLog& audit, domain::Credentials& credentials)
-      : scripts_(scripts), audit_(audit), credentials_(credentials) {}
+  ScriptService(domain::ScriptRepository& scripts, domain::AuditLog& audit, domain::Credentials& credentials,
+                const domain::TimeZones& time_zones)
+      : scripts_(scripts), audit_(audit), credentials_(credentials), time_zones_(time_zones) {}
 
   std::expected<domain::Script, domain::Error> create(const domain::Principal& caller,
                                                       domain::ScriptDefinition definition);
@@ -47,6 +49,7 @@ class ScriptService {
   domain::ScriptRepository& scripts_;
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
+  const domain::TimeZones& time_zones_;
 };
 
 domain::Error script_not_found(const std::string& script_id);

@@ -1,5 +1,6 @@
 // The scripts service on a real SQLite database: permissions, tenant scoping
 // and the audit trail every change leaves.
+#include "infrastructure/time/system_time_zones.h"
 #include "services/script_service.h"
 
 #include <gtest/gtest.h>
@@ -46,7 +47,8 @@ class ScriptServiceTest : public ::testing::Test {
   persistence::SqlTenantRepository tenants_{*database_};
   persistence::SqlAuditLog audit_{*database_};
   security::SystemCredentials credentials_;
-  ScriptService service_{scripts_, audit_, credentials_};
+  time::SystemTimeZones time_zones_;
+  ScriptService service_{scripts_, audit_, credentials_, time_zones_};
   const Principal admin_{"tenant-a", "token-admin", Role::kOrgAdmin};
 };
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -132,6 +133,53 @@ int ServerProcess::stop() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void ServerProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  close(stdout_fd_);
+}
+
+namespace {
+
+HttpReply reply_of(const beast::http::response<beast::http::string_body>& response) {
+  HttpReply reply{static_cast<int>(response.result_int()), response.body()};
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(field.value());
+  }
+  return reply;
+}
+
+void limit_waits(beast::tcp_stream& stream) {
+  // A stuck request fails the test instead of hanging it (the stream's own
+  // timeouts apply to asynchronous calls only).
+  const timeval minute{60, 0};
+  setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &minute, sizeof(minute));
+  setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &minute, sizeof(minute));
+}
+
+}  // namespace
+
+HttpReply ServerProcess::raw_request(const std::string& bytes, bool head) const {
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+  limit_waits(stream);
+  beast::error_code error;
+  boost::asio::write(stream, boost::asio::buffer(bytes), error);
+  beast::flat_buffer buffer;
+  beast::http::response_parser<beast::http::string_body> parser;
+  parser.skip(head);
+  parser.body_limit(64 * 1024 * 1024);
+  beast::http::read(stream, buffer, parser, error);
+  if (error) return {0, error.message()};
+  return reply_of(parser.get());
+}
+
 HttpReply ServerProcess::request_with_headers(const std::string& method, const std::string& target,
                                               const std::string& token,
                                               const std::map<std::string, std::string>& headers,
@@ -139,11 +187,7 @@ HttpReply ServerProcess::request_with_headers(const std::string& method, const s
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
-  // A stuck request fails the test instead of hanging it (the stream's own
-  // timeouts apply to asynchronous calls only).
-  const timeval minute{60, 0};
-  setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &minute, sizeof(minute));
-  setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &minute, sizeof(minute));
+  limit_waits(stream);
   beast::http::request<beast::http::string_body> message(beast::http::string_to_verb(method), target, 11);
   message.set(beast::http::field::host, "127.0.0.1");
   if (!token.empty()) message.set(beast::http::field::authorization, "Bearer " + token);
@@ -162,7 +206,7 @@ HttpReply ServerProcess::request_with_headers(const std::string& method, const s
   parser.body_limit(64 * 1024 * 1024);
   beast::http::read(stream, buffer, parser, error);
   if (error) return {0, error.message()};
-  return {static_cast<int>(parser.get().result_int()), parser.get().body()};
+  return reply_of(parser.get());
 }
 
 std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& arguments) {

@@ -14,6 +14,7 @@ namespace jsr::testing {
 struct HttpReply {
   int status = 0;
   std::string body;
+  std::map<std::string, std::string> headers{};  // names in lower case
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
@@ -28,6 +29,8 @@ class ServerProcess {
   // Stops the server gracefully; returns its exit status. Throws, after
   // printing the server's stacks, when it does not stop within a minute.
   int stop();
+  // Kills the server with SIGKILL, as a crash would end it.
+  void kill_hard();
   // The admin token printed on first start ("" on a database that had tenants).
   const std::string& bootstrap_token() const { return bootstrap_token_; }
   std::uint16_t port() const { return port_; }
@@ -41,6 +44,9 @@ class ServerProcess {
   HttpReply request_with_headers(const std::string& method, const std::string& target, const std::string& token,
                                  const std::map<std::string, std::string>& headers, const std::string& body = "",
                                  const std::string& content_type = "application/json") const;
+  // Sends `bytes` as they are (a hostile client's request) and reads one
+  // answer; `head` says it answers a HEAD request (no body follows).
+  HttpReply raw_request(const std::string& bytes, bool head = false) const;
   HttpReply get(const std::string& target, const std::string& token) const { return request("GET", target, token); }
   HttpReply post(const std::string& target, const std::string& token, const nlohmann::json& body) const {
     return request("POST", target, token, body.dump());

@@ -55,8 +55,25 @@ std::string stack_text(JSContext* cx, JS::HandleObject stack) {
   return frames;
 }
 
-ExecutionError describe(JSContext* cx, const JS::ExceptionStack& thrown, ExecutionErrorCode code) {
+ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, ExecutionErrorCode code) {
   ExecutionError error{code, "uncaught exception", {}, 0, 0};
+  // A thrown string of many megabytes is cut before the engine copies it
+  // into a report (several copies, each counted against the memory budget).
+  JS::RootedValue value(cx, original.exception());
+  if (value.isString() && JS_GetStringLength(value.toString()) > kMaxMessageBytes) {
+    JS::RootedString whole(cx, value.toString());
+    const std::size_t length = JS_GetStringLength(whole);
+    if (JSString* start = JS_NewDependentString(cx, whole, 0, kMaxMessageBytes)) {
+      value.setString(start);
+    } else {
+      // Cutting it needs the whole string in one piece, which did not fit.
+      JS_ClearPendingException(cx);
+      error.message = "uncaught exception: a string of " + std::to_string(length) + " characters";
+      return error;
+    }
+  }
+  JS::RootedObject original_stack(cx, original.stack());
+  JS::ExceptionStack thrown(cx, value, original_stack);
   JS::RootedObject stack(cx, thrown.stack());
   if (thrown.exception().isObject()) {
     // An Error carries the stack of the place it was created, which is what

@@ -69,12 +69,14 @@ class RunningExecution {
   std::size_t pending_timers() const { return timers_.size(); }
   std::uint32_t next_timer_id() { return ++last_timer_id_; }
 
-  // What the VM held beyond its idle footprint when this execution started
-  // (garbage of earlier ones, others of the tenant running): the execution's
-  // peak is what it adds to that.
+  // The execution's peak is what it adds to what the VM held when it started
+  // (garbage of earlier executions, other runs of the tenant). That starting
+  // level only falls: when a collection frees old garbage, the level the
+  // execution's own growth is measured from falls with it.
   void set_memory_baseline(std::size_t bytes) { memory_baseline_ = bytes; }
   void note_memory(std::size_t in_use) {
-    if (in_use > memory_baseline_) peak_memory_bytes_ = std::max(peak_memory_bytes_, in_use - memory_baseline_);
+    memory_baseline_ = std::min(memory_baseline_, in_use);
+    peak_memory_bytes_ = std::max(peak_memory_bytes_, in_use - memory_baseline_);
   }
   std::size_t peak_memory_bytes() const { return peak_memory_bytes_; }
 

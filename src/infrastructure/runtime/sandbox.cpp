@@ -270,7 +270,6 @@ void Sandbox::complete(RunningExecution& execution, JS::HandleValue result) {
 }
 
 void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode code) {
-  arena_.set_enforcing(false);  // describing the failure must not fail
   // The arena refused memory and the engine unwound with "out of memory"
   // before the interrupt came round: that is the memory limit too.
   if (memory_exhausted_.exchange(false)) execution.terminate(ExecutionErrorCode::kMemoryLimit);
@@ -278,7 +277,19 @@ void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode c
     JS_ClearPendingException(cx());
     return finish_with_error(execution, termination_error(execution));
   }
-  if (JS_IsExceptionPending(cx())) return finish_with_error(execution, take_pending_exception(cx(), code));
+  if (JS_IsExceptionPending(cx())) {
+    // Described under the memory budget still: a failure too large to
+    // describe within it is the memory limit.
+    std::optional<ExecutionError> described;
+    try {
+      described = take_pending_exception(cx(), code);
+    } catch (const std::bad_alloc&) {
+      JS_ClearPendingException(cx());
+      execution.terminate(ExecutionErrorCode::kMemoryLimit);
+      return finish_with_error(execution, termination_error(execution));
+    }
+    return finish_with_error(execution, std::move(*described));
+  }
   finish_with_error(execution, {code, "the engine stopped the script", {}, 0, 0});
 }
 

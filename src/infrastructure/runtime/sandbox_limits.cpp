@@ -146,6 +146,8 @@ void Sandbox::on_gc(JSContext* cx, JSGCStatus status, JS::GCReason, void* self) 
     return;
   }
   sandbox.arena_.set_collecting(false);
+  const std::size_t in_use = sandbox.memory_in_use();
+  for (auto& [serial, execution] : sandbox.executions_) execution->note_memory(in_use);
   // What survived the collection is what the scripts hold: that share of the
   // budget is the GC heap's, the rest is left to malloc'd buffers.
   const std::size_t heap = sandbox.context_.heap_bytes();

@@ -119,10 +119,9 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       return {"PAYLOAD_TOO_LARGE", "the body is larger than " + std::to_string(server_.options_.max_body_bytes) + " bytes"};
     }
     if (error == beast::http::error::header_limit) {
-      // Beast counts the request line and the headers together: a request
-      // line that alone fills the limit is the URI's fault.
-      const std::string_view received(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-      if (const auto line_end = received.find("\r\n"); line_end == std::string_view::npos || line_end >= kHeaderLimit) {
+      // Beast counts the request line and the headers together: when the
+      // request line alone filled the limit, no target was parsed.
+      if (parser_->get().target().empty()) {
         return {"URI_TOO_LONG", "the request line is longer than " + std::to_string(kHeaderLimit) + " bytes"};
       }
       return {"HEADERS_TOO_LARGE", "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes"};

@@ -1,0 +1,14 @@
+// The time zones of the operating system's IANA database (tzdata), read with
+// Howard Hinnant's date/tz.
+#pragma once
+
+#include "domain/time_zones.h"
+
+namespace jsr::time {
+
+class SystemTimeZones final : public domain::TimeZones {
+ public:
+  bool contains(std::string_view name) const override;
+};
+
+}  // namespace jsr::time
