@@ -8,6 +8,15 @@
 #include <stdexcept>
 #include <string>
 
+// jemalloc's read-at-start options. Without retain, an extent the arena no
+// longer needs is unmapped (the dalloc hook sees it) instead of kept mapped
+// for reuse: kept extents counted against the budget forever, and after one
+// memory bomb a VM refused every allocation that needed a new extent.
+extern "C" {
+// NOLINTNEXTLINE: the name and type are jemalloc's.
+const char* malloc_conf = "retain:false";
+}
+
 namespace jsr::runtime {
 namespace {
 

@@ -25,6 +25,36 @@ using domain::ExecutionError;
 using domain::ExecutionErrorCode;
 
 
+namespace {
+
+// The 1-based line of the import a refusal message names ("import of 'fs'
+// is not allowed ..."), or 0.
+std::uint32_t line_of_import(std::string_view source, std::string_view message) {
+  const auto open = message.find("import of '");
+  if (open == std::string_view::npos) return 0;
+  const auto start = open + std::string_view("import of '").size();
+  const auto close = message.find('\'', start);
+  if (close == std::string_view::npos) return 0;
+  const std::string_view specifier = message.substr(start, close - start);
+  std::uint32_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i <= source.size(); ++i) {
+    if (i == source.size() || source[i] == '\n') {
+      const std::string_view text = source.substr(line_start, i - line_start);
+      for (const char quote : {'"', '\''}) {
+        const std::string quoted = quote + std::string(specifier) + quote;
+        if (text.find("import") != std::string_view::npos && text.find(quoted) != std::string_view::npos) return line;
+        if (text.find("from") != std::string_view::npos && text.find(quoted) != std::string_view::npos) return line;
+      }
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 // While a turn is open, the VM runs script code on behalf of one execution:
 // the watchdog holds its deadline, the arena enforces the memory budget and
 // the realm's shared state belongs to it. Turns do not nest: script code
@@ -106,6 +136,10 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
     return;
   }
   if (!realm_ || realm_->tenant_id() != request.tenant_id) lease_to(request.tenant_id);
+  // Garbage of earlier executions counts against the budget until it is
+  // collected: after a heavy run, collect before the next one starts rather
+  // than charge the next one for it.
+  if (executions_.empty() && memory_in_use() > request.limits.max_memory_bytes / 4) collect_everything();
 
   context_.set_heap_limit(heap_baseline_ + request.limits.max_memory_bytes);
   arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
@@ -148,6 +182,15 @@ void Sandbox::lease_to(const std::string& tenant_id) {
   arena_.set_external_bytes(0);
 }
 
+void Sandbox::collect_everything() {
+  // A collection leaves the freeing of malloc'd buffers to a helper thread;
+  // the next collection waits for that first, so after two the memory is
+  // back in the arena and the purge returns it.
+  JS_GC(cx());
+  JS_GC(cx());
+  arena_.purge();
+}
+
 void Sandbox::begin(RunningExecution& execution) {
   JSContext* cx = this->cx();
   const ExecutionRequest& request = execution.request();
@@ -171,7 +214,16 @@ void Sandbox::begin(RunningExecution& execution) {
   JS::RootedObject module(cx, JS::InstantiateModuleStencil(cx, instantiate_options, stencil));
   if (!module) return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
   execution.module = module;
-  if (!JS::ModuleInstantiate(cx, module)) return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
+  if (!JS::ModuleInstantiate(cx, module)) {
+    // A refused import is reported by the engine's resolve hook, outside any
+    // script frame: point at the import in the source instead.
+    if (execution.termination() || !JS_IsExceptionPending(cx)) {
+      return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
+    }
+    ExecutionError error = take_pending_exception(cx, ExecutionErrorCode::kInvalidScript);
+    if (error.line == 0) error.line = line_of_import(request.source, error.message);
+    return finish_with_error(execution, std::move(error));
+  }
 
   JSObject* context_object = bindings::make_context_object(cx, execution);
   if (!context_object) return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
@@ -322,10 +374,7 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
     if (cancel_requests_.erase(execution.request().execution_id) > 0) --cancel_request_count_;
   }
   executions_.erase(serial);  // drops its timers; its queued jobs are skipped
-  if (memory_exhausted) {
-    JS_GC(cx());
-    arena_.purge();
-  }
+  if (memory_exhausted) collect_everything();
   memory_exhausted_ = false;
   // Garbage of finished executions is collected when the engine's own
   // thresholds say so, while the VM has nothing else to do.

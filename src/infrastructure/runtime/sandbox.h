@@ -79,6 +79,8 @@ class Sandbox {
   };
 
   void lease_to(const std::string& tenant_id);
+  // Full collection, helper threads' frees included, then an arena purge.
+  void collect_everything();
   void begin(RunningExecution& execution);
   void advance(RunningExecution& execution);
   void complete(RunningExecution& execution, JS::HandleValue result);

@@ -1,0 +1,113 @@
+// Every script in tests/scripts/hostile/ run through the real server: each
+// ends with the outcome its header names, its record reads back as valid
+// JSON, and the server answers /healthz after every one.
+//
+// Header lines: `// expect: CODE` (an error code, or COMPLETED), and optionally
+// `// expect-message: text`, `// expect-log: text`, `// expect-line: N`,
+// `// limits: {resource_limits as JSON}`.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/server_process.h"
+
+namespace jsr::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct HostileScript {
+  std::string name;
+  std::string source;
+  std::map<std::string, std::string> header;  // "expect", "expect-message", ...
+};
+
+void PrintTo(const HostileScript& script, std::ostream* out) { *out << script.name; }
+
+std::vector<HostileScript> hostile_scripts() {
+  std::vector<HostileScript> scripts;
+  for (const auto& entry : fs::directory_iterator(JSR_HOSTILE_SCRIPTS_DIR)) {
+    if (entry.path().extension() != ".js") continue;
+    HostileScript script{entry.path().stem().string(), {}, {}};
+    std::ifstream file(entry.path());
+    std::ostringstream text;
+    text << file.rdbuf();
+    script.source = text.str();
+    std::istringstream lines(script.source);
+    for (std::string line; std::getline(lines, line) && line.starts_with("// ");) {
+      const auto colon = line.find(": ");
+      if (colon != std::string::npos) script.header[line.substr(3, colon - 3)] = line.substr(colon + 2);
+    }
+    scripts.push_back(std::move(script));
+  }
+  std::sort(scripts.begin(), scripts.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return scripts;
+}
+
+class HostileScripts : public ::testing::TestWithParam<HostileScript> {
+ protected:
+  static void SetUpTestSuite() {
+    data_dir_ = (fs::temp_directory_path() / ("jsruntime-hostile-scripts-" + std::to_string(::getpid()))).string();
+    fs::remove_all(data_dir_);
+    server_ = new ServerProcess({"--data-dir", data_dir_});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    fs::remove_all(data_dir_);
+  }
+
+  static inline std::string data_dir_;
+  static inline ServerProcess* server_ = nullptr;
+};
+
+TEST_P(HostileScripts, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
+  const HostileScript& script = GetParam();
+  ServerProcess& server = *server_;
+  const std::string admin = server.bootstrap_token();
+  ASSERT_TRUE(script.header.contains("expect")) << script.name << " has no '// expect: CODE' line";
+  json definition = {{"name", script.name}, {"type", "oneoff"}, {"source", script.source}};
+  if (auto limits = script.header.find("limits"); limits != script.header.end()) {
+    definition["resource_limits"] = json::parse(limits->second);
+  }
+  const HttpReply created = server.post("/api/v1/scripts", admin, definition);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+
+  const HttpReply run = server.post("/api/v1/scripts/" + id + "/executions", admin, {{"wait", true}});
+  const json execution = run.json();
+  ASSERT_TRUE(execution.is_object()) << run.status << " " << run.body.substr(0, 300) << "\n" << server.server_log();
+  const std::string& expected = script.header.at("expect");
+  if (expected == "COMPLETED") {
+    EXPECT_EQ(execution["status"], "completed") << execution["error"].dump();
+  } else {
+    ASSERT_TRUE(execution["error"].is_object()) << execution.dump().substr(0, 300);
+    EXPECT_EQ(execution["error"]["code"], expected) << execution["error"].dump().substr(0, 300);
+  }
+  if (auto message = script.header.find("expect-message"); message != script.header.end()) {
+    EXPECT_NE(execution["error"].value("message", "").find(message->second), std::string::npos)
+        << execution["error"].dump().substr(0, 300);
+  }
+  if (auto line = script.header.find("expect-line"); line != script.header.end()) {
+    EXPECT_EQ(execution["error"]["line"], std::stoi(line->second)) << execution["error"].dump();
+  }
+  if (auto log = script.header.find("expect-log"); log != script.header.end()) {
+    ASSERT_FALSE(execution["logs"].empty());
+    EXPECT_NE(execution["logs"][0]["message"].get<std::string>().find(log->second), std::string::npos);
+  }
+  EXPECT_LT(execution["error"].dump().size(), 16u * 1024) << "an error record stays small";
+
+  const HttpReply listed = server.get("/api/v1/scripts/" + id + "/executions", admin);
+  EXPECT_FALSE(listed.json().is_discarded()) << listed.body.substr(0, 300);
+  EXPECT_EQ(server.get("/healthz", "").status, 200) << server.server_log();
+}
+
+INSTANTIATE_TEST_SUITE_P(Suite, HostileScripts, ::testing::ValuesIn(hostile_scripts()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace jsr::testing

@@ -1,0 +1,3 @@
+// expect: TIMEOUT
+// limits: {"max_execution_time_ms": 1000}
+export default () => /(a+)+$/.test("a".repeat(40) + "!");

@@ -1,0 +1,2 @@
+// expect: RUNTIME_ERROR
+export default async () => await import("data:text/javascript,export default 1");

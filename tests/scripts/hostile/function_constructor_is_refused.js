@@ -1,0 +1,2 @@
+// expect: RUNTIME_ERROR
+export default () => (function () {}).constructor("return this")();

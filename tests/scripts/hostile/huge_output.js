@@ -1,0 +1,2 @@
+// expect: OUTPUT_LIMIT
+export default () => "o".repeat(2 << 20);

@@ -1,0 +1,4 @@
+// expect: INVALID_SCRIPT
+// expect-line: 3
+import fs from "fs";
+export default () => fs.readFileSync("/etc/passwd", "utf8");

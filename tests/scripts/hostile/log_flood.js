@@ -1,0 +1,4 @@
+// expect: LOG_LIMIT
+export default () => {
+  for (;;) console.log("flood");
+};

@@ -1,0 +1,2 @@
+// expect: COMPLETED
+export default () => ({ lone: "\uD800", reversed: "\uDC00\uD800" });

@@ -1,0 +1,6 @@
+// expect: TIMEOUT
+// limits: {"max_execution_time_ms": 1000}
+export default () => new Promise(() => {
+  const again = () => queueMicrotask(again);
+  again();
+});

@@ -1,0 +1,3 @@
+// expect: RUNTIME_ERROR
+// expect-message: can never settle
+export default () => new Promise(() => {});

@@ -1,0 +1,5 @@
+// expect: RUNTIME_ERROR
+export default () => {
+  Object.prototype.polluted = true;
+  return "polluted";
+};
