@@ -228,6 +228,7 @@ HttpServer::HttpServer(const Router& router, services::MetricsRegistry& metrics,
     : router_(router),
       metrics_(metrics),
       options_(std::move(options)),
+      io_work_(boost::asio::make_work_guard(io_)),
       workers_(options_.worker_threads),
       acceptor_(std::make_unique<Acceptor>(io_)) {
   metrics_.describe("jsruntime_http_requests_total", "HTTP requests, by route, method and status.");

@@ -5,6 +5,7 @@
 // its metrics (by route and status, with a latency histogram).
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
@@ -55,6 +56,9 @@ class HttpServer {
   services::MetricsRegistry& metrics_;
   const HttpServerOptions options_;
   boost::asio::io_context io_;
+  // Keeps the I/O threads running once the acceptor is closed: a waiting
+  // caller's answer is still to be written then, with no other work queued.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> io_work_;
   boost::asio::thread_pool workers_;
   struct Acceptor;
   std::unique_ptr<Acceptor> acceptor_;

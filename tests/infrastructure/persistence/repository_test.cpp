@@ -246,6 +246,43 @@ TYPED_TEST(Repositories, ExecutionsAreUpsertedAndListedNewestFirst) {
   EXPECT_EQ(this->executions_.list_for_script("tenant-a", "s-1", {})->total, 1u);
 }
 
+TYPED_TEST(Repositories, UnfinishedExecutionsOfANodeEndAsInterruptedInEveryTenant) {
+  Execution pending = execution("tenant-a", "e-pending", kNow);
+  pending.node_id = "node-1";
+  Execution running = execution("tenant-b", "e-running", kNow);
+  running.node_id = "node-1";
+  running.start(kNow);
+  Execution elsewhere = execution("tenant-a", "e-elsewhere", kNow);
+  elsewhere.node_id = "node-2";
+  Execution done = execution("tenant-a", "e-done", kNow);
+  done.node_id = "node-1";
+  domain::ExecutionOutcome completed;
+  completed.output_json = "1";
+  done.finish(completed, kNow);
+  ASSERT_TRUE(this->executions_.save_all({pending, running, elsewhere, done}).has_value());
+
+  EXPECT_EQ(*this->executions_.interrupt_unfinished("node-1", kNow + std::chrono::seconds(5)), 2u);
+  for (const auto& [tenant, id] : {std::pair{"tenant-a", "e-pending"}, std::pair{"tenant-b", "e-running"}}) {
+    const auto ended = *this->executions_.find(tenant, id);
+    ASSERT_TRUE(ended.has_value());
+    EXPECT_EQ(ended->status, domain::ExecutionStatus::kFailed) << id;
+    EXPECT_EQ(ended->error->code, domain::ExecutionErrorCode::kInterrupted) << id;
+    EXPECT_EQ(ended->completed_at, kNow + std::chrono::seconds(5)) << id;
+    EXPECT_EQ(ended->node_id, "node-1");
+  }
+  EXPECT_EQ((*this->executions_.find("tenant-a", "e-elsewhere"))->status, domain::ExecutionStatus::kPending);
+  EXPECT_EQ((*this->executions_.find("tenant-a", "e-done"))->status, domain::ExecutionStatus::kCompleted);
+}
+
+TYPED_TEST(Repositories, SearchMatchesPercentAndUnderscoreLiterally) {
+  this->add(this->script("tenant-a", "s-1", "Paid 100% now"));
+  this->add(this->script("tenant-a", "s-2", "Under_score"));
+  this->add(this->script("tenant-a", "s-3", "Plain name"));
+  EXPECT_EQ(this->scripts_.list("tenant-a", {.search = "%"})->total, 1u);
+  EXPECT_EQ(this->scripts_.list("tenant-a", {.search = "_"})->total, 1u);
+  EXPECT_EQ(this->scripts_.list("tenant-a", {.search = "n"})->total, 3u);
+}
+
 TYPED_TEST(Repositories, ReopeningKeepsEverythingAndRunsNoMigrationTwice) {
   this->add(this->script("tenant-a", "s-1", "Survivor"));
   const int version = this->database_->schema_version();

@@ -1,0 +1,83 @@
+// The executions service on a real SQLite database and real VMs: what a
+// cancel does to an execution this server no longer runs.
+#include "services/execution_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "infrastructure/persistence/database.h"
+#include "infrastructure/persistence/sql_audit_log.h"
+#include "infrastructure/persistence/sql_execution_repository.h"
+#include "infrastructure/persistence/sql_script_repository.h"
+#include "infrastructure/runtime/compile_cache.h"
+#include "infrastructure/runtime/engine.h"
+#include "infrastructure/runtime/vm.h"
+#include "infrastructure/security/system_credentials.h"
+#include "infrastructure/time/system_time_zones.h"
+#include "services/script_service.h"
+
+namespace jsr::services {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ExecutionServiceTest : public ::testing::Test {
+ protected:
+  ExecutionServiceTest()
+      : dir_(fs::temp_directory_path() / ("jsruntime-execution-service-" + std::to_string(::getpid()) + "-" +
+                                          ::testing::UnitTest::GetInstance()->current_test_info()->name())),
+        database_((fs::create_directories(dir_), persistence::Database::open_sqlite(dir_ / "db"))) {}
+  ~ExecutionServiceTest() override { fs::remove_all(dir_); }
+
+  domain::Execution orphan(const std::string& id, const std::string& node_id) {
+    domain::Execution execution;
+    execution.id = id;
+    execution.tenant_id = admin_.tenant_id;
+    execution.script_id = "s-1";
+    execution.node_id = node_id;
+    execution.created_at = std::chrono::system_clock::now();
+    execution.start(execution.created_at);
+    EXPECT_TRUE(executions_.save(execution).has_value());
+    return execution;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<persistence::Database> database_;
+  persistence::SqlScriptRepository scripts_{*database_};
+  persistence::SqlExecutionRepository executions_{*database_};
+  persistence::SqlAuditLog audit_{*database_};
+  security::SystemCredentials credentials_;
+  runtime::Engine engine_;
+  runtime::CompileCache compile_cache_;
+  runtime::VmFactory vm_factory_{engine_, compile_cache_};
+  MetricsRegistry metrics_;
+  Executor executor_{vm_factory_, metrics_, ExecutorOptions{.min_vms = 1}};
+  ExecutionRecorder recorder_{executions_};
+  ExecutionService service_{scripts_, executions_, recorder_, executor_, audit_, credentials_, "node-a"};
+  const domain::Principal admin_{"tenant-a", "token-admin", domain::Role::kOrgAdmin};
+};
+
+TEST_F(ExecutionServiceTest, CancellingAnExecutionThisNodeOwnsButNoLongerRunsEndsItAtOnce) {
+  orphan("e-orphan", "node-a");
+  auto cancelled = service_.cancel(admin_, "e-orphan");
+  ASSERT_TRUE(cancelled.has_value()) << cancelled.error().message;
+  EXPECT_EQ(cancelled->status, domain::ExecutionStatus::kCancelled);
+  recorder_.flush();
+  EXPECT_EQ((*executions_.find("tenant-a", "e-orphan"))->status, domain::ExecutionStatus::kCancelled);
+  auto again = service_.cancel(admin_, "e-orphan");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, "CONFLICT");
+}
+
+TEST_F(ExecutionServiceTest, AnotherNodesExecutionIsLeftToThatNode) {
+  orphan("e-elsewhere", "node-b");
+  auto cancelled = service_.cancel(admin_, "e-elsewhere");
+  ASSERT_TRUE(cancelled.has_value());
+  recorder_.flush();
+  EXPECT_EQ((*executions_.find("tenant-a", "e-elsewhere"))->status, domain::ExecutionStatus::kRunning);
+}
+
+}  // namespace
+}  // namespace jsr::services
