@@ -12,7 +12,11 @@ DEB_PACKAGES := build-essential cmake pkg-config \
 	libspdlog-dev libcli11-dev libhowardhinnant-date-dev libsqlite3-dev libpq-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 tzdata
 
-.PHONY: all deps build test run bench debug clean
+FUZZ_DIR     ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_request_fuzz
+
+.PHONY: all deps build test run bench debug fuzz clean
 
 all: build
 
@@ -28,19 +32,31 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-run: build
+# Only the server binary: tests and benchmarks are built by `make test` and `make bench`.
+run: deps $(BUILD_DIR)/CMakeCache.txt
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target jsruntime
 	@echo "Starting jsruntime on http://127.0.0.1:8080 with its SQLite database in ./data (Ctrl-C stops it)."
 	@echo "The admin token is in ./data/admin-token; try:"
 	@echo "  curl -H \"Authorization: Bearer \$$(cat data/admin-token)\" http://127.0.0.1:8080/api/v1/scripts"
 	@echo "The API is described at http://127.0.0.1:8080/openapi.json and in README.md."
 	@$(BUILD_DIR)/jsruntime serve --listen 127.0.0.1:8080 --data-dir ./data
 
-bench: build
+bench: deps $(BUILD_DIR)/CMakeCache.txt
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target jsruntime-bench
 	@$(BUILD_DIR)/jsruntime-bench
 
 debug: deps
 	@cmake -S . -B $(DEBUG_DIR) -DCMAKE_BUILD_TYPE=Debug -DJSR_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(DEBUG_DIR) -j $(JOBS)
 
+# Builds the fuzz targets with clang, libFuzzer, ASan and UBSan, and runs
+# each for FUZZ_SECONDS (see scripts/fuzz.sh).
+fuzz: deps
+	@./scripts/install-deps.sh clang-19 libclang-rt-19-dev
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-19 \
+		-DJSR_SANITIZE=ON -DJSR_FUZZ=ON -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(FUZZ_TARGETS)
+	@./scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(DEBUG_DIR)
+	rm -rf $(BUILD_DIR) $(DEBUG_DIR) $(FUZZ_DIR)

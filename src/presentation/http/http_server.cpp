@@ -36,27 +36,6 @@ std::string next_request_id() {
   return id;
 }
 
-// The request as handlers see it, or the error that answers it: every
-// decoded string is UTF-8 from here on.
-std::expected<Request, domain::Error> to_request(const beast::http::request<beast::http::string_body>& message) {
-  Request request;
-  request.request_id = next_request_id();
-  request.method = std::string(message.method_string());
-  auto target = decode_target(std::string_view(message.target().data(), message.target().size()));
-  if (!target) return std::unexpected(target.error());
-  request.path = std::move(target->path);
-  request.query = std::move(target->query);
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::string_view value(field.value().data(), field.value().size());
-    if (auto checked = check_header(name, value); !checked) return std::unexpected(checked.error());
-    request.headers[name] = std::string(value);
-  }
-  request.body = message.body();
-  return request;
-}
-
 void log_request(const Request& request, const Response& response, double milliseconds) {
   Json line = {{"level", "info"},      {"msg", "request"},          {"request_id", request.request_id},
                {"method", request.method}, {"path", request.path}, {"status", response.status},
@@ -132,6 +111,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   void handle(const beast::http::request<beast::http::string_body>& message, unsigned version, bool head) {
     const auto started = std::chrono::steady_clock::now();
     auto decoded = to_request(message);
+    if (decoded) decoded->request_id = next_request_id();
     if (!decoded) {
       Request unreadable;
       unreadable.request_id = next_request_id();

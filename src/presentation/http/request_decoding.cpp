@@ -32,6 +32,24 @@ domain::Error not_utf8(const std::string& what) {
 
 }  // namespace
 
+std::expected<Request, domain::Error> to_request(
+    const boost::beast::http::request<boost::beast::http::string_body>& message) {
+  Request request;
+  request.method = std::string(message.method_string());
+  auto target = decode_target(std::string_view(message.target().data(), message.target().size()));
+  if (!target) return std::unexpected(target.error());
+  request.path = std::move(target->path);
+  request.query = std::move(target->query);
+  for (const auto& field : message) {
+    const std::string name = lower(std::string_view(field.name_string().data(), field.name_string().size()));
+    const std::string_view value(field.value().data(), field.value().size());
+    if (auto checked = check_header(name, value); !checked) return std::unexpected(checked.error());
+    request.headers[name] = std::string(value);
+  }
+  request.body = message.body();
+  return request;
+}
+
 std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string decoded;
   decoded.reserve(text.size());

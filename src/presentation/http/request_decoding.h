@@ -10,9 +10,18 @@
 #include <string>
 #include <string_view>
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
 #include "domain/error.h"
+#include "presentation/http/http_message.h"
 
 namespace jsr::http {
+
+// The request as handlers see it (without its id), or the error that
+// answers it: every decoded string is UTF-8 from here on.
+std::expected<Request, domain::Error> to_request(
+    const boost::beast::http::request<boost::beast::http::string_body>& message);
 
 struct RequestTarget {
   std::string path;
