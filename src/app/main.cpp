@@ -17,22 +17,22 @@ int main(int argc, char** argv) {
   run_command->add_option("file", run.file, "The script (an ES module with a default export)")->required();
   auto* input = run_command->add_option("--input", run.input_json, "Input as JSON text");
   run_command->add_option("--input-file", run.input_file, "Read the input JSON from a file")->excludes(input);
-  run_command->add_option("--timeout-ms", run.timeout_ms, "Time limit in milliseconds (default 30000)");
-  run_command->add_option("--memory-mb", run.memory_mb, "Memory limit in MiB (default 64)");
+  run_command->add_option("--timeout-ms", run.timeout_ms, "Time limit in milliseconds (default 30000, at most 300000)");
+  run_command->add_option("--memory-mb", run.memory_mb, "Memory limit in MiB (default 64, at most 512)");
 
   jsr::app::ServeOptions serve;
   CLI::App* serve_command = app.add_subcommand("serve", "Run the server: REST API, executions, persistence");
   serve_command->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)");
   auto add_database_flags = [](CLI::App* command, jsr::app::DatabaseOptions& database) {
     command->add_option("--data-dir", database.data_dir,
-                        "Data directory: the SQLite database and the first admin token (default ./data)");
+                        "Data directory: the SQLite database and the first admin token");
     command->add_option("--database-url", database.database_url, "PostgreSQL URL: the database instead of SQLite");
   };
   add_database_flags(serve_command, serve.database);
-  serve_command->add_option("--retention-days", serve.retention_days, "Keep execution records this long (default 90)")
+  serve_command->add_option("--retention-days", serve.retention_days, "Days to keep execution records")
       ->check(CLI::Range(1, 36500));
   serve_command->add_option("--drain-seconds", serve.drain_seconds,
-                            "On SIGTERM, let running executions finish this long (default 30)")
+                            "On SIGTERM, seconds running executions may take to finish")
       ->check(CLI::Range(0, 3600));
   serve_command->add_option("--node-id", serve.node_id,
                             "This server's name in the executions it runs (default: kept in <data-dir>/node-id)");

@@ -31,7 +31,7 @@ json outcome_to_json(const runtime::ExecutionOutcome& outcome) {
   metrics["duration_ms"] = std::round(outcome.metrics.duration_ms * 1000) / 1000;
   return {
       {"status", domain::to_string(outcome.status)},
-      {"output", json::parse(outcome.output_json)},
+      {"output", http::stored_json(outcome.output_json)},
       {"error", http::to_json(outcome.error)},
       {"logs", http::to_json(outcome.logs)},
       {"metrics", metrics},
@@ -42,6 +42,10 @@ json outcome_to_json(const runtime::ExecutionOutcome& outcome) {
 
 int run_script(const RunOptions& options, std::ostream& out, std::ostream& err) {
   runtime::ExecutionRequest request;
+  if (std::filesystem::is_directory(options.file)) {
+    err << "jsruntime run: " << options.file << " is a directory; give the script's file\n";
+    return 2;
+  }
   auto source = read_file(options.file);
   if (!source) {
     err << "jsruntime run: cannot read " << options.file << '\n';
@@ -59,22 +63,23 @@ int run_script(const RunOptions& options, std::ostream& out, std::ostream& err) 
     }
     input_text = std::move(*contents);
   }
-  const json input = json::parse(input_text, nullptr, false);
-  if (input.is_discarded()) {
-    err << "jsruntime run: the input is not valid JSON\n";
+  const auto input = http::parse_json_text(input_text, domain::kMaxScriptJsonDepth);
+  if (!input) {
+    err << "jsruntime run: the input is not valid JSON: " << input.error().message << '\n';
     return 2;
   }
-  request.input_json = input.dump();
+  request.input_json = http::json_text(*input);
   if (options.timeout_ms) {
-    if (*options.timeout_ms < 1) {
-      err << "jsruntime run: --timeout-ms must be at least 1\n";
+    if (*options.timeout_ms < 1 || *options.timeout_ms > 300'000) {
+      err << "jsruntime run: --timeout-ms must be between 1 and 300000\n";
       return 2;
     }
     request.limits.max_execution_time = std::chrono::milliseconds(*options.timeout_ms);
   }
   if (options.memory_mb) {
-    if (*options.memory_mb < 1 || *options.memory_mb > 4096) {
-      err << "jsruntime run: --memory-mb must be between 1 and 4096\n";
+    // The bounds a stored script's limit keeps (domain/resource_limits.h).
+    if (*options.memory_mb < 1 || *options.memory_mb > 512) {
+      err << "jsruntime run: --memory-mb must be between 1 and 512\n";
       return 2;
     }
     request.limits.max_memory_bytes = static_cast<std::size_t>(*options.memory_mb) * domain::ResourceLimits::kMiB;
@@ -91,7 +96,7 @@ int run_script(const RunOptions& options, std::ostream& out, std::ostream& err) 
     runtime::Vm vm(engine, compile_cache);
     outcome = vm.execute(std::move(request)).get();
   }
-  out << outcome_to_json(outcome).dump() << '\n';
+  out << http::json_text(outcome_to_json(outcome)) << '\n';
   return outcome.status == domain::ExecutionStatus::kCompleted ? 0 : 1;
 }
 

@@ -132,5 +132,47 @@ TEST_F(RunCommand, UnknownFlagIsAUsageError) {
   EXPECT_FALSE(result.err.empty());
 }
 
+TEST_F(RunCommand, ADirectoryIsAUsageError) {
+  const CommandResult result = jsruntime({"run", dir_.string()});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("is a directory"), std::string::npos) << result.err;
+}
+
+TEST_F(RunCommand, LimitsKeepTheBoundsOfAStoredScript) {
+  for (const auto& flags : {std::vector<std::string>{"--memory-mb", "4096"},
+                            std::vector<std::string>{"--timeout-ms", "300001"}}) {
+    std::vector<std::string> arguments{"run", workload("w1_hello.js"), "--input", "{}"};
+    arguments.insert(arguments.end(), flags.begin(), flags.end());
+    const CommandResult result = jsruntime(arguments);
+    EXPECT_EQ(result.exit_status, 2) << flags[0];
+    EXPECT_NE(result.err.find(flags[0]), std::string::npos) << result.err;
+  }
+}
+
+TEST_F(RunCommand, TheExampleRunsWithoutAnInput) {
+  const CommandResult result = jsruntime({"run", std::string(JSR_EXAMPLES_DIR) + "/hello.js"});
+  EXPECT_EQ(result.exit_status, 0) << result.out;
+  EXPECT_EQ(json::parse(result.out)["output"]["greeting"], "Hello, world!");
+}
+
+TEST_F(RunCommand, AnImportIsRefusedAtItsLine) {
+  const CommandResult result = jsruntime({"run", write("imports.js", "// reads a file\nimport fs from 'fs';\nexport default () => 1;\n").string()});
+  EXPECT_EQ(result.exit_status, 1);
+  const json outcome = json::parse(result.out);
+  EXPECT_EQ(outcome["error"]["code"], "INVALID_SCRIPT");
+  EXPECT_EQ(outcome["error"]["line"], 2);
+}
+
+TEST_F(RunCommand, VersionAndHelpSayWhatTheyShould) {
+  const CommandResult version = jsruntime({"--version"});
+  EXPECT_EQ(version.exit_status, 0);
+  EXPECT_TRUE(version.out.starts_with("jsruntime ")) << version.out;
+  const CommandResult help = jsruntime({"serve", "--help"});
+  EXPECT_EQ(help.exit_status, 0);
+  EXPECT_NE(help.out.find("127.0.0.1:8080"), std::string::npos) << "defaults are shown: " << help.out;
+  EXPECT_NE(help.out.find("--drain-seconds"), std::string::npos) << help.out;
+}
+
 }  // namespace
 }  // namespace jsr::app
