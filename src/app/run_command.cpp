@@ -10,6 +10,7 @@
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
+#include "domain/text.h"
 #include "presentation/http/api_json.h"
 
 namespace jsr::app {

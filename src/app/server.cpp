@@ -185,7 +185,7 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
                 {"tenant", (*bootstrap)->tenant.slug},
                 {"token", (*bootstrap)->admin_token.secret},
                 {"token_file", (fs::path(options.database.data_dir) / "admin-token").string()}}
-               .dump()
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
         << std::endl;
   }
 
@@ -245,7 +245,7 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
               {"database", options.database.database_url ? "postgresql" : "sqlite"},
               {"api", address + "/api/v1"},
               {"openapi", address + "/openapi.json"}}
-             .dump()
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
       << std::endl;
 
   int signal = 0;
@@ -273,7 +273,7 @@ int create_tenant(const DatabaseOptions& database, const std::string& name, std:
       err << "jsruntime admin create-tenant: " << tenant.error().message << '\n';
       return 1;
     }
-    out << json{{"id", tenant->id}, {"name", tenant->name}, {"slug", tenant->slug}}.dump() << '\n';
+    out << json{{"id", tenant->id}, {"name", tenant->name}, {"slug", tenant->slug}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return 0;
   } catch (const std::exception& error) {
     err << "jsruntime admin create-tenant: " << error.what() << '\n';
@@ -295,7 +295,7 @@ int create_token(const DatabaseOptions& database, const std::string& tenant_slug
       err << "jsruntime admin create-token: " << issued.error().message << '\n';
       return 1;
     }
-    out << json{{"token", issued->secret}, {"id", issued->token.id}, {"role", role_name}}.dump() << '\n';
+    out << json{{"token", issued->secret}, {"id", issued->token.id}, {"role", role_name}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return 0;
   } catch (const std::exception& error) {
     err << "jsruntime admin create-token: " << error.what() << '\n';

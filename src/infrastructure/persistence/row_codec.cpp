@@ -30,7 +30,7 @@ std::string limits_to_json(const domain::ResourceLimits& limits) {
               {"max_api_calls_per_minute", limits.max_api_calls_per_minute},
               {"max_log_lines", limits.max_log_lines},
               {"max_log_bytes", limits.max_log_bytes}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 domain::ResourceLimits limits_from_json(const std::string& text) {
@@ -46,7 +46,7 @@ domain::ResourceLimits limits_from_json(const std::string& text) {
   return limits;
 }
 
-std::string strings_to_json(const std::vector<std::string>& strings) { return json(strings).dump(); }
+std::string strings_to_json(const std::vector<std::string>& strings) { return json(strings).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 std::vector<std::string> strings_from_json(const std::string& text) {
   return json::parse(text).get<std::vector<std::string>>();
@@ -57,7 +57,7 @@ std::string retry_policy_to_json(const domain::RetryPolicy& policy) {
               {"initial_backoff_ms", policy.initial_backoff.count()},
               {"backoff_multiplier", policy.backoff_multiplier},
               {"max_backoff_ms", policy.max_backoff.count()}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 domain::RetryPolicy retry_policy_from_json(const std::string& text) {
@@ -76,7 +76,7 @@ std::string error_to_json(const domain::ExecutionError& error) {
               {"stack", error.stack},
               {"line", error.line},
               {"column", error.column}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 domain::ExecutionError error_from_json(const std::string& text) {
@@ -98,7 +98,7 @@ std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
                        {"message", entry.message},
                        {"time", to_millis(entry.time)}});
   }
-  return entries.dump();
+  return entries.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
@@ -114,7 +114,7 @@ std::string metrics_to_json(const domain::ExecutionMetrics& metrics) {
   return json{{"duration_ms", metrics.duration_ms},
               {"peak_memory_bytes", metrics.peak_memory_bytes},
               {"log_lines", metrics.log_lines}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 domain::ExecutionMetrics metrics_from_json(const std::string& text) {

@@ -28,9 +28,12 @@ std::string context_json(const ExecutionRequest& request) {
       {"organizationId", request.organization_id}, {"scriptId", request.script_id},
       {"executionId", request.execution_id},
   };
-  std::string json = fields.dump();
+  const auto text = [](const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string json = text(fields);
   json.pop_back();
-  json += ",\"input\":" + request.input_json + ",\"trigger\":{\"type\":" + nlohmann::json(request.trigger_type).dump() +
+  json += ",\"input\":" + request.input_json + ",\"trigger\":{\"type\":" + text(request.trigger_type) +
           ",\"data\":" + request.trigger_data_json + "}}";
   return json;
 }
