@@ -138,8 +138,12 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
   if (!realm_ || realm_->tenant_id() != request.tenant_id) lease_to(request.tenant_id);
   // Garbage of earlier executions counts against the budget until it is
   // collected: after a heavy run, collect before the next one starts rather
-  // than charge the next one for it.
-  if (executions_.empty() && memory_in_use() > request.limits.max_memory_bytes / 4) collect_everything();
+  // than charge the next one for it. (Not after every run: the garbage of
+  // light runs is left to the engine's own collections.)
+  if (heavy_garbage_ && executions_.empty()) {
+    collect_everything();
+    heavy_garbage_ = false;
+  }
 
   context_.set_heap_limit(heap_baseline_ + request.limits.max_memory_bytes);
   arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
@@ -366,6 +370,7 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   outcome.metrics.duration_ms =
       std::chrono::duration<double, std::milli>(RunningExecution::Clock::now() - execution.started_at()).count();
   outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes();
+  const bool heavy = outcome.metrics.peak_memory_bytes > execution.request().limits.max_memory_bytes / 4;
   outcome.metrics.log_lines = outcome.logs.size();
   auto done = execution.take_completion();
   const std::uint64_t serial = execution.serial();
@@ -374,7 +379,11 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
     if (cancel_requests_.erase(execution.request().execution_id) > 0) --cancel_request_count_;
   }
   executions_.erase(serial);  // drops its timers; its queued jobs are skipped
-  if (memory_exhausted) collect_everything();
+  if (memory_exhausted) {
+    collect_everything();
+  } else if (heavy) {
+    heavy_garbage_ = true;
+  }
   memory_exhausted_ = false;
   // Garbage of finished executions is collected when the engine's own
   // thresholds say so, while the VM has nothing else to do.

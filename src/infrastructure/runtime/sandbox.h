@@ -124,6 +124,7 @@ class Sandbox {
   std::size_t arena_baseline_ = 0;
   std::size_t heap_baseline_ = 0;
   std::atomic<bool> memory_exhausted_{false};
+  bool heavy_garbage_ = false;  // an execution that used much of its budget ended since the last full collection
 
   std::mutex cancel_mutex_;  // guards cancel_requests_, shared with other threads
   // By execution id, with when it was asked. A request may arrive before its
