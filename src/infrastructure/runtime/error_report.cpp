@@ -131,4 +131,28 @@ ExecutionError error_from_value(JSContext* cx, JS::HandleValue value, ExecutionE
   return describe(cx, thrown, code);
 }
 
+std::uint32_t line_of_refused_import(std::string_view source, std::string_view message) {
+  const auto open = message.find("import of '");
+  if (open == std::string_view::npos) return 0;
+  const auto start = open + std::string_view("import of '").size();
+  const auto close = message.find('\'', start);
+  if (close == std::string_view::npos) return 0;
+  const std::string_view specifier = message.substr(start, close - start);
+  std::uint32_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i <= source.size(); ++i) {
+    if (i == source.size() || source[i] == '\n') {
+      const std::string_view text = source.substr(line_start, i - line_start);
+      for (const char quote : {'"', '\''}) {
+        const std::string quoted = quote + std::string(specifier) + quote;
+        if (text.find("import") != std::string_view::npos && text.find(quoted) != std::string_view::npos) return line;
+        if (text.find("from") != std::string_view::npos && text.find(quoted) != std::string_view::npos) return line;
+      }
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace jsr::runtime

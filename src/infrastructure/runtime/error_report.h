@@ -4,6 +4,9 @@
 
 #include <js/TypeDecls.h>
 
+#include <cstdint>
+#include <string_view>
+
 #include "domain/execution_error.h"
 
 namespace jsr::runtime {
@@ -15,5 +18,10 @@ domain::ExecutionError take_pending_exception(JSContext* cx, domain::ExecutionEr
 
 // The same for a value a promise was rejected with.
 domain::ExecutionError error_from_value(JSContext* cx, JS::HandleValue thrown, domain::ExecutionErrorCode code);
+
+// A refused import is reported by the engine's resolve hook, outside any
+// script frame: the 1-based line of the import that the refusal message
+// names ("import of 'fs' is not allowed ..."), found in the source, or 0.
+std::uint32_t line_of_refused_import(std::string_view source, std::string_view message);
 
 }  // namespace jsr::runtime

@@ -25,36 +25,6 @@ using domain::ExecutionError;
 using domain::ExecutionErrorCode;
 
 
-namespace {
-
-// The 1-based line of the import a refusal message names ("import of 'fs'
-// is not allowed ..."), or 0.
-std::uint32_t line_of_import(std::string_view source, std::string_view message) {
-  const auto open = message.find("import of '");
-  if (open == std::string_view::npos) return 0;
-  const auto start = open + std::string_view("import of '").size();
-  const auto close = message.find('\'', start);
-  if (close == std::string_view::npos) return 0;
-  const std::string_view specifier = message.substr(start, close - start);
-  std::uint32_t line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i <= source.size(); ++i) {
-    if (i == source.size() || source[i] == '\n') {
-      const std::string_view text = source.substr(line_start, i - line_start);
-      for (const char quote : {'"', '\''}) {
-        const std::string quoted = quote + std::string(specifier) + quote;
-        if (text.find("import") != std::string_view::npos && text.find(quoted) != std::string_view::npos) return line;
-        if (text.find("from") != std::string_view::npos && text.find(quoted) != std::string_view::npos) return line;
-      }
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return 0;
-}
-
-}  // namespace
-
 // While a turn is open, the VM runs script code on behalf of one execution:
 // the watchdog holds its deadline, the arena enforces the memory budget and
 // the realm's shared state belongs to it. Turns do not nest: script code
@@ -225,7 +195,7 @@ void Sandbox::begin(RunningExecution& execution) {
       return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
     }
     ExecutionError error = take_pending_exception(cx, ExecutionErrorCode::kInvalidScript);
-    if (error.line == 0) error.line = line_of_import(request.source, error.message);
+    if (error.line == 0) error.line = line_of_refused_import(request.source, error.message);
     return finish_with_error(execution, std::move(error));
   }
 

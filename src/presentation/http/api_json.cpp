@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "domain/text.h"
+#include "presentation/http/field_reader.h"
 #include "presentation/http/request_decoding.h"
 
 namespace jsr::http {
@@ -25,90 +26,6 @@ const std::map<std::string, int> kStatusByCode = {
     {"PAYLOAD_TOO_LARGE", 413},  {"UNSUPPORTED_MEDIA_TYPE", 415}, {"RATE_LIMITED", 429},
     {"HEADERS_TOO_LARGE", 431},
     {"OVERLOADED", 503},         {"SHUTTING_DOWN", 503},
-};
-
-// Reads typed fields of a JSON object, collecting every wrong one. A field
-// that is absent gives nullopt; null is accepted only where `nullable` says
-// so (it clears an optional value), and numbers must be whole where an
-// integer is asked for: 1500.5 is refused, not cut to 1500.
-class FieldReader {
- public:
-  explicit FieldReader(const Json& object) : object_(object) {}
-
-  std::optional<std::string> text(const std::string& name, bool nullable = false) {
-    const Json* value = find(name, nullable);
-    if (value == nullptr) return std::nullopt;
-    if (value->is_string()) return value->get<std::string>();
-    return refuse(name, "must be a string");
-  }
-
-  template <typename Integer>
-  std::optional<Integer> integer(const std::string& name) {
-    const Json* value = find(name, false);
-    if (value == nullptr) return std::nullopt;
-    constexpr bool kUnsigned = std::is_unsigned_v<Integer>;
-    const char* expected = kUnsigned ? "must be a non-negative integer" : "must be an integer";
-    if (value->is_number_unsigned()) {
-      const auto number = value->get<std::uint64_t>();
-      if (number <= static_cast<std::uint64_t>(std::numeric_limits<Integer>::max())) return static_cast<Integer>(number);
-      return refuse(name, "is too large");
-    }
-    if (value->is_number_integer()) {
-      const auto number = value->get<std::int64_t>();
-      if (!kUnsigned && number >= static_cast<std::int64_t>(std::numeric_limits<Integer>::min())) {
-        return static_cast<Integer>(number);
-      }
-      return refuse(name, expected);
-    }
-    return refuse(name, expected);
-  }
-
-  std::optional<double> number(const std::string& name) {
-    const Json* value = find(name, false);
-    if (value == nullptr) return std::nullopt;
-    if (value->is_number()) return value->get<double>();
-    return refuse(name, "must be a number");
-  }
-
-  std::optional<std::vector<std::string>> strings(const std::string& name) {
-    const Json* value = find(name, false);
-    if (value == nullptr) return std::nullopt;
-    if (value->is_array() && std::all_of(value->begin(), value->end(), [](const Json& item) { return item.is_string(); })) {
-      return value->get<std::vector<std::string>>();
-    }
-    return refuse(name, "must be an array of strings");
-  }
-
-  // The object itself; nullopt (and an error unless null is allowed) otherwise.
-  std::optional<Json> object(const std::string& name, bool nullable = false) {
-    const Json* value = find(name, nullable);
-    if (value == nullptr) return std::nullopt;
-    if (value->is_object()) return *value;
-    return refuse(name, "must be an object");
-  }
-
-  bool has(const std::string& name) const { return object_.contains(name); }
-  bool is_null(const std::string& name) const { return has(name) && object_.at(name).is_null(); }
-  FieldErrors& errors() { return errors_; }
-
- private:
-  const Json* find(const std::string& name, bool nullable) {
-    auto found = object_.find(name);
-    if (found == object_.end()) return nullptr;
-    if (found->is_null()) {
-      if (!nullable) errors_.push_back({name, "must not be null"});
-      return nullptr;
-    }
-    return &*found;
-  }
-
-  std::nullopt_t refuse(const std::string& name, std::string message) {
-    errors_.push_back({name, std::move(message)});
-    return std::nullopt;
-  }
-
-  const Json& object_;
-  FieldErrors errors_;
 };
 
 Error invalid(FieldErrors errors) { return {"VALIDATION_FAILED", "the request body is not valid: see details", errors}; }
