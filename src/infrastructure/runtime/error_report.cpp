@@ -6,7 +6,10 @@
 #include <js/Stack.h>
 #include <jsapi.h>
 
+#include <js/PropertyDescriptor.h>
+
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,6 +58,37 @@ std::string stack_text(JSContext* cx, JS::HandleObject stack) {
   return frames;
 }
 
+// The start of an object's own `message` data property, read without running
+// script code (no getters), or nothing.
+std::optional<std::string> start_of_own_message(JSContext* cx, JS::HandleObject object) {
+  JS::Rooted<mozilla::Maybe<JS::PropertyDescriptor>> descriptor(cx);
+  if (!JS_GetOwnPropertyDescriptor(cx, object, "message", &descriptor)) {
+    JS_ClearPendingException(cx);
+    return std::nullopt;
+  }
+  if (descriptor.get().isNothing() || !descriptor->isDataDescriptor() || !descriptor->value().isString()) {
+    return std::nullopt;
+  }
+  JS::RootedString message(cx, descriptor->value().toString());
+  const std::size_t length = JS_GetStringLength(message);
+  if (length > kMaxMessageBytes) {
+    JS::RootedString start(cx, JS_NewDependentString(cx, message, 0, kMaxMessageBytes));
+    if (!start) {
+      JS_ClearPendingException(cx);
+      return "a message of " + std::to_string(length) + " characters";
+    }
+    message = start;
+  }
+  JS::UniqueChars utf8 = JS_EncodeStringToUTF8(cx, message);
+  if (!utf8) {
+    JS_ClearPendingException(cx);
+    return std::nullopt;
+  }
+  const std::string start(utf8.get());
+  if (start.size() > kMaxMessageBytes || length <= kMaxMessageBytes) return bounded_message(start);
+  return start + " … [message truncated]";
+}
+
 ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, ExecutionErrorCode code) {
   ExecutionError error{code, "uncaught exception", {}, 0, 0};
   // A thrown string of many megabytes is cut before the engine copies it
@@ -89,7 +123,13 @@ ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, Execu
       error.column = details->column + 1;  // zero-based in reports
     }
   } else {
+    // The engine could not build a report within the memory budget (a
+    // message of many megabytes): say what the error's own message starts with.
     JS_ClearPendingException(cx);
+    if (value.isObject()) {
+      JS::RootedObject object(cx, &value.toObject());
+      if (auto message = start_of_own_message(cx, object)) error.message = "uncaught exception: " + *message;
+    }
   }
   error.stack = stack_text(cx, stack);
   if (stack) {
