@@ -111,7 +111,6 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   void handle(const beast::http::request<beast::http::string_body>& message, unsigned version, bool head) {
     const auto started = std::chrono::steady_clock::now();
     auto decoded = to_request(message);
-    if (decoded) decoded->request_id = next_request_id();
     if (!decoded) {
       Request unreadable;
       unreadable.request_id = next_request_id();
@@ -120,6 +119,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       return finish(unreadable, error_response(decoded.error()), started, version, head);
     }
     auto request = std::make_shared<Request>(std::move(*decoded));
+    request->request_id = next_request_id();
     server_.router_.handle(*request, [self = shared_from_this(), request, started, version, head](Response response) {
       self->finish(*request, std::move(response), started, version, head);
     });
