@@ -21,6 +21,7 @@
 #include "infrastructure/runtime/vm.h"
 #include "infrastructure/security/system_credentials.h"
 #include "infrastructure/time/system_time_zones.h"
+#include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
 #include "presentation/http/http_server.h"
 #include "services/access_service.h"
@@ -65,7 +66,7 @@ struct Store {
 void log(std::ostream& err, const std::string& level, const std::string& message, json fields = json::object()) {
   fields["level"] = level;
   fields["msg"] = message;
-  err << fields.dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
+  err << http::json_text(fields) << std::endl;
 }
 
 // Prunes old execution records now and then every hour, until stopped.
@@ -181,11 +182,10 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
   }
   if (*bootstrap) {
     write_admin_token(options.database, (*bootstrap)->admin_token.secret);
-    out << json{{"msg", "created the default tenant and an admin token (shown once)"},
+    out << http::json_text({{"msg", "created the default tenant and an admin token (shown once)"},
                 {"tenant", (*bootstrap)->tenant.slug},
                 {"token", (*bootstrap)->admin_token.secret},
-                {"token_file", (fs::path(options.database.data_dir) / "admin-token").string()}}
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                {"token_file", (fs::path(options.database.data_dir) / "admin-token").string()}})
         << std::endl;
   }
 
@@ -240,12 +240,11 @@ int serve_until_stopped(const ServeOptions& options, std::ostream& out, std::ost
     return 1;
   }
   const std::string address = "http://" + listen->first + ":" + std::to_string(server->bound_port());
-  out << json{{"msg", "listening"},
+  out << http::json_text({{"msg", "listening"},
               {"address", address},
               {"database", options.database.database_url ? "postgresql" : "sqlite"},
               {"api", address + "/api/v1"},
-              {"openapi", address + "/openapi.json"}}
-             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              {"openapi", address + "/openapi.json"}})
       << std::endl;
 
   int signal = 0;
@@ -273,7 +272,7 @@ int create_tenant(const DatabaseOptions& database, const std::string& name, std:
       err << "jsruntime admin create-tenant: " << tenant.error().message << '\n';
       return 1;
     }
-    out << json{{"id", tenant->id}, {"name", tenant->name}, {"slug", tenant->slug}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out << http::json_text({{"id", tenant->id}, {"name", tenant->name}, {"slug", tenant->slug}}) << '\n';
     return 0;
   } catch (const std::exception& error) {
     err << "jsruntime admin create-tenant: " << error.what() << '\n';
@@ -295,7 +294,7 @@ int create_token(const DatabaseOptions& database, const std::string& tenant_slug
       err << "jsruntime admin create-token: " << issued.error().message << '\n';
       return 1;
     }
-    out << json{{"token", issued->secret}, {"id", issued->token.id}, {"role", role_name}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out << http::json_text({{"token", issued->secret}, {"id", issued->token.id}, {"role", role_name}}) << '\n';
     return 0;
   } catch (const std::exception& error) {
     err << "jsruntime admin create-token: " << error.what() << '\n';

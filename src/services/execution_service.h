@@ -62,10 +62,9 @@ class ExecutionService {
 
  private:
   bool reserve_run(const std::string& script_id, std::size_t limit);
-
-  const std::string node_id_;
   void release_run(const std::string& script_id);
 
+  const std::string node_id_;
   domain::ScriptRepository& scripts_;
   domain::ExecutionRepository& executions_;
   ExecutionRecorder& recorder_;

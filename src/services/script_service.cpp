@@ -23,13 +23,15 @@ Error validation_failed(domain::FieldErrors details) {
 }
 
 // The domain checks a zone's spelling; whether the zone exists is the zone
-// database's to say. Adds to `errors` unless the field is already refused.
-void check_time_zone(const domain::TimeZones& zones, const domain::TriggerConfig& trigger, domain::FieldErrors& errors) {
-  if (!trigger.timezone || zones.contains(*trigger.timezone)) return;
-  for (const auto& error : errors) {
-    if (error.field == "timezone") return;
+// database's to say. The domain's refusals and the zone's, as one answer.
+std::optional<Error> refusal(domain::FieldErrors errors, const domain::TimeZones& zones,
+                             const domain::TriggerConfig& trigger) {
+  const bool zone_refused = std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e.field == "timezone"; });
+  if (trigger.timezone && !zone_refused && !zones.contains(*trigger.timezone)) {
+    errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
   }
-  errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
+  if (errors.empty()) return std::nullopt;
+  return validation_failed(std::move(errors));
 }
 
 }  // namespace
@@ -82,18 +84,11 @@ std::expected<Script, Error> ScriptService::load(const Principal& caller, const 
 
 std::expected<Script, Error> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition) {
   if (!caller.may(Permission::kScriptsCreate)) return std::unexpected(forbidden(Permission::kScriptsCreate));
-  domain::FieldErrors zone_errors;
-  check_time_zone(time_zones_, definition.trigger, zone_errors);
+  const domain::TriggerConfig trigger = definition.trigger;
   auto created = Script::create({credentials_.new_id(), caller.tenant_id, caller.tenant_id}, std::move(definition),
                                 caller.actor_id, now());
-  if (!created || !zone_errors.empty()) {
-    domain::FieldErrors errors = created ? domain::FieldErrors{} : std::move(created.error());
-    for (auto& error : zone_errors) {
-      if (std::none_of(errors.begin(), errors.end(), [](const auto& e) { return e.field == "timezone"; })) {
-        errors.push_back(std::move(error));
-      }
-    }
-    return std::unexpected(validation_failed(std::move(errors)));
+  if (auto refused = refusal(created ? domain::FieldErrors{} : std::move(created.error()), time_zones_, trigger)) {
+    return std::unexpected(std::move(*refused));
   }
   auto& [script, first_version] = *created;
   if (auto added = scripts_.add(script, first_version); !added) return std::unexpected(added.error());
@@ -120,14 +115,11 @@ std::expected<Script, Error> ScriptService::update(const Principal& caller, cons
   // Both changes apply to this copy first: a refused one saves neither.
   std::optional<domain::ScriptVersion> version;
   if (patch.changes_definition() || !patch.status) {
+    const domain::TriggerConfig trigger = patch.trigger.value_or(script->definition().trigger);
     auto updated = script->update(patch, caller.actor_id, now());
-    if (!updated) {
-      if (patch.trigger) check_time_zone(time_zones_, *patch.trigger, updated.error());
-      return std::unexpected(validation_failed(std::move(updated.error())));
+    if (auto refused = refusal(updated ? domain::FieldErrors{} : std::move(updated.error()), time_zones_, trigger)) {
+      return std::unexpected(std::move(*refused));
     }
-    domain::FieldErrors zone_errors;
-    check_time_zone(time_zones_, script->definition().trigger, zone_errors);
-    if (!zone_errors.empty()) return std::unexpected(validation_failed(std::move(zone_errors)));
     version = std::move(*updated);
   }
   if (patch.status) {

@@ -6,6 +6,13 @@ namespace jsr::persistence {
 
 using nlohmann::json;
 
+namespace {
+
+// Never throws on content: invalid UTF-8 becomes U+FFFD.
+std::string text_of(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
 std::int64_t to_millis(domain::Timestamp time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
@@ -23,14 +30,13 @@ domain::Timestamp from_micros(std::int64_t micros) {
 }
 
 std::string limits_to_json(const domain::ResourceLimits& limits) {
-  return json{{"max_execution_time_ms", limits.max_execution_time.count()},
+  return text_of({{"max_execution_time_ms", limits.max_execution_time.count()},
               {"max_memory_bytes", limits.max_memory_bytes},
               {"max_output_size_bytes", limits.max_output_bytes},
               {"max_concurrent_runs", limits.max_concurrent_runs},
               {"max_api_calls_per_minute", limits.max_api_calls_per_minute},
               {"max_log_lines", limits.max_log_lines},
-              {"max_log_bytes", limits.max_log_bytes}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+              {"max_log_bytes", limits.max_log_bytes}});
 }
 
 domain::ResourceLimits limits_from_json(const std::string& text) {
@@ -46,18 +52,17 @@ domain::ResourceLimits limits_from_json(const std::string& text) {
   return limits;
 }
 
-std::string strings_to_json(const std::vector<std::string>& strings) { return json(strings).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string strings_to_json(const std::vector<std::string>& strings) { return text_of(strings); }
 
 std::vector<std::string> strings_from_json(const std::string& text) {
   return json::parse(text).get<std::vector<std::string>>();
 }
 
 std::string retry_policy_to_json(const domain::RetryPolicy& policy) {
-  return json{{"max_attempts", policy.max_attempts},
+  return text_of({{"max_attempts", policy.max_attempts},
               {"initial_backoff_ms", policy.initial_backoff.count()},
               {"backoff_multiplier", policy.backoff_multiplier},
-              {"max_backoff_ms", policy.max_backoff.count()}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+              {"max_backoff_ms", policy.max_backoff.count()}});
 }
 
 domain::RetryPolicy retry_policy_from_json(const std::string& text) {
@@ -71,12 +76,11 @@ domain::RetryPolicy retry_policy_from_json(const std::string& text) {
 }
 
 std::string error_to_json(const domain::ExecutionError& error) {
-  return json{{"code", domain::to_string(error.code)},
+  return text_of({{"code", domain::to_string(error.code)},
               {"message", error.message},
               {"stack", error.stack},
               {"line", error.line},
-              {"column", error.column}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+              {"column", error.column}});
 }
 
 domain::ExecutionError error_from_json(const std::string& text) {
@@ -98,7 +102,7 @@ std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
                        {"message", entry.message},
                        {"time", to_millis(entry.time)}});
   }
-  return entries.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text_of(entries);
 }
 
 std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
@@ -111,10 +115,9 @@ std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
 }
 
 std::string metrics_to_json(const domain::ExecutionMetrics& metrics) {
-  return json{{"duration_ms", metrics.duration_ms},
+  return text_of({{"duration_ms", metrics.duration_ms},
               {"peak_memory_bytes", metrics.peak_memory_bytes},
-              {"log_lines", metrics.log_lines}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+              {"log_lines", metrics.log_lines}});
 }
 
 domain::ExecutionMetrics metrics_from_json(const std::string& text) {
