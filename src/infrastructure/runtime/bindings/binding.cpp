@@ -78,16 +78,18 @@ Sandbox& NativeCall::sandbox() { return Sandbox::of(cx_); }
 
 bool host_call_failed(JSContext* cx, std::exception_ptr failure) noexcept {
   JS_ClearPendingException(cx);
-  RunningExecution* execution = Sandbox::of(cx).current();
+  // A refused allocation (or a size past what a container can hold) is the
+  // script's memory use; anything else is the host's failure.
+  auto reason = domain::ExecutionErrorCode::kRuntimeError;
   try {
     std::rethrow_exception(failure);
   } catch (const std::bad_alloc&) {
-    if (execution != nullptr) execution->terminate(domain::ExecutionErrorCode::kMemoryLimit);
+    reason = domain::ExecutionErrorCode::kMemoryLimit;
   } catch (const std::length_error&) {
-    if (execution != nullptr) execution->terminate(domain::ExecutionErrorCode::kMemoryLimit);
+    reason = domain::ExecutionErrorCode::kMemoryLimit;
   } catch (...) {
-    if (execution != nullptr) execution->terminate(domain::ExecutionErrorCode::kRuntimeError);
   }
+  if (RunningExecution* execution = Sandbox::of(cx).current()) execution->terminate(reason);
   // False without a pending exception: the engine unwinds the script.
   return false;
 }
