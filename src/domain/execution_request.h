@@ -41,6 +41,13 @@ struct ExecutionOutcome {
   std::optional<ExecutionError> error;
   std::vector<LogEntry> logs;
   ExecutionMetrics metrics;
+
+  static ExecutionOutcome failed(ExecutionError error) {
+    ExecutionOutcome outcome;
+    outcome.status = status_for(error);
+    outcome.error = std::move(error);
+    return outcome;
+  }
 };
 
 }  // namespace jsr::domain

@@ -114,8 +114,8 @@ ScriptVersion Script::new_version(std::string change_description, const std::str
 
 std::expected<void, Error> Script::change_status(ScriptStatus to, const std::string& user_id, Timestamp now) {
   if (!can_transition(state_.status, to)) {
-    return std::unexpected(Error{"INVALID_TRANSITION", "a script cannot go from " + std::string(to_string(state_.status)) +
-                                                           " to " + std::string(to_string(to))});
+    return std::unexpected(Error::invalid_transition("a script cannot go from " + std::string(to_string(state_.status)) +
+                                                           " to " + std::string(to_string(to))));
   }
   events_.push_back(ScriptStatusChanged{state_.tenant_id, state_.id, user_id, state_.status, to});
   state_.status = to;

@@ -11,12 +11,12 @@ using domain::Error;
 using domain::Permission;
 
 Error forbidden(Permission permission) {
-  return {"FORBIDDEN", "this token's role does not grant " + std::string(domain::to_string(permission))};
+  return domain::Error::forbidden("this token's role does not grant " + std::string(domain::to_string(permission)));
 }
 
 std::expected<domain::Principal, Error> AccessService::authenticate(const std::string& bearer_token,
                                                                     const std::string& acting_tenant) {
-  const Error unauthenticated{"UNAUTHENTICATED", "a valid API token is required (Authorization: Bearer <token>)"};
+  const Error unauthenticated = Error::unauthenticated("a valid API token is required (Authorization: Bearer <token>)");
   if (bearer_token.empty()) return std::unexpected(unauthenticated);
   auto token = tokens_.find_by_hash(credentials_.hash(bearer_token));
   if (!token) return std::unexpected(token.error());
@@ -30,9 +30,9 @@ std::expected<domain::Principal, Error> AccessService::authenticate(const std::s
   const bool own_tenant = tenant->has_value() && (*tenant)->id == principal.tenant_id;
   if (own_tenant) return principal;
   if (!principal.may(Permission::kTenantsManage)) {
-    return std::unexpected(Error{"FORBIDDEN", "only a superadmin may act in another tenant"});
+    return std::unexpected(Error::forbidden("only a superadmin may act in another tenant"));
   }
-  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "no tenant " + domain::quoted(acting_tenant)});
+  if (!tenant->has_value()) return std::unexpected(Error::not_found("no tenant " + domain::quoted(acting_tenant)));
   principal.tenant_id = (*tenant)->id;
   return principal;
 }
@@ -40,8 +40,8 @@ std::expected<domain::Principal, Error> AccessService::authenticate(const std::s
 std::expected<domain::Tenant, Error> AccessService::create_tenant(const std::string& name) {
   const std::string slug = domain::slug_for(name);
   if (name.size() > 100 || slug.size() < 2) {
-    return std::unexpected(Error{"VALIDATION_FAILED", "invalid tenant name",
-                                 {{"name", "must be 2 to 100 characters with at least two letters or digits"}}});
+    return std::unexpected(Error::validation_failed("invalid tenant name",
+                                 {{"name", "must be 2 to 100 characters with at least two letters or digits"}}));
   }
   domain::Tenant tenant{credentials_.new_id(), name, slug, std::chrono::system_clock::now()};
   if (auto added = tenants_.add(tenant); !added) return std::unexpected(added.error());
@@ -52,7 +52,7 @@ std::expected<IssuedToken, Error> AccessService::create_token(const std::string&
                                                               const std::string& name) {
   auto tenant = tenants_.find_by_slug(tenant_slug);
   if (!tenant) return std::unexpected(tenant.error());
-  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "no tenant with the slug '" + tenant_slug + "'"});
+  if (!tenant->has_value()) return std::unexpected(Error::not_found("no tenant with the slug '" + tenant_slug + "'"));
   return issue(**tenant, role, name);
 }
 
@@ -100,11 +100,11 @@ std::expected<IssuedToken, Error> AccessService::create_token(const domain::Prin
                                                               const std::string& name) {
   if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
   if (role == domain::Role::kSuperadmin && caller.role != domain::Role::kSuperadmin) {
-    return std::unexpected(Error{"FORBIDDEN", "only a superadmin may create superadmin tokens"});
+    return std::unexpected(Error::forbidden("only a superadmin may create superadmin tokens"));
   }
   auto tenant = tenants_.find(caller.tenant_id);
   if (!tenant) return std::unexpected(tenant.error());
-  if (!tenant->has_value()) return std::unexpected(Error{"NOT_FOUND", "the caller's tenant no longer exists"});
+  if (!tenant->has_value()) return std::unexpected(Error::not_found("the caller's tenant no longer exists"));
   auto issued = issue(**tenant, role, name);
   if (issued) record(caller, "token.created", "token", issued->token.id);
   return issued;
@@ -128,11 +128,11 @@ std::expected<void, Error> AccessService::revoke_token(const domain::Principal& 
     if (!tokens) return std::unexpected(tokens.error());
     const bool visible = std::any_of(tokens->begin(), tokens->end(),
                                      [&](const domain::ApiToken& token) { return token.id == token_id; });
-    if (!visible) return std::unexpected(Error{"NOT_FOUND", "no such token"});
+    if (!visible) return std::unexpected(Error::not_found("no such token"));
   }
   auto revoked = tokens_.revoke(caller.tenant_id, token_id);
   if (!revoked) return std::unexpected(revoked.error());
-  if (!*revoked) return std::unexpected(Error{"NOT_FOUND", "no such token"});
+  if (!*revoked) return std::unexpected(Error::not_found("no such token"));
   record(caller, "token.revoked", "token", token_id);
   return {};
 }

@@ -41,12 +41,12 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   if (!found->has_value()) return refuse(script_not_found(request.script_id));
   const domain::Script& script = **found;
   if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
-    return refuse({"CONFLICT", "the script is " + std::string(domain::to_string(script.status())) + " and cannot run"});
+    return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) + " and cannot run"));
   }
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
-    return refuse({"RATE_LIMITED", "the script already has " + std::to_string(limits.max_concurrent_runs) +
-                                       " runs in progress (its max_concurrent_runs)"});
+    return refuse(domain::Error::rate_limited("the script already has " + std::to_string(limits.max_concurrent_runs) +
+                                       " runs in progress (its max_concurrent_runs)"));
   }
 
   Execution execution;
@@ -96,10 +96,9 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
       });
   if (!accepted) {
     release_run(script_id);
-    domain::ExecutionOutcome refused;
-    refused.error = domain::ExecutionError{domain::ExecutionErrorCode::kCancelled, accepted.error().message, "", 0, 0};
-    refused.status = domain::status_for(refused.error);
-    execution.finish(refused, now());
+    execution.finish(domain::ExecutionOutcome::failed(
+                         domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
+                     now());
     recorder_.record(execution);
     if (wait) return (*waiting)(std::unexpected(accepted.error()));
     return answer(std::unexpected(accepted.error()));
@@ -114,7 +113,7 @@ std::expected<Execution, Error> ExecutionService::get(const Principal& caller, c
   if (auto buffered = recorder_.buffered(caller.tenant_id, execution_id)) return std::move(*buffered);
   auto found = executions_.find(caller.tenant_id, execution_id);
   if (!found) return std::unexpected(found.error());
-  if (!found->has_value()) return std::unexpected(Error{"NOT_FOUND", "no execution " + execution_id});
+  if (!found->has_value()) return std::unexpected(Error::not_found("no execution " + execution_id));
   return std::move(**found);
 }
 
@@ -134,16 +133,14 @@ std::expected<Execution, Error> ExecutionService::cancel(const Principal& caller
   auto execution = get(caller, execution_id);
   if (!execution) return execution;
   if (domain::is_final(execution->status)) {
-    return std::unexpected(Error{"CONFLICT", "the execution has already ended (" +
-                                                 std::string(domain::to_string(execution->status)) + ")"});
+    return std::unexpected(Error::conflict("the execution has already ended (" +
+                                                 std::string(domain::to_string(execution->status)) + ")"));
   }
   const bool running_here = executor_.cancel(execution_id);
   if (!running_here && execution->node_id == node_id_) {
-    domain::ExecutionOutcome cancelled;
-    cancelled.error = domain::ExecutionError{domain::ExecutionErrorCode::kCancelled,
-                                             "the execution was cancelled; no server was running it", "", 0, 0};
-    cancelled.status = domain::status_for(cancelled.error);
-    execution->finish(cancelled, now());
+    execution->finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
+                          domain::ExecutionErrorCode::kCancelled, "the execution was cancelled; no server was running it")),
+                      now());
     recorder_.record(*execution);
   }
   (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "execution.cancelled", "execution",

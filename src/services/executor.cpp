@@ -12,10 +12,7 @@ using domain::ExecutionOutcome;
 constexpr auto kCancelGrace = std::chrono::seconds(10);
 
 ExecutionOutcome cancelled(const std::string& why) {
-  ExecutionOutcome outcome;
-  outcome.error = domain::ExecutionError{ExecutionErrorCode::kCancelled, why, {}, 0, 0};
-  outcome.status = domain::status_for(outcome.error);
-  return outcome;
+  return ExecutionOutcome::failed(domain::ExecutionError::of(ExecutionErrorCode::kCancelled, why));
 }
 
 }  // namespace
@@ -78,16 +75,16 @@ std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest req
     std::lock_guard lock(mutex_);
     if (!accepting_) {
       metrics_.increment("jsruntime_executions_rejected_total", {{"reason", "shutting_down"}});
-      return std::unexpected(domain::Error{"SHUTTING_DOWN", "the server is shutting down"});
+      return std::unexpected(domain::Error::shutting_down("the server is shutting down"));
     }
     if (executions_.contains(request.execution_id)) {
       return std::unexpected(
-          domain::Error{"CONFLICT", "execution " + request.execution_id + " is already in progress"});
+          domain::Error::conflict("execution " + request.execution_id + " is already in progress"));
     }
     if (queued_ >= options_.max_queued) {
       metrics_.increment("jsruntime_executions_rejected_total", {{"reason", "overloaded"}});
-      return std::unexpected(domain::Error{
-          "OVERLOADED", "too many executions are waiting (" + std::to_string(queued_) + "); try again later"});
+      return std::unexpected(domain::Error::overloaded(
+          "too many executions are waiting (" + std::to_string(queued_) + "); try again later"));
     }
     const std::string tenant_id = request.tenant_id;
     const std::string execution_id = request.execution_id;

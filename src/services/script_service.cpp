@@ -19,7 +19,7 @@ namespace {
 std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
 
 Error validation_failed(domain::FieldErrors details) {
-  return {"VALIDATION_FAILED", "the script is not valid: see details", std::move(details)};
+  return domain::Error::validation_failed("the script is not valid: see details", std::move(details));
 }
 
 // The domain checks a zone's spelling; whether the zone exists is the zone
@@ -36,7 +36,7 @@ std::optional<Error> refusal(domain::FieldErrors errors, const domain::TimeZones
 
 }  // namespace
 
-Error script_not_found(const std::string& script_id) { return {"NOT_FOUND", "no script " + script_id}; }
+Error script_not_found(const std::string& script_id) { return domain::Error::not_found("no script " + script_id); }
 
 namespace {
 
@@ -157,7 +157,7 @@ std::expected<domain::ScriptVersion, Error> ScriptService::version(const Princip
   auto found = scripts_.version(caller.tenant_id, script_id, number);
   if (!found) return std::unexpected(found.error());
   if (!found->has_value()) {
-    return std::unexpected(Error{"NOT_FOUND", "no version " + std::to_string(number) + " of script " + script_id});
+    return std::unexpected(Error::not_found("no version " + std::to_string(number) + " of script " + script_id));
   }
   return std::move(**found);
 }

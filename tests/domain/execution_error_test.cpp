@@ -18,9 +18,9 @@ TEST(ExecutionErrorCode, WireNamesRoundTrip) {
 
 TEST(ExecutionStatus, FollowsTheError) {
   EXPECT_EQ(status_for(std::nullopt), ExecutionStatus::kCompleted);
-  EXPECT_EQ(status_for(ExecutionError{ExecutionErrorCode::kTimeout, "", "", 0, 0}), ExecutionStatus::kTimeout);
-  EXPECT_EQ(status_for(ExecutionError{ExecutionErrorCode::kCancelled, "", "", 0, 0}), ExecutionStatus::kCancelled);
-  EXPECT_EQ(status_for(ExecutionError{ExecutionErrorCode::kMemoryLimit, "", "", 0, 0}), ExecutionStatus::kFailed);
+  EXPECT_EQ(status_for(ExecutionError::of(ExecutionErrorCode::kTimeout, "")), ExecutionStatus::kTimeout);
+  EXPECT_EQ(status_for(ExecutionError::of(ExecutionErrorCode::kCancelled, "")), ExecutionStatus::kCancelled);
+  EXPECT_EQ(status_for(ExecutionError::of(ExecutionErrorCode::kMemoryLimit, "")), ExecutionStatus::kFailed);
   EXPECT_EQ(to_string(ExecutionStatus::kCompleted), "completed");
 }
 

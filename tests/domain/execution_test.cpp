@@ -27,7 +27,7 @@ TEST(Execution, MovesForwardOnly) {
 TEST(Execution, AFailureKeepsTheErrorAndNoOutput) {
   Execution execution{.id = "e-1", .tenant_id = "t", .script_id = "s"};
   ExecutionOutcome outcome;
-  outcome.error = ExecutionError{ExecutionErrorCode::kTimeout, "too slow", "", 0, 0};
+  outcome.error = ExecutionError::of(ExecutionErrorCode::kTimeout, "too slow");
   outcome.status = status_for(outcome.error);
   const auto event = execution.finish(outcome, kNow);
   ASSERT_TRUE(event.has_value());

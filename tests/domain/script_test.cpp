@@ -1,4 +1,5 @@
 #include "domain/script.h"
+#include "support/domain_printers.h"
 
 #include <gtest/gtest.h>
 
@@ -160,7 +161,7 @@ TEST(Script, StatusFollowsTheLifeCycle) {
   EXPECT_TRUE(script.change_status(ScriptStatus::kArchived, "u", kNow).has_value());
   const auto final_state = script.change_status(ScriptStatus::kActive, "u", kNow);
   ASSERT_FALSE(final_state.has_value());
-  EXPECT_EQ(final_state.error().code, "INVALID_TRANSITION");
+  EXPECT_EQ(final_state.error().code, domain::ErrorCode::kInvalidTransition);
 }
 
 TEST(ScriptLimits, DefaultsAreTheSeeds) {

@@ -13,8 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   auto parsed = http::parse_json_text(bytes, domain::kMaxApiJsonDepth);
   if (!parsed) {
-    const std::string& code = parsed.error().code;
-    JSR_FUZZ_CHECK(code == "INVALID_UTF8" || code == "NESTING_TOO_DEEP" || code == "INVALID_JSON");
+    using jsr::domain::ErrorCode;
+    const ErrorCode code = parsed.error().code;
+    JSR_FUZZ_CHECK(code == ErrorCode::kInvalidUtf8 || code == ErrorCode::kNestingTooDeep || code == ErrorCode::kInvalidJson);
     return 0;
   }
   const std::string text = http::json_text(*parsed);
@@ -24,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto definition = http::definition_from_json(*parsed)) {
       JSR_FUZZ_CHECK(domain::is_valid_utf8(definition->name));
     } else {
-      JSR_FUZZ_CHECK(definition.error().code == "VALIDATION_FAILED" && !definition.error().details.empty());
+      JSR_FUZZ_CHECK(definition.error().is(jsr::domain::ErrorCode::kValidationFailed) && !definition.error().details.empty());
     }
     (void)http::patch_from_json(*parsed);
   }

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       JSR_FUZZ_CHECK(jsr::domain::is_valid_utf8(name) && jsr::domain::is_valid_utf8(value));
     }
   } else {
-    JSR_FUZZ_CHECK(target.error().code == "INVALID_UTF8");
+    JSR_FUZZ_CHECK(target.error().is(jsr::domain::ErrorCode::kInvalidUtf8));
   }
   const auto checked = jsr::http::check_header("x-fuzz", bytes);
   JSR_FUZZ_CHECK(checked.has_value() == jsr::domain::is_valid_utf8(bytes));

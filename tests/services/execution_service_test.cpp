@@ -17,6 +17,7 @@
 #include "infrastructure/security/system_credentials.h"
 #include "infrastructure/time/system_time_zones.h"
 #include "services/script_service.h"
+#include "support/domain_printers.h"
 
 namespace jsr::services {
 namespace {
@@ -68,7 +69,7 @@ TEST_F(ExecutionServiceTest, CancellingAnExecutionThisNodeOwnsButNoLongerRunsEnd
   EXPECT_EQ((*executions_.find("tenant-a", "e-orphan"))->status, domain::ExecutionStatus::kCancelled);
   auto again = service_.cancel(admin_, "e-orphan");
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().code, "CONFLICT");
+  EXPECT_EQ(again.error().code, domain::ErrorCode::kConflict);
 }
 
 TEST_F(ExecutionServiceTest, AnotherNodesExecutionIsLeftToThatNode) {

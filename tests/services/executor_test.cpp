@@ -11,6 +11,7 @@
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
+#include "support/domain_printers.h"
 
 namespace jsr::services {
 namespace {
@@ -192,7 +193,7 @@ TEST_F(ExecutorTest, AFullQueueRefusesAtOnce) {
   auto queued_2 = submit(*executor, request("acme", kWait, R"({"ms":1})"));
   const auto refused = executor->submit(request("acme", kWait, R"({"ms":1})"));
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "OVERLOADED");
+  EXPECT_EQ(refused.error().code, domain::ErrorCode::kOverloaded);
   EXPECT_EQ(metrics_.counter_value("jsruntime_executions_rejected_total", {{"reason", "overloaded"}}), 1);
   EXPECT_EQ(running.get().status, ExecutionStatus::kCompleted);
   EXPECT_EQ(queued_1.get().status, ExecutionStatus::kCompleted);
@@ -226,7 +227,7 @@ TEST_F(ExecutorTest, DrainLetsRunningWorkFinishAndRefusesNewWork) {
   for (auto& result : results) EXPECT_EQ(result.get().status, ExecutionStatus::kCompleted);
   const auto refused = executor->submit(request("acme", kHello, R"({"n":1})"));
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "SHUTTING_DOWN");
+  EXPECT_EQ(refused.error().code, domain::ErrorCode::kShuttingDown);
 }
 
 TEST_F(ExecutorTest, DrainCancelsWhatOutlivesTheGracePeriod) {

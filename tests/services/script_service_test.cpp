@@ -14,6 +14,7 @@
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
 #include "infrastructure/security/system_credentials.h"
+#include "support/domain_printers.h"
 
 namespace jsr::services {
 namespace {
@@ -78,23 +79,23 @@ TEST_F(ScriptServiceTest, AnUpdateRefusedForOneFieldChangesNothing) {
   const std::string id = script->id();
   auto refused = service_.update(admin_, id, {.name = std::string(), .status = domain::ScriptStatus::kActive});
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(refused.error().code, domain::ErrorCode::kValidationFailed);
   EXPECT_EQ(service_.get(admin_, id)->status(), domain::ScriptStatus::kDraft) << "the status change was not saved";
 
   auto invalid_transition = service_.update(admin_, id, {.name = "Renamed", .status = domain::ScriptStatus::kPaused});
   ASSERT_FALSE(invalid_transition.has_value());
-  EXPECT_EQ(invalid_transition.error().code, "INVALID_TRANSITION");
+  EXPECT_EQ(invalid_transition.error().code, domain::ErrorCode::kInvalidTransition);
   EXPECT_EQ(service_.get(admin_, id)->definition().name, "All or nothing") << "the rename was not saved";
 }
 
 TEST_F(ScriptServiceTest, PermissionsAreCheckedInTheService) {
   const Principal viewer{"tenant-a", "token-viewer", Role::kViewer};
   const Principal developer{"tenant-a", "token-developer", Role::kDeveloper};
-  EXPECT_EQ(service_.create(viewer, definition("Nope")).error().code, "FORBIDDEN");
+  EXPECT_EQ(service_.create(viewer, definition("Nope")).error().code, domain::ErrorCode::kForbidden);
   auto script = service_.create(developer, definition("Mine"));
   ASSERT_TRUE(script.has_value());
   EXPECT_TRUE(service_.get(viewer, script->id()).has_value());
-  EXPECT_EQ(service_.remove(developer, script->id()).error().code, "FORBIDDEN");
+  EXPECT_EQ(service_.remove(developer, script->id()).error().code, domain::ErrorCode::kForbidden);
   EXPECT_TRUE(audit_.recent("tenant-a", 10)->size() == 1) << "refused operations change nothing";
 }
 
@@ -102,10 +103,10 @@ TEST_F(ScriptServiceTest, AnotherTenantsScriptIsNotFound) {
   auto script = service_.create(admin_, definition("Private"));
   ASSERT_TRUE(script.has_value());
   const Principal other{"tenant-b", "token-b", Role::kOrgAdmin};
-  EXPECT_EQ(service_.get(other, script->id()).error().code, "NOT_FOUND");
-  EXPECT_EQ(service_.update(other, script->id(), {.name = "Mine now"}).error().code, "NOT_FOUND");
-  EXPECT_EQ(service_.remove(other, script->id()).error().code, "NOT_FOUND");
-  EXPECT_EQ(service_.roll_back(other, script->id(), 1).error().code, "NOT_FOUND");
+  EXPECT_EQ(service_.get(other, script->id()).error().code, domain::ErrorCode::kNotFound);
+  EXPECT_EQ(service_.update(other, script->id(), {.name = "Mine now"}).error().code, domain::ErrorCode::kNotFound);
+  EXPECT_EQ(service_.remove(other, script->id()).error().code, domain::ErrorCode::kNotFound);
+  EXPECT_EQ(service_.roll_back(other, script->id(), 1).error().code, domain::ErrorCode::kNotFound);
   EXPECT_TRUE(audit_.recent("tenant-b", 10)->empty());
 }
 
@@ -114,7 +115,7 @@ TEST_F(ScriptServiceTest, InvalidInputReportsEveryField) {
   bad.source.clear();
   const auto refused = service_.create(admin_, bad);
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(refused.error().code, domain::ErrorCode::kValidationFailed);
   EXPECT_EQ(refused.error().details.size(), 2u);
 }
 

@@ -159,7 +159,7 @@ std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::T
 std::expected<std::size_t, Error> SqlExecutionRepository::interrupt_unfinished(const std::string& node_id,
                                                                               domain::Timestamp now) {
   const std::string error = error_to_json(
-      {domain::ExecutionErrorCode::kInterrupted, "the server running this execution stopped before it ended", {}, 0, 0});
+      domain::ExecutionError::of(domain::ExecutionErrorCode::kInterrupted, "the server running this execution stopped before it ended"));
   return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
     constexpr const char* kUnfinished = " WHERE node_id = ? AND status IN ('pending', 'running')";
     auto counted = connection.execute(std::string("SELECT COUNT(*) FROM script_executions") + kUnfinished, {node_id});

@@ -121,8 +121,8 @@ std::expected<void, Error> write_version(SqlConnection& connection, const Script
 
 // A unique-key violation names neither column portably: say what may clash.
 Error conflict_or(const Error& error) {
-  if (error.code != "CONFLICT") return error;
-  return {"CONFLICT", "another script of this tenant already has this name or http_path"};
+  if (!error.is(domain::ErrorCode::kConflict)) return error;
+  return domain::Error::conflict("another script of this tenant already has this name or http_path");
 }
 
 }  // namespace

@@ -18,8 +18,8 @@ std::expected<void, Error> SqlTenantRepository::add(const domain::Tenant& tenant
     auto added = connection.execute("INSERT INTO tenants (id, name, slug, created_at) VALUES (?, ?, ?, ?)",
                                     {tenant.id, tenant.name, tenant.slug, to_millis(tenant.created_at)});
     if (!added) {
-      if (added.error().code == "CONFLICT") {
-        return std::unexpected(Error{"CONFLICT", "a tenant with the slug '" + tenant.slug + "' exists"});
+      if (added.error().is(domain::ErrorCode::kConflict)) {
+        return std::unexpected(Error::conflict("a tenant with the slug '" + tenant.slug + "' exists"));
       }
       return std::unexpected(added.error());
     }

@@ -90,7 +90,7 @@ std::optional<std::string> start_of_own_message(JSContext* cx, JS::HandleObject 
 }
 
 ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, ExecutionErrorCode code) {
-  ExecutionError error{code, "uncaught exception", {}, 0, 0};
+  ExecutionError error = ExecutionError::of(code, "uncaught exception");
   // A thrown string of many megabytes is cut before the engine copies it
   // into a report (several copies, each counted against the memory budget).
   JS::RootedValue value(cx, original.exception());
@@ -160,7 +160,7 @@ ExecutionError take_pending_exception(JSContext* cx, ExecutionErrorCode code) {
   JS::ExceptionStack thrown(cx);
   if (!JS::StealPendingExceptionStack(cx, &thrown)) {
     JS_ClearPendingException(cx);
-    return {code, "uncaught exception", {}, 0, 0};
+    return domain::ExecutionError::of(code, "uncaught exception");
   }
   return describe(cx, thrown, code);
 }

@@ -84,10 +84,9 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
   if (value.isUndefined()) return "null";
   // JS_Stringify writes "null" for these, where JSON.stringify gives nothing.
   if (value.isSymbol() || (value.isObject() && JS::IsCallable(&value.toObject()))) {
-    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputNotSerializable,
+    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kOutputNotSerializable,
                                           "the output cannot be serialised to JSON: the script returned a " +
-                                              std::string(value.isSymbol() ? "symbol" : "function"),
-                                          {}, 0, 0});
+                                              std::string(value.isSymbol() ? "symbol" : "function")));
   }
   BoundedWriter writer{{}, max_bytes};
   JS::RootedValue stringified(cx, value);
@@ -96,19 +95,18 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
       JS_Stringify(cx, &stringified, no_replacer, JS::NullHandleValue, &BoundedWriter::write, &writer);
   if (writer.out_of_memory) {
     JS_ClearPendingException(cx);
-    return std::unexpected(ExecutionError{ExecutionErrorCode::kMemoryLimit,
-                                          "the output did not fit in the script's memory limit", {}, 0, 0});
+    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kMemoryLimit,
+                                          "the output did not fit in the script's memory limit"));
   }
   if (writer.exceeded) {
     JS_ClearPendingException(cx);
-    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputLimit,
+    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kOutputLimit,
                                           "the output is larger than the limit of " + std::to_string(max_bytes) +
-                                              " bytes",
-                                          {}, 0, 0});
+                                              " bytes"));
   }
   if (!written) {
     if (!JS_IsExceptionPending(cx)) {
-      return std::unexpected(ExecutionError{ExecutionErrorCode::kRuntimeError, "serialisation was stopped", {}, 0, 0});
+      return std::unexpected(ExecutionError::of(ExecutionErrorCode::kRuntimeError, "serialisation was stopped"));
     }
     JS::RootedValue thrown(cx);
     JS_GetPendingException(cx, &thrown);
@@ -120,10 +118,9 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
     return std::unexpected(std::move(error));
   }
   if (domain::json_nesting_depth(writer.json, domain::kMaxScriptJsonDepth) > domain::kMaxScriptJsonDepth) {
-    return std::unexpected(ExecutionError{ExecutionErrorCode::kOutputNotSerializable,
+    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kOutputNotSerializable,
                                           "the output nests arrays and objects deeper than " +
-                                              std::to_string(domain::kMaxScriptJsonDepth) + " levels",
-                                          {}, 0, 0});
+                                              std::to_string(domain::kMaxScriptJsonDepth) + " levels"));
   }
   replace_lone_surrogate_escapes(writer.json);
   return std::move(writer.json);

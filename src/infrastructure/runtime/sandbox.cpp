@@ -72,7 +72,7 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
   JS::SetGCNurseryCollectionCallback(cx, &Sandbox::on_nursery_collection);
 }
 
-Sandbox::~Sandbox() { end_everything({ExecutionErrorCode::kCancelled, "the VM shut down", {}, 0, 0}); }
+Sandbox::~Sandbox() { end_everything(ExecutionError::of(ExecutionErrorCode::kCancelled, "the VM shut down")); }
 
 void Sandbox::end_everything(const ExecutionError& error) {
   arena_.set_enforcing(false);
@@ -85,12 +85,7 @@ void Sandbox::end_everything(const ExecutionError& error) {
       if (RunningExecution* execution = find(serial)) finish_with_error(*execution, error);
     }
   }
-  for (auto& waiting : std::exchange(waiting_, {})) {
-    ExecutionOutcome outcome;
-    outcome.error = error;
-    outcome.status = domain::status_for(outcome.error);
-    waiting.done(std::move(outcome));
-  }
+  for (auto& waiting : std::exchange(waiting_, {})) waiting.done(ExecutionOutcome::failed(error));
 }
 
 Sandbox& Sandbox::of(JSContext* cx) { return *static_cast<Sandbox*>(JS_GetContextPrivate(cx)); }
@@ -230,10 +225,9 @@ void Sandbox::advance(RunningExecution& execution) {
     switch (JS::GetPromiseState(promise)) {
       case JS::PromiseState::Pending:
         if (!execution.has_timers()) {
-          finish_with_error(execution, {ExecutionErrorCode::kRuntimeError,
+          finish_with_error(execution, ExecutionError::of(ExecutionErrorCode::kRuntimeError,
                                         "the script is waiting for a promise that can never settle: nothing it "
-                                        "waits on (timer or call) is pending",
-                                        {}, 0, 0});
+                                        "waits on (timer or call) is pending"));
         }
         return;
       case JS::PromiseState::Rejected: {
@@ -258,10 +252,9 @@ void Sandbox::advance(RunningExecution& execution) {
       return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
     }
     if (!main.isObject() || !JS::IsCallable(&main.toObject())) {
-      return finish_with_error(execution, {ExecutionErrorCode::kInvalidScript,
+      return finish_with_error(execution, ExecutionError::of(ExecutionErrorCode::kInvalidScript,
                                            "the script must export a default function: export default function "
-                                           "(input, context) { ... }",
-                                           {}, 0, 0});
+                                           "(input, context) { ... }"));
     }
     JS::RootedValueArray<2> arguments(cx);
     arguments[0].set(execution.input);
@@ -316,7 +309,7 @@ void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode c
     }
     return finish_with_error(execution, std::move(*described));
   }
-  finish_with_error(execution, {code, "the engine stopped the script", {}, 0, 0});
+  finish_with_error(execution, domain::ExecutionError::of(code, "the engine stopped the script"));
 }
 
 void Sandbox::fail_with_reason(RunningExecution& execution, JS::HandleValue reason) {
@@ -325,9 +318,7 @@ void Sandbox::fail_with_reason(RunningExecution& execution, JS::HandleValue reas
 }
 
 void Sandbox::finish_with_error(RunningExecution& execution, ExecutionError error) {
-  ExecutionOutcome outcome;
-  outcome.error = std::move(error);
-  finish(execution, std::move(outcome));
+  finish(execution, ExecutionOutcome::failed(std::move(error)));
 }
 
 void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {

@@ -41,7 +41,7 @@ std::string limit_message(const RunningExecution& execution, ExecutionErrorCode 
 
 ExecutionError Sandbox::termination_error(const RunningExecution& execution) const {
   const ExecutionErrorCode code = *execution.termination();
-  return {code, limit_message(execution, code), {}, 0, 0};
+  return domain::ExecutionError::of(code, limit_message(execution, code));
 }
 
 void Sandbox::on_deadline(std::uint64_t serial) {
@@ -75,16 +75,13 @@ void Sandbox::cancel_requested_executions() {
   }
   for (auto waiting = waiting_.begin(); waiting != waiting_.end();) {
     if (cancel_requested(waiting->request.execution_id)) {
-      ExecutionOutcome outcome;
-      outcome.error = ExecutionError{ExecutionErrorCode::kCancelled, "the execution was cancelled", {}, 0, 0};
-      outcome.status = domain::status_for(outcome.error);
       auto done = std::move(waiting->done);
       {
         std::lock_guard lock(cancel_mutex_);
         if (cancel_requests_.erase(waiting->request.execution_id) > 0) --cancel_request_count_;
       }
       waiting = waiting_.erase(waiting);
-      done(std::move(outcome));
+      done(ExecutionOutcome::failed(ExecutionError::of(ExecutionErrorCode::kCancelled, "the execution was cancelled")));
     } else {
       ++waiting;
     }

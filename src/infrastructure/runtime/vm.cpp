@@ -59,8 +59,8 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, std::size_t stack_byte
     } catch (const std::exception& failure) {
       // A bug, not a script's doing: the natives and engine callbacks catch
       // what a script can cause. The VM's executions end; the process lives.
-      sandbox->end_everything({domain::ExecutionErrorCode::kRuntimeError,
-                               std::string("internal error in the VM: ") + failure.what(), {}, 0, 0});
+      sandbox->end_everything(domain::ExecutionError::of(domain::ExecutionErrorCode::kRuntimeError,
+                               std::string("internal error in the VM: ") + failure.what()));
     }
   }
   {

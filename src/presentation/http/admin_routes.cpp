@@ -29,7 +29,7 @@ void add_admin_routes(Router& router, ApiServices& api) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());
     if (!(*body)["name"].is_string()) {
-      return error_response({"VALIDATION_FAILED", "invalid tenant", {{"name", "is required"}}});
+      return error_response(domain::Error::validation_failed("invalid tenant", {{"name", "is required"}}));
     }
     auto tenant = api.access.create_tenant(*request.principal, (*body)["name"].get<std::string>());
     if (!tenant) return error_response(tenant.error());
@@ -50,8 +50,8 @@ void add_admin_routes(Router& router, ApiServices& api) {
     const auto role = (*body)["role"].is_string() ? domain::role_from_string((*body)["role"].get<std::string>())
                                                   : std::nullopt;
     if (!role) {
-      return error_response({"VALIDATION_FAILED", "invalid token",
-                             {{"role", "must be one of superadmin, org_admin, developer, viewer"}}});
+      return error_response(domain::Error::validation_failed("invalid token",
+                             {{"role", "must be one of superadmin, org_admin, developer, viewer"}}));
     }
     const std::string name = (*body)["name"].is_string() ? (*body)["name"].get<std::string>() : "";
     auto issued = api.access.create_token(*request.principal, *role, name);

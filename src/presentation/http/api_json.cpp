@@ -18,17 +18,8 @@ namespace {
 using domain::Error;
 using domain::FieldErrors;
 
-const std::map<std::string, int> kStatusByCode = {
-    {"BAD_REQUEST", 400},        {"INVALID_JSON", 400},       {"VALIDATION_FAILED", 400},
-    {"UNAUTHENTICATED", 401},    {"FORBIDDEN", 403},          {"NOT_FOUND", 404},
-    {"METHOD_NOT_ALLOWED", 405}, {"CONFLICT", 409},           {"INVALID_TRANSITION", 409},
-    {"INVALID_UTF8", 400},       {"NESTING_TOO_DEEP", 400},   {"URI_TOO_LONG", 414},
-    {"PAYLOAD_TOO_LARGE", 413},  {"UNSUPPORTED_MEDIA_TYPE", 415}, {"RATE_LIMITED", 429},
-    {"HEADERS_TOO_LARGE", 431},
-    {"OVERLOADED", 503},         {"SHUTTING_DOWN", 503},
-};
 
-Error invalid(FieldErrors errors) { return {"VALIDATION_FAILED", "the request body is not valid: see details", errors}; }
+Error invalid(FieldErrors errors) { return Error::validation_failed("the request body is not valid: see details", errors); }
 
 std::optional<domain::ResourceLimits> limits_from(FieldReader& fields, domain::ResourceLimits limits) {
   auto object = fields.object("resource_limits");
@@ -103,9 +94,31 @@ std::string iso8601(domain::Timestamp time) {
   return text.str();
 }
 
-int status_for(const std::string& error_code) {
-  auto found = kStatusByCode.find(error_code);
-  return found == kStatusByCode.end() ? 500 : found->second;
+int status_for(domain::ErrorCode code) {
+  using domain::ErrorCode;
+  switch (code) {
+    case ErrorCode::kBadRequest:
+    case ErrorCode::kInvalidJson:
+    case ErrorCode::kInvalidUtf8:
+    case ErrorCode::kNestingTooDeep:
+    case ErrorCode::kValidationFailed: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kConflict:
+    case ErrorCode::kInvalidTransition: return 409;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kUriTooLong: return 414;
+    case ErrorCode::kUnsupportedMediaType: return 415;
+    case ErrorCode::kRateLimited: return 429;
+    case ErrorCode::kHeadersTooLarge: return 431;
+    case ErrorCode::kOverloaded:
+    case ErrorCode::kShuttingDown: return 503;
+    case ErrorCode::kDatabaseError:
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
 }
 
 std::string json_text(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
@@ -126,21 +139,21 @@ Response error_response(const Error& error) {
   for (const auto& field : error.details) details.push_back({{"field", field.field}, {"message", field.message}});
   // A database failure's text may name tables and hosts: keep it for the logs.
   const std::string message = status == 500 ? "internal error" : error.message;
-  Response response = json_response(status, {{"error", {{"code", status == 500 ? "INTERNAL" : error.code},
+  Response response = json_response(status, {{"error", {{"code", to_string(status == 500 ? domain::ErrorCode::kInternal : error.code)},
                                                         {"message", message},
                                                         {"details", details}}}});
-  if (status == 500) response.log_fields["error"] = error.code + ": " + error.message;
+  if (status == 500) response.log_fields["error"] = std::string(to_string(error.code)) + ": " + error.message;
   return response;
 }
 
 std::expected<Json, Error> parse_json_text(std::string_view text, std::size_t max_depth) {
-  if (!domain::is_valid_utf8(text)) return std::unexpected(Error{"INVALID_UTF8", "the body is not valid UTF-8"});
+  if (!domain::is_valid_utf8(text)) return std::unexpected(Error{domain::ErrorCode::kInvalidUtf8, "the body is not valid UTF-8"});
   if (domain::json_nesting_depth(text, max_depth) > max_depth) {
-    return std::unexpected(Error{"NESTING_TOO_DEEP", "the body nests arrays and objects deeper than " +
+    return std::unexpected(Error{domain::ErrorCode::kNestingTooDeep, "the body nests arrays and objects deeper than " +
                                                          std::to_string(max_depth) + " levels"});
   }
   Json value = Json::parse(text, nullptr, false);
-  if (value.is_discarded()) return std::unexpected(Error{"INVALID_JSON", "the body is not valid JSON"});
+  if (value.is_discarded()) return std::unexpected(Error::invalid_json("the body is not valid JSON"));
   return value;
 }
 
@@ -148,11 +161,11 @@ std::expected<Json, Error> json_body(const Request& request) {
   const MediaType media = parse_media_type(request.header("content-type"));
   if (media.type != "application/json" || (!media.charset.empty() && media.charset != "utf-8")) {
     return std::unexpected(
-        Error{"UNSUPPORTED_MEDIA_TYPE", "the body must be JSON in UTF-8 (Content-Type: application/json)"});
+        Error{domain::ErrorCode::kUnsupportedMediaType, "the body must be JSON in UTF-8 (Content-Type: application/json)"});
   }
   auto body = parse_json_text(request.body, domain::kMaxApiJsonDepth);
   if (!body) return body;
-  if (!body->is_object()) return std::unexpected(Error{"INVALID_JSON", "the body must be a JSON object"});
+  if (!body->is_object()) return std::unexpected(Error::invalid_json("the body must be a JSON object"));
   return body;
 }
 
@@ -220,7 +233,7 @@ std::expected<std::pair<int, int>, Error> paging_from(const Request& request) {
   };
   const int page = number("page", 1, 1, 1'000'000);
   const int per_page = number("per_page", 20, 1, 100);
-  if (!errors.empty()) return std::unexpected(Error{"VALIDATION_FAILED", "invalid paging parameters", errors});
+  if (!errors.empty()) return std::unexpected(Error::validation_failed("invalid paging parameters", errors));
   return std::pair{page, per_page};
 }
 

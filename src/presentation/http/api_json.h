@@ -23,7 +23,7 @@ std::string json_text(const Json& value);
 Json stored_json(const std::string& text);
 Response json_response(int status, const Json& body);
 Response error_response(const domain::Error& error);
-int status_for(const std::string& error_code);
+int status_for(domain::ErrorCode code);
 
 // JSON text checked before any value is built: INVALID_UTF8, NESTING_TOO_DEEP
 // (past `max_depth` levels, counted without recursion) or INVALID_JSON.

@@ -15,7 +15,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
       if (body->contains("input")) run.input_json = json_text((*body)["input"]);
       if (body->contains("wait")) {
         if (!(*body)["wait"].is_boolean()) {
-          return respond(error_response({"VALIDATION_FAILED", "invalid request", {{"wait", "must be true or false"}}}));
+          return respond(error_response(domain::Error::validation_failed("invalid request", {{"wait", "must be true or false"}})));
         }
         run.wait = (*body)["wait"].get<bool>();
       }
@@ -40,8 +40,8 @@ void add_execution_routes(Router& router, ApiServices& api) {
     if (auto status = request.query_value("status"); status && !status->empty()) {
       query.status = domain::execution_status_from_string(*status);
       if (!query.status) {
-        return error_response({"VALIDATION_FAILED", "invalid filters",
-                               {{"status", "must be one of pending, running, completed, failed, timeout, cancelled"}}});
+        return error_response(domain::Error::validation_failed("invalid filters",
+                               {{"status", "must be one of pending, running, completed, failed, timeout, cancelled"}}));
       }
     }
     auto page = api.executions.list(*request.principal, request.params.at("id"), query);

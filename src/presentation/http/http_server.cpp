@@ -95,17 +95,17 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
 
   domain::Error read_error(beast::error_code error) const {
     if (error == beast::http::error::body_limit) {
-      return {"PAYLOAD_TOO_LARGE", "the body is larger than " + std::to_string(server_.options_.max_body_bytes) + " bytes"};
+      return domain::Error{domain::ErrorCode::kPayloadTooLarge, "the body is larger than " + std::to_string(server_.options_.max_body_bytes) + " bytes"};
     }
     if (error == beast::http::error::header_limit) {
       // Beast counts the request line and the headers together: when the
       // request line alone filled the limit, no target was parsed.
       if (parser_->get().target().empty()) {
-        return {"URI_TOO_LONG", "the request line is longer than " + std::to_string(kHeaderLimit) + " bytes"};
+        return domain::Error{domain::ErrorCode::kUriTooLong, "the request line is longer than " + std::to_string(kHeaderLimit) + " bytes"};
       }
-      return {"HEADERS_TOO_LARGE", "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes"};
+      return domain::Error{domain::ErrorCode::kHeadersTooLarge, "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes"};
     }
-    return {"BAD_REQUEST", "malformed HTTP request"};
+    return domain::Error::bad_request("malformed HTTP request");
   }
 
   void handle(const beast::http::request<beast::http::string_body>& message, unsigned version, bool head) {
@@ -151,7 +151,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     }
     keep_alive_ = false;
     asio::post(stream_.get_executor(), [self = shared_from_this(), version, head] {
-      self->write(error_response({"INTERNAL", "request failed"}), version, head);
+      self->write(error_response(domain::Error::internal("request failed")), version, head);
     });
   }
 

@@ -27,7 +27,7 @@ std::string_view trimmed(std::string_view text) {
 }
 
 domain::Error not_utf8(const std::string& what) {
-  return {"INVALID_UTF8", what + " is not valid UTF-8"};
+  return {domain::ErrorCode::kInvalidUtf8, what + " is not valid UTF-8"};
 }
 
 }  // namespace

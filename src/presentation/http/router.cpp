@@ -81,8 +81,8 @@ void Router::handle(Request& request, Responder respond) const {
     return dispatch(route, request, std::move(respond));
   }
   const std::string what = domain::quoted(request.method, 16) + " " + domain::quoted(request.path);
-  if (path_known) return respond(error_response({"METHOD_NOT_ALLOWED", what + " is not allowed"}));
-  respond(error_response({"NOT_FOUND", "no such endpoint: " + what}));
+  if (path_known) return respond(error_response(domain::Error{domain::ErrorCode::kMethodNotAllowed, what + " is not allowed"}));
+  respond(error_response(domain::Error::not_found("no such endpoint: " + what)));
 }
 
 void Router::dispatch(const Route& route, Request& request, Responder respond) const {
@@ -105,9 +105,9 @@ void Router::dispatch(const Route& route, Request& request, Responder respond) c
     }
     route.handler(request, once);
   } catch (const std::exception& error) {
-    once(error_response({"INTERNAL", std::string("the handler failed: ") + error.what()}));
+    once(error_response(domain::Error::internal(std::string("the handler failed: ") + error.what())));
   } catch (...) {
-    once(error_response({"INTERNAL", "the handler failed"}));
+    once(error_response(domain::Error::internal("the handler failed")));
   }
 }
 

@@ -19,7 +19,7 @@ std::expected<int, domain::Error> version_number(const Request& request) {
     if (used == text.size() && number >= 1) return number;
   } catch (const std::exception&) {
   }
-  return std::unexpected(domain::Error{"NOT_FOUND", "no version " + text});
+  return std::unexpected(domain::Error::not_found("no version " + text));
 }
 
 }  // namespace
@@ -52,7 +52,7 @@ void add_script_routes(Router& router, ApiServices& api) {
       if (!query.status) invalid.push_back({"status", "must be one of draft, active, paused, disabled, archived"});
     }
     if (auto tag = request.query_value("tag"); tag && !tag->empty()) query.tag = *tag;
-    if (!invalid.empty()) return error_response({"VALIDATION_FAILED", "invalid filters", invalid});
+    if (!invalid.empty()) return error_response(domain::Error::validation_failed("invalid filters", invalid));
     return respond(api.scripts.list(*request.principal, query), 200, [](const domain::Page<domain::Script>& page) {
       Json items = Json::array();
       for (const auto& script : page.items) items.push_back(to_json(script));

@@ -14,6 +14,7 @@
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
 #include "support/postgres_fixture.h"
+#include "support/domain_printers.h"
 
 namespace jsr::persistence {
 namespace {
@@ -126,13 +127,13 @@ TYPED_TEST(Repositories, NamesAndHttpPathsAreUniquePerTenant) {
   const auto same_name = this->script("tenant-a", "s-2", "Export");
   const auto refused = this->scripts_.add(same_name.first, same_name.second);
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "CONFLICT");
+  EXPECT_EQ(refused.error().code, domain::ErrorCode::kConflict);
   auto same_path = this->script("tenant-a", "s-3", "Other", ScriptType::kHttp);
   ASSERT_TRUE(same_path.first.update({.trigger = domain::TriggerConfig{.http_path = "/hooks/s-1",
                                                                         .http_methods = {"GET"}}},
                                      "user-1", kNow)
                   .has_value());
-  EXPECT_EQ(this->scripts_.add(same_path.first, same_path.second).error().code, "CONFLICT");
+  EXPECT_EQ(this->scripts_.add(same_path.first, same_path.second).error().code, domain::ErrorCode::kConflict);
   this->add(this->script("tenant-b", "s-4", "Export", ScriptType::kHttp));
 }
 

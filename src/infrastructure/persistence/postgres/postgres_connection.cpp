@@ -17,7 +17,7 @@ domain::Error error_of(const PGresult* result, pg_conn* connection) {
   const bool unique = state != nullptr && std::string(state) == kUniqueViolation;
   std::string message = result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(connection);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return {unique ? "CONFLICT" : "DATABASE_ERROR", message};
+  return {unique ? domain::ErrorCode::kConflict : domain::ErrorCode::kDatabaseError, message};
 }
 
 }  // namespace
@@ -107,7 +107,7 @@ std::expected<void, domain::Error> PostgresConnection::begin(const std::string& 
   if (!tenant_id.empty()) {
     std::unique_ptr<char, decltype(&PQfreemem)> literal(
         PQescapeLiteral(connection_, tenant_id.data(), tenant_id.size()), &PQfreemem);
-    if (!literal) return std::unexpected(domain::Error{"DATABASE_ERROR", PQerrorMessage(connection_)});
+    if (!literal) return std::unexpected(domain::Error::database(PQerrorMessage(connection_)));
     sql = "BEGIN; SELECT set_config('app.tenant_id', " + std::string(literal.get()) + ", true)";
   }
   if (auto begun = execute_script(sql); !begun) {

@@ -36,7 +36,7 @@ SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
 domain::Error SqliteConnection::error(const std::string& doing) const {
   const int code = sqlite3_extended_errcode(db_);
   const bool unique = code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY;
-  return {unique ? "CONFLICT" : "DATABASE_ERROR", doing + ": " + sqlite3_errmsg(db_)};
+  return {unique ? domain::ErrorCode::kConflict : domain::ErrorCode::kDatabaseError, doing + ": " + sqlite3_errmsg(db_)};
 }
 
 std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
@@ -87,7 +87,7 @@ std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::strin
 std::expected<void, domain::Error> SqliteConnection::execute_script(const std::string& sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    domain::Error failure{"DATABASE_ERROR", message != nullptr ? message : "unknown error"};
+    domain::Error failure = domain::Error::database(message != nullptr ? message : "unknown error");
     sqlite3_free(message);
     return std::unexpected(std::move(failure));
   }
