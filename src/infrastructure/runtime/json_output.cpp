@@ -7,30 +7,13 @@
 
 #include "domain/text.h"
 #include "infrastructure/runtime/error_report.h"
+#include "infrastructure/runtime/text_codec.h"
 
 namespace jsr::runtime {
 namespace {
 
 using domain::ExecutionError;
 using domain::ExecutionErrorCode;
-
-void append_code_point(std::string& out, char32_t point) {
-  if (point < 0x80) {
-    out.push_back(static_cast<char>(point));
-  } else if (point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (point & 0x3F)));
-  } else if (point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (point & 0x3F)));
-  }
-}
 
 struct BoundedWriter {
   std::string json;
@@ -62,22 +45,6 @@ struct BoundedWriter {
 
 }  // namespace
 
-void append_utf8(std::string& out, const char16_t* units, std::size_t length) {
-  for (std::size_t i = 0; i < length; ++i) {
-    const char16_t unit = units[i];
-    if (unit < 0x80) {
-      out.push_back(static_cast<char>(unit));
-    } else if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && units[i + 1] >= 0xDC00 &&
-               units[i + 1] <= 0xDFFF) {
-      append_code_point(out, 0x10000 + ((char32_t(unit) - 0xD800) << 10) + (char32_t(units[i + 1]) - 0xDC00));
-      ++i;
-    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      append_code_point(out, 0xFFFD);
-    } else {
-      append_code_point(out, unit);
-    }
-  }
-}
 
 std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::HandleValue value,
                                                             std::size_t max_bytes) {

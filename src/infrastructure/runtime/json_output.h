@@ -24,7 +24,4 @@ std::expected<std::string, domain::ExecutionError> serialize_output(JSContext* c
 // "\ufffd". Escaped backslashes and well-formed pairs are left alone.
 void replace_lone_surrogate_escapes(std::string& json);
 
-// Appends UTF-16 code units as UTF-8; lone surrogates become U+FFFD.
-void append_utf8(std::string& out, const char16_t* units, std::size_t length);
-
 }  // namespace jsr::runtime

@@ -24,6 +24,20 @@ bool RunningExecution::append_log(domain::LogLevel level, std::string message) {
   return true;
 }
 
+std::uint32_t RunningExecution::add_host_call(JSContext* cx, JSObject* promise) {
+  const std::uint32_t id = ++last_host_call_id_;
+  host_calls_[id] = std::make_unique<JS::PersistentRootedObject>(cx, promise);
+  return id;
+}
+
+std::unique_ptr<JS::PersistentRootedObject> RunningExecution::take_host_call(std::uint32_t id) {
+  auto found = host_calls_.find(id);
+  if (found == host_calls_.end()) return nullptr;
+  auto promise = std::move(found->second);
+  host_calls_.erase(found);
+  return promise;
+}
+
 RunningExecution::Timer& RunningExecution::add_timer(JSContext* cx, std::uint32_t id, JSObject* callback,
                                                      JSObject* arguments) {
   auto timer = std::make_unique<Timer>(cx, loop_, callback, arguments);

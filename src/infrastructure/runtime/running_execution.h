@@ -63,6 +63,12 @@ class RunningExecution {
     if (!termination_) termination_ = reason;
   }
 
+  // Host calls in flight: each one's promise, until its settlement arrives.
+  std::uint32_t add_host_call(JSContext* cx, JSObject* promise);
+  std::unique_ptr<JS::PersistentRootedObject> take_host_call(std::uint32_t id);
+  // Something the execution waits on will still happen: a timer or a host call.
+  bool expects_more() const { return !timers_.empty() || !host_calls_.empty(); }
+
   Timer& add_timer(JSContext* cx, std::uint32_t id, JSObject* callback, JSObject* arguments);
   std::unique_ptr<Timer> take_timer(std::uint32_t id);
   bool has_timers() const { return !timers_.empty(); }
@@ -101,6 +107,8 @@ class RunningExecution {
   std::optional<domain::ExecutionErrorCode> termination_;
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;
+  std::unordered_map<std::uint32_t, std::unique_ptr<JS::PersistentRootedObject>> host_calls_;
+  std::uint32_t last_host_call_id_ = 0;
   std::size_t memory_baseline_ = 0;
   std::size_t peak_memory_bytes_ = 0;
 };

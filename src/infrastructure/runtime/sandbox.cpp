@@ -1,16 +1,11 @@
 #include "infrastructure/runtime/sandbox.h"
 
-#include <js/Array.h>
 #include <js/CallAndConstruct.h>
-#include <js/CompilationAndEvaluation.h>
-#include <js/CompileOptions.h>
 #include <js/Interrupt.h>
 #include <js/JSON.h>
 #include <js/MemoryCallbacks.h>
 #include <js/Modules.h>
 #include <js/Promise.h>
-#include <js/SourceText.h>
-#include <js/experimental/JSStencil.h>
 
 #include <boost/asio/post.hpp>
 
@@ -18,53 +13,32 @@
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/error_report.h"
 #include "infrastructure/runtime/json_output.h"
+#include "infrastructure/runtime/sandbox_turn.h"
+#include "infrastructure/runtime/script_module.h"
 
 namespace jsr::runtime {
 
 using domain::ExecutionError;
 using domain::ExecutionErrorCode;
 
-
-// While a turn is open, the VM runs script code on behalf of one execution:
-// the watchdog holds its deadline, the arena enforces the memory budget and
-// the realm's shared state belongs to it. Turns do not nest: script code
-// runs only from the VM loop's handlers.
-class Sandbox::Turn {
- public:
-  Turn(Sandbox& sandbox, RunningExecution& execution) : sandbox_(sandbox) {
-    sandbox_.current_ = &execution;
-    if (sandbox_.last_entered_ != execution.serial()) {
-      sandbox_.realm_->reset_shared_state(sandbox_.cx());
-      sandbox_.last_entered_ = execution.serial();
-    }
-    sandbox_.watchdog_.arm(execution.deadline());
-    sandbox_.arena_.set_enforcing(memory_budgets_supported());
-    // A cancellation that arrived while nothing ran had its interrupt
-    // consumed already; ask again now that this execution runs.
-    if (sandbox_.cancel_requested(execution.request().execution_id)) JS_RequestInterruptCallback(sandbox_.cx());
-  }
-  ~Turn() {
-    sandbox_.current_ = nullptr;
-    sandbox_.watchdog_.disarm();
-    sandbox_.arena_.set_enforcing(false);
-  }
-  Turn(const Turn&) = delete;
-  Turn& operator=(const Turn&) = delete;
-
- private:
-  Sandbox& sandbox_;
-};
-
 Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
-                 std::size_t stack_bytes)
+                 std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals)
     : loop_(loop),
       compile_cache_(compile_cache),
       arena_(arena),
       context_(engine, stack_bytes),
       jobs_(context_.get(), [this] { return current_ != nullptr ? current_->serial() : 0; }),
+      extra_globals_(std::move(extra_globals)),
+      host_call_sink_(std::make_shared<HostCallSettlement::Sink>(
+          [this](std::uint64_t serial, std::uint32_t call, bool fulfilled, HostCallValue value, std::string message) {
+            boost::asio::post(loop_, [this, serial, call, fulfilled, value = std::move(value),
+                                      message = std::move(message)] {
+              settle_host_call(serial, call, fulfilled, value, message);
+            });
+          })),
       watchdog_([cx = context_.get()] { JS_RequestInterruptCallback(cx); }) {
   JSContext* cx = context_.get();
-  JS_SetContextPrivate(cx, this);
+  ScriptHost::attach(cx, this);
   JS::SetJobQueue(cx, &jobs_);
   JS_AddInterruptCallback(cx, &Sandbox::on_interrupt);
   JS::SetOutOfMemoryCallback(cx, &Sandbox::on_out_of_memory, this);
@@ -72,7 +46,10 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
   JS::SetGCNurseryCollectionCallback(cx, &Sandbox::on_nursery_collection);
 }
 
-Sandbox::~Sandbox() { end_everything(ExecutionError::of(ExecutionErrorCode::kCancelled, "the VM shut down")); }
+Sandbox::~Sandbox() {
+  host_call_sink_->close();
+  end_everything(ExecutionError::of(ExecutionErrorCode::kCancelled, "the VM shut down"));
+}
 
 void Sandbox::end_everything(const ExecutionError& error) {
   arena_.set_enforcing(false);
@@ -88,7 +65,7 @@ void Sandbox::end_everything(const ExecutionError& error) {
   for (auto& waiting : std::exchange(waiting_, {})) waiting.done(ExecutionOutcome::failed(error));
 }
 
-Sandbox& Sandbox::of(JSContext* cx) { return *static_cast<Sandbox*>(JS_GetContextPrivate(cx)); }
+Sandbox& Sandbox::of(JSContext* cx) { return static_cast<Sandbox&>(ScriptHost::of(cx)); }
 
 RunningExecution* Sandbox::find(std::uint64_t serial) {
   auto found = executions_.find(serial);
@@ -119,7 +96,7 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
   execution.set_memory_baseline(memory_in_use());
   {
     JSAutoRealm in_realm(cx(), realm_->global());
-    if (cancel_requested(execution.request().execution_id)) {
+    if (cancels_.contains(execution.request().execution_id)) {
       execution.terminate(ExecutionErrorCode::kCancelled);
       return finish_with_error(execution, termination_error(execution));
     }
@@ -144,7 +121,7 @@ void Sandbox::lease_to(const std::string& tenant_id) {
   JS_GC(cx());
   arena_.purge();
   arena_.set_enforcing(false);
-  realm_ = std::make_unique<TenantRealm>(cx(), tenant_id);
+  realm_ = std::make_unique<TenantRealm>(cx(), tenant_id, extra_globals_);
   JS_GC(cx());
   arena_baseline_ = arena_.mapped_bytes();
   heap_baseline_ = context_.heap_bytes();
@@ -165,34 +142,9 @@ void Sandbox::begin(RunningExecution& execution) {
   const ExecutionRequest& request = execution.request();
   Turn turn(*this, execution);
 
-  const auto key = CompileCache::key_for(request.tenant_id, request.source_name, request.source);
-  RefPtr<JS::Stencil> stencil = compile_cache_.find(key);
-  JS::CompileOptions options(cx);
-  options.setFileAndLine(request.source_name.c_str(), 1);
-  if (!stencil) {
-    JS::SourceText<mozilla::Utf8Unit> source;
-    if (!source.init(cx, request.source.data(), request.source.size(), JS::SourceOwnership::Borrowed)) {
-      return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
-    }
-    stencil = JS::CompileModuleScriptToStencil(cx, options, source);
-    if (!stencil) return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
-    compile_cache_.insert(key, stencil);
-  }
-
-  JS::InstantiateOptions instantiate_options(options);
-  JS::RootedObject module(cx, JS::InstantiateModuleStencil(cx, instantiate_options, stencil));
-  if (!module) return fail_from_engine(execution, ExecutionErrorCode::kSyntaxError);
-  execution.module = module;
-  if (!JS::ModuleInstantiate(cx, module)) {
-    // A refused import is reported by the engine's resolve hook, outside any
-    // script frame: point at the import in the source instead.
-    if (execution.termination() || !JS_IsExceptionPending(cx)) {
-      return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
-    }
-    ExecutionError error = take_pending_exception(cx, ExecutionErrorCode::kInvalidScript);
-    if (error.line == 0) error.line = line_of_refused_import(request.source, error.message);
-    return finish_with_error(execution, std::move(error));
-  }
+  auto module = link_module(cx, compile_cache_, request);
+  if (!module) return fail_from_engine(execution, module.error().code, module.error().refused_import);
+  execution.module = *module;
 
   JSObject* context_object = bindings::make_context_object(cx, execution);
   if (!context_object) return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
@@ -206,7 +158,8 @@ void Sandbox::begin(RunningExecution& execution) {
   execution.input = input;
 
   JS::RootedValue evaluation(cx);
-  if (!JS::ModuleEvaluate(cx, module, &evaluation)) {
+  JS::RootedObject linked(cx, *module);
+  if (!JS::ModuleEvaluate(cx, linked, &evaluation)) {
     return fail_from_engine(execution, ExecutionErrorCode::kRuntimeError);
   }
   if (evaluation.isObject()) {
@@ -224,7 +177,7 @@ void Sandbox::advance(RunningExecution& execution) {
   if (promise) {
     switch (JS::GetPromiseState(promise)) {
       case JS::PromiseState::Pending:
-        if (!execution.has_timers()) {
+        if (!execution.expects_more()) {
           finish_with_error(execution, ExecutionError::of(ExecutionErrorCode::kRuntimeError,
                                         "the script is waiting for a promise that can never settle: nothing it "
                                         "waits on (timer or call) is pending"));
@@ -288,7 +241,7 @@ void Sandbox::complete(RunningExecution& execution, JS::HandleValue result) {
   finish(execution, std::move(outcome));
 }
 
-void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode code) {
+void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode code, bool refused_import) {
   // The arena refused memory and the engine unwound with "out of memory"
   // before the interrupt came round: that is the memory limit too.
   if (memory_exhausted_.exchange(false)) execution.terminate(ExecutionErrorCode::kMemoryLimit);
@@ -306,6 +259,9 @@ void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode c
       JS_ClearPendingException(cx());
       execution.terminate(ExecutionErrorCode::kMemoryLimit);
       return finish_with_error(execution, termination_error(execution));
+    }
+    if (refused_import && described->line == 0) {
+      described->line = line_of_refused_import(execution.request().source, described->message);
     }
     return finish_with_error(execution, std::move(*described));
   }
@@ -335,10 +291,7 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   outcome.metrics.log_lines = outcome.logs.size();
   auto done = execution.take_completion();
   const std::uint64_t serial = execution.serial();
-  {
-    std::lock_guard lock(cancel_mutex_);
-    if (cancel_requests_.erase(execution.request().execution_id) > 0) --cancel_request_count_;
-  }
+  cancels_.remove(execution.request().execution_id);
   executions_.erase(serial);  // drops its timers; its queued jobs are skipped
   if (memory_exhausted) {
     collect_everything();
@@ -387,52 +340,6 @@ void Sandbox::drain_jobs() {
     }
     if (!ran) fail_from_engine(*execution, ExecutionErrorCode::kRuntimeError);
   }
-}
-
-std::uint32_t Sandbox::set_timer(RunningExecution& execution, JS::HandleObject callback, JS::HandleObject arguments,
-                                 double delay_ms) {
-  const std::uint32_t id = execution.next_timer_id();
-  auto& timer = execution.add_timer(cx(), id, callback, arguments);
-  timer.alarm.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(delay_ms * 1000)));
-  timer.alarm.async_wait([this, serial = execution.serial(), id](const boost::system::error_code& error) {
-    if (!error) fire_timer(serial, id);
-  });
-  return id;
-}
-
-void Sandbox::clear_timer(RunningExecution& execution, std::uint32_t id) { execution.take_timer(id); }
-
-void Sandbox::queue_microtask(JS::HandleObject callback) {
-  jobs_.push(current_ != nullptr ? current_->serial() : 0, callback);
-}
-
-void Sandbox::fire_timer(std::uint64_t serial, std::uint32_t id) {
-  RunningExecution* execution = find(serial);
-  if (execution == nullptr) return;
-  auto timer = execution->take_timer(id);
-  if (!timer) return;
-  JSContext* cx = this->cx();
-  JSAutoRealm in_realm(cx, realm_->global());
-  JS::RootedObject callback(cx, timer->callback);
-  JS::RootedObject arguments_array(cx, timer->arguments);
-  JS::RootedValueVector arguments(cx);
-  uint32_t count = 0;
-  bool ran = JS::GetArrayLength(cx, arguments_array, &count);
-  for (uint32_t i = 0; ran && i < count; ++i) {
-    JS::RootedValue argument(cx);
-    ran = JS_GetElement(cx, arguments_array, i, &argument) && arguments.append(argument);
-  }
-  JS::RootedValue ignored(cx);
-  if (ran) {
-    Turn turn(*this, *execution);
-    ran = JS::Call(cx, JS::UndefinedHandleValue, callback, arguments, &ignored);
-  }
-  if (!ran) {
-    fail_from_engine(*execution, ExecutionErrorCode::kRuntimeError);
-  } else {
-    touched_.insert(serial);
-  }
-  pump();
 }
 
 }  // namespace jsr::runtime

@@ -1,8 +1,12 @@
-// Runs executions inside one VM: owns the VM thread's engine context, its
-// memory arena, watchdog and job queue, the hardened realm of the tenant the
-// VM is leased to, and every execution in progress. Lives on the VM thread
-// and is touched only there, except `request_cancel`, which any thread may
-// call.
+// Runs executions inside one VM — the turn scheduler: owns the VM thread's
+// engine context, its watchdog and job queue, the hardened realm of the
+// tenant the VM is leased to, and every execution in progress, and decides
+// which execution's code runs when. Lives on the VM thread and is touched
+// only there, except `request_cancel`, which any thread may call.
+//
+// sandbox.cpp: leasing, starting, advancing and finishing executions;
+// sandbox_limits.cpp: how executions are stopped (time, memory, cancel);
+// sandbox_host.cpp: what it does for the bindings (ScriptHost).
 //
 // An execution that hits a limit ends alone; the VM stays usable and is kept:
 // a timeout or cancellation is an interrupt the engine recovers from, stack
@@ -18,18 +22,19 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
-#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "domain/execution_request.h"
+#include "infrastructure/runtime/cancel_mailbox.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/execution_job_queue.h"
-#include "domain/execution_request.h"
 #include "infrastructure/runtime/js_context.h"
 #include "infrastructure/runtime/memory_arena.h"
 #include "infrastructure/runtime/running_execution.h"
+#include "infrastructure/runtime/script_host.h"
 #include "infrastructure/runtime/tenant_realm.h"
 #include "infrastructure/runtime/watchdog.h"
 
@@ -37,13 +42,14 @@ namespace jsr::runtime {
 
 class Engine;
 
-class Sandbox {
+class Sandbox final : public ScriptHost {
  public:
   using Completion = RunningExecution::Completion;
 
   // Runs on the VM thread, whose allocations `arena` already receives.
+  // `extra_globals` are installed in every realm after jsruntime's own.
   Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
-          std::size_t stack_bytes);
+          std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals = {});
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
@@ -64,12 +70,13 @@ class Sandbox {
   std::size_t memory_bytes() const { return context_.heap_bytes() + arena_.mapped_bytes(); }
   JSContext* cx() const { return context_.get(); }
 
-  // For the bindings, during a turn.
-  RunningExecution* current() const { return current_; }
+  // ScriptHost, for the bindings during a turn.
+  RunningExecution* current() const override { return current_; }
   std::uint32_t set_timer(RunningExecution& execution, JS::HandleObject callback, JS::HandleObject arguments,
-                          double delay_ms);
-  void clear_timer(RunningExecution& execution, std::uint32_t id);
-  void queue_microtask(JS::HandleObject callback);
+                          double delay_ms) override;
+  void clear_timer(RunningExecution& execution, std::uint32_t id) override;
+  void queue_microtask(JS::HandleObject callback) override;
+  std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) override;
 
  private:
   class Turn;
@@ -84,7 +91,9 @@ class Sandbox {
   void begin(RunningExecution& execution);
   void advance(RunningExecution& execution);
   void complete(RunningExecution& execution, JS::HandleValue result);
-  void fail_from_engine(RunningExecution& execution, domain::ExecutionErrorCode code);
+  // Ends `execution` with the engine's pending exception described as
+  // `code` — or with the reason it was told to stop, which wins.
+  void fail_from_engine(RunningExecution& execution, domain::ExecutionErrorCode code, bool refused_import = false);
   void fail_with_reason(RunningExecution& execution, JS::HandleValue reason);
   void finish(RunningExecution& execution, ExecutionOutcome outcome);
   void finish_with_error(RunningExecution& execution, domain::ExecutionError error);
@@ -97,9 +106,10 @@ class Sandbox {
   void pump();
   void drain_jobs();
   void fire_timer(std::uint64_t serial, std::uint32_t id);
+  void settle_host_call(std::uint64_t serial, std::uint32_t call, bool fulfilled, const HostCallValue& value,
+                        const std::string& error_message);
   void on_deadline(std::uint64_t serial);
   void cancel_requested_executions();
-  bool cancel_requested(const std::string& execution_id);
   RunningExecution* find(std::uint64_t serial);
 
   static bool on_interrupt(JSContext* cx);
@@ -126,12 +136,11 @@ class Sandbox {
   std::atomic<bool> memory_exhausted_{false};
   bool heavy_garbage_ = false;  // an execution that used much of its budget ended since the last full collection
 
-  std::mutex cancel_mutex_;  // guards cancel_requests_, shared with other threads
-  // By execution id, with when it was asked. A request may arrive before its
-  // execution does (the caller's cancel can overtake the hand-over to this
-  // VM), so one that names no execution is kept a while, not dropped.
-  std::map<std::string, std::chrono::steady_clock::time_point> cancel_requests_;
-  std::atomic<std::size_t> cancel_request_count_{0};
+  std::vector<GlobalInstaller> extra_globals_;
+  CancelMailbox cancels_;  // shared with other threads
+  // Where host calls' settlements arrive from other threads; closed first
+  // when the Sandbox goes, so a late one is dropped.
+  std::shared_ptr<HostCallSettlement::Sink> host_call_sink_;
 
   Watchdog watchdog_;  // last: its thread interrupts cx(), so it stops first
 };

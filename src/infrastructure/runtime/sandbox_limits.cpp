@@ -54,37 +54,25 @@ void Sandbox::on_deadline(std::uint64_t serial) {
 }
 
 void Sandbox::request_cancel(const std::string& execution_id) {
-  {
-    std::lock_guard lock(cancel_mutex_);
-    if (cancel_requests_.emplace(execution_id, std::chrono::steady_clock::now()).second) ++cancel_request_count_;
-  }
+  cancels_.post(execution_id);
   JS_RequestInterruptCallback(cx());
   boost::asio::post(loop_, [this] { cancel_requested_executions(); });
-}
-
-bool Sandbox::cancel_requested(const std::string& execution_id) {
-  if (cancel_request_count_.load(std::memory_order_relaxed) == 0) return false;
-  std::lock_guard lock(cancel_mutex_);
-  return cancel_requests_.contains(execution_id);
 }
 
 void Sandbox::cancel_requested_executions() {
   std::vector<std::uint64_t> cancelled;
   for (const auto& [serial, execution] : executions_) {
-    if (cancel_requested(execution->request().execution_id)) cancelled.push_back(serial);
+    if (cancels_.contains(execution->request().execution_id)) cancelled.push_back(serial);
   }
   for (auto waiting = waiting_.begin(); waiting != waiting_.end();) {
-    if (cancel_requested(waiting->request.execution_id)) {
-      auto done = std::move(waiting->done);
-      {
-        std::lock_guard lock(cancel_mutex_);
-        if (cancel_requests_.erase(waiting->request.execution_id) > 0) --cancel_request_count_;
-      }
-      waiting = waiting_.erase(waiting);
-      done(ExecutionOutcome::failed(ExecutionError::of(ExecutionErrorCode::kCancelled, "the execution was cancelled")));
-    } else {
+    if (!cancels_.contains(waiting->request.execution_id)) {
       ++waiting;
+      continue;
     }
+    auto done = std::move(waiting->done);
+    cancels_.remove(waiting->request.execution_id);
+    waiting = waiting_.erase(waiting);
+    done(ExecutionOutcome::failed(ExecutionError::of(ExecutionErrorCode::kCancelled, "the execution was cancelled")));
   }
   if (!cancelled.empty()) {
     JSAutoRealm in_realm(cx(), realm_->global());
@@ -97,12 +85,8 @@ void Sandbox::cancel_requested_executions() {
     pump();
   }
   // The rest name executions that ended before the request came, or that
-  // have not reached this VM yet: forget them once that cannot be the case.
-  constexpr auto kForgetAfter = std::chrono::minutes(1);
-  const auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(cancel_mutex_);
-  std::erase_if(cancel_requests_, [&](const auto& request) { return now - request.second > kForgetAfter; });
-  cancel_request_count_ = cancel_requests_.size();
+  // have not reached this VM yet: forgotten once that cannot be the case.
+  cancels_.expire();
 }
 
 bool Sandbox::on_interrupt(JSContext* cx) {
@@ -111,7 +95,7 @@ bool Sandbox::on_interrupt(JSContext* cx) {
   if (execution == nullptr) return true;
   if (sandbox.memory_exhausted_.exchange(false)) execution->terminate(ExecutionErrorCode::kMemoryLimit);
   if (RunningExecution::Clock::now() >= execution->deadline()) execution->terminate(ExecutionErrorCode::kTimeout);
-  if (sandbox.cancel_requested(execution->request().execution_id)) {
+  if (sandbox.cancels_.contains(execution->request().execution_id)) {
     execution->terminate(ExecutionErrorCode::kCancelled);
   }
   // Returning false unwinds the script without an exception it could catch.

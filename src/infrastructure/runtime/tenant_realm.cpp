@@ -87,7 +87,7 @@ void throw_engine_failure(JSContext* cx, const char* step) {
 
 }  // namespace
 
-TenantRealm::TenantRealm(JSContext* cx, std::string tenant_id)
+TenantRealm::TenantRealm(JSContext* cx, std::string tenant_id, std::span<const GlobalInstaller> extra_globals)
     : tenant_id_(std::move(tenant_id)), global_(cx), empty_pattern_(cx) {
   JS::RealmOptions options;
   global_ = JS_NewGlobalObject(cx, &kGlobalClass, nullptr, JS::DontFireOnNewGlobalHook, options);
@@ -99,6 +99,9 @@ TenantRealm::TenantRealm(JSContext* cx, std::string tenant_id)
   }
   JS_FireOnNewGlobalObject(cx, global_);
   if (!bindings::install_globals(cx, global_)) throw_engine_failure(cx, "globals");
+  for (GlobalInstaller install : extra_globals) {
+    if (!install(cx, global_)) throw_engine_failure(cx, "extra globals");
+  }
 
   JS::CompileOptions compile_options(cx);
   compile_options.setFileAndLine("jsruntime:harden", 1);

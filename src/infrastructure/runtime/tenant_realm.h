@@ -12,14 +12,19 @@
 #include <js/RootingAPI.h>
 #include <jsapi.h>
 
+#include <span>
 #include <string>
 
 namespace jsr::runtime {
 
+// Defines more globals on a realm before it is frozen (tests' natives, and
+// API objects a server configures); false when the engine failed.
+using GlobalInstaller = bool (*)(JSContext* cx, JS::HandleObject global);
+
 class TenantRealm {
  public:
   // Throws std::runtime_error if the engine cannot build the realm.
-  TenantRealm(JSContext* cx, std::string tenant_id);
+  TenantRealm(JSContext* cx, std::string tenant_id, std::span<const GlobalInstaller> extra_globals = {});
 
   const std::string& tenant_id() const { return tenant_id_; }
   JSObject* global() const { return global_; }

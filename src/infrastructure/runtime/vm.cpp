@@ -16,7 +16,7 @@ namespace jsr::runtime {
 
 Vm::Vm(Engine& engine, CompileCache& compile_cache, Options options) {
   thread_ = std::make_unique<NativeThread>(options.stack_bytes, [this, &engine, &compile_cache, options] {
-    run(engine, compile_cache, options.stack_bytes);
+    run(engine, compile_cache, options);
   });
   std::unique_lock lock(mutex_);
   started_.wait(lock, [this] { return started_up_; });
@@ -32,13 +32,13 @@ Vm::~Vm() {
   thread_.reset();
 }
 
-void Vm::run(Engine& engine, CompileCache& compile_cache, std::size_t stack_bytes) {
+void Vm::run(Engine& engine, CompileCache& compile_cache, const Options& options) {
   thread_id_ = static_cast<pid_t>(::syscall(SYS_gettid));
   MemoryArena arena;
   arena.bind_current_thread();
   std::unique_ptr<Sandbox> sandbox;
   try {
-    sandbox = std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, stack_bytes);
+    sandbox = std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, options.stack_bytes, options.extra_globals);
   } catch (const std::exception& error) {
     std::lock_guard lock(mutex_);
     startup_error_ = error.what();

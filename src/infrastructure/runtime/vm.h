@@ -14,9 +14,11 @@
 #include <mutex>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "domain/execution_request.h"
 #include "domain/script_vm.h"
+#include "infrastructure/runtime/tenant_realm.h"
 
 namespace jsr::runtime {
 
@@ -36,6 +38,8 @@ class Vm final : public domain::ScriptVm {
     // The engine's stack quota is derived from it; deep but finite recursion
     // in scripts needs a few MiB.
     std::size_t stack_bytes = 8 * 1024 * 1024;
+    // Installed in every realm after jsruntime's own globals.
+    std::vector<GlobalInstaller> extra_globals{};
   };
 
   // Returns when the VM is ready to run (its context and self-hosted code are
@@ -57,7 +61,7 @@ class Vm final : public domain::ScriptVm {
   void set_background(bool background) override;
 
  private:
-  void run(Engine& engine, CompileCache& compile_cache, std::size_t stack_bytes);
+  void run(Engine& engine, CompileCache& compile_cache, const Options& options);
 
   boost::asio::io_context loop_;
   std::mutex mutex_;  // guards sandbox_ and startup_error_

@@ -37,7 +37,7 @@ std::string describe(const ExecutionOutcome& outcome) {
   return text;
 }
 
-RuntimeTest::RuntimeTest() : vm_(std::make_unique<Vm>(shared_engine(), compile_cache_)) {}
+RuntimeTest::RuntimeTest(Vm::Options options) : vm_(std::make_unique<Vm>(shared_engine(), compile_cache_, options)) {}
 
 ExecutionOutcome RuntimeTest::run(ExecutionRequest request) { return vm_->execute(std::move(request)).get(); }
 

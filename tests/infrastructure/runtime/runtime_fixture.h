@@ -23,7 +23,7 @@ ExecutionRequest request_for(std::string source, std::string input_json = "null"
 
 class RuntimeTest : public ::testing::Test {
  protected:
-  RuntimeTest();
+  explicit RuntimeTest(Vm::Options options = {});
 
   ExecutionOutcome run(ExecutionRequest request);
   ExecutionOutcome run(std::string source, std::string input_json = "null");

@@ -5,9 +5,9 @@
 
 #include <stdexcept>
 
-#include "infrastructure/runtime/json_output.h"
 #include "infrastructure/runtime/running_execution.h"
-#include "infrastructure/runtime/sandbox.h"
+#include "infrastructure/runtime/script_host.h"
+#include "infrastructure/runtime/text_codec.h"
 
 namespace jsr::runtime::bindings {
 
@@ -74,8 +74,6 @@ std::optional<double> NativeCall::number(unsigned index, double if_undefined) {
   return value;
 }
 
-Sandbox& NativeCall::sandbox() { return Sandbox::of(cx_); }
-
 bool host_call_failed(JSContext* cx, std::exception_ptr failure) noexcept {
   JS_ClearPendingException(cx);
   // A refused allocation (or a size past what a container can hold) is the
@@ -89,13 +87,13 @@ bool host_call_failed(JSContext* cx, std::exception_ptr failure) noexcept {
     reason = domain::ExecutionErrorCode::kMemoryLimit;
   } catch (...) {
   }
-  if (RunningExecution* execution = Sandbox::of(cx).current()) execution->terminate(reason);
+  if (RunningExecution* execution = ScriptHost::of(cx).current()) execution->terminate(reason);
   // False without a pending exception: the engine unwinds the script.
   return false;
 }
 
 RunningExecution* NativeCall::execution() {
-  if (RunningExecution* running = Sandbox::of(cx_).current()) return running;
+  if (RunningExecution* running = ScriptHost::of(cx_).current()) return running;
   throw_error(JSEXN_ERR, "no execution is running");
   return nullptr;
 }

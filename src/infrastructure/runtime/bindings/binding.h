@@ -1,7 +1,8 @@
-// What every JavaScript API object shares: argument conversion and error
-// throwing for natives (NativeCall), string conversion, and the installer of
-// all of jsruntime's globals. Each API object lives in its own file beside
-// this one and declares its methods once, as a JSFunctionSpec table.
+// What every JavaScript API object shares: a native's view of its call
+// (NativeCall), the guard against host exceptions, string conversion, and
+// the installer of all of jsruntime's globals. Each API object lives in its
+// own file beside this one and declares its methods once, as a table of
+// typed natives (native.h).
 #pragma once
 
 #include <js/CallArgs.h>
@@ -14,7 +15,6 @@
 
 namespace jsr::runtime {
 class RunningExecution;
-class Sandbox;
 }  // namespace jsr::runtime
 
 namespace jsr::runtime::bindings {
@@ -56,7 +56,6 @@ class NativeCall {
   std::optional<std::u16string> utf16(unsigned index);
   std::optional<double> number(unsigned index, double if_undefined);
   RunningExecution* execution();
-  Sandbox& sandbox();
 
   bool throw_type_error(const std::string& message);
   bool throw_range_error(const std::string& message);
@@ -68,8 +67,8 @@ class NativeCall {
   const char* name_;
 };
 
-// How every native is listed in a table: JS_FN("log", guarded<log>, ...).
-// Host allocations made for a script come from its VM's arena, which refuses
+// Every native runs guarded (native.h does it; a hand-written JSNative is
+// listed as guarded<f>). Host allocations made for a script come from its VM's arena, which refuses
 // them past the execution's memory budget by throwing std::bad_alloc; no C++
 // exception may unwind through the engine's frames, so the guard turns it
 // into the end of the execution (MEMORY_LIMIT), uncatchable by the script.

@@ -12,9 +12,8 @@
 #include <new>
 #include <string_view>
 
-#include "infrastructure/runtime/bindings/binding.h"
-#include "infrastructure/runtime/json_output.h"
-#include "infrastructure/runtime/running_execution.h"
+#include "infrastructure/runtime/bindings/native.h"
+#include "infrastructure/runtime/text_codec.h"
 
 namespace jsr::runtime::bindings {
 namespace {
@@ -149,30 +148,26 @@ bool append_formatted(JSContext* cx, JS::HandleValue value, LogLine& line) {
 }
 
 template <LogLevel kLevel>
-bool log(JSContext* cx, unsigned argc, JS::Value* vp) {
-  NativeCall call(cx, argc, vp, "console");
-  RunningExecution* execution = call.execution();
-  if (execution == nullptr) return false;
-  LogLine line(execution->request().limits.max_log_line_bytes);
-  for (unsigned i = 0; i < call.count() && !line.full(); ++i) {
+JsResult<void> log(RunningExecution& execution, JSContext* cx, RestArguments values) {
+  LogLine line(execution.request().limits.max_log_line_bytes);
+  for (std::size_t i = 0; i < values.values.length() && !line.full(); ++i) {
     if (i > 0) line.append(" ");
-    if (!append_formatted(cx, call.arg(i), line)) return false;
+    if (!append_formatted(cx, values.values[i], line)) return std::unexpected(JsError::from_engine());
   }
-  if (!execution->append_log(kLevel, std::move(line).finish())) {
-    // Uncatchable: returning false with no exception ends the execution.
-    execution->terminate(domain::ExecutionErrorCode::kLogLimit);
-    return false;
+  if (!execution.append_log(kLevel, std::move(line).finish())) {
+    // Uncatchable: unwinding with no exception ends the execution.
+    execution.terminate(domain::ExecutionErrorCode::kLogLimit);
+    return std::unexpected(JsError::from_engine());
   }
-  call.args().rval().setUndefined();
-  return true;
+  return {};
 }
 
 const JSFunctionSpec kConsoleMethods[] = {
-    JS_FN("log", guarded<log<LogLevel::kLog>>, 0, JSPROP_ENUMERATE),
-    JS_FN("info", guarded<log<LogLevel::kInfo>>, 0, JSPROP_ENUMERATE),
-    JS_FN("warn", guarded<log<LogLevel::kWarn>>, 0, JSPROP_ENUMERATE),
-    JS_FN("error", guarded<log<LogLevel::kError>>, 0, JSPROP_ENUMERATE),
-    JS_FN("debug", guarded<log<LogLevel::kDebug>>, 0, JSPROP_ENUMERATE),
+    method<"console.log", log<LogLevel::kLog>>(),
+    method<"console.info", log<LogLevel::kInfo>>(),
+    method<"console.warn", log<LogLevel::kWarn>>(),
+    method<"console.error", log<LogLevel::kError>>(),
+    method<"console.debug", log<LogLevel::kDebug>>(),
     JS_FS_END,
 };
 

@@ -6,20 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "infrastructure/runtime/bindings/binding.h"
-#include "infrastructure/runtime/running_execution.h"
-#include "infrastructure/runtime/sandbox.h"
+#include "infrastructure/runtime/bindings/native.h"
 
 namespace jsr::runtime::bindings {
 namespace {
 
-bool get_context(JSContext* cx, unsigned argc, JS::Value* vp) {
-  NativeCall call(cx, argc, vp, "context");
-  RunningExecution* execution = call.execution();
-  if (execution == nullptr) return false;
-  call.args().rval().setObject(*execution->context_object);
-  return true;
-}
+JSObject* get_context(RunningExecution& execution) { return execution.context_object; }
 
 // Input and trigger data are already JSON; splice them in unparsed.
 std::string context_json(const ExecutionRequest& request) {
@@ -51,7 +43,7 @@ JSObject* make_context_object(JSContext* cx, const RunningExecution& execution) 
 }
 
 bool install_context(JSContext* cx, JS::HandleObject global) {
-  return JS_DefineProperty(cx, global, "context", get_context, nullptr, JSPROP_ENUMERATE | JSPROP_PERMANENT);
+  return JS_DefineProperty(cx, global, "context", native<"context", get_context>, nullptr, JSPROP_ENUMERATE | JSPROP_PERMANENT);
 }
 
 }  // namespace jsr::runtime::bindings

@@ -3,22 +3,19 @@
 // functions and other uncloneable values throw.
 #include <js/StructuredClone.h>
 
-#include "infrastructure/runtime/bindings/binding.h"
+#include "infrastructure/runtime/bindings/native.h"
 
 namespace jsr::runtime::bindings {
 namespace {
 
-bool structured_clone(JSContext* cx, unsigned argc, JS::Value* vp) {
-  NativeCall call(cx, argc, vp, "structuredClone");
-  if (!call.require(1)) return false;
+JsResult<JS::Value> structured_clone(JSContext* cx, JS::HandleValue value) {
   JS::RootedValue copy(cx);
-  if (!JS_StructuredClone(cx, call.arg(0), &copy, nullptr, nullptr)) return false;
-  call.args().rval().set(copy);
-  return true;
+  if (!JS_StructuredClone(cx, value, &copy, nullptr, nullptr)) return std::unexpected(JsError::from_engine());
+  return copy.get();
 }
 
 const JSFunctionSpec kFunctions[] = {
-    JS_FN("structuredClone", guarded<structured_clone>, 1, JSPROP_ENUMERATE),
+    method<"structuredClone", structured_clone>(),
     JS_FS_END,
 };
 

@@ -1,0 +1,72 @@
+#include "infrastructure/runtime/bindings/native.h"
+
+#include <js/Conversions.h>
+#include <js/Exception.h>
+
+#include "infrastructure/runtime/text_codec.h"
+
+namespace jsr::runtime::bindings::native_detail {
+
+bool convert(NativeCall& call, unsigned index, std::string& out) {
+  auto text = call.utf8(index);
+  if (!text) return false;
+  out = std::move(*text);
+  return true;
+}
+
+bool convert(NativeCall& call, unsigned index, std::u16string& out) {
+  auto units = call.utf16(index);
+  if (!units) return false;
+  out = std::move(*units);
+  return true;
+}
+
+bool convert(NativeCall& call, unsigned index, double& out) {
+  return JS::ToNumber(call.cx(), call.arg(index), &out);
+}
+
+bool convert(NativeCall& call, unsigned index, bool& out) {
+  out = JS::ToBoolean(call.arg(index));
+  return true;
+}
+
+bool to_value(JSContext* cx, const std::string& utf8, JS::MutableHandleValue out) {
+  JSString* string = JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(utf8.data(), utf8.size()));
+  if (string == nullptr) return false;
+  out.setString(string);
+  return true;
+}
+
+bool to_value(JSContext* cx, const std::u16string& units, JS::MutableHandleValue out) {
+  JSString* string = JS_NewUCStringCopyN(cx, units.data(), units.size());
+  if (string == nullptr) return false;
+  out.setString(string);
+  return true;
+}
+
+bool to_value(JSContext* cx, const Latin1& text, JS::MutableHandleValue out) {
+  JSString* string = JS_NewStringCopyN(cx, text.bytes.data(), text.bytes.size());
+  if (string == nullptr) return false;
+  out.setString(string);
+  return true;
+}
+
+bool throw_error(NativeCall& call, const JsError& error) {
+  if (error.pending) return false;
+  return call.throw_error(error.type, error.message);
+}
+
+bool reject_with_pending(NativeCall& call) {
+  JSContext* cx = call.cx();
+  // Nothing pending: the execution is ending, and so is this call.
+  if (!JS_IsExceptionPending(cx)) return false;
+  JS::RootedValue reason(cx);
+  if (!JS_GetPendingException(cx, &reason)) return false;
+  JS_ClearPendingException(cx);
+  JSObject* rejected = JS::CallOriginalPromiseReject(cx, reason);
+  if (rejected == nullptr) return false;
+  call.args().rval().setObject(*rejected);
+  return true;
+}
+
+}  // namespace jsr::runtime::bindings::native_detail

@@ -1,0 +1,104 @@
+// What a Sandbox does for the bindings (its ScriptHost side): timers,
+// microtasks and host calls whose promises settle later. Each callback that
+// runs script code opens a turn of its execution and pumps afterwards.
+#include <js/Array.h>
+#include <js/CallAndConstruct.h>
+#include <js/Promise.h>
+
+#include "infrastructure/runtime/sandbox.h"
+#include "infrastructure/runtime/sandbox_turn.h"
+
+namespace jsr::runtime {
+
+using domain::ExecutionErrorCode;
+
+std::uint32_t Sandbox::set_timer(RunningExecution& execution, JS::HandleObject callback, JS::HandleObject arguments,
+                                 double delay_ms) {
+  const std::uint32_t id = execution.next_timer_id();
+  auto& timer = execution.add_timer(cx(), id, callback, arguments);
+  timer.alarm.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(delay_ms * 1000)));
+  timer.alarm.async_wait([this, serial = execution.serial(), id](const boost::system::error_code& error) {
+    if (!error) fire_timer(serial, id);
+  });
+  return id;
+}
+
+void Sandbox::clear_timer(RunningExecution& execution, std::uint32_t id) { execution.take_timer(id); }
+
+void Sandbox::queue_microtask(JS::HandleObject callback) {
+  jobs_.push(current_ != nullptr ? current_->serial() : 0, callback);
+}
+
+void Sandbox::fire_timer(std::uint64_t serial, std::uint32_t id) {
+  RunningExecution* execution = find(serial);
+  if (execution == nullptr) return;
+  auto timer = execution->take_timer(id);
+  if (!timer) return;
+  JSContext* cx = this->cx();
+  JSAutoRealm in_realm(cx, realm_->global());
+  JS::RootedObject callback(cx, timer->callback);
+  JS::RootedObject arguments_array(cx, timer->arguments);
+  JS::RootedValueVector arguments(cx);
+  uint32_t count = 0;
+  bool ran = JS::GetArrayLength(cx, arguments_array, &count);
+  for (uint32_t i = 0; ran && i < count; ++i) {
+    JS::RootedValue argument(cx);
+    ran = JS_GetElement(cx, arguments_array, i, &argument) && arguments.append(argument);
+  }
+  JS::RootedValue ignored(cx);
+  if (ran) {
+    Turn turn(*this, *execution);
+    ran = JS::Call(cx, JS::UndefinedHandleValue, callback, arguments, &ignored);
+  }
+  if (!ran) {
+    fail_from_engine(*execution, ExecutionErrorCode::kRuntimeError);
+  } else {
+    touched_.insert(serial);
+  }
+  pump();
+}
+
+std::optional<ScriptHost::StartedHostCall> Sandbox::begin_host_call(RunningExecution& execution) {
+  JSObject* promise = JS::NewPromiseObject(cx(), nullptr);
+  if (promise == nullptr) return std::nullopt;
+  const std::uint32_t call = execution.add_host_call(cx(), promise);
+  return StartedHostCall{promise, HostCallSettlement(host_call_sink_, execution.serial(), call)};
+}
+
+void Sandbox::settle_host_call(std::uint64_t serial, std::uint32_t call, bool fulfilled, const HostCallValue& value,
+                               const std::string& error_message) {
+  RunningExecution* execution = find(serial);
+  if (execution == nullptr) return;  // it ended meanwhile: nobody waits for this
+  auto pending = execution->take_host_call(call);
+  if (!pending) return;
+  JSContext* cx = this->cx();
+  JSAutoRealm in_realm(cx, realm_->global());
+  JS::RootedObject promise(cx, pending->get());
+  bool settled = false;
+  {
+    Turn turn(*this, *execution);
+    JS::RootedValue result(cx);
+    if (fulfilled && value(cx, &result)) {
+      settled = JS::ResolvePromise(cx, promise, result);
+    } else {
+      // The host's refusal, or the engine failing to build the value: an
+      // Error the script can catch, unless the execution is being stopped.
+      if (!JS_IsExceptionPending(cx) && !execution->termination()) {
+        JS_ReportErrorUTF8(cx, "%s", fulfilled ? "the host call's result could not be converted" : error_message.c_str());
+      }
+      JS::RootedValue reason(cx);
+      if (JS_GetPendingException(cx, &reason)) {
+        JS_ClearPendingException(cx);
+        settled = JS::RejectPromise(cx, promise, reason);
+      }
+    }
+  }
+  if (!settled) {
+    fail_from_engine(*execution, ExecutionErrorCode::kRuntimeError);
+  } else {
+    touched_.insert(serial);
+  }
+  pump();
+}
+
+}  // namespace jsr::runtime
