@@ -44,6 +44,7 @@ struct MemoryArena::Slot {
   std::atomic<std::size_t> external{0};
   std::atomic<bool> enforcing{false};
   std::atomic<bool> collecting{false};
+  std::atomic<bool> refused{false};
 
   static Slot* of(extent_hooks_t* hooks) { return reinterpret_cast<Slot*>(hooks); }
 
@@ -53,6 +54,7 @@ struct MemoryArena::Slot {
     if (slot->enforcing.load(std::memory_order_relaxed) && !slot->collecting.load(std::memory_order_relaxed) &&
         slot->mapped.load(std::memory_order_relaxed) + slot->external.load(std::memory_order_relaxed) + size >
             slot->budget.load(std::memory_order_relaxed)) {
+      slot->refused.store(true, std::memory_order_relaxed);
       return nullptr;
     }
     void* memory = default_hooks()->alloc(default_hooks(), new_addr, size, alignment, zero, commit, arena_index);
@@ -161,6 +163,8 @@ void MemoryArena::bind_current_thread() const {
 }
 
 void MemoryArena::set_budget(std::size_t bytes) { slot_->budget = bytes; }
+
+bool MemoryArena::take_refusal() { return slot_->refused.exchange(false, std::memory_order_relaxed); }
 void MemoryArena::set_external_bytes(std::size_t bytes) { slot_->external = bytes; }
 void MemoryArena::set_enforcing(bool enforcing) { slot_->enforcing.store(enforcing, std::memory_order_relaxed); }
 

@@ -38,6 +38,9 @@ class MemoryArena {
   void set_collecting(bool collecting);
 
   std::size_t mapped_bytes() const;
+  // Whether the budget refused a mapping since the last call. Some engine
+  // paths fail on a refused allocation without reporting out-of-memory.
+  bool take_refusal();
   // Returns unused dirty pages to the system at once (after a memory bomb).
   void purge() const;
 

@@ -89,6 +89,7 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
 
   context_.set_heap_limit(heap_baseline_ + request.limits.max_memory_bytes);
   arena_.set_budget(arena_baseline_ + request.limits.max_memory_bytes);
+  if (executions_.empty()) (void)arena_.take_refusal();  // an earlier execution's
   const std::uint64_t serial = ++last_serial_;
   auto [entry, inserted] = executions_.emplace(
       serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), std::move(done)));
@@ -245,6 +246,11 @@ void Sandbox::fail_from_engine(RunningExecution& execution, ExecutionErrorCode c
   // The arena refused memory and the engine unwound with "out of memory"
   // before the interrupt came round: that is the memory limit too.
   if (memory_exhausted_.exchange(false)) execution.terminate(ExecutionErrorCode::kMemoryLimit);
+  // The engine stopped with nothing to say after the budget refused memory
+  // (seen in ~1 of 10 structuredClone bombs): that is the memory limit.
+  if (!execution.termination() && !JS_IsExceptionPending(cx()) && arena_.take_refusal()) {
+    execution.terminate(ExecutionErrorCode::kMemoryLimit);
+  }
   if (execution.termination()) {
     JS_ClearPendingException(cx());
     return finish_with_error(execution, termination_error(execution));
