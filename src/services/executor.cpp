@@ -41,10 +41,6 @@ Executor::~Executor() {
   }
   finished_changed_.notify_all();
   completer_.join();
-  for (const char* gauge : {"jsruntime_queue_depth", "jsruntime_executions_running", "jsruntime_vms",
-                            "jsruntime_pool_hit_ratio", "jsruntime_vm_memory_bytes"}) {
-    metrics_.remove_gauges(gauge);
-  }
 }
 
 void Executor::register_gauges() {
@@ -56,16 +52,16 @@ void Executor::register_gauges() {
   metrics_.describe("jsruntime_vms", "VMs in the pool, by state.");
   metrics_.describe("jsruntime_pool_hit_ratio", "Share of executions served by a VM already warm for the tenant.");
   metrics_.describe("jsruntime_vm_memory_bytes", "Memory of all VMs (GC heaps and malloc arenas).");
-  metrics_.gauge("jsruntime_queue_depth", {}, [this] { return double(stats().queued); });
-  metrics_.gauge("jsruntime_executions_running", {}, [this] { return double(stats().running); });
-  metrics_.gauge("jsruntime_vms", {{"state", "busy"}}, [this] { return double(stats().vms_busy); });
-  metrics_.gauge("jsruntime_vms", {{"state", "idle"}}, [this] { return double(stats().vms_idle); });
-  metrics_.gauge("jsruntime_pool_hit_ratio", {}, [this] {
+  gauges_.push_back(metrics_.gauge("jsruntime_queue_depth", {}, [this] { return double(stats().queued); }));
+  gauges_.push_back(metrics_.gauge("jsruntime_executions_running", {}, [this] { return double(stats().running); }));
+  gauges_.push_back(metrics_.gauge("jsruntime_vms", {{"state", "busy"}}, [this] { return double(stats().vms_busy); }));
+  gauges_.push_back(metrics_.gauge("jsruntime_vms", {{"state", "idle"}}, [this] { return double(stats().vms_idle); }));
+  gauges_.push_back(metrics_.gauge("jsruntime_pool_hit_ratio", {}, [this] {
     const Stats now = stats();
     const double total = double(now.pool_hits + now.pool_misses);
     return total == 0 ? 1.0 : double(now.pool_hits) / total;
-  });
-  metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); });
+  }));
+  gauges_.push_back(metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); }));
 }
 
 std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest request, Completion done,
@@ -264,10 +260,15 @@ void Executor::on_done(Finished finished) {
     executions_.erase(execution_id);
     dispatch_locked(starts);
     forget_tenant_if_idle_locked(tenant_id);
-    if (queued_ == 0 && running_ == 0) emptied_.notify_all();
+    ++completing_;
   }
   launch(starts);
   done(std::move(outcome));
+  // Only now has the caller seen the outcome (and queued its record): a
+  // drain that returned earlier could let the recorder stop before it.
+  std::lock_guard lock(mutex_);
+  --completing_;
+  if (queued_ == 0 && running_ == 0 && completing_ == 0) emptied_.notify_all();
 }
 
 void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {
@@ -298,7 +299,7 @@ bool Executor::cancel(const std::string& execution_id) {
     --queued_;
     if (tenant.queue.empty()) ready_.erase({tenant.last_served, tenant_id});
     forget_tenant_if_idle_locked(tenant_id);
-    if (queued_ == 0 && running_ == 0) emptied_.notify_all();
+    if (queued_ == 0 && running_ == 0 && completing_ == 0) emptied_.notify_all();
   }
   metrics_.increment("jsruntime_executions_total", {{"tenant", tenant_id}, {"status", "cancelled"}});
   done(cancelled("the execution was cancelled before it started"));
@@ -308,7 +309,7 @@ bool Executor::cancel(const std::string& execution_id) {
 void Executor::drain(std::chrono::milliseconds grace) {
   std::unique_lock lock(mutex_);
   accepting_ = false;
-  const auto nothing_left = [this] { return queued_ == 0 && running_ == 0; };
+  const auto nothing_left = [this] { return queued_ == 0 && running_ == 0 && completing_ == 0; };
   if (emptied_.wait_for(lock, grace, nothing_left)) return;
 
   std::vector<Completion> never_started;

@@ -151,6 +151,7 @@ class Executor {
   std::unordered_map<std::string, Whereabouts> executions_;
   std::size_t queued_ = 0;
   std::size_t running_ = 0;
+  std::size_t completing_ = 0;  // outcomes being handed to their callers
   std::uint64_t pool_hits_ = 0;
   std::uint64_t pool_misses_ = 0;
   bool accepting_ = true;
@@ -161,6 +162,7 @@ class Executor {
   std::vector<Finished> finished_;
   bool stopping_completions_ = false;
 
+  std::vector<GaugeRegistration> gauges_;  // declared after what they read, so unregistered before it goes
   std::thread completer_;    // runs run_background_completions
   std::thread housekeeper_;  // reaps idle VMs; last, so it starts after the rest exists
 };

@@ -58,14 +58,30 @@ void MetricsRegistry::observe(const std::string& name, double value, const Label
   ++histogram.count;
 }
 
-void MetricsRegistry::gauge(const std::string& name, const Labels& labels, std::function<double()> read) {
+GaugeRegistration MetricsRegistry::gauge(const std::string& name, const Labels& labels,
+                                        std::function<double()> read) {
+  Series series{name, render_labels(labels)};
   std::lock_guard lock(mutex_);
-  gauges_[{name, render_labels(labels)}] = std::move(read);
+  gauges_[series] = std::move(read);
+  return GaugeRegistration(*this, std::move(series));
 }
 
-void MetricsRegistry::remove_gauges(const std::string& name) {
+void MetricsRegistry::remove_gauge(const Series& series) {
   std::lock_guard lock(mutex_);
-  std::erase_if(gauges_, [&](const auto& entry) { return entry.first.first == name; });
+  gauges_.erase(series);
+}
+
+GaugeRegistration& GaugeRegistration::operator=(GaugeRegistration&& other) noexcept {
+  if (this != &other) {
+    release();
+    registry_ = std::exchange(other.registry_, nullptr);
+    series_ = std::move(other.series_);
+  }
+  return *this;
+}
+
+void GaugeRegistration::release() {
+  if (registry_ != nullptr) std::exchange(registry_, nullptr)->remove_gauge(series_);
 }
 
 double MetricsRegistry::counter_value(const std::string& name, const Labels& labels) const {

@@ -16,6 +16,29 @@ namespace jsr::services {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+class MetricsRegistry;
+
+// A gauge stays registered while this lives: whoever owns what the gauge
+// reads owns its registration, so a destroyed object is never read.
+class [[nodiscard]] GaugeRegistration {
+ public:
+  GaugeRegistration() = default;
+  GaugeRegistration(MetricsRegistry& registry, std::pair<std::string, std::string> series)
+      : registry_(&registry), series_(std::move(series)) {}
+  GaugeRegistration(GaugeRegistration&& other) noexcept
+      : registry_(std::exchange(other.registry_, nullptr)), series_(std::move(other.series_)) {}
+  GaugeRegistration& operator=(GaugeRegistration&& other) noexcept;
+  GaugeRegistration(const GaugeRegistration&) = delete;
+  GaugeRegistration& operator=(const GaugeRegistration&) = delete;
+  ~GaugeRegistration() { release(); }
+
+ private:
+  void release();
+
+  MetricsRegistry* registry_ = nullptr;
+  std::pair<std::string, std::string> series_;  // name, rendered labels
+};
+
 class MetricsRegistry {
  public:
   void describe(const std::string& name, const std::string& help);
@@ -24,9 +47,9 @@ class MetricsRegistry {
   // Histogram buckets are fixed per name at first use.
   void observe(const std::string& name, double value, const Labels& labels = {},
                const std::vector<double>& buckets = kDurationBuckets);
-  // The gauge is read when metrics are collected; `read` must be thread-safe.
-  void gauge(const std::string& name, const Labels& labels, std::function<double()> read);
-  void remove_gauges(const std::string& name);
+  // The gauge is read when metrics are collected, until the registration
+  // is destroyed; `read` must be thread-safe.
+  GaugeRegistration gauge(const std::string& name, const Labels& labels, std::function<double()> read);
 
   double counter_value(const std::string& name, const Labels& labels = {}) const;
   std::uint64_t histogram_count(const std::string& name, const Labels& labels = {}) const;
@@ -46,6 +69,8 @@ class MetricsRegistry {
   };
   using Series = std::pair<std::string, std::string>;  // name, rendered labels
 
+  friend class GaugeRegistration;
+  void remove_gauge(const Series& series);
   static std::string render_labels(const Labels& labels);
 
   mutable std::mutex mutex_;  // guards everything below

@@ -230,6 +230,20 @@ TEST_F(ExecutorTest, DrainLetsRunningWorkFinishAndRefusesNewWork) {
   EXPECT_EQ(refused.error().code, domain::ErrorCode::kShuttingDown);
 }
 
+TEST_F(ExecutorTest, DrainReturnsOnlyAfterEveryCallerHasItsOutcome) {
+  // What a caller does with an outcome (the server records it) is part of
+  // the work a drain waits for: the recorder stops right after the drain.
+  auto executor = make({.min_vms = 1});
+  std::atomic<bool> recorded{false};
+  auto accepted = executor->submit(request("acme", kWait, R"({"ms":20})"), [&recorded](ExecutionOutcome) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a slow database write
+    recorded = true;
+  });
+  ASSERT_TRUE(accepted.has_value());
+  executor->drain(std::chrono::seconds(10));
+  EXPECT_TRUE(recorded);
+}
+
 TEST_F(ExecutorTest, DrainCancelsWhatOutlivesTheGracePeriod) {
   auto executor = make({.min_vms = 1, .max_vms = 1, .max_concurrent_per_tenant = 1});
   auto running = submit(*executor, request("acme", kEndless, "null"));

@@ -10,7 +10,7 @@ TEST(MetricsRegistry, RendersCountersGaugesAndHistogramsInPrometheusFormat) {
   metrics.describe("jsruntime_things_total", "Things that happened.");
   metrics.increment("jsruntime_things_total", {{"kind", "a\"b"}});
   metrics.increment("jsruntime_things_total", {{"kind", "a\"b"}}, 2);
-  metrics.gauge("jsruntime_level", {}, [] { return 7.5; });
+  const auto level = metrics.gauge("jsruntime_level", {}, [] { return 7.5; });
   metrics.observe("jsruntime_wait_seconds", 0.003, {}, {0.001, 0.01});
   metrics.observe("jsruntime_wait_seconds", 5, {}, {0.001, 0.01});
   EXPECT_EQ(metrics.counter_value("jsruntime_things_total", {{"kind", "a\"b"}}), 3);
@@ -27,6 +27,18 @@ TEST(MetricsRegistry, RendersCountersGaugesAndHistogramsInPrometheusFormat) {
             "jsruntime_wait_seconds_bucket{le=\"+Inf\"} 2\n"
             "jsruntime_wait_seconds_sum 5.003\n"
             "jsruntime_wait_seconds_count 2\n");
+}
+
+TEST(MetricsRegistry, AGaugeIsGoneWhenItsRegistrationIs) {
+  MetricsRegistry metrics;
+  {
+    const auto busy = metrics.gauge("jsruntime_vms", {{"state", "busy"}}, [] { return 3.0; });
+    GaugeRegistration idle = metrics.gauge("jsruntime_vms", {{"state", "idle"}}, [] { return 1.0; });
+    GaugeRegistration moved = std::move(idle);  // the registration moves, the gauge stays
+    EXPECT_EQ(metrics.gauge_value("jsruntime_vms", {{"state", "idle"}}), 1.0);
+    EXPECT_NE(metrics.render_prometheus().find("jsruntime_vms{state=\"busy\"} 3"), std::string::npos);
+  }
+  EXPECT_EQ(metrics.render_prometheus().find("jsruntime_vms"), std::string::npos);
 }
 
 }  // namespace
