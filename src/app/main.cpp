@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/admin_commands.h"
 #include "app/run_command.h"
 #include "app/server.h"
+#include "app/server_options.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"jsruntime: runs tenants' JavaScript safely"};
@@ -20,22 +22,18 @@ int main(int argc, char** argv) {
   run_command->add_option("--timeout-ms", run.timeout_ms, "Time limit in milliseconds (default 30000, at most 300000)");
   run_command->add_option("--memory-mb", run.memory_mb, "Memory limit in MiB (default 64, at most 512)");
 
-  jsr::app::ServeOptions serve;
+  jsr::app::ServerConfig serve;
+  bool print_config = false;
   CLI::App* serve_command = app.add_subcommand("serve", "Run the server: REST API, executions, persistence");
-  serve_command->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)");
-  auto add_database_flags = [](CLI::App* command, jsr::app::DatabaseOptions& database) {
-    command->add_option("--data-dir", database.data_dir,
-                        "Data directory: the SQLite database and the first admin token");
-    command->add_option("--database-url", database.database_url, "PostgreSQL URL: the database instead of SQLite");
-  };
-  add_database_flags(serve_command, serve.database);
-  serve_command->add_option("--retention-days", serve.retention_days, "Days to keep execution records")
-      ->check(CLI::Range(1, 36500));
-  serve_command->add_option("--drain-seconds", serve.drain_seconds,
-                            "On SIGTERM, seconds running executions may take to finish")
-      ->check(CLI::Range(0, 3600));
-  serve_command->add_option("--node-id", serve.node_id,
-                            "This server's name in the executions it runs (default: kept in <data-dir>/node-id)");
+  jsr::app::add_serve_options(*serve_command, serve);
+  // The file's [serve] section holds serve's options; --config may follow `serve`.
+  app.set_config("--config", "", "Read options from this TOML file: a [serve] section of 'name = value' lines, names as the flags");
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt option is an error, not ignored
+  serve_command->fallthrough();
+  serve_command->footer(
+      "Every option can also be set in the --config file's [serve] section (max-vms = 8) or as an environment "
+      "variable (JSR_MAX_VMS=8). A flag wins over the file, the file over the environment.");
+  serve_command->add_flag("--print-config", print_config, "Print the configuration as JSON and exit");
 
   CLI::App* admin_command = app.add_subcommand("admin", "Administrative commands");
   admin_command->require_subcommand(1);
@@ -43,12 +41,12 @@ int main(int argc, char** argv) {
   std::string tenant_name, tenant_slug, role, token_name;
   CLI::App* create_tenant = admin_command->add_subcommand("create-tenant", "Create a tenant; prints {id,name,slug}");
   create_tenant->add_option("--name", tenant_name, "The tenant's name")->required();
-  add_database_flags(create_tenant, admin_database);
+  jsr::app::add_database_options(*create_tenant, admin_database);
   CLI::App* create_token = admin_command->add_subcommand("create-token", "Create an API token; prints {token}");
   create_token->add_option("--tenant", tenant_slug, "The tenant's slug")->required();
   create_token->add_option("--role", role, "superadmin, org_admin, developer or viewer")->required();
   create_token->add_option("--name", token_name, "A name for the token");
-  add_database_flags(create_token, admin_database);
+  jsr::app::add_database_options(*create_token, admin_database);
 
   try {
     app.parse(argc, argv);
@@ -66,7 +64,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (run_command->parsed()) return jsr::app::run_script(run, std::cout, std::cerr);
-  if (serve_command->parsed()) return jsr::app::serve(serve, std::cout, std::cerr);
+  if (serve_command->parsed() && print_config) {
+    std::cout << jsr::app::describe(serve) << '\n';
+    return 0;
+  }
+  if (serve_command->parsed()) return jsr::app::serve(serve, std::cout);
   if (create_tenant->parsed()) return jsr::app::create_tenant(admin_database, tenant_name, std::cout, std::cerr);
   if (create_token->parsed()) {
     return jsr::app::create_token(admin_database, tenant_slug, role, token_name, std::cout, std::cerr);

@@ -1,66 +1,21 @@
 // `jsruntime run` driven as a user drives it: the real binary, its stdout,
 // stderr and exit status.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "support/command_line_test.h"
 
 namespace jsr::app {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::CommandResult;
 
-struct CommandResult {
-  int exit_status = -1;
-  std::string out;
-  std::string err;
-};
-
-class RunCommand : public ::testing::Test {
+class RunCommand : public testing::CommandLineTest {
  protected:
-  RunCommand() : dir_(fs::temp_directory_path() / ("jsruntime-cli-" + std::to_string(::getpid()))) {
-    fs::create_directories(dir_);
-  }
-  ~RunCommand() override { fs::remove_all(dir_); }
-
-  fs::path write(const std::string& name, const std::string& contents) {
-    std::ofstream(dir_ / name) << contents;
-    return dir_ / name;
-  }
-
-  static std::string quote(const std::string& argument) {
-    std::string quoted = "'";
-    for (char c : argument) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-  }
-
-  CommandResult jsruntime(const std::vector<std::string>& arguments) {
-    std::string command = quote(JSR_BINARY);
-    for (const auto& argument : arguments) command += " " + quote(argument);
-    command += " >" + quote((dir_ / "stdout").string()) + " 2>" + quote((dir_ / "stderr").string());
-    const int status = std::system(command.c_str());
-    CommandResult result;
-    result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = slurp(dir_ / "stdout");
-    result.err = slurp(dir_ / "stderr");
-    return result;
-  }
-
-  static std::string slurp(const fs::path& path) {
-    std::ifstream file(path);
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    return contents.str();
-  }
-
   static std::string workload(const std::string& name) { return std::string(JSR_WORKLOADS_DIR) + "/" + name; }
-
-  fs::path dir_;
 };
 
 TEST_F(RunCommand, CompletedScriptPrintsOneJsonObjectAndExitsZero) {

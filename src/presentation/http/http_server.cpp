@@ -8,12 +8,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "presentation/http/api_json.h"
 #include "domain/text.h"
+#include "presentation/http/api_json.h"
 #include "presentation/http/request_decoding.h"
+#include "services/log.h"
 
 namespace jsr::http {
 
@@ -37,12 +37,15 @@ std::string next_request_id() {
 }
 
 void log_request(const Request& request, const Response& response, double milliseconds) {
-  Json line = {{"level", "info"},      {"msg", "request"},          {"request_id", request.request_id},
-               {"method", request.method}, {"path", request.path}, {"status", response.status},
-               {"ms", std::round(milliseconds * 1000) / 1000}};
-  if (request.principal) line["tenant_id"] = request.principal->tenant_id;
-  for (const auto& [name, value] : response.log_fields) line[name] = value;
-  std::clog << json_text(line) + '\n';
+  if (!log::enabled(log::Level::kInfo)) return;
+  log::Fields fields = {{"request_id", request.request_id},
+                        {"method", request.method},
+                        {"path", request.path},
+                        {"status", std::int64_t{response.status}},
+                        {"ms", std::round(milliseconds * 1000) / 1000}};
+  if (request.principal) fields.emplace_back("tenant_id", request.principal->tenant_id);
+  for (const auto& [name, value] : response.log_fields) fields.emplace_back(name, value);
+  log::info("request", fields);
 }
 
 }  // namespace
@@ -146,7 +149,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
 
   void answer_failure(const char* what, unsigned version, bool head) noexcept {
     try {
-      std::clog << json_text({{"level", "error"}, {"msg", "request failed"}, {"error", what}}) + '\n';
+      log::error("request failed", {{"error", what}});
     } catch (...) {
     }
     keep_alive_ = false;

@@ -1,0 +1,48 @@
+// Everything a `jsruntime serve` process is configured with, in one value.
+// Each field is an option of its own (server_options.h): a flag, a key in
+// the --config file and a JSR_* environment variable.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "presentation/http/http_server.h"
+#include "services/executor.h"
+
+namespace jsr::app {
+
+struct DatabaseOptions {
+  std::string data_dir = "./data";            // SQLite: <data_dir>/jsruntime.db
+  std::optional<std::string> database_url{};  // postgres://... instead of SQLite
+};
+
+struct ServerConfig {
+  DatabaseOptions database;
+  std::string listen = "127.0.0.1:8080";  // port 0: any free port (printed at start)
+  int retention_days = 90;
+  int drain_seconds = 30;
+  // Names this server in the executions it runs; by default an id kept in
+  // <data_dir>/node-id, so that a restarted server finds what its previous
+  // life left unfinished. Servers sharing one PostgreSQL need distinct ones.
+  std::optional<std::string> node_id{};
+  std::string log_level = "info";
+
+  // The VM pool.
+  std::size_t min_vms = services::ExecutorOptions{}.min_vms;
+  std::size_t max_vms = services::ExecutorOptions{}.max_vms;
+  std::size_t max_vms_per_tenant = services::ExecutorOptions{}.max_vms_per_tenant;
+  std::size_t max_concurrent_per_tenant = services::ExecutorOptions{}.max_concurrent_per_tenant;
+  std::size_t max_queued = services::ExecutorOptions{}.max_queued;
+  int vm_idle_seconds = 300;
+  std::size_t compile_cache_entries = 1000;
+
+  // The HTTP server.
+  std::size_t io_threads = http::HttpServerOptions{}.io_threads;
+  std::size_t worker_threads = http::HttpServerOptions{}.worker_threads;
+  std::size_t max_body_bytes = http::HttpServerOptions{}.max_body_bytes;
+
+  services::ExecutorOptions executor_options() const;
+};
+
+}  // namespace jsr::app

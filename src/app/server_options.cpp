@@ -1,0 +1,97 @@
+#include "app/server_options.h"
+
+#include <nlohmann/json.hpp>
+
+#include "services/log.h"
+
+namespace jsr::app {
+namespace {
+
+// The environment variable of a flag: --max-vms -> JSR_MAX_VMS.
+std::string env_name_of(const std::string& flag) {
+  std::string name = "JSR_";
+  for (char c : flag.substr(2)) name.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
+  return name;
+}
+
+template <typename T>
+CLI::Option* add(CLI::App& command, const std::string& flag, T& value, const std::string& help) {
+  return command.add_option(flag, value, help)->envname(env_name_of(flag));
+}
+
+}  // namespace
+
+services::ExecutorOptions ServerConfig::executor_options() const {
+  services::ExecutorOptions options;
+  options.min_vms = min_vms;
+  options.max_vms = max_vms;
+  options.max_vms_per_tenant = max_vms_per_tenant;
+  options.max_concurrent_per_tenant = max_concurrent_per_tenant;
+  options.max_queued = max_queued;
+  options.idle_timeout = std::chrono::seconds(vm_idle_seconds);
+  return options;
+}
+
+void add_database_options(CLI::App& command, DatabaseOptions& database) {
+  add(command, "--data-dir", database.data_dir, "Data directory: the SQLite database and the first admin token");
+  add(command, "--database-url", database.database_url, "PostgreSQL URL: the database instead of SQLite");
+}
+
+void add_serve_options(CLI::App& command, ServerConfig& config) {
+  add(command, "--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)");
+  add_database_options(command, config.database);
+  add(command, "--retention-days", config.retention_days, "Days to keep execution records")->check(CLI::Range(1, 36500));
+  add(command, "--drain-seconds", config.drain_seconds, "On SIGTERM, seconds running executions may take to finish")
+      ->check(CLI::Range(0, 3600));
+  add(command, "--node-id", config.node_id,
+      "This server's name in the executions it runs (default: kept in <data-dir>/node-id)");
+  add(command, "--log-level", config.log_level, "Lowest level logged: debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  add(command, "--min-vms", config.min_vms, "VMs started at once and kept warm")->check(CLI::Range(1, 10000));
+  add(command, "--max-vms", config.max_vms, "Most VMs the pool may hold")->check(CLI::Range(1, 10000));
+  add(command, "--max-vms-per-tenant", config.max_vms_per_tenant, "Most VMs one tenant may hold at once")
+      ->check(CLI::Range(1, 10000));
+  add(command, "--max-concurrent-per-tenant", config.max_concurrent_per_tenant,
+      "Most executions of one tenant started and not yet ended")
+      ->check(CLI::Range(1, 1000000));
+  add(command, "--max-queued", config.max_queued, "Most executions waiting for a VM, all tenants together")
+      ->check(CLI::Range(1, 10000000));
+  add(command, "--vm-idle-seconds", config.vm_idle_seconds, "Seconds an idle VM above --min-vms is kept")
+      ->check(CLI::Range(1, 86400));
+  add(command, "--compile-cache-entries", config.compile_cache_entries, "Compiled scripts kept for reuse")
+      ->check(CLI::Range(1, 1000000));
+  add(command, "--io-threads", config.io_threads, "Threads reading and writing HTTP connections")
+      ->check(CLI::Range(1, 256));
+  add(command, "--worker-threads", config.worker_threads, "Threads serving API requests that wait on the database")
+      ->check(CLI::Range(1, 1024));
+  add(command, "--max-body-bytes", config.max_body_bytes, "Largest request body accepted (larger: 413)")
+      ->check(CLI::Range(1024, 1 << 30));
+  command.callback([&config] {
+    if (config.min_vms > config.max_vms) throw CLI::ValidationError("--min-vms", "must not be above --max-vms");
+  });
+}
+
+std::string describe(const ServerConfig& config) {
+  nlohmann::ordered_json json = {
+      {"listen", config.listen},
+      {"data-dir", config.database.data_dir},
+      {"database-url", config.database.database_url ? "(set)" : ""},  // it may hold a password
+      {"retention-days", config.retention_days},
+      {"drain-seconds", config.drain_seconds},
+      {"node-id", config.node_id.value_or("")},
+      {"log-level", config.log_level},
+      {"min-vms", config.min_vms},
+      {"max-vms", config.max_vms},
+      {"max-vms-per-tenant", config.max_vms_per_tenant},
+      {"max-concurrent-per-tenant", config.max_concurrent_per_tenant},
+      {"max-queued", config.max_queued},
+      {"vm-idle-seconds", config.vm_idle_seconds},
+      {"compile-cache-entries", config.compile_cache_entries},
+      {"io-threads", config.io_threads},
+      {"worker-threads", config.worker_threads},
+      {"max-body-bytes", config.max_body_bytes},
+  };
+  return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace jsr::app

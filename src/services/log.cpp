@@ -1,0 +1,157 @@
+#include "services/log.h"
+
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <iostream>
+#include <mutex>
+
+#include "domain/enum_names.h"
+
+namespace jsr::log {
+namespace {
+
+constexpr domain::EnumNames<Level, 4> kLevelNames{{
+    {Level::kDebug, "debug"},
+    {Level::kInfo, "info"},
+    {Level::kWarn, "warn"},
+    {Level::kError, "error"},
+}};
+
+std::atomic<int> lowest_level{static_cast<int>(Level::kInfo)};
+
+std::mutex& sink_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+Sink& current_sink() {
+  static Sink sink = [](Level, std::string line) {
+    line.push_back('\n');
+    std::clog << line;
+  };
+  return sink;
+}
+
+// The length of the UTF-8 sequence starting at `text[i]`, or 0 if invalid.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  unsigned char lower = 0x80, upper = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) lower = 0xA0;
+    if (lead == 0xED) upper = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) lower = 0x90;
+    if (lead == 0xF4) upper = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if (byte(i + k) < lower || byte(i + k) > upper) return 0;
+    lower = 0x80, upper = 0xBF;
+  }
+  return length;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        out.append(text.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+  out.push_back('"');
+}
+
+void append_value(std::string& out, const Value& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return append_json_string(out, *text);
+  if (const auto* flag = std::get_if<bool>(&value)) {
+    out += *flag ? "true" : "false";
+    return;
+  }
+  char digits[32];
+  std::to_chars_result written{};
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+    written = std::to_chars(std::begin(digits), std::end(digits), *integer);
+  } else {
+    const double number = std::get<double>(value);
+    if (!std::isfinite(number)) {
+      out += "null";
+      return;
+    }
+    written = std::to_chars(std::begin(digits), std::end(digits), number);
+  }
+  out.append(digits, written.ptr);
+}
+
+}  // namespace
+
+std::string_view to_string(Level level) { return domain::name_in(kLevelNames, level); }
+
+std::optional<Level> level_from_string(std::string_view name) { return domain::value_in(kLevelNames, name); }
+
+Sink set_sink(Sink sink) {
+  std::lock_guard lock(sink_mutex());
+  return std::exchange(current_sink(), std::move(sink));
+}
+
+void set_level(Level lowest) { lowest_level = static_cast<int>(lowest); }
+
+bool enabled(Level level) { return static_cast<int>(level) >= lowest_level.load(std::memory_order_relaxed); }
+
+std::string format_line(Level level, std::string_view message, const Fields& fields) {
+  std::string line = "{\"level\":\"";
+  line += to_string(level);
+  line += "\",\"msg\":";
+  append_json_string(line, message);
+  for (const auto& [name, value] : fields) {
+    line.push_back(',');
+    append_json_string(line, name);
+    line.push_back(':');
+    append_value(line, value);
+  }
+  line.push_back('}');
+  return line;
+}
+
+void write(Level level, std::string_view message, const Fields& fields) {
+  if (!enabled(level)) return;
+  std::string line = format_line(level, message, fields);
+  std::lock_guard lock(sink_mutex());
+  current_sink()(level, std::move(line));
+}
+
+}  // namespace jsr::log
