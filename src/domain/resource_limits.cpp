@@ -1,6 +1,30 @@
 #include "domain/resource_limits.h"
 
 namespace jsr::domain {
+
+namespace {
+
+template <std::size_t ResourceLimits::*kMember>
+constexpr ResourceLimitField size_field(std::string_view name, bool settable) {
+  return {name, settable, false, [](const ResourceLimits& limits) -> std::uint64_t { return limits.*kMember; },
+          [](ResourceLimits& limits, std::uint64_t value) { limits.*kMember = static_cast<std::size_t>(value); }};
+}
+
+}  // namespace
+
+const std::array<ResourceLimitField, 7> kResourceLimitFields = {{
+    {"max_execution_time_ms", true, true,
+     [](const ResourceLimits& limits) { return static_cast<std::uint64_t>(limits.max_execution_time.count()); },
+     [](ResourceLimits& limits, std::uint64_t value) {
+       limits.max_execution_time = std::chrono::milliseconds(static_cast<std::int64_t>(value));
+     }},
+    size_field<&ResourceLimits::max_memory_bytes>("max_memory_bytes", true),
+    size_field<&ResourceLimits::max_output_bytes>("max_output_size_bytes", true),
+    size_field<&ResourceLimits::max_concurrent_runs>("max_concurrent_runs", true),
+    size_field<&ResourceLimits::max_api_calls_per_minute>("max_api_calls_per_minute", true),
+    size_field<&ResourceLimits::max_log_lines>("max_log_lines", false),
+    size_field<&ResourceLimits::max_log_bytes>("max_log_bytes", false),
+}};
 namespace {
 
 constexpr std::chrono::milliseconds kMinTime{1'000};

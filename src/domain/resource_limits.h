@@ -2,10 +2,12 @@
 // execution, with the error code named beside it.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
-
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "domain/validation.h"
 
@@ -26,6 +28,23 @@ struct ResourceLimits {
 
   friend bool operator==(const ResourceLimits&, const ResourceLimits&) = default;
 };
+
+// Each limit as the REST API and the database name it: the one list both
+// JSON codecs read and write. `settable` ones are chosen by a script's author
+// and shown by the API; the log limits are the server's, stored with each
+// script all the same, so a later change of their defaults does not change
+// the limits an existing script runs under. Values travel as 64-bit
+// integers; `is_signed` ones may be read negative (validation refuses them
+// with the field's own message).
+struct ResourceLimitField {
+  std::string_view name;
+  bool settable;
+  bool is_signed;
+  std::uint64_t (*get)(const ResourceLimits& limits);
+  void (*set)(ResourceLimits& limits, std::uint64_t value);
+};
+
+extern const std::array<ResourceLimitField, 7> kResourceLimitFields;
 
 // The bounds a script's own limits must keep (a `jsruntime run` on the
 // command line may go lower). Field names are prefixed with `field_prefix`.

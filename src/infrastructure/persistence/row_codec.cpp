@@ -30,25 +30,22 @@ domain::Timestamp from_micros(std::int64_t micros) {
 }
 
 std::string limits_to_json(const domain::ResourceLimits& limits) {
-  return text_of({{"max_execution_time_ms", limits.max_execution_time.count()},
-              {"max_memory_bytes", limits.max_memory_bytes},
-              {"max_output_size_bytes", limits.max_output_bytes},
-              {"max_concurrent_runs", limits.max_concurrent_runs},
-              {"max_api_calls_per_minute", limits.max_api_calls_per_minute},
-              {"max_log_lines", limits.max_log_lines},
-              {"max_log_bytes", limits.max_log_bytes}});
+  json stored = json::object();
+  for (const auto& field : domain::kResourceLimitFields) {
+    const std::uint64_t value = field.get(limits);
+    stored[std::string(field.name)] = field.is_signed ? json(static_cast<std::int64_t>(value)) : json(value);
+  }
+  return text_of(stored);
 }
 
 domain::ResourceLimits limits_from_json(const std::string& text) {
   const json stored = json::parse(text);
   domain::ResourceLimits limits;
-  limits.max_execution_time = std::chrono::milliseconds(stored.value("max_execution_time_ms", 30000));
-  limits.max_memory_bytes = stored.value("max_memory_bytes", limits.max_memory_bytes);
-  limits.max_output_bytes = stored.value("max_output_size_bytes", limits.max_output_bytes);
-  limits.max_concurrent_runs = stored.value("max_concurrent_runs", limits.max_concurrent_runs);
-  limits.max_api_calls_per_minute = stored.value("max_api_calls_per_minute", limits.max_api_calls_per_minute);
-  limits.max_log_lines = stored.value("max_log_lines", limits.max_log_lines);
-  limits.max_log_bytes = stored.value("max_log_bytes", limits.max_log_bytes);
+  for (const auto& field : domain::kResourceLimitFields) {
+    const auto found = stored.find(std::string(field.name));
+    if (found == stored.end() || !found->is_number_integer()) continue;  // absent in an older row: the default
+    field.set(limits, field.is_signed ? static_cast<std::uint64_t>(found->get<std::int64_t>()) : found->get<std::uint64_t>());
+  }
   return limits;
 }
 

@@ -1,6 +1,7 @@
 #include "infrastructure/persistence/sql_script_repository.h"
 
 #include "infrastructure/persistence/row_codec.h"
+#include "infrastructure/persistence/sql_columns.h"
 
 namespace jsr::persistence {
 namespace {
@@ -9,22 +10,18 @@ using domain::Error;
 using domain::Script;
 using domain::ScriptVersion;
 
-constexpr const char* kScriptColumns =
-    "id, tenant_id, organization_id, name, description, source, type, status, version, resource_limits, "
-    "cron_expression, timezone, http_path, http_methods, event_types, retry_policy, metadata, created_at, "
-    "updated_at, created_by, updated_by";
+// The scripts table, in the order of script_params and of every SELECT.
+constexpr std::string_view kScriptColumnNames[] = {
+    "id",           "tenant_id",    "organization_id", "name",        "description", "source",
+    "type",         "status",       "version",         "resource_limits", "cron_expression", "timezone",
+    "http_path",    "http_methods", "event_types",     "retry_policy", "metadata",    "created_at",
+    "updated_at",   "created_by",   "updated_by",
+};
+constexpr SqlColumnList kScriptColumns = kScriptColumnNames;
+// The identity (id, tenant_id) comes first: an UPDATE sets every column after it.
+constexpr std::size_t kFirstMutableColumn = 2;
 
-// kScriptColumns with each column qualified by `alias.`, for joins.
-std::string qualified_columns(const std::string& alias) {
-  std::string qualified;
-  std::string_view columns = kScriptColumns;
-  while (!columns.empty()) {
-    const auto comma = columns.find(", ");
-    qualified += (qualified.empty() ? "" : ", ") + alias + "." + std::string(columns.substr(0, comma));
-    columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 2);
-  }
-  return qualified;
-}
+consteval std::size_t column(std::string_view name) { return column_index(kScriptColumns, name); }
 
 SqlValue optional_value(const std::optional<std::string>& value) {
   return value ? SqlValue(*value) : SqlValue(nullptr);
@@ -60,27 +57,27 @@ SqlParams script_params(const Script& script) {
 
 Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
   domain::ScriptState state;
-  state.id = row.text(0);
-  state.tenant_id = row.text(1);
-  state.organization_id = row.text(2);
-  state.definition.name = row.text(3);
-  state.definition.description = row.text(4);
-  state.definition.source = row.text(5);
-  state.definition.type = domain::script_type_from_string(row.text(6)).value_or(domain::ScriptType::kOneoff);
-  state.status = domain::script_status_from_string(row.text(7)).value_or(domain::ScriptStatus::kDraft);
-  state.version = static_cast<int>(row.integer(8));
-  state.definition.resource_limits = limits_from_json(row.text(9));
-  state.definition.trigger.cron_expression = row.optional_text(10);
-  state.definition.trigger.timezone = row.optional_text(11);
-  state.definition.trigger.http_path = row.optional_text(12);
-  state.definition.trigger.http_methods = strings_from_json(row.text(13));
-  state.definition.trigger.event_types = strings_from_json(row.text(14));
-  if (auto retry = row.optional_text(15)) state.definition.trigger.retry_policy = retry_policy_from_json(*retry);
-  state.definition.metadata_json = row.text(16);
-  state.created_at = from_millis(row.integer(17));
-  state.updated_at = from_millis(row.integer(18));
-  state.created_by = row.text(19);
-  state.updated_by = row.text(20);
+  state.id = row.text(column("id"));
+  state.tenant_id = row.text(column("tenant_id"));
+  state.organization_id = row.text(column("organization_id"));
+  state.definition.name = row.text(column("name"));
+  state.definition.description = row.text(column("description"));
+  state.definition.source = row.text(column("source"));
+  state.definition.type = domain::script_type_from_string(row.text(column("type"))).value_or(domain::ScriptType::kOneoff);
+  state.status = domain::script_status_from_string(row.text(column("status"))).value_or(domain::ScriptStatus::kDraft);
+  state.version = static_cast<int>(row.integer(column("version")));
+  state.definition.resource_limits = limits_from_json(row.text(column("resource_limits")));
+  state.definition.trigger.cron_expression = row.optional_text(column("cron_expression"));
+  state.definition.trigger.timezone = row.optional_text(column("timezone"));
+  state.definition.trigger.http_path = row.optional_text(column("http_path"));
+  state.definition.trigger.http_methods = strings_from_json(row.text(column("http_methods")));
+  state.definition.trigger.event_types = strings_from_json(row.text(column("event_types")));
+  if (auto retry = row.optional_text(column("retry_policy"))) state.definition.trigger.retry_policy = retry_policy_from_json(*retry);
+  state.definition.metadata_json = row.text(column("metadata"));
+  state.created_at = from_millis(row.integer(column("created_at")));
+  state.updated_at = from_millis(row.integer(column("updated_at")));
+  state.created_by = row.text(column("created_by"));
+  state.updated_by = row.text(column("updated_by"));
   state.definition.tags = std::move(tags);
   return Script::restore(std::move(state));
 }
@@ -129,8 +126,8 @@ Error conflict_or(const Error& error) {
 
 std::expected<void, Error> SqlScriptRepository::add(const Script& script, const ScriptVersion& first_version) {
   return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
-    const std::string sql = std::string("INSERT INTO scripts (") + kScriptColumns +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static const std::string sql =
+        "INSERT INTO scripts (" + column_list(kScriptColumns) + ") VALUES (" + placeholders(kScriptColumns) + ")";
     if (auto inserted = connection.execute(sql, script_params(script)); !inserted) {
       return std::unexpected(conflict_or(inserted.error()));
     }
@@ -144,12 +141,9 @@ std::expected<void, Error> SqlScriptRepository::save(const Script& script,
   return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
     SqlParams params = script_params(script);
     // UPDATE ... SET every column but the identity, WHERE id and tenant.
-    const std::string sql =
-        "UPDATE scripts SET organization_id = ?, name = ?, description = ?, source = ?, type = ?, status = ?, "
-        "version = ?, resource_limits = ?, cron_expression = ?, timezone = ?, http_path = ?, http_methods = ?, "
-        "event_types = ?, retry_policy = ?, metadata = ?, created_at = ?, updated_at = ?, created_by = ?, "
-        "updated_by = ? WHERE id = ? AND tenant_id = ?";
-    SqlParams ordered(params.begin() + 2, params.end());
+    static const std::string sql = "UPDATE scripts SET " + assignments(kScriptColumns, kFirstMutableColumn) +
+                                   " WHERE id = ? AND tenant_id = ?";
+    SqlParams ordered(params.begin() + kFirstMutableColumn, params.end());
     ordered.push_back(params[0]);
     ordered.push_back(params[1]);
     auto updated = connection.execute(sql, ordered);
@@ -165,7 +159,7 @@ std::expected<std::optional<Script>, Error> SqlScriptRepository::find(const std:
   return database_.transaction(
       tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Script>, Error> {
         auto rows = connection.execute(
-            std::string("SELECT ") + kScriptColumns + " FROM scripts WHERE id = ? AND tenant_id = ?",
+            "SELECT " + column_list(kScriptColumns) + " FROM scripts WHERE id = ? AND tenant_id = ?",
             {script_id, tenant_id});
         if (!rows) return std::unexpected(rows.error());
         if (rows->empty()) return std::nullopt;
@@ -209,7 +203,7 @@ std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::
         SqlParams paged = params;
         paged.emplace_back(std::int64_t{query.per_page});
         paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-        static const std::string columns = qualified_columns("s");
+        static const std::string columns = column_list(kScriptColumns, "s");
         auto rows = connection.execute(
             "SELECT " + columns + " FROM scripts s" + where + " ORDER BY s.name, s.id LIMIT ? OFFSET ?", paged);
         if (!rows) return std::unexpected(rows.error());

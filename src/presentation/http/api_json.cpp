@@ -25,13 +25,15 @@ std::optional<domain::ResourceLimits> limits_from(FieldReader& fields, domain::R
   auto object = fields.object("resource_limits");
   if (!object) return std::nullopt;
   FieldReader inner(*object);
-  if (auto ms = inner.integer<std::int64_t>("max_execution_time_ms")) {
-    limits.max_execution_time = std::chrono::milliseconds(*ms);
+  for (const auto& field : domain::kResourceLimitFields) {
+    if (!field.settable) continue;
+    const std::string name(field.name);
+    if (field.is_signed) {
+      if (auto value = inner.integer<std::int64_t>(name)) field.set(limits, static_cast<std::uint64_t>(*value));
+    } else if (auto value = inner.integer<std::size_t>(name)) {
+      field.set(limits, *value);
+    }
   }
-  if (auto bytes = inner.integer<std::size_t>("max_memory_bytes")) limits.max_memory_bytes = *bytes;
-  if (auto runs = inner.integer<std::size_t>("max_concurrent_runs")) limits.max_concurrent_runs = *runs;
-  if (auto calls = inner.integer<std::size_t>("max_api_calls_per_minute")) limits.max_api_calls_per_minute = *calls;
-  if (auto output = inner.integer<std::size_t>("max_output_size_bytes")) limits.max_output_bytes = *output;
   for (auto& error : inner.errors()) fields.errors().push_back({"resource_limits." + error.field, error.message});
   return limits;
 }
@@ -75,11 +77,13 @@ std::optional<std::string> metadata_from(FieldReader& fields) {
 Json optional_string(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
 
 Json limits_json(const domain::ResourceLimits& limits) {
-  return {{"max_execution_time_ms", limits.max_execution_time.count()},
-          {"max_memory_bytes", limits.max_memory_bytes},
-          {"max_concurrent_runs", limits.max_concurrent_runs},
-          {"max_api_calls_per_minute", limits.max_api_calls_per_minute},
-          {"max_output_size_bytes", limits.max_output_bytes}};
+  Json shown = Json::object();
+  for (const auto& field : domain::kResourceLimitFields) {
+    if (!field.settable) continue;
+    const std::uint64_t value = field.get(limits);
+    shown[std::string(field.name)] = field.is_signed ? Json(static_cast<std::int64_t>(value)) : Json(value);
+  }
+  return shown;
 }
 
 }  // namespace
