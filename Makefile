@@ -16,7 +16,7 @@ FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_request_fuzz
 
-.PHONY: all deps build test run bench debug fuzz clean
+.PHONY: all deps build test run bench debug fuzz format clean
 
 all: build
 
@@ -48,6 +48,12 @@ bench: deps $(BUILD_DIR)/CMakeCache.txt
 debug: deps
 	@cmake -S . -B $(DEBUG_DIR) -DCMAKE_BUILD_TYPE=Debug -DJSR_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+# Lays out every C++ source as .clang-format says (Debian's clang-format).
+FORMAT_FILES = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'bench/*.h')
+format:
+	@./scripts/install-deps.sh clang-format
+	@clang-format -i $(FORMAT_FILES)
 
 # Builds the fuzz targets with clang, libFuzzer, ASan and UBSan, and runs
 # each for FUZZ_SECONDS (see scripts/fuzz.sh).

@@ -1,19 +1,17 @@
 // The executor's figures for `make bench`: executions through the pool as the
 // server will run them. One JSON object per line, each with a "bench" field.
-#include "bench/bench.h"
-
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <cmath>
 #include <condition_variable>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 #include <thread>
 
+#include "bench/bench.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/vm.h"
 #include "services/executor.h"
@@ -37,7 +35,9 @@ double rounded(double value, int decimals) {
   return std::round(value * scale) / scale;
 }
 
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 long peak_rss_mb() {
   rusage usage{};
@@ -116,8 +116,10 @@ class ExecutorBench {
     for (std::size_t i = 0; i < kClients; ++i) submit_next();
     finished.wait_for(kRuns);
     const double seconds = ms_since(start) / 1000;
-    print({{"bench", "isolated_w1"}, {"p50_us", rounded(percentile(latency_us, 0.5), 1)},
-           {"p99_us", rounded(percentile(latency_us, 0.99), 1)}, {"per_s", std::lround(kRuns / seconds)},
+    print({{"bench", "isolated_w1"},
+           {"p50_us", rounded(percentile(latency_us, 0.5), 1)},
+           {"p99_us", rounded(percentile(latency_us, 0.99), 1)},
+           {"per_s", std::lround(kRuns / seconds)},
            {"in_flight", kClients}});
   }
 
@@ -146,8 +148,11 @@ class ExecutorBench {
     }
     most_vms = executor_.stats().vms_busy;
     finished.wait_for(count);
-    print({{"bench", "concurrent_w9_" + std::to_string(count)}, {"wall_ms", rounded(ms_since(start), 1)},
-           {"peak_rss_mb", peak_rss_mb()}, {"vms", most_vms}, {"completed", completed.load()}});
+    print({{"bench", "concurrent_w9_" + std::to_string(count)},
+           {"wall_ms", rounded(ms_since(start), 1)},
+           {"peak_rss_mb", peak_rss_mb()},
+           {"vms", most_vms},
+           {"completed", completed.load()}});
   }
 
   // Tenant A floods w3 while tenant B submits w1 every 10 ms; B's latency.
@@ -156,8 +161,8 @@ class ExecutorBench {
     constexpr std::size_t kProbes = 300;
     std::atomic<std::size_t> flood_done{0};
     for (std::size_t i = 0; i < kFlood; ++i) {
-      auto accepted = executor_.submit(request("t-flood", "w3_fib.js", R"({"n":27})"),
-                                       [&](ExecutionOutcome) { ++flood_done; });
+      auto accepted =
+          executor_.submit(request("t-flood", "w3_fib.js", R"({"n":27})"), [&](ExecutionOutcome) { ++flood_done; });
       if (!accepted) std::abort();
     }
     std::vector<double> probe_ms, inside_ms;
@@ -169,9 +174,11 @@ class ExecutorBench {
       std::this_thread::sleep_until(start + std::chrono::milliseconds(10));
     }
     const std::size_t flood_completed = flood_done.load();
-    print({{"bench", "fairness"}, {"b_p50_ms", rounded(percentile(probe_ms, 0.5), 3)},
+    print({{"bench", "fairness"},
+           {"b_p50_ms", rounded(percentile(probe_ms, 0.5), 3)},
            {"b_p99_ms", rounded(percentile(probe_ms, 0.99), 3)},
-           {"b_inside_vm_p99_ms", rounded(percentile(inside_ms, 0.99), 3)}, {"a_completed_meanwhile", flood_completed}});
+           {"b_inside_vm_p99_ms", rounded(percentile(inside_ms, 0.99), 3)},
+           {"a_completed_meanwhile", flood_completed}});
     executor_.drain(std::chrono::milliseconds(0));  // cancels the rest of the flood
   }
 
@@ -179,8 +186,10 @@ class ExecutorBench {
     const auto stats = executor_.stats();
     const double dispatched = double(stats.pool_hits + stats.pool_misses);
     const double compiled = double(cache_.hits() + cache_.misses());
-    print({{"bench", "pool"}, {"hit_rate", rounded(stats.pool_hits / dispatched, 4)},
-           {"compile_hit_rate", rounded(cache_.hits() / compiled, 4)}, {"vms", stats.vms_total}});
+    print({{"bench", "pool"},
+           {"hit_rate", rounded(stats.pool_hits / dispatched, 4)},
+           {"compile_hit_rate", rounded(cache_.hits() / compiled, 4)},
+           {"vms", stats.vms_total}});
   }
 
  private:

@@ -19,9 +19,10 @@ namespace {
 void measure(const std::string& name, persistence::Database& database) {
   constexpr int kRecords = 50'000;
   (void)database.transaction("", [](persistence::SqlConnection& connection) {
-    return connection.execute("INSERT INTO tenants (id, name, slug, created_at) VALUES ('bench', 'bench', 'bench', 0) "
-                              "ON CONFLICT (id) DO NOTHING",
-                              {});
+    return connection.execute(
+        "INSERT INTO tenants (id, name, slug, created_at) VALUES ('bench', 'bench', 'bench', 0) "
+        "ON CONFLICT (id) DO NOTHING",
+        {});
   });
   persistence::SqlExecutionRepository repository(database);
   const auto start = std::chrono::steady_clock::now();
@@ -43,7 +44,8 @@ void measure(const std::string& name, persistence::Database& database) {
     recorder.flush();
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << nlohmann::ordered_json{{"bench", "records_" + name}, {"records", kRecords},
+  std::cout << nlohmann::ordered_json{{"bench", "records_" + name},
+                                      {"records", kRecords},
                                       {"per_s", std::lround(kRecords / seconds)}}
                    .dump()
             << std::endl;

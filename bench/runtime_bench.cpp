@@ -1,6 +1,4 @@
 // The engine's own figures for `make bench`: one VM, no executor in between.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -8,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/resource.h>
 #include <vector>
 
 #include "bench/bench.h"
@@ -74,7 +73,8 @@ void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& shared_wor
       vm.execute(request("w1_hello.js", R"({"n":41})")).get();
       first_run_ms.push_back(ms_since(start));
     }
-    print({{"bench", "cold_vm"}, {"ms", round_to(percentile(vm_ms, 0.5), 2)},
+    print({{"bench", "cold_vm"},
+           {"ms", round_to(percentile(vm_ms, 0.5), 2)},
            {"first_execution_ms", round_to(percentile(first_run_ms, 0.5), 2)}});
   }
 
@@ -109,7 +109,8 @@ void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& shared_wor
       loop.limits.max_execution_time = std::chrono::milliseconds(100);
       overshoot.push_back(vm.execute(std::move(loop)).get().metrics.duration_ms - 100);
     }
-    print({{"bench", "timeout_w5_100ms"}, {"overshoot_p50_ms", round_to(percentile(overshoot, 0.5), 2)},
+    print({{"bench", "timeout_w5_100ms"},
+           {"overshoot_p50_ms", round_to(percentile(overshoot, 0.5), 2)},
            {"overshoot_max_ms", round_to(*std::max_element(overshoot.begin(), overshoot.end()), 2)}});
     for (const char* bomb : {"w6_array_bomb.js", "w7_object_bomb.js"}) {
       const ExecutionOutcome outcome = vm.execute(request(bomb, "{}")).get();

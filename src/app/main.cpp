@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   CLI::App* serve_command = app.add_subcommand("serve", "Run the server: REST API, executions, persistence");
   jsr::app::add_serve_options(*serve_command, serve);
   // The file's [serve] section holds serve's options; --config may follow `serve`.
-  app.set_config("--config", "", "Read options from this TOML file: a [serve] section of 'name = value' lines, names as the flags");
+  app.set_config("--config", "",
+                 "Read options from this TOML file: a [serve] section of 'name = value' lines, names as the flags");
   app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt option is an error, not ignored
   serve_command->fallthrough();
   serve_command->footer(
@@ -60,7 +61,8 @@ int main(int argc, char** argv) {
     std::cout << app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::ParseError& error) {
-    std::cerr << "jsruntime: " << error.what() << "\n" << "Run 'jsruntime --help' for usage.\n";
+    std::cerr << "jsruntime: " << error.what() << "\n"
+              << "Run 'jsruntime --help' for usage.\n";
     return 2;
   }
   if (run_command->parsed()) return jsr::app::run_script(run, std::cout, std::cerr);

@@ -1,16 +1,16 @@
 #include "app/run_command.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
+#include "domain/text.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
-#include "domain/text.h"
 #include "presentation/http/api_json.h"
 
 namespace jsr::app {

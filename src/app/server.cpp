@@ -1,11 +1,10 @@
 #include "app/server.h"
 
-#include <signal.h>
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <signal.h>
+#include <sys/stat.h>
 
 #include "app/async_log_sink.h"
 #include "app/retention_job.h"
@@ -87,7 +86,8 @@ void bootstrap(Store& store, const ServerConfig& config, std::ostream& out) {
 // Whatever this server's previous life left unfinished will never end otherwise.
 void interrupt_unfinished(Store& store, const std::string& node_id) {
   auto interrupted = store.executions.interrupt_unfinished(node_id, std::chrono::system_clock::now());
-  if (!interrupted) throw CannotStart{"cannot end the executions a previous run left unfinished", interrupted.error().message};
+  if (!interrupted)
+    throw CannotStart{"cannot end the executions a previous run left unfinished", interrupted.error().message};
   if (*interrupted > 0) {
     log::warn("ended executions the previous run left unfinished",
               {{"count", static_cast<std::int64_t>(*interrupted)}, {"node_id", node_id}});
@@ -137,47 +137,47 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
 
   auto& metrics = parts.add("metrics", std::make_unique<services::MetricsRegistry>());
   auto& engine = parts.add("engine", std::make_unique<runtime::Engine>());
-  auto& compile_cache = parts.add("compile cache", std::make_unique<runtime::CompileCache>(config.compile_cache_entries));
+  auto& compile_cache =
+      parts.add("compile cache", std::make_unique<runtime::CompileCache>(config.compile_cache_entries));
   auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(engine, compile_cache));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
-  auto& executor = parts.add(
-      "executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
-      {.stop_intake = [drain_time](services::Executor& executor) { executor.drain(drain_time); }});
+  auto& executor =
+      parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
+                {.stop_intake = [drain_time](services::Executor& executor) { executor.drain(drain_time); }});
   auto& recorder = parts.add("execution recorder", std::make_unique<services::ExecutionRecorder>(store.executions),
                              {.finish = [](services::ExecutionRecorder& recorder) { recorder.stop(); }});
   parts.add("server gauges", server_gauges(metrics, compile_cache, store, recorder));
   auto& time_zones = parts.add("time zones", std::make_unique<time::SystemTimeZones>());
-  auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(
-                                                  store.scripts, store.audit, store.credentials, time_zones));
-  auto& executions = parts.add(
-      "execution service", std::make_unique<services::ExecutionService>(store.scripts, store.executions, recorder,
-                                                                        executor, store.audit, store.credentials,
-                                                                        node_id));
+  auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(store.scripts, store.audit,
+                                                                                        store.credentials, time_zones));
+  auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
+                                                        store.scripts, store.executions, recorder, executor,
+                                                        store.audit, store.credentials, node_id));
   // The routes keep references into it: it lives as long as the router.
   auto& api = parts.add("API", std::make_unique<http::ApiServices>(http::ApiServices{
                                    store.access, scripts, executions, metrics, [&executor, &store] {
                                      return executor.stats().vms_total > 0 && store.database->reachable();
                                    }}));
-  auto& router = parts.add("router", std::make_unique<http::Router>([&store](const std::string& bearer,
-                                                                             const std::string& tenant) {
-    return store.access.authenticate(bearer, tenant);
-  }));
+  auto& router = parts.add(
+      "router", std::make_unique<http::Router>([&store](const std::string& bearer, const std::string& tenant) {
+        return store.access.authenticate(bearer, tenant);
+      }));
   http::add_api_routes(router, api);
   parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
   http::HttpServer* started = nullptr;
   try {
-    started = &parts.add(
-        "HTTP server",
-        std::make_unique<http::HttpServer>(router, metrics,
-                                           http::HttpServerOptions{.address = listen->first,
-                                                                   .port = listen->second,
-                                                                   .io_threads = config.io_threads,
-                                                                   .worker_threads = config.worker_threads,
-                                                                   .max_body_bytes = config.max_body_bytes}),
-        {.stop_intake = [](http::HttpServer& server) { server.stop_accepting(); },
-         // Every run has ended and answered its waiting caller: let those
-         // answers reach the network before the connections close.
-         .finish = [](http::HttpServer& server) { server.finish_answers(std::chrono::seconds(10)); }});
+    started =
+        &parts.add("HTTP server",
+                   std::make_unique<http::HttpServer>(router, metrics,
+                                                      http::HttpServerOptions{.address = listen->first,
+                                                                              .port = listen->second,
+                                                                              .io_threads = config.io_threads,
+                                                                              .worker_threads = config.worker_threads,
+                                                                              .max_body_bytes = config.max_body_bytes}),
+                   {.stop_intake = [](http::HttpServer& server) { server.stop_accepting(); },
+                    // Every run has ended and answered its waiting caller: let those
+                    // answers reach the network before the connections close.
+                    .finish = [](http::HttpServer& server) { server.finish_answers(std::chrono::seconds(10)); }});
   } catch (const std::exception& error) {
     throw CannotStart{"cannot start the HTTP server", error.what()};
   }

@@ -40,7 +40,8 @@ void add_database_options(CLI::App& command, DatabaseOptions& database) {
 void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)");
   add_database_options(command, config.database);
-  add(command, "--retention-days", config.retention_days, "Days to keep execution records")->check(CLI::Range(1, 36500));
+  add(command, "--retention-days", config.retention_days, "Days to keep execution records")
+      ->check(CLI::Range(1, 36500));
   add(command, "--drain-seconds", config.drain_seconds, "On SIGTERM, seconds running executions may take to finish")
       ->check(CLI::Range(0, 3600));
   add(command, "--node-id", config.node_id,

@@ -39,8 +39,8 @@ class ServerParts {
     std::function<void()> stop_intake, finish;
     if (stopping.stop_intake) stop_intake = [&added, f = std::move(stopping.stop_intake)] { f(added); };
     if (stopping.finish) finish = [&added, f = std::move(stopping.finish)] { f(added); };
-    entries_.push_back({std::move(name), std::shared_ptr<void>(std::move(part)), std::move(stop_intake),
-                        std::move(finish)});
+    entries_.push_back(
+        {std::move(name), std::shared_ptr<void>(std::move(part)), std::move(stop_intake), std::move(finish)});
     return added;
   }
 

@@ -17,17 +17,17 @@
 namespace jsr::domain {
 
 enum class ErrorCode {
-  kBadRequest,            // the HTTP request itself is malformed
+  kBadRequest,  // the HTTP request itself is malformed
   kInvalidJson,
   kInvalidUtf8,
   kNestingTooDeep,
-  kValidationFailed,      // with every failing field in `details`
+  kValidationFailed,  // with every failing field in `details`
   kUnauthenticated,
   kForbidden,
   kNotFound,
   kMethodNotAllowed,
   kConflict,
-  kInvalidTransition,     // a status change the lifecycle does not allow
+  kInvalidTransition,  // a status change the lifecycle does not allow
   kPayloadTooLarge,
   kUriTooLong,
   kUnsupportedMediaType,
@@ -36,7 +36,7 @@ enum class ErrorCode {
   kOverloaded,
   kShuttingDown,
   kDatabaseError,
-  kInternal,              // a bug or a failed host: never shown with its details
+  kInternal,  // a bug or a failed host: never shown with its details
 };
 
 // The wire name, e.g. "NOT_FOUND".
@@ -59,9 +59,7 @@ struct Error {
   static Error forbidden(std::string message) { return {ErrorCode::kForbidden, std::move(message)}; }
   static Error not_found(std::string message) { return {ErrorCode::kNotFound, std::move(message)}; }
   static Error conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
-  static Error invalid_transition(std::string message) {
-    return {ErrorCode::kInvalidTransition, std::move(message)};
-  }
+  static Error invalid_transition(std::string message) { return {ErrorCode::kInvalidTransition, std::move(message)}; }
   static Error rate_limited(std::string message) { return {ErrorCode::kRateLimited, std::move(message)}; }
   static Error overloaded(std::string message) { return {ErrorCode::kOverloaded, std::move(message)}; }
   static Error shutting_down(std::string message) { return {ErrorCode::kShuttingDown, std::move(message)}; }

@@ -13,7 +13,6 @@ constexpr EnumNames<TriggerType, 5> kTriggerTypes{{
     {TriggerType::kApi, "api"},
 }};
 
-
 }  // namespace
 
 std::string_view to_string(TriggerType type) { return name_in(kTriggerTypes, type); }

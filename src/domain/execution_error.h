@@ -30,8 +30,8 @@ std::optional<ExecutionErrorCode> execution_error_code_from_string(std::string_v
 struct ExecutionError {
   ExecutionErrorCode code = ExecutionErrorCode::kRuntimeError;
   std::string message;
-  std::string stack;       // frames as "function@file:line:column", no host paths
-  std::uint32_t line = 0;  // 1-based, in the author's source; 0 when unknown
+  std::string stack;         // frames as "function@file:line:column", no host paths
+  std::uint32_t line = 0;    // 1-based, in the author's source; 0 when unknown
   std::uint32_t column = 0;  // 1-based; 0 when unknown
 
   // An error with no place in the source: a limit, a cancellation, the host.

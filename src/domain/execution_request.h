@@ -21,7 +21,7 @@ struct ExecutionRequest {
   std::string organization_id;
   std::string user_id;
   std::string script_id;
-  std::string source;                 // an ES module
+  std::string source;                     // an ES module
   std::string source_name = "script.js";  // the file name stacks show; never a host path
   std::string input_json = "null";
   std::string trigger_type = "manual";

@@ -62,13 +62,12 @@ FieldErrors validate_definition(ScriptDefinition& definition) {
 
 std::expected<std::pair<Script, ScriptVersion>, FieldErrors> Script::create(Identity identity,
                                                                             ScriptDefinition definition,
-                                                                            const std::string& user_id,
-                                                                            Timestamp now) {
+                                                                            const std::string& user_id, Timestamp now) {
   if (FieldErrors errors = validate_definition(definition); !errors.empty()) return std::unexpected(std::move(errors));
   Script script(ScriptState{std::move(identity.id), std::move(identity.tenant_id), std::move(identity.organization_id),
                             std::move(definition), ScriptStatus::kDraft, 1, now, now, user_id, user_id});
-  ScriptVersion first{script.state_.tenant_id, script.state_.id, 1, script.state_.definition.source, now, user_id,
-                      "created"};
+  ScriptVersion first{
+      script.state_.tenant_id, script.state_.id, 1, script.state_.definition.source, now, user_id, "created"};
   script.events_.push_back(ScriptCreated{script.state_.tenant_id, script.state_.id, user_id});
   return std::pair{std::move(script), std::move(first)};
 }
@@ -108,14 +107,19 @@ ScriptVersion Script::roll_back_to(const ScriptVersion& old, const std::string& 
 
 ScriptVersion Script::new_version(std::string change_description, const std::string& user_id, Timestamp now) {
   ++state_.version;
-  return ScriptVersion{state_.tenant_id, state_.id, state_.version, state_.definition.source,
-                       now, user_id, std::move(change_description)};
+  return ScriptVersion{state_.tenant_id,
+                       state_.id,
+                       state_.version,
+                       state_.definition.source,
+                       now,
+                       user_id,
+                       std::move(change_description)};
 }
 
 std::expected<void, Error> Script::change_status(ScriptStatus to, const std::string& user_id, Timestamp now) {
   if (!can_transition(state_.status, to)) {
-    return std::unexpected(Error::invalid_transition("a script cannot go from " + std::string(to_string(state_.status)) +
-                                                           " to " + std::string(to_string(to))));
+    return std::unexpected(Error::invalid_transition(
+        "a script cannot go from " + std::string(to_string(state_.status)) + " to " + std::string(to_string(to))));
   }
   events_.push_back(ScriptStatusChanged{state_.tenant_id, state_.id, user_id, state_.status, to});
   state_.status = to;

@@ -87,8 +87,7 @@ class Script {
   // A new draft script and its version 1, or every field that is wrong.
   static std::expected<std::pair<Script, ScriptVersion>, FieldErrors> create(Identity identity,
                                                                              ScriptDefinition definition,
-                                                                             const std::string& user_id,
-                                                                             Timestamp now);
+                                                                             const std::string& user_id, Timestamp now);
   // A script as stored; repositories only.
   static Script restore(ScriptState state) { return Script(std::move(state)); }
 

@@ -14,18 +14,21 @@ namespace {
 constexpr std::array<std::string_view, 7> kHttpMethods{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
 
 bool is_path_character(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("/-_.~:").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("/-_.~:").find(c) != std::string_view::npos;
 }
 
 bool is_time_zone_name(const std::string& name) {
   return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("/_+-").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("/_+-").find(c) != std::string_view::npos;
   });
 }
 
 bool is_event_type(const std::string& name) {
   return !name.empty() && name.size() <= 100 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("._-*").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("._-*").find(c) != std::string_view::npos;
   });
 }
 

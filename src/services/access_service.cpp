@@ -40,8 +40,8 @@ std::expected<domain::Principal, Error> AccessService::authenticate(const std::s
 std::expected<domain::Tenant, Error> AccessService::create_tenant(const std::string& name) {
   const std::string slug = domain::slug_for(name);
   if (name.size() > 100 || slug.size() < 2) {
-    return std::unexpected(Error::validation_failed("invalid tenant name",
-                                 {{"name", "must be 2 to 100 characters with at least two letters or digits"}}));
+    return std::unexpected(Error::validation_failed(
+        "invalid tenant name", {{"name", "must be 2 to 100 characters with at least two letters or digits"}}));
   }
   domain::Tenant tenant{credentials_.new_id(), name, slug, std::chrono::system_clock::now()};
   if (auto added = tenants_.add(tenant); !added) return std::unexpected(added.error());
@@ -60,8 +60,12 @@ std::expected<IssuedToken, Error> AccessService::issue(const domain::Tenant& ten
                                                        const std::string& name) {
   IssuedToken issued;
   issued.secret = credentials_.new_token();
-  issued.token = {credentials_.new_id(), tenant.id, name.empty() ? std::string(domain::to_string(role)) : name, role,
-                  credentials_.hash(issued.secret), std::chrono::system_clock::now()};
+  issued.token = {credentials_.new_id(),
+                  tenant.id,
+                  name.empty() ? std::string(domain::to_string(role)) : name,
+                  role,
+                  credentials_.hash(issued.secret),
+                  std::chrono::system_clock::now()};
   if (auto added = tokens_.add(issued.token); !added) return std::unexpected(added.error());
   return issued;
 }

@@ -61,9 +61,8 @@ std::uint64_t ExecutionRecorder::written() const {
 void ExecutionRecorder::write_batches() {
   std::unique_lock lock(mutex_);
   while (true) {
-    changed_.wait_for(lock, options_.interval, [&] {
-      return stopping_ || flush_target_ > durable_ || buffer_.size() >= options_.max_batch;
-    });
+    changed_.wait_for(lock, options_.interval,
+                      [&] { return stopping_ || flush_target_ > durable_ || buffer_.size() >= options_.max_batch; });
     if (buffer_.empty()) {
       durable_ = recorded_;
       changed_.notify_all();

@@ -59,10 +59,10 @@ class ExecutionRecorder {
     std::uint64_t sequence;  // the value of recorded_ when this state was taken
   };
   std::unordered_map<std::string, Buffered> buffer_;  // by execution id
-  std::uint64_t recorded_ = 0;  // records taken, in order
-  std::uint64_t durable_ = 0;   // of those, how many are written
-  std::uint64_t written_ = 0;   // rows written (a record may replace another)
-  std::uint64_t flush_target_ = 0;  // a flush() waits for this much: write now, not at the interval
+  std::uint64_t recorded_ = 0;                        // records taken, in order
+  std::uint64_t durable_ = 0;                         // of those, how many are written
+  std::uint64_t written_ = 0;                         // rows written (a record may replace another)
+  std::uint64_t flush_target_ = 0;                    // a flush() waits for this much: write now, not at the interval
   std::uint64_t lost_ = 0;
   int failures_while_stopping_ = 0;
   bool stopping_ = false;

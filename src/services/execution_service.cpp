@@ -41,12 +41,13 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   if (!found->has_value()) return refuse(script_not_found(request.script_id));
   const domain::Script& script = **found;
   if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
-    return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) + " and cannot run"));
+    return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) +
+                                          " and cannot run"));
   }
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
     return refuse(domain::Error::rate_limited("the script already has " + std::to_string(limits.max_concurrent_runs) +
-                                       " runs in progress (its max_concurrent_runs)"));
+                                              " runs in progress (its max_concurrent_runs)"));
   }
 
   Execution execution;
@@ -133,14 +134,15 @@ std::expected<Execution, Error> ExecutionService::cancel(const Principal& caller
   auto execution = get(caller, execution_id);
   if (!execution) return execution;
   if (domain::is_final(execution->status)) {
-    return std::unexpected(Error::conflict("the execution has already ended (" +
-                                                 std::string(domain::to_string(execution->status)) + ")"));
+    return std::unexpected(
+        Error::conflict("the execution has already ended (" + std::string(domain::to_string(execution->status)) + ")"));
   }
   const bool running_here = executor_.cancel(execution_id);
   if (!running_here && execution->node_id == node_id_) {
-    execution->finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
-                          domain::ExecutionErrorCode::kCancelled, "the execution was cancelled; no server was running it")),
-                      now());
+    execution->finish(
+        domain::ExecutionOutcome::failed(domain::ExecutionError::of(
+            domain::ExecutionErrorCode::kCancelled, "the execution was cancelled; no server was running it")),
+        now());
     recorder_.record(*execution);
   }
   (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "execution.cancelled", "execution",

@@ -72,7 +72,7 @@ class ExecutionService {
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
 
-  std::mutex runs_mutex_;  // guards runs_in_progress_
+  std::mutex runs_mutex_;                                          // guards runs_in_progress_
   std::unordered_map<std::string, std::size_t> runs_in_progress_;  // by script id
 };
 

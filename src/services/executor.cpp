@@ -61,7 +61,8 @@ void Executor::register_gauges() {
     const double total = double(now.pool_hits + now.pool_misses);
     return total == 0 ? 1.0 : double(now.pool_hits) / total;
   }));
-  gauges_.push_back(metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); }));
+  gauges_.push_back(
+      metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); }));
 }
 
 std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest request, Completion done,
@@ -74,13 +75,12 @@ std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest req
       return std::unexpected(domain::Error::shutting_down("the server is shutting down"));
     }
     if (executions_.contains(request.execution_id)) {
-      return std::unexpected(
-          domain::Error::conflict("execution " + request.execution_id + " is already in progress"));
+      return std::unexpected(domain::Error::conflict("execution " + request.execution_id + " is already in progress"));
     }
     if (queued_ >= options_.max_queued) {
       metrics_.increment("jsruntime_executions_rejected_total", {{"reason", "overloaded"}});
-      return std::unexpected(domain::Error::overloaded(
-          "too many executions are waiting (" + std::to_string(queued_) + "); try again later"));
+      return std::unexpected(domain::Error::overloaded("too many executions are waiting (" + std::to_string(queued_) +
+                                                       "); try again later"));
     }
     const std::string tenant_id = request.tenant_id;
     const std::string execution_id = request.execution_id;
@@ -95,8 +95,7 @@ std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest req
   return {};
 }
 
-std::expected<std::future<domain::ExecutionOutcome>, domain::Error> Executor::submit(
-    domain::ExecutionRequest request) {
+std::expected<std::future<domain::ExecutionOutcome>, domain::Error> Executor::submit(domain::ExecutionRequest request) {
   auto promise = std::make_shared<std::promise<ExecutionOutcome>>();
   auto future = promise->get_future();
   auto accepted =
@@ -112,8 +111,7 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
   for (auto next = ready_.begin(); next != ready_.end();) {
     const std::string tenant_id = next->second;
     Tenant& tenant = tenants_[tenant_id];
-    VmSlot* slot =
-        tenant.in_flight < options_.max_concurrent_per_tenant ? vm_for_locked(tenant_id, tenant) : nullptr;
+    VmSlot* slot = tenant.in_flight < options_.max_concurrent_per_tenant ? vm_for_locked(tenant_id, tenant) : nullptr;
     if (slot == nullptr) {
       ++next;  // blocked by its quotas or by a full pool; others may still run
       continue;
@@ -209,17 +207,17 @@ void Executor::launch(std::vector<Start>& starts) {
     const std::string execution_id = start.pending.request.execution_id;
     const std::string tenant_id = start.pending.request.tenant_id;
     if (start.pending.started) start.pending.started();
-    slot->vm->execute(std::move(start.pending.request),
-                      [this, slot, execution_id, tenant_id, done = std::move(start.pending.done)](
-                          ExecutionOutcome outcome) mutable {
-                        Finished finished{slot, execution_id, tenant_id, std::move(outcome), std::move(done)};
-                        if (!slot->running_in_background) return on_done(std::move(finished));
-                        {
-                          std::lock_guard lock(finished_mutex_);
-                          finished_.push_back(std::move(finished));
-                        }
-                        finished_changed_.notify_one();
-                      });
+    slot->vm->execute(
+        std::move(start.pending.request),
+        [this, slot, execution_id, tenant_id, done = std::move(start.pending.done)](ExecutionOutcome outcome) mutable {
+          Finished finished{slot, execution_id, tenant_id, std::move(outcome), std::move(done)};
+          if (!slot->running_in_background) return on_done(std::move(finished));
+          {
+            std::lock_guard lock(finished_mutex_);
+            finished_.push_back(std::move(finished));
+          }
+          finished_changed_.notify_one();
+        });
   }
 }
 
@@ -349,8 +347,8 @@ Executor::Stats Executor::stats() const {
 }
 
 void Executor::reap_idle_vms() {
-  const auto check_every = std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds(5),
-                                      std::chrono::milliseconds(1000));
+  const auto check_every =
+      std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     stopping_changed_.wait_for(lock, check_every, [this] { return stopping_; });

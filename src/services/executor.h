@@ -8,18 +8,18 @@
 // Thread-safe. Completions are called on a VM thread: they must not block.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <set>
 #include <expected>
 #include <functional>
 #include <future>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -140,8 +140,8 @@ class Executor {
   MetricsRegistry& metrics_;
   const ExecutorOptions options_;
 
-  mutable std::mutex mutex_;  // guards every field below
-  std::condition_variable emptied_;  // nothing queued or running any more (waited for by drain)
+  mutable std::mutex mutex_;                  // guards every field below
+  std::condition_variable emptied_;           // nothing queued or running any more (waited for by drain)
   std::condition_variable stopping_changed_;  // wakes the housekeeper to stop
   std::vector<std::unique_ptr<VmSlot>> vms_;
   std::unordered_map<std::string, Tenant> tenants_;
@@ -163,8 +163,8 @@ class Executor {
   bool stopping_completions_ = false;
 
   std::vector<GaugeRegistration> gauges_;  // declared after what they read, so unregistered before it goes
-  std::thread completer_;    // runs run_background_completions
-  std::thread housekeeper_;  // reaps idle VMs; last, so it starts after the rest exists
+  std::thread completer_;                  // runs run_background_completions
+  std::thread housekeeper_;                // reaps idle VMs; last, so it starts after the rest exists
 };
 
 }  // namespace jsr::services

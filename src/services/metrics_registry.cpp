@@ -8,9 +8,8 @@
 
 namespace jsr::services {
 
-const std::vector<double> MetricsRegistry::kDurationBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                                0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
-                                                                1,      2.5,     5,      10,    30,     60};
+const std::vector<double> MetricsRegistry::kDurationBuckets = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
 std::string MetricsRegistry::render_labels(const Labels& labels) {
   if (labels.empty()) return {};
@@ -58,8 +57,7 @@ void MetricsRegistry::observe(const std::string& name, double value, const Label
   ++histogram.count;
 }
 
-GaugeRegistration MetricsRegistry::gauge(const std::string& name, const Labels& labels,
-                                        std::function<double()> read) {
+GaugeRegistration MetricsRegistry::gauge(const std::string& name, const Labels& labels, std::function<double()> read) {
   Series series{name, render_labels(labels)};
   std::lock_guard lock(mutex_);
   gauges_[series] = std::move(read);

@@ -26,7 +26,8 @@ Error validation_failed(domain::FieldErrors details) {
 // database's to say. The domain's refusals and the zone's, as one answer.
 std::optional<Error> refusal(domain::FieldErrors errors, const domain::TimeZones& zones,
                              const domain::TriggerConfig& trigger) {
-  const bool zone_refused = std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e.field == "timezone"; });
+  const bool zone_refused =
+      std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e.field == "timezone"; });
   if (trigger.timezone && !zone_refused && !zones.contains(*trigger.timezone)) {
     errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
   }
@@ -145,7 +146,7 @@ std::expected<void, Error> ScriptService::remove(const Principal& caller, const 
 }
 
 std::expected<std::vector<domain::VersionSummary>, Error> ScriptService::versions(const Principal& caller,
-                                                                                 const std::string& script_id) {
+                                                                                  const std::string& script_id) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   if (auto script = load(caller, script_id); !script) return std::unexpected(script.error());
   return scripts_.versions(caller.tenant_id, script_id);

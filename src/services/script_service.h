@@ -12,8 +12,8 @@
 #include "domain/error.h"
 #include "domain/identity.h"
 #include "domain/repositories.h"
-#include "domain/time_zones.h"
 #include "domain/script.h"
+#include "domain/time_zones.h"
 
 namespace jsr::services {
 
@@ -35,7 +35,7 @@ class ScriptService {
   std::expected<void, domain::Error> remove(const domain::Principal& caller, const std::string& script_id);
 
   std::expected<std::vector<domain::VersionSummary>, domain::Error> versions(const domain::Principal& caller,
-                                                                            const std::string& script_id);
+                                                                             const std::string& script_id);
   std::expected<domain::ScriptVersion, domain::Error> version(const domain::Principal& caller,
                                                               const std::string& script_id, int number);
   std::expected<domain::Script, domain::Error> roll_back(const domain::Principal& caller, const std::string& script_id,

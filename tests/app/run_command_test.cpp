@@ -1,7 +1,6 @@
 // `jsruntime run` driven as a user drives it: the real binary, its stdout,
 // stderr and exit status.
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 #include "support/command_line_test.h"
@@ -95,8 +94,8 @@ TEST_F(RunCommand, ADirectoryIsAUsageError) {
 }
 
 TEST_F(RunCommand, LimitsKeepTheBoundsOfAStoredScript) {
-  for (const auto& flags : {std::vector<std::string>{"--memory-mb", "4096"},
-                            std::vector<std::string>{"--timeout-ms", "300001"}}) {
+  for (const auto& flags :
+       {std::vector<std::string>{"--memory-mb", "4096"}, std::vector<std::string>{"--timeout-ms", "300001"}}) {
     std::vector<std::string> arguments{"run", workload("w1_hello.js"), "--input", "{}"};
     arguments.insert(arguments.end(), flags.begin(), flags.end());
     const CommandResult result = jsruntime(arguments);
@@ -112,7 +111,8 @@ TEST_F(RunCommand, TheExampleRunsWithoutAnInput) {
 }
 
 TEST_F(RunCommand, AnImportIsRefusedAtItsLine) {
-  const CommandResult result = jsruntime({"run", write("imports.js", "// reads a file\nimport fs from 'fs';\nexport default () => 1;\n").string()});
+  const CommandResult result = jsruntime(
+      {"run", write("imports.js", "// reads a file\nimport fs from 'fs';\nexport default () => 1;\n").string()});
   EXPECT_EQ(result.exit_status, 1);
   const json outcome = json::parse(result.out);
   EXPECT_EQ(outcome["error"]["code"], "INVALID_SCRIPT");

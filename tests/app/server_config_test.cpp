@@ -1,7 +1,6 @@
 // `jsruntime serve`'s configuration as an operator sets it: flags, the
 // --config file and JSR_* variables, read back with --print-config.
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 #include "support/command_line_test.h"
@@ -13,7 +12,8 @@ using nlohmann::json;
 
 class ServerConfiguration : public testing::CommandLineTest {
  protected:
-  json effective(const std::vector<std::string>& arguments, const std::map<std::string, std::string>& environment = {}) {
+  json effective(const std::vector<std::string>& arguments,
+                 const std::map<std::string, std::string>& environment = {}) {
     std::vector<std::string> command = {"serve", "--print-config"};
     command.insert(command.end(), arguments.begin(), arguments.end());
     const testing::CommandResult result = jsruntime(command, environment);
@@ -39,10 +39,10 @@ TEST_F(ServerConfiguration, AFlagWinsOverTheFileAndTheFileOverTheEnvironment) {
   const auto file = write("jsruntime.toml", "[serve]\nmax-vms = 9\nmin-vms = 2\nlisten = \"127.0.0.1:9999\"\n");
   const json config = effective({"--config", file.string(), "--min-vms", "3"},
                                 {{"JSR_MAX_VMS", "7"}, {"JSR_RETENTION_DAYS", "12"}, {"JSR_LOG_LEVEL", "debug"}});
-  EXPECT_EQ(config["min-vms"], 3);            // flag over file
-  EXPECT_EQ(config["max-vms"], 9);            // file over environment
+  EXPECT_EQ(config["min-vms"], 3);  // flag over file
+  EXPECT_EQ(config["max-vms"], 9);  // file over environment
   EXPECT_EQ(config["listen"], "127.0.0.1:9999");
-  EXPECT_EQ(config["retention-days"], 12);    // environment over default
+  EXPECT_EQ(config["retention-days"], 12);  // environment over default
   EXPECT_EQ(config["log-level"], "debug");
   EXPECT_EQ(config["vm-idle-seconds"], 300);  // default
 }
@@ -57,7 +57,8 @@ TEST_F(ServerConfiguration, ABadValueFromAnySourceIsRefusedWithItsName) {
   EXPECT_EQ(from_file.exit_status, 2);
   EXPECT_NE(from_file.err.find("max-vmz"), std::string::npos) << from_file.err;
 
-  const testing::CommandResult inconsistent = jsruntime({"serve", "--print-config", "--min-vms", "8", "--max-vms", "4"});
+  const testing::CommandResult inconsistent =
+      jsruntime({"serve", "--print-config", "--min-vms", "8", "--max-vms", "4"});
   EXPECT_EQ(inconsistent.exit_status, 2);
   EXPECT_NE(inconsistent.err.find("--min-vms"), std::string::npos) << inconsistent.err;
 

@@ -1,7 +1,6 @@
 #include "app/server_parts.h"
 
 #include <gtest/gtest.h>
-
 #include <stdexcept>
 
 namespace jsr::app {
@@ -34,11 +33,10 @@ TEST(ServerParts, StartInOrderAndStopInTwoRoundsInReverse) {
     journal.push_back("stopped");
     parts.stop();  // once only
   }
-  EXPECT_EQ(journal, (std::vector<std::string>{
-                         "start database", "start executor", "start http",
-                         "stop intake http", "stop intake executor", "stop intake database",
-                         "finish http", "finish executor", "finish database", "stopped",
-                         "destroy http", "destroy executor", "destroy database"}));
+  EXPECT_EQ(journal, (std::vector<std::string>{"start database", "start executor", "start http", "stop intake http",
+                                               "stop intake executor", "stop intake database", "finish http",
+                                               "finish executor", "finish database", "stopped", "destroy http",
+                                               "destroy executor", "destroy database"}));
 }
 
 TEST(ServerParts, APartThatFailsToStartStopsTheOnesBeforeIt) {

@@ -1,7 +1,6 @@
 #include "domain/error.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 #include "support/domain_printers.h"
@@ -10,13 +9,16 @@ namespace jsr::domain {
 namespace {
 
 constexpr ErrorCode kEveryCode[] = {
-    ErrorCode::kBadRequest,      ErrorCode::kInvalidJson,       ErrorCode::kInvalidUtf8,
-    ErrorCode::kNestingTooDeep,  ErrorCode::kValidationFailed,  ErrorCode::kUnauthenticated,
-    ErrorCode::kForbidden,       ErrorCode::kNotFound,          ErrorCode::kMethodNotAllowed,
-    ErrorCode::kConflict,        ErrorCode::kInvalidTransition, ErrorCode::kPayloadTooLarge,
-    ErrorCode::kUriTooLong,      ErrorCode::kUnsupportedMediaType, ErrorCode::kRateLimited,
-    ErrorCode::kHeadersTooLarge, ErrorCode::kOverloaded,        ErrorCode::kShuttingDown,
-    ErrorCode::kDatabaseError,   ErrorCode::kInternal,
+    ErrorCode::kBadRequest,        ErrorCode::kInvalidJson,
+    ErrorCode::kInvalidUtf8,       ErrorCode::kNestingTooDeep,
+    ErrorCode::kValidationFailed,  ErrorCode::kUnauthenticated,
+    ErrorCode::kForbidden,         ErrorCode::kNotFound,
+    ErrorCode::kMethodNotAllowed,  ErrorCode::kConflict,
+    ErrorCode::kInvalidTransition, ErrorCode::kPayloadTooLarge,
+    ErrorCode::kUriTooLong,        ErrorCode::kUnsupportedMediaType,
+    ErrorCode::kRateLimited,       ErrorCode::kHeadersTooLarge,
+    ErrorCode::kOverloaded,        ErrorCode::kShuttingDown,
+    ErrorCode::kDatabaseError,     ErrorCode::kInternal,
 };
 
 TEST(ErrorCode, EveryCodeHasItsOwnWireName) {

@@ -38,8 +38,8 @@ TEST(Execution, AFailureKeepsTheErrorAndNoOutput) {
 }
 
 TEST(TriggerType, NamesRoundTrip) {
-  for (auto type : {TriggerType::kCron, TriggerType::kHttp, TriggerType::kEvent, TriggerType::kManual,
-                    TriggerType::kApi}) {
+  for (auto type :
+       {TriggerType::kCron, TriggerType::kHttp, TriggerType::kEvent, TriggerType::kManual, TriggerType::kApi}) {
     EXPECT_EQ(trigger_type_from_string(to_string(type)), type);
   }
   EXPECT_EQ(execution_status_from_string("timeout"), ExecutionStatus::kTimeout);

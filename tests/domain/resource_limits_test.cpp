@@ -1,7 +1,6 @@
 #include "domain/resource_limits.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 namespace jsr::domain {
@@ -26,8 +25,9 @@ TEST(ResourceLimitFields, AuthorsSetTheFiveTheApiShows) {
   for (const auto& field : kResourceLimitFields) {
     if (field.settable) settable.push_back(field.name);
   }
-  EXPECT_EQ(settable, (std::vector<std::string_view>{"max_execution_time_ms", "max_memory_bytes", "max_output_size_bytes",
-                                                     "max_concurrent_runs", "max_api_calls_per_minute"}));
+  EXPECT_EQ(settable,
+            (std::vector<std::string_view>{"max_execution_time_ms", "max_memory_bytes", "max_output_size_bytes",
+                                           "max_concurrent_runs", "max_api_calls_per_minute"}));
 }
 
 TEST(ResourceLimitFields, ANegativeTimeSurvivesTheTripToValidation) {

@@ -1,9 +1,9 @@
 #include "domain/script.h"
-#include "support/domain_printers.h"
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
+#include <gtest/gtest.h>
+
+#include "support/domain_printers.h"
 
 namespace jsr::domain {
 namespace {

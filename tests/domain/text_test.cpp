@@ -28,7 +28,9 @@ TEST(Text, NestingDepthIsCountedOutsideStringsWithoutRecursion) {
 
 TEST(Text, QuotedEscapesControlAndInvalidBytesAndCuts) {
   EXPECT_EQ(quoted("/scripts/ok"), "/scripts/ok");
-  EXPECT_EQ(quoted("a\x01" "b\xff"), "a\\x01b\\xff");
+  EXPECT_EQ(quoted("a\x01"
+                   "b\xff"),
+            "a\\x01b\\xff");
   EXPECT_EQ(quoted("ёжик", 2), "ёж…") << "cut at characters, not bytes";
   EXPECT_TRUE(is_valid_utf8(quoted("\xe2\x82\xac\xe2\x82")));
 }

@@ -4,8 +4,6 @@
 // reachable as "Bearer superadmin", "Bearer org_admin", "Bearer developer"
 // and "Bearer viewer". Every answer must be a valid status with, for JSON,
 // a body that parses.
-#include <unistd.h>
-
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <chrono>
@@ -14,6 +12,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <unistd.h>
 
 #include "fuzz/fuzz_check.h"
 #include "infrastructure/persistence/database.h"

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!parsed) {
     using jsr::domain::ErrorCode;
     const ErrorCode code = parsed.error().code;
-    JSR_FUZZ_CHECK(code == ErrorCode::kInvalidUtf8 || code == ErrorCode::kNestingTooDeep || code == ErrorCode::kInvalidJson);
+    JSR_FUZZ_CHECK(code == ErrorCode::kInvalidUtf8 || code == ErrorCode::kNestingTooDeep ||
+                   code == ErrorCode::kInvalidJson);
     return 0;
   }
   const std::string text = http::json_text(*parsed);
@@ -25,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto definition = http::definition_from_json(*parsed)) {
       JSR_FUZZ_CHECK(domain::is_valid_utf8(definition->name));
     } else {
-      JSR_FUZZ_CHECK(definition.error().is(jsr::domain::ErrorCode::kValidationFailed) && !definition.error().details.empty());
+      JSR_FUZZ_CHECK(definition.error().is(jsr::domain::ErrorCode::kValidationFailed) &&
+                     !definition.error().details.empty());
     }
     (void)http::patch_from_json(*parsed);
   }

@@ -2,10 +2,9 @@
 // an execution, and loses nothing it took when it is destroyed.
 #include "services/execution_recorder.h"
 
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <filesystem>
 
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_execution_repository.h"

@@ -2,10 +2,9 @@
 // cancel does to an execution this server no longer runs.
 #include "services/execution_service.h"
 
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <filesystem>
 
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_audit_log.h"

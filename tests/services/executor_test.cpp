@@ -2,9 +2,8 @@
 // overload, cancellation, drain, and no state crossing tenants.
 #include "services/executor.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -60,7 +59,9 @@ class PriorityRecordingFactory final : public domain::ScriptVmFactory {
    public:
     RecordingVm(std::unique_ptr<domain::ScriptVm> vm, std::atomic<int>& background)
         : vm_(std::move(vm)), background_(background) {}
-    void execute(ExecutionRequest request, Completion done) override { vm_->execute(std::move(request), std::move(done)); }
+    void execute(ExecutionRequest request, Completion done) override {
+      vm_->execute(std::move(request), std::move(done));
+    }
     void cancel(const std::string& execution_id) override { vm_->cancel(execution_id); }
     std::size_t memory_bytes() const override { return vm_->memory_bytes(); }
     void set_background(bool background) override {
@@ -119,7 +120,8 @@ TEST_F(ExecutorTest, PrewarmsTheMinimumGrowsOnDemandAndShrinksWhenIdle) {
   auto executor = make({.min_vms = 1, .max_vms = 3, .idle_timeout = std::chrono::milliseconds(100)});
   EXPECT_EQ(executor->stats().vms_total, 1u);
   std::vector<std::future<ExecutionOutcome>> results;
-  for (const char* tenant : {"a", "b", "c"}) results.push_back(submit(*executor, request(tenant, kWait, R"({"ms":500})")));
+  for (const char* tenant : {"a", "b", "c"})
+    results.push_back(submit(*executor, request(tenant, kWait, R"({"ms":500})")));
   EXPECT_EQ(executor->stats().vms_total, 3u);
   EXPECT_EQ(executor->stats().vms_busy, 3u);
   auto fourth = submit(*executor, request("d", kWait, R"({"ms":1})"));
@@ -290,7 +292,9 @@ TEST_F(ExecutorTest, NothingCrossesTenantsSharingAVmOverTime) {
   const ExecutionOutcome as_b = submit(*executor, request("b", R"(export default async function () {
     await new Promise((resolve) => setTimeout(resolve, 60));
     return [context.tenantId, typeof globalThis.secret];
-  })", "null")).get();
+  })",
+                                                          "null"))
+                                    .get();
   EXPECT_EQ(json::parse(as_b.output_json), json::parse(R"(["b","undefined"])"));
   EXPECT_TRUE(as_b.logs.empty());
   // The same source for another tenant is compiled again: cache entries are per tenant.

@@ -1,7 +1,6 @@
 #include "services/log.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 namespace jsr::log {
@@ -31,8 +30,7 @@ TEST(Log, WritesOneJsonObjectPerLineWithItsFieldsInOrder) {
 }
 
 TEST(Log, EscapesTextAndReplacesInvalidUtf8) {
-  const std::string line =
-      format_line(Level::kError, "say \"hi\"\n", {{"path", std::string("/a\x01\xff\xc3\xa9")}});
+  const std::string line = format_line(Level::kError, "say \"hi\"\n", {{"path", std::string("/a\x01\xff\xc3\xa9")}});
   const auto parsed = nlohmann::json::parse(line);  // throws if it is not valid JSON and UTF-8
   EXPECT_EQ(parsed["msg"], "say \"hi\"\n");
   EXPECT_EQ(parsed["path"], "/a\x01\xEF\xBF\xBD\xC3\xA9");

@@ -1,19 +1,18 @@
 // The scripts service on a real SQLite database: permissions, tenant scoping
 // and the audit trail every change leaves.
-#include "infrastructure/time/system_time_zones.h"
 #include "services/script_service.h"
 
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
-
 #include "infrastructure/persistence/database.h"
-#include "infrastructure/persistence/sql_script_repository.h"
 #include "infrastructure/persistence/sql_audit_log.h"
+#include "infrastructure/persistence/sql_script_repository.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
 #include "infrastructure/security/system_credentials.h"
+#include "infrastructure/time/system_time_zones.h"
 #include "support/domain_printers.h"
 
 namespace jsr::services {

@@ -1,14 +1,13 @@
 #include "support/postgres_fixture.h"
 
-#include <libpq-fe.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <libpq-fe.h>
 #include <memory>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace jsr::testing {
 namespace {
@@ -54,7 +53,8 @@ std::string fresh_postgres_database() {
   const std::string admin = admin_url();
   std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb((admin + "/postgres").c_str()), &PQfinish);
   if (PQstatus(connection.get()) != CONNECTION_OK) {
-    throw std::runtime_error(std::string("cannot reach the PostgreSQL test server: ") + PQerrorMessage(connection.get()));
+    throw std::runtime_error(std::string("cannot reach the PostgreSQL test server: ") +
+                             PQerrorMessage(connection.get()));
   }
   std::unique_ptr<PGresult, decltype(&PQclear)> created(
       PQexec(connection.get(), ("CREATE DATABASE " + name + " OWNER jsruntime").c_str()), &PQclear);
@@ -65,8 +65,6 @@ std::string fresh_postgres_database() {
   return "postgresql://jsruntime@" + admin.substr(admin.find('@') + 1) + "/" + name;
 }
 
-std::string as_superuser(const std::string& url) {
-  return "postgresql://postgres@" + url.substr(url.find('@') + 1);
-}
+std::string as_superuser(const std::string& url) { return "postgresql://postgres@" + url.substr(url.find('@') + 1); }
 
 }  // namespace jsr::testing

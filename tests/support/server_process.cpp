@@ -1,25 +1,24 @@
 #include "support/server_process.h"
 
-#include <signal.h>
-#include <fcntl.h>
-#include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/select.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <atomic>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fcntl.h>
 #include <fstream>
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <sstream>
-#include <thread>
 #include <stdexcept>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 namespace jsr::testing {
 namespace {

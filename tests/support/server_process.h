@@ -2,11 +2,10 @@
 // stopped with SIGTERM, as an operator would run it; plus a small HTTP client.
 #pragma once
 
-#include <sys/types.h>
-
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace jsr::testing {

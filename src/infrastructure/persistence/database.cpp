@@ -94,7 +94,8 @@ void Database::migrate() {
     // Inside the transaction, so that two servers starting at once apply a
     // migration once: the second waits on the lock, then sees it applied.
     if (dialect_ == SqlDialect::kPostgres) (void)lease->execute_script("LOCK TABLE schema_migrations");
-    auto applied = lease->execute("SELECT 1 FROM schema_migrations WHERE version = ?", {std::int64_t{migration.version}});
+    auto applied =
+        lease->execute("SELECT 1 FROM schema_migrations WHERE version = ?", {std::int64_t{migration.version}});
     if (!applied) fail("reading schema_migrations", applied.error());
     if (!applied->empty()) {
       lease->rollback();

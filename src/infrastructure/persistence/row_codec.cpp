@@ -44,7 +44,8 @@ domain::ResourceLimits limits_from_json(const std::string& text) {
   for (const auto& field : domain::kResourceLimitFields) {
     const auto found = stored.find(std::string(field.name));
     if (found == stored.end() || !found->is_number_integer()) continue;  // absent in an older row: the default
-    field.set(limits, field.is_signed ? static_cast<std::uint64_t>(found->get<std::int64_t>()) : found->get<std::uint64_t>());
+    field.set(limits,
+              field.is_signed ? static_cast<std::uint64_t>(found->get<std::int64_t>()) : found->get<std::uint64_t>());
   }
   return limits;
 }
@@ -57,9 +58,9 @@ std::vector<std::string> strings_from_json(const std::string& text) {
 
 std::string retry_policy_to_json(const domain::RetryPolicy& policy) {
   return text_of({{"max_attempts", policy.max_attempts},
-              {"initial_backoff_ms", policy.initial_backoff.count()},
-              {"backoff_multiplier", policy.backoff_multiplier},
-              {"max_backoff_ms", policy.max_backoff.count()}});
+                  {"initial_backoff_ms", policy.initial_backoff.count()},
+                  {"backoff_multiplier", policy.backoff_multiplier},
+                  {"max_backoff_ms", policy.max_backoff.count()}});
 }
 
 domain::RetryPolicy retry_policy_from_json(const std::string& text) {
@@ -74,10 +75,10 @@ domain::RetryPolicy retry_policy_from_json(const std::string& text) {
 
 std::string error_to_json(const domain::ExecutionError& error) {
   return text_of({{"code", domain::to_string(error.code)},
-              {"message", error.message},
-              {"stack", error.stack},
-              {"line", error.line},
-              {"column", error.column}});
+                  {"message", error.message},
+                  {"stack", error.stack},
+                  {"line", error.line},
+                  {"column", error.column}});
 }
 
 domain::ExecutionError error_from_json(const std::string& text) {
@@ -95,9 +96,8 @@ domain::ExecutionError error_from_json(const std::string& text) {
 std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
   json entries = json::array();
   for (const auto& entry : logs) {
-    entries.push_back({{"level", domain::to_string(entry.level)},
-                       {"message", entry.message},
-                       {"time", to_millis(entry.time)}});
+    entries.push_back(
+        {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", to_millis(entry.time)}});
   }
   return text_of(entries);
 }
@@ -113,8 +113,8 @@ std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
 
 std::string metrics_to_json(const domain::ExecutionMetrics& metrics) {
   return text_of({{"duration_ms", metrics.duration_ms},
-              {"peak_memory_bytes", metrics.peak_memory_bytes},
-              {"log_lines", metrics.log_lines}});
+                  {"peak_memory_bytes", metrics.peak_memory_bytes},
+                  {"log_lines", metrics.log_lines}});
 }
 
 domain::ExecutionMetrics metrics_from_json(const std::string& text) {

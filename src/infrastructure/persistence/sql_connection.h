@@ -58,8 +58,7 @@ class SqlConnection {
 // The first row of a query's result converted by `convert`, nothing when
 // there is no row, or the query's error.
 template <typename T, typename Convert>
-std::expected<std::optional<T>, domain::Error> first_row(std::expected<SqlRows, domain::Error> rows,
-                                                          Convert convert) {
+std::expected<std::optional<T>, domain::Error> first_row(std::expected<SqlRows, domain::Error> rows, Convert convert) {
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return std::nullopt;
   return convert(rows->front());

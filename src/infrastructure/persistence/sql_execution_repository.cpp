@@ -78,9 +78,7 @@ std::string upsert_for(std::size_t rows) {
 
 }  // namespace
 
-std::expected<void, Error> SqlExecutionRepository::save(const Execution& execution) {
-  return save_all({execution});
-}
+std::expected<void, Error> SqlExecutionRepository::save(const Execution& execution) { return save_all({execution}); }
 
 std::expected<void, Error> SqlExecutionRepository::save_all(const std::vector<Execution>& executions) {
   // One transaction per tenant: row-level security scopes a transaction to one.
@@ -106,7 +104,7 @@ std::expected<void, Error> SqlExecutionRepository::save_all(const std::vector<Ex
 }
 
 std::expected<std::optional<Execution>, Error> SqlExecutionRepository::find(const std::string& tenant_id,
-                                                                           const std::string& execution_id) {
+                                                                            const std::string& execution_id) {
   return database_.transaction(
       tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Execution>, Error> {
         auto rows = connection.execute(
@@ -130,8 +128,8 @@ std::expected<domain::Page<Execution>, Error> SqlExecutionRepository::list_for_s
       tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Execution>, Error> {
         auto counted = connection.execute("SELECT COUNT(*) FROM script_executions" + where, params);
         if (!counted) return std::unexpected(counted.error());
-        domain::Page<Execution> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page,
-                                     query.per_page};
+        domain::Page<Execution> page{
+            {}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
         SqlParams paged = params;
         paged.emplace_back(std::int64_t{query.per_page});
         paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
@@ -146,7 +144,8 @@ std::expected<domain::Page<Execution>, Error> SqlExecutionRepository::list_for_s
 
 std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::Timestamp cutoff) {
   return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
-    auto counted = connection.execute("SELECT COUNT(*) FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
+    auto counted =
+        connection.execute("SELECT COUNT(*) FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
     if (!counted) return std::unexpected(counted.error());
     if (auto removed = connection.execute("DELETE FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
         !removed) {
@@ -157,9 +156,9 @@ std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::T
 }
 
 std::expected<std::size_t, Error> SqlExecutionRepository::interrupt_unfinished(const std::string& node_id,
-                                                                              domain::Timestamp now) {
-  const std::string error = error_to_json(
-      domain::ExecutionError::of(domain::ExecutionErrorCode::kInterrupted, "the server running this execution stopped before it ended"));
+                                                                               domain::Timestamp now) {
+  const std::string error = error_to_json(domain::ExecutionError::of(
+      domain::ExecutionErrorCode::kInterrupted, "the server running this execution stopped before it ended"));
   return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
     constexpr const char* kUnfinished = " WHERE node_id = ? AND status IN ('pending', 'running')";
     auto counted = connection.execute(std::string("SELECT COUNT(*) FROM script_executions") + kUnfinished, {node_id});

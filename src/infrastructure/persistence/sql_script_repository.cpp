@@ -12,10 +12,27 @@ using domain::ScriptVersion;
 
 // The scripts table, in the order of script_params and of every SELECT.
 constexpr std::string_view kScriptColumnNames[] = {
-    "id",           "tenant_id",    "organization_id", "name",        "description", "source",
-    "type",         "status",       "version",         "resource_limits", "cron_expression", "timezone",
-    "http_path",    "http_methods", "event_types",     "retry_policy", "metadata",    "created_at",
-    "updated_at",   "created_by",   "updated_by",
+    "id",
+    "tenant_id",
+    "organization_id",
+    "name",
+    "description",
+    "source",
+    "type",
+    "status",
+    "version",
+    "resource_limits",
+    "cron_expression",
+    "timezone",
+    "http_path",
+    "http_methods",
+    "event_types",
+    "retry_policy",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
 };
 constexpr SqlColumnList kScriptColumns = kScriptColumnNames;
 // The identity (id, tenant_id) comes first: an UPDATE sets every column after it.
@@ -63,7 +80,8 @@ Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
   state.definition.name = row.text(column("name"));
   state.definition.description = row.text(column("description"));
   state.definition.source = row.text(column("source"));
-  state.definition.type = domain::script_type_from_string(row.text(column("type"))).value_or(domain::ScriptType::kOneoff);
+  state.definition.type =
+      domain::script_type_from_string(row.text(column("type"))).value_or(domain::ScriptType::kOneoff);
   state.status = domain::script_status_from_string(row.text(column("status"))).value_or(domain::ScriptStatus::kDraft);
   state.version = static_cast<int>(row.integer(column("version")));
   state.definition.resource_limits = limits_from_json(row.text(column("resource_limits")));
@@ -72,7 +90,8 @@ Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
   state.definition.trigger.http_path = row.optional_text(column("http_path"));
   state.definition.trigger.http_methods = strings_from_json(row.text(column("http_methods")));
   state.definition.trigger.event_types = strings_from_json(row.text(column("event_types")));
-  if (auto retry = row.optional_text(column("retry_policy"))) state.definition.trigger.retry_policy = retry_policy_from_json(*retry);
+  if (auto retry = row.optional_text(column("retry_policy")))
+    state.definition.trigger.retry_policy = retry_policy_from_json(*retry);
   state.definition.metadata_json = row.text(column("metadata"));
   state.created_at = from_millis(row.integer(column("created_at")));
   state.updated_at = from_millis(row.integer(column("updated_at")));
@@ -96,9 +115,9 @@ std::expected<void, Error> write_tags(SqlConnection& connection, const Script& s
   }
   std::int64_t position = 0;
   for (const std::string& tag : script.definition().tags) {
-    if (auto added = connection.execute(
-            "INSERT INTO script_tags (tenant_id, script_id, position, tag) VALUES (?, ?, ?, ?)",
-            {script.tenant_id(), script.id(), position++, tag});
+    if (auto added =
+            connection.execute("INSERT INTO script_tags (tenant_id, script_id, position, tag) VALUES (?, ?, ?, ?)",
+                               {script.tenant_id(), script.id(), position++, tag});
         !added) {
       return std::unexpected(added.error());
     }
@@ -141,8 +160,8 @@ std::expected<void, Error> SqlScriptRepository::save(const Script& script,
   return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
     SqlParams params = script_params(script);
     // UPDATE ... SET every column but the identity, WHERE id and tenant.
-    static const std::string sql = "UPDATE scripts SET " + assignments(kScriptColumns, kFirstMutableColumn) +
-                                   " WHERE id = ? AND tenant_id = ?";
+    static const std::string sql =
+        "UPDATE scripts SET " + assignments(kScriptColumns, kFirstMutableColumn) + " WHERE id = ? AND tenant_id = ?";
     SqlParams ordered(params.begin() + kFirstMutableColumn, params.end());
     ordered.push_back(params[0]);
     ordered.push_back(params[1]);
@@ -158,9 +177,9 @@ std::expected<std::optional<Script>, Error> SqlScriptRepository::find(const std:
                                                                       const std::string& script_id) {
   return database_.transaction(
       tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Script>, Error> {
-        auto rows = connection.execute(
-            "SELECT " + column_list(kScriptColumns) + " FROM scripts WHERE id = ? AND tenant_id = ?",
-            {script_id, tenant_id});
+        auto rows =
+            connection.execute("SELECT " + column_list(kScriptColumns) + " FROM scripts WHERE id = ? AND tenant_id = ?",
+                               {script_id, tenant_id});
         if (!rows) return std::unexpected(rows.error());
         if (rows->empty()) return std::nullopt;
         auto tags = tags_of(connection, script_id);
@@ -195,25 +214,24 @@ std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::
     where += " AND EXISTS (SELECT 1 FROM script_tags t WHERE t.script_id = s.id AND t.tag = ?)";
     params.emplace_back(*query.tag);
   }
-  return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Script>, Error> {
-        auto counted = connection.execute("SELECT COUNT(*) FROM scripts s" + where, params);
-        if (!counted) return std::unexpected(counted.error());
-        domain::Page<Script> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
-        SqlParams paged = params;
-        paged.emplace_back(std::int64_t{query.per_page});
-        paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-        static const std::string columns = column_list(kScriptColumns, "s");
-        auto rows = connection.execute(
-            "SELECT " + columns + " FROM scripts s" + where + " ORDER BY s.name, s.id LIMIT ? OFFSET ?", paged);
-        if (!rows) return std::unexpected(rows.error());
-        for (const auto& row : *rows) {
-          auto tags = tags_of(connection, row.text(0));
-          if (!tags) return std::unexpected(tags.error());
-          page.items.push_back(script_from_row(row, std::move(*tags)));
-        }
-        return page;
-      });
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Script>, Error> {
+    auto counted = connection.execute("SELECT COUNT(*) FROM scripts s" + where, params);
+    if (!counted) return std::unexpected(counted.error());
+    domain::Page<Script> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
+    SqlParams paged = params;
+    paged.emplace_back(std::int64_t{query.per_page});
+    paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
+    static const std::string columns = column_list(kScriptColumns, "s");
+    auto rows = connection.execute(
+        "SELECT " + columns + " FROM scripts s" + where + " ORDER BY s.name, s.id LIMIT ? OFFSET ?", paged);
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& row : *rows) {
+      auto tags = tags_of(connection, row.text(0));
+      if (!tags) return std::unexpected(tags.error());
+      page.items.push_back(script_from_row(row, std::move(*tags)));
+    }
+    return page;
+  });
 }
 
 std::expected<bool, Error> SqlScriptRepository::remove(const std::string& tenant_id, const std::string& script_id) {
@@ -233,7 +251,7 @@ std::expected<bool, Error> SqlScriptRepository::remove(const std::string& tenant
 }
 
 std::expected<std::vector<domain::VersionSummary>, Error> SqlScriptRepository::versions(const std::string& tenant_id,
-                                                                                       const std::string& script_id) {
+                                                                                        const std::string& script_id) {
   return database_.transaction(
       tenant_id, [&](SqlConnection& connection) -> std::expected<std::vector<domain::VersionSummary>, Error> {
         auto rows = connection.execute(
@@ -243,7 +261,8 @@ std::expected<std::vector<domain::VersionSummary>, Error> SqlScriptRepository::v
         if (!rows) return std::unexpected(rows.error());
         std::vector<domain::VersionSummary> summaries;
         for (const auto& row : *rows) {
-          summaries.push_back({static_cast<int>(row.integer(0)), from_millis(row.integer(1)), row.text(2), row.text(3)});
+          summaries.push_back(
+              {static_cast<int>(row.integer(0)), from_millis(row.integer(1)), row.text(2), row.text(3)});
         }
         return summaries;
       });
@@ -261,8 +280,8 @@ std::expected<std::optional<ScriptVersion>, Error> SqlScriptRepository::version(
         if (!rows) return std::unexpected(rows.error());
         if (rows->empty()) return std::nullopt;
         const SqlRow& row = rows->front();
-        return ScriptVersion{tenant_id, script_id, number, row.text(0), from_millis(row.integer(1)), row.text(2),
-                             row.text(3)};
+        return ScriptVersion{tenant_id,   script_id,  number, row.text(0), from_millis(row.integer(1)),
+                             row.text(2), row.text(3)};
       });
 }
 

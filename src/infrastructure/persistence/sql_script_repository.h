@@ -20,10 +20,10 @@ class SqlScriptRepository final : public domain::ScriptRepository {
                                                                   const domain::ScriptQuery& query) override;
   std::expected<bool, domain::Error> remove(const std::string& tenant_id, const std::string& script_id) override;
   std::expected<std::vector<domain::VersionSummary>, domain::Error> versions(const std::string& tenant_id,
-                                                                            const std::string& script_id) override;
+                                                                             const std::string& script_id) override;
   std::expected<std::optional<domain::ScriptVersion>, domain::Error> version(const std::string& tenant_id,
-                                                                            const std::string& script_id,
-                                                                            int number) override;
+                                                                             const std::string& script_id,
+                                                                             int number) override;
 
  private:
   Database& database_;

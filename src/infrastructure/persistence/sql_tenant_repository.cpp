@@ -30,7 +30,8 @@ std::expected<void, Error> SqlTenantRepository::add(const domain::Tenant& tenant
 std::expected<std::optional<domain::Tenant>, Error> SqlTenantRepository::find(const std::string& tenant_id) {
   return database_.transaction("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
-        connection.execute("SELECT id, name, slug, created_at FROM tenants WHERE id = ?", {tenant_id}), tenant_from_row);
+        connection.execute("SELECT id, name, slug, created_at FROM tenants WHERE id = ?", {tenant_id}),
+        tenant_from_row);
   });
 }
 

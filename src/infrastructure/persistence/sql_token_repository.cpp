@@ -10,9 +10,9 @@ namespace {
 using domain::Error;
 
 domain::ApiToken token_from_row(const SqlRow& row) {
-  return {row.text(0), row.text(1), row.text(2),
-          domain::role_from_string(row.text(3)).value_or(domain::Role::kViewer), row.text(4),
-          from_millis(row.integer(5))};
+  return {row.text(0), row.text(1),
+          row.text(2), domain::role_from_string(row.text(3)).value_or(domain::Role::kViewer),
+          row.text(4), from_millis(row.integer(5))};
 }
 
 }  // namespace
@@ -39,23 +39,23 @@ std::expected<std::optional<domain::ApiToken>, Error> SqlTokenRepository::find_b
 }
 
 std::expected<std::vector<domain::ApiToken>, Error> SqlTokenRepository::list(const std::string& tenant_id) {
-  return database_.transaction(
-      "", [&](SqlConnection& connection) -> std::expected<std::vector<domain::ApiToken>, Error> {
-        auto rows = connection.execute(
-            "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
-            "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
-            {tenant_id});
-        if (!rows) return std::unexpected(rows.error());
-        std::vector<domain::ApiToken> tokens;
-        for (const auto& row : *rows) tokens.push_back(token_from_row(row));
-        return tokens;
-      });
+  return database_.transaction("",
+                               [&](SqlConnection& connection) -> std::expected<std::vector<domain::ApiToken>, Error> {
+                                 auto rows = connection.execute(
+                                     "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
+                                     "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
+                                     {tenant_id});
+                                 if (!rows) return std::unexpected(rows.error());
+                                 std::vector<domain::ApiToken> tokens;
+                                 for (const auto& row : *rows) tokens.push_back(token_from_row(row));
+                                 return tokens;
+                               });
 }
 
 std::expected<bool, Error> SqlTokenRepository::revoke(const std::string& tenant_id, const std::string& token_id) {
   return database_.transaction("", [&](SqlConnection& connection) -> std::expected<bool, Error> {
-    auto found = connection.execute(
-        "SELECT 1 FROM api_tokens WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL", {token_id, tenant_id});
+    auto found = connection.execute("SELECT 1 FROM api_tokens WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL",
+                                    {token_id, tenant_id});
     if (!found) return std::unexpected(found.error());
     if (found->empty()) return false;
     auto revoked = connection.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ?",

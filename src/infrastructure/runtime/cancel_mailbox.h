@@ -32,9 +32,9 @@ class CancelMailbox {
   std::size_t size() const { return count_.load(std::memory_order_relaxed); }
 
  private:
-  mutable std::mutex mutex_;  // guards posted_
+  mutable std::mutex mutex_;                         // guards posted_
   std::map<std::string, Clock::time_point> posted_;  // by execution id, with when it was asked
-  std::atomic<std::size_t> count_{0};  // posted_.size(), readable without the lock
+  std::atomic<std::size_t> count_{0};                // posted_.size(), readable without the lock
 };
 
 }  // namespace jsr::runtime

@@ -1,9 +1,8 @@
 #include "infrastructure/runtime/compile_cache.h"
 
-#include <openssl/evp.h>
-
 #include <cstring>
 #include <memory>
+#include <openssl/evp.h>
 #include <stdexcept>
 
 namespace jsr::runtime {

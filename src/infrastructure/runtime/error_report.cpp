@@ -2,11 +2,10 @@
 
 #include <js/ErrorReport.h>
 #include <js/Exception.h>
+#include <js/PropertyDescriptor.h>
 #include <js/SavedFrameAPI.h>
 #include <js/Stack.h>
 #include <jsapi.h>
-
-#include <js/PropertyDescriptor.h>
 
 #include <algorithm>
 #include <optional>

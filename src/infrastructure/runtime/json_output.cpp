@@ -45,31 +45,29 @@ struct BoundedWriter {
 
 }  // namespace
 
-
 std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::HandleValue value,
                                                             std::size_t max_bytes) {
   if (value.isUndefined()) return "null";
   // JS_Stringify writes "null" for these, where JSON.stringify gives nothing.
   if (value.isSymbol() || (value.isObject() && JS::IsCallable(&value.toObject()))) {
     return std::unexpected(ExecutionError::of(ExecutionErrorCode::kOutputNotSerializable,
-                                          "the output cannot be serialised to JSON: the script returned a " +
-                                              std::string(value.isSymbol() ? "symbol" : "function")));
+                                              "the output cannot be serialised to JSON: the script returned a " +
+                                                  std::string(value.isSymbol() ? "symbol" : "function")));
   }
   BoundedWriter writer{{}, max_bytes};
   JS::RootedValue stringified(cx, value);
   JS::RootedObject no_replacer(cx);
-  const bool written =
-      JS_Stringify(cx, &stringified, no_replacer, JS::NullHandleValue, &BoundedWriter::write, &writer);
+  const bool written = JS_Stringify(cx, &stringified, no_replacer, JS::NullHandleValue, &BoundedWriter::write, &writer);
   if (writer.out_of_memory) {
     JS_ClearPendingException(cx);
-    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kMemoryLimit,
-                                          "the output did not fit in the script's memory limit"));
+    return std::unexpected(
+        ExecutionError::of(ExecutionErrorCode::kMemoryLimit, "the output did not fit in the script's memory limit"));
   }
   if (writer.exceeded) {
     JS_ClearPendingException(cx);
-    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kOutputLimit,
-                                          "the output is larger than the limit of " + std::to_string(max_bytes) +
-                                              " bytes"));
+    return std::unexpected(
+        ExecutionError::of(ExecutionErrorCode::kOutputLimit,
+                           "the output is larger than the limit of " + std::to_string(max_bytes) + " bytes"));
   }
   if (!written) {
     if (!JS_IsExceptionPending(cx)) {
@@ -85,9 +83,9 @@ std::expected<std::string, ExecutionError> serialize_output(JSContext* cx, JS::H
     return std::unexpected(std::move(error));
   }
   if (domain::json_nesting_depth(writer.json, domain::kMaxScriptJsonDepth) > domain::kMaxScriptJsonDepth) {
-    return std::unexpected(ExecutionError::of(ExecutionErrorCode::kOutputNotSerializable,
-                                          "the output nests arrays and objects deeper than " +
-                                              std::to_string(domain::kMaxScriptJsonDepth) + " levels"));
+    return std::unexpected(ExecutionError::of(
+        ExecutionErrorCode::kOutputNotSerializable,
+        "the output nests arrays and objects deeper than " + std::to_string(domain::kMaxScriptJsonDepth) + " levels"));
   }
   replace_lone_surrogate_escapes(writer.json);
   return std::move(writer.json);
@@ -99,8 +97,10 @@ void replace_lone_surrogate_escapes(std::string& json) {
     int unit = 0;
     for (std::size_t k = i + 2; k < i + 6; ++k) {
       const char c = json[k];
-      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      const int digit = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
       if (digit < 0) return -1;
       unit = unit * 16 + digit;
     }

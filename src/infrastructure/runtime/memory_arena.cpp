@@ -1,9 +1,8 @@
 #include "infrastructure/runtime/memory_arena.h"
 
-#include <jemalloc/jemalloc.h>
-
 #include <atomic>
 #include <deque>
+#include <jemalloc/jemalloc.h>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -48,8 +47,8 @@ struct MemoryArena::Slot {
 
   static Slot* of(extent_hooks_t* hooks) { return reinterpret_cast<Slot*>(hooks); }
 
-  static void* alloc(extent_hooks_t* self, void* new_addr, std::size_t size, std::size_t alignment,
-                     bool* zero, bool* commit, unsigned arena_index) {
+  static void* alloc(extent_hooks_t* self, void* new_addr, std::size_t size, std::size_t alignment, bool* zero,
+                     bool* commit, unsigned arena_index) {
     Slot* slot = of(self);
     if (slot->enforcing.load(std::memory_order_relaxed) && !slot->collecting.load(std::memory_order_relaxed) &&
         slot->mapped.load(std::memory_order_relaxed) + slot->external.load(std::memory_order_relaxed) + size >
@@ -95,8 +94,8 @@ struct MemoryArena::Slot {
                     bool committed, unsigned arena_index) {
     return default_hooks()->split(default_hooks(), addr, size, size_a, size_b, committed, arena_index);
   }
-  static bool merge(extent_hooks_t*, void* addr_a, std::size_t size_a, void* addr_b, std::size_t size_b,
-                    bool committed, unsigned arena_index) {
+  static bool merge(extent_hooks_t*, void* addr_a, std::size_t size_a, void* addr_b, std::size_t size_b, bool committed,
+                    unsigned arena_index) {
     return default_hooks()->merge(default_hooks(), addr_a, size_a, addr_b, size_b, committed, arena_index);
   }
 };
@@ -131,8 +130,8 @@ MemoryArena::MemoryArena() {
   }
   static std::deque<Slot> all_slots;  // never shrinks: jemalloc points into it
   Slot& slot = all_slots.emplace_back();
-  slot.hooks = extent_hooks_t{&Slot::alloc, &Slot::dalloc, &Slot::destroy, &Slot::commit, &Slot::decommit,
-                              &Slot::purge_lazy, &Slot::purge_forced, &Slot::split, &Slot::merge};
+  slot.hooks = extent_hooks_t{&Slot::alloc,      &Slot::dalloc,       &Slot::destroy, &Slot::commit, &Slot::decommit,
+                              &Slot::purge_lazy, &Slot::purge_forced, &Slot::split,   &Slot::merge};
   extent_hooks_t* hooks = &slot.hooks;
   std::size_t index_size = sizeof(slot.arena_index);
   if (mallctl("arenas.create", &slot.arena_index, &index_size, &hooks, sizeof(hooks)) != 0) {
@@ -168,9 +167,7 @@ bool MemoryArena::take_refusal() { return slot_->refused.exchange(false, std::me
 void MemoryArena::set_external_bytes(std::size_t bytes) { slot_->external = bytes; }
 void MemoryArena::set_enforcing(bool enforcing) { slot_->enforcing.store(enforcing, std::memory_order_relaxed); }
 
-void MemoryArena::set_collecting(bool collecting) {
-  slot_->collecting.store(collecting, std::memory_order_relaxed);
-}
+void MemoryArena::set_collecting(bool collecting) { slot_->collecting.store(collecting, std::memory_order_relaxed); }
 
 std::size_t MemoryArena::mapped_bytes() const { return slot_->mapped.load(std::memory_order_relaxed); }
 

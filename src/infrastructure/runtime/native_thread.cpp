@@ -5,8 +5,7 @@
 
 namespace jsr::runtime {
 
-NativeThread::NativeThread(std::size_t stack_bytes, std::function<void()> body)
-    : body_(std::move(body)) {
+NativeThread::NativeThread(std::size_t stack_bytes, std::function<void()> body) : body_(std::move(body)) {
   pthread_attr_t attributes;
   pthread_attr_init(&attributes);
   pthread_attr_setstacksize(&attributes, stack_bytes);

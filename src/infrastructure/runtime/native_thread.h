@@ -3,10 +3,9 @@
 // (a mismatch crashes instead of raising "too much recursion").
 #pragma once
 
-#include <pthread.h>
-
 #include <cstddef>
 #include <functional>
+#include <pthread.h>
 
 namespace jsr::runtime {
 

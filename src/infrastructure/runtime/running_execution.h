@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "domain/execution_error.h"
-#include "domain/log_entry.h"
 #include "domain/execution_request.h"
+#include "domain/log_entry.h"
 
 namespace jsr::runtime {
 
@@ -31,7 +31,7 @@ class RunningExecution {
   using Completion = std::function<void(ExecutionOutcome)>;
 
   enum class Phase {
-    kEvaluating,  // the module body runs (it may await at top level)
+    kEvaluating,      // the module body runs (it may await at top level)
     kAwaitingResult,  // the default export returned a promise
   };
 

@@ -31,10 +31,10 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
       extra_globals_(std::move(extra_globals)),
       host_call_sink_(std::make_shared<HostCallSettlement::Sink>(
           [this](std::uint64_t serial, std::uint32_t call, bool fulfilled, HostCallValue value, std::string message) {
-            boost::asio::post(loop_, [this, serial, call, fulfilled, value = std::move(value),
-                                      message = std::move(message)] {
-              settle_host_call(serial, call, fulfilled, value, message);
-            });
+            boost::asio::post(loop_,
+                              [this, serial, call, fulfilled, value = std::move(value), message = std::move(message)] {
+                                settle_host_call(serial, call, fulfilled, value, message);
+                              });
           })),
       watchdog_([cx = context_.get()] { JS_RequestInterruptCallback(cx); }) {
   JSContext* cx = context_.get();
@@ -179,9 +179,10 @@ void Sandbox::advance(RunningExecution& execution) {
     switch (JS::GetPromiseState(promise)) {
       case JS::PromiseState::Pending:
         if (!execution.expects_more()) {
-          finish_with_error(execution, ExecutionError::of(ExecutionErrorCode::kRuntimeError,
-                                        "the script is waiting for a promise that can never settle: nothing it "
-                                        "waits on (timer or call) is pending"));
+          finish_with_error(execution,
+                            ExecutionError::of(ExecutionErrorCode::kRuntimeError,
+                                               "the script is waiting for a promise that can never settle: nothing it "
+                                               "waits on (timer or call) is pending"));
         }
         return;
       case JS::PromiseState::Rejected: {
@@ -206,9 +207,10 @@ void Sandbox::advance(RunningExecution& execution) {
       return fail_from_engine(execution, ExecutionErrorCode::kInvalidScript);
     }
     if (!main.isObject() || !JS::IsCallable(&main.toObject())) {
-      return finish_with_error(execution, ExecutionError::of(ExecutionErrorCode::kInvalidScript,
-                                           "the script must export a default function: export default function "
-                                           "(input, context) { ... }"));
+      return finish_with_error(execution,
+                               ExecutionError::of(ExecutionErrorCode::kInvalidScript,
+                                                  "the script must export a default function: export default function "
+                                                  "(input, context) { ... }"));
     }
     JS::RootedValueArray<2> arguments(cx);
     arguments[0].set(execution.input);
@@ -285,8 +287,7 @@ void Sandbox::finish_with_error(RunningExecution& execution, ExecutionError erro
 
 void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   arena_.set_enforcing(false);  // the host's bookkeeping below must not fail
-  const bool memory_exhausted =
-      outcome.error && outcome.error->code == ExecutionErrorCode::kMemoryLimit;
+  const bool memory_exhausted = outcome.error && outcome.error->code == ExecutionErrorCode::kMemoryLimit;
   outcome.status = domain::status_for(outcome.error);
   outcome.logs = execution.logs();
   execution.note_memory(memory_in_use());

@@ -84,7 +84,8 @@ void Sandbox::settle_host_call(std::uint64_t serial, std::uint32_t call, bool fu
       // The host's refusal, or the engine failing to build the value: an
       // Error the script can catch, unless the execution is being stopped.
       if (!JS_IsExceptionPending(cx) && !execution->termination()) {
-        JS_ReportErrorUTF8(cx, "%s", fulfilled ? "the host call's result could not be converted" : error_message.c_str());
+        JS_ReportErrorUTF8(cx, "%s",
+                           fulfilled ? "the host call's result could not be converted" : error_message.c_str());
       }
       JS::RootedValue reason(cx);
       if (JS_GetPendingException(cx, &reason)) {

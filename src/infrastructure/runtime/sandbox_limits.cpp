@@ -111,7 +111,8 @@ void Sandbox::on_out_of_memory(JSContext* cx, void* self) {
 std::size_t Sandbox::memory_in_use() const {
   const std::size_t heap = context_.heap_bytes();
   const std::size_t mapped = arena_.mapped_bytes();
-  return (heap > heap_baseline_ ? heap - heap_baseline_ : 0) + (mapped > arena_baseline_ ? mapped - arena_baseline_ : 0);
+  return (heap > heap_baseline_ ? heap - heap_baseline_ : 0) +
+         (mapped > arena_baseline_ ? mapped - arena_baseline_ : 0);
 }
 
 void Sandbox::on_nursery_collection(JSContext* cx, JS::GCNurseryProgress progress, JS::GCReason) {

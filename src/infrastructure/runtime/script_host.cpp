@@ -8,8 +8,8 @@ ScriptHost& ScriptHost::of(JSContext* cx) { return *static_cast<ScriptHost*>(JS_
 
 void ScriptHost::attach(JSContext* cx, ScriptHost* host) { JS_SetContextPrivate(cx, host); }
 
-void HostCallSettlement::Sink::deliver(std::uint64_t execution, std::uint32_t call, bool fulfilled,
-                                       HostCallValue value, std::string error_message) {
+void HostCallSettlement::Sink::deliver(std::uint64_t execution, std::uint32_t call, bool fulfilled, HostCallValue value,
+                                       std::string error_message) {
   std::lock_guard lock(mutex_);
   if (deliver_) deliver_(execution, call, fulfilled, std::move(value), std::move(error_message));
 }
@@ -19,9 +19,7 @@ void HostCallSettlement::Sink::close() {
   deliver_ = nullptr;
 }
 
-HostCallSettlement::~HostCallSettlement() {
-  complete(false, nullptr, "the host call ended without a result");
-}
+HostCallSettlement::~HostCallSettlement() { complete(false, nullptr, "the host call ended without a result"); }
 
 void HostCallSettlement::resolve(HostCallValue value) { complete(true, std::move(value), {}); }
 

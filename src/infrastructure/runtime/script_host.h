@@ -35,8 +35,8 @@ class HostCallSettlement {
   // Where a completion is delivered; cleared when the VM goes away.
   class Sink {
    public:
-    using Deliver = std::function<void(std::uint64_t execution, std::uint32_t call, bool fulfilled,
-                                       HostCallValue value, std::string error_message)>;
+    using Deliver = std::function<void(std::uint64_t execution, std::uint32_t call, bool fulfilled, HostCallValue value,
+                                       std::string error_message)>;
     explicit Sink(Deliver deliver) : deliver_(std::move(deliver)) {}
     void deliver(std::uint64_t execution, std::uint32_t call, bool fulfilled, HostCallValue value,
                  std::string error_message);

@@ -40,8 +40,7 @@ void append_utf8(std::string& out, const char16_t* units, std::size_t length) {
     const char16_t unit = units[i];
     if (unit < 0x80) {
       out.push_back(static_cast<char>(unit));
-    } else if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && units[i + 1] >= 0xDC00 &&
-               units[i + 1] <= 0xDFFF) {
+    } else if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF) {
       append_code_point(out, 0x10000 + ((char32_t(unit) - 0xD800) << 10) + (char32_t(units[i + 1]) - 0xDC00));
       ++i;
     } else if (unit >= 0xD800 && unit <= 0xDFFF) {

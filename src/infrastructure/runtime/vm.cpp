@@ -2,9 +2,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <stdexcept>
-
 #include <sched.h>
+#include <stdexcept>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,9 +14,8 @@
 namespace jsr::runtime {
 
 Vm::Vm(Engine& engine, CompileCache& compile_cache, Options options) {
-  thread_ = std::make_unique<NativeThread>(options.stack_bytes, [this, &engine, &compile_cache, options] {
-    run(engine, compile_cache, options);
-  });
+  thread_ = std::make_unique<NativeThread>(
+      options.stack_bytes, [this, &engine, &compile_cache, options] { run(engine, compile_cache, options); });
   std::unique_lock lock(mutex_);
   started_.wait(lock, [this] { return started_up_; });
   if (!startup_error_.empty()) {
@@ -38,7 +36,8 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, const Options& options
   arena.bind_current_thread();
   std::unique_ptr<Sandbox> sandbox;
   try {
-    sandbox = std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, options.stack_bytes, options.extra_globals);
+    sandbox =
+        std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, options.stack_bytes, options.extra_globals);
   } catch (const std::exception& error) {
     std::lock_guard lock(mutex_);
     startup_error_ = error.what();
@@ -60,7 +59,7 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, const Options& options
       // A bug, not a script's doing: the natives and engine callbacks catch
       // what a script can cause. The VM's executions end; the process lives.
       sandbox->end_everything(domain::ExecutionError::of(domain::ExecutionErrorCode::kRuntimeError,
-                               std::string("internal error in the VM: ") + failure.what()));
+                                                         std::string("internal error in the VM: ") + failure.what()));
     }
   }
   {

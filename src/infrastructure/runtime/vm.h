@@ -4,8 +4,8 @@
 // thread. A thread can own only one engine context, so a VM is a thread.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -33,7 +33,6 @@ class Sandbox;
 
 class Vm final : public domain::ScriptVm {
  public:
-
   struct Options {
     // The engine's stack quota is derived from it; deep but finite recursion
     // in scripts needs a few MiB.

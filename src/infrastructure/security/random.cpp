@@ -1,9 +1,8 @@
 #include "infrastructure/security/random.h"
 
-#include <sys/random.h>
-
 #include <array>
 #include <cstdio>
+#include <sys/random.h>
 
 namespace jsr::security {
 

@@ -1,9 +1,8 @@
 #include "infrastructure/security/system_credentials.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cstdio>
+#include <openssl/evp.h>
 #include <stdexcept>
 
 #include "infrastructure/security/random.h"

@@ -1,7 +1,6 @@
 #include "infrastructure/time/system_time_zones.h"
 
 #include <date/tz.h>
-
 #include <stdexcept>
 #include <string>
 

@@ -10,7 +10,9 @@ Json tenant_json(const domain::Tenant& tenant) {
 }
 
 Json token_json(const domain::ApiToken& token) {
-  return {{"id", token.id}, {"name", token.name}, {"role", domain::to_string(token.role)},
+  return {{"id", token.id},
+          {"name", token.name},
+          {"role", domain::to_string(token.role)},
           {"created_at", iso8601(token.created_at)}};
 }
 
@@ -47,11 +49,11 @@ void add_admin_routes(Router& router, ApiServices& api) {
   router.add("POST", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());
-    const auto role = (*body)["role"].is_string() ? domain::role_from_string((*body)["role"].get<std::string>())
-                                                  : std::nullopt;
+    const auto role =
+        (*body)["role"].is_string() ? domain::role_from_string((*body)["role"].get<std::string>()) : std::nullopt;
     if (!role) {
-      return error_response(domain::Error::validation_failed("invalid token",
-                             {{"role", "must be one of superadmin, org_admin, developer, viewer"}}));
+      return error_response(domain::Error::validation_failed(
+          "invalid token", {{"role", "must be one of superadmin, org_admin, developer, viewer"}}));
     }
     const std::string name = (*body)["name"].is_string() ? (*body)["name"].get<std::string>() : "";
     auto issued = api.access.create_token(*request.principal, *role, name);
@@ -61,11 +63,12 @@ void add_admin_routes(Router& router, ApiServices& api) {
     return json_response(201, created);
   });
 
-  router.add("DELETE", "/api/v1/tokens/{id}", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
-    auto revoked = api.access.revoke_token(*request.principal, request.params.at("id"));
-    if (!revoked) return error_response(revoked.error());
-    return Response{204, "", ""};
-  });
+  router.add("DELETE", "/api/v1/tokens/{id}", Router::needs(domain::Permission::kTokensManage),
+             [&api](Request& request) {
+               auto revoked = api.access.revoke_token(*request.principal, request.params.at("id"));
+               if (!revoked) return error_response(revoked.error());
+               return Response{204, "", ""};
+             });
 }
 
 }  // namespace jsr::http

@@ -18,8 +18,9 @@ namespace {
 using domain::Error;
 using domain::FieldErrors;
 
-
-Error invalid(FieldErrors errors) { return Error::validation_failed("the request body is not valid: see details", errors); }
+Error invalid(FieldErrors errors) {
+  return Error::validation_failed("the request body is not valid: see details", errors);
+}
 
 std::optional<domain::ResourceLimits> limits_from(FieldReader& fields, domain::ResourceLimits limits) {
   auto object = fields.object("resource_limits");
@@ -44,7 +45,8 @@ std::optional<domain::RetryPolicy> retry_from(FieldReader& fields) {
   FieldReader inner(*object);
   domain::RetryPolicy policy;
   if (auto attempts = inner.integer<int>("max_attempts")) policy.max_attempts = *attempts;
-  if (auto ms = inner.integer<std::int64_t>("initial_backoff_ms")) policy.initial_backoff = std::chrono::milliseconds(*ms);
+  if (auto ms = inner.integer<std::int64_t>("initial_backoff_ms"))
+    policy.initial_backoff = std::chrono::milliseconds(*ms);
   if (auto multiplier = inner.number("backoff_multiplier")) policy.backoff_multiplier = *multiplier;
   if (auto ms = inner.integer<std::int64_t>("max_backoff_ms")) policy.max_backoff = std::chrono::milliseconds(*ms);
   for (auto& error : inner.errors()) fields.errors().push_back({"retry_policy." + error.field, error.message});
@@ -56,8 +58,10 @@ void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
   if (fields.has("cron_expression")) trigger.cron_expression = fields.text("cron_expression", true);
   if (fields.has("timezone")) trigger.timezone = fields.text("timezone", true);
   if (fields.has("http_path")) trigger.http_path = fields.text("http_path", true);
-  if (fields.has("http_methods")) trigger.http_methods = fields.strings("http_methods").value_or(std::vector<std::string>{});
-  if (fields.has("event_types")) trigger.event_types = fields.strings("event_types").value_or(std::vector<std::string>{});
+  if (fields.has("http_methods"))
+    trigger.http_methods = fields.strings("http_methods").value_or(std::vector<std::string>{});
+  if (fields.has("event_types"))
+    trigger.event_types = fields.strings("event_types").value_or(std::vector<std::string>{});
   if (fields.has("retry_policy")) trigger.retry_policy = retry_from(fields);
 }
 
@@ -143,18 +147,21 @@ Response error_response(const Error& error) {
   for (const auto& field : error.details) details.push_back({{"field", field.field}, {"message", field.message}});
   // A database failure's text may name tables and hosts: keep it for the logs.
   const std::string message = status == 500 ? "internal error" : error.message;
-  Response response = json_response(status, {{"error", {{"code", to_string(status == 500 ? domain::ErrorCode::kInternal : error.code)},
-                                                        {"message", message},
-                                                        {"details", details}}}});
+  Response response =
+      json_response(status, {{"error",
+                              {{"code", to_string(status == 500 ? domain::ErrorCode::kInternal : error.code)},
+                               {"message", message},
+                               {"details", details}}}});
   if (status == 500) response.log_fields["error"] = std::string(to_string(error.code)) + ": " + error.message;
   return response;
 }
 
 std::expected<Json, Error> parse_json_text(std::string_view text, std::size_t max_depth) {
-  if (!domain::is_valid_utf8(text)) return std::unexpected(Error{domain::ErrorCode::kInvalidUtf8, "the body is not valid UTF-8"});
+  if (!domain::is_valid_utf8(text))
+    return std::unexpected(Error{domain::ErrorCode::kInvalidUtf8, "the body is not valid UTF-8"});
   if (domain::json_nesting_depth(text, max_depth) > max_depth) {
     return std::unexpected(Error{domain::ErrorCode::kNestingTooDeep, "the body nests arrays and objects deeper than " +
-                                                         std::to_string(max_depth) + " levels"});
+                                                                         std::to_string(max_depth) + " levels"});
   }
   Json value = Json::parse(text, nullptr, false);
   if (value.is_discarded()) return std::unexpected(Error::invalid_json("the body is not valid JSON"));
@@ -164,8 +171,8 @@ std::expected<Json, Error> parse_json_text(std::string_view text, std::size_t ma
 std::expected<Json, Error> json_body(const Request& request) {
   const MediaType media = parse_media_type(request.header("content-type"));
   if (media.type != "application/json" || (!media.charset.empty() && media.charset != "utf-8")) {
-    return std::unexpected(
-        Error{domain::ErrorCode::kUnsupportedMediaType, "the body must be JSON in UTF-8 (Content-Type: application/json)"});
+    return std::unexpected(Error{domain::ErrorCode::kUnsupportedMediaType,
+                                 "the body must be JSON in UTF-8 (Content-Type: application/json)"});
   }
   auto body = parse_json_text(request.body, domain::kMaxApiJsonDepth);
   if (!body) return body;
@@ -209,7 +216,8 @@ std::expected<domain::ScriptPatch, Error> patch_from_json(const Json& body) {
   patch.metadata_json = metadata_from(fields);
   if (auto status = fields.text("status")) {
     patch.status = domain::script_status_from_string(*status);
-    if (!patch.status) fields.errors().push_back({"status", "must be one of draft, active, paused, disabled, archived"});
+    if (!patch.status)
+      fields.errors().push_back({"status", "must be one of draft, active, paused, disabled, archived"});
   }
   patch.change_description = fields.text("change_description").value_or("");
   if (trigger_given(fields)) {
@@ -286,7 +294,8 @@ Json to_json(const std::optional<domain::ExecutionError>& error) {
 Json to_json(const std::vector<domain::LogEntry>& logs) {
   Json entries = Json::array();
   for (const auto& entry : logs) {
-    entries.push_back({{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
+    entries.push_back(
+        {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
   }
   return entries;
 }

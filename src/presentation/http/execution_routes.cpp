@@ -5,68 +5,75 @@
 namespace jsr::http {
 
 void add_execution_routes(Router& router, ApiServices& api) {
-  router.add_async("POST", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsExecute),
-                   [&api](Request& request, Responder respond) {
-    services::RunRequest run;
-    run.script_id = request.params.at("id");
-    if (!request.body.empty()) {
-      auto body = json_body(request);
-      if (!body) return respond(error_response(body.error()));
-      if (body->contains("input")) run.input_json = json_text((*body)["input"]);
-      if (body->contains("wait")) {
-        if (!(*body)["wait"].is_boolean()) {
-          return respond(error_response(domain::Error::validation_failed("invalid request", {{"wait", "must be true or false"}})));
+  router.add_async(
+      "POST", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsExecute),
+      [&api](Request& request, Responder respond) {
+        services::RunRequest run;
+        run.script_id = request.params.at("id");
+        if (!request.body.empty()) {
+          auto body = json_body(request);
+          if (!body) return respond(error_response(body.error()));
+          if (body->contains("input")) run.input_json = json_text((*body)["input"]);
+          if (body->contains("wait")) {
+            if (!(*body)["wait"].is_boolean()) {
+              return respond(error_response(
+                  domain::Error::validation_failed("invalid request", {{"wait", "must be true or false"}})));
+            }
+            run.wait = (*body)["wait"].get<bool>();
+          }
         }
-        run.wait = (*body)["wait"].get<bool>();
-      }
-    }
-    const bool waited = run.wait;
-    api.executions.run(*request.principal, std::move(run),
-                       [respond = std::move(respond), waited](std::expected<domain::Execution, domain::Error> execution) {
-                         if (!execution) return respond(error_response(execution.error()));
-                         Response response = json_response(
-                             waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
-                         response.log_fields["execution_id"] = execution->id;
-                         respond(std::move(response));
-                       });
-  });
+        const bool waited = run.wait;
+        api.executions.run(
+            *request.principal, std::move(run),
+            [respond = std::move(respond), waited](std::expected<domain::Execution, domain::Error> execution) {
+              if (!execution) return respond(error_response(execution.error()));
+              Response response =
+                  json_response(waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
+              response.log_fields["execution_id"] = execution->id;
+              respond(std::move(response));
+            });
+      });
 
-  router.add("GET", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    auto paging = paging_from(request);
-    if (!paging) return error_response(paging.error());
-    domain::ExecutionQuery query;
-    query.page = paging->first;
-    query.per_page = paging->second;
-    if (auto status = request.query_value("status"); status && !status->empty()) {
-      query.status = domain::execution_status_from_string(*status);
-      if (!query.status) {
-        return error_response(domain::Error::validation_failed("invalid filters",
-                               {{"status", "must be one of pending, running, completed, failed, timeout, cancelled"}}));
-      }
-    }
-    auto page = api.executions.list(*request.principal, request.params.at("id"), query);
-    if (!page) return error_response(page.error());
-    Json items = Json::array();
-    for (const auto& execution : page->items) items.push_back(to_json(execution));
-    return json_response(200, {{"items", items}, {"total", page->total}, {"page", page->page},
-                               {"per_page", page->per_page}});
-  });
+  router.add("GET", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               auto paging = paging_from(request);
+               if (!paging) return error_response(paging.error());
+               domain::ExecutionQuery query;
+               query.page = paging->first;
+               query.per_page = paging->second;
+               if (auto status = request.query_value("status"); status && !status->empty()) {
+                 query.status = domain::execution_status_from_string(*status);
+                 if (!query.status) {
+                   return error_response(domain::Error::validation_failed(
+                       "invalid filters",
+                       {{"status", "must be one of pending, running, completed, failed, timeout, cancelled"}}));
+                 }
+               }
+               auto page = api.executions.list(*request.principal, request.params.at("id"), query);
+               if (!page) return error_response(page.error());
+               Json items = Json::array();
+               for (const auto& execution : page->items) items.push_back(to_json(execution));
+               return json_response(
+                   200, {{"items", items}, {"total", page->total}, {"page", page->page}, {"per_page", page->per_page}});
+             });
 
-  router.add("GET", "/api/v1/executions/{id}", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    auto execution = api.executions.get(*request.principal, request.params.at("id"));
-    if (!execution) return error_response(execution.error());
-    Response response = json_response(200, to_json(*execution));
-    response.log_fields["execution_id"] = execution->id;
-    return response;
-  });
+  router.add("GET", "/api/v1/executions/{id}", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               auto execution = api.executions.get(*request.principal, request.params.at("id"));
+               if (!execution) return error_response(execution.error());
+               Response response = json_response(200, to_json(*execution));
+               response.log_fields["execution_id"] = execution->id;
+               return response;
+             });
 
-  router.add("POST", "/api/v1/executions/{id}/cancel", Router::needs(domain::Permission::kScriptsExecute), [&api](Request& request) {
-    auto execution = api.executions.cancel(*request.principal, request.params.at("id"));
-    if (!execution) return error_response(execution.error());
-    Response response = json_response(202, to_json(*execution));
-    response.log_fields["execution_id"] = execution->id;
-    return response;
-  });
+  router.add("POST", "/api/v1/executions/{id}/cancel", Router::needs(domain::Permission::kScriptsExecute),
+             [&api](Request& request) {
+               auto execution = api.executions.cancel(*request.principal, request.params.at("id"));
+               if (!execution) return error_response(execution.error());
+               Response response = json_response(202, to_json(*execution));
+               response.log_fields["execution_id"] = execution->id;
+               return response;
+             });
 }
 
 }  // namespace jsr::http

@@ -37,7 +37,8 @@ class FieldReader {
     const char* expected = kUnsigned ? "must be a non-negative integer" : "must be an integer";
     if (value->is_number_unsigned()) {
       const auto number = value->get<std::uint64_t>();
-      if (number <= static_cast<std::uint64_t>(std::numeric_limits<Integer>::max())) return static_cast<Integer>(number);
+      if (number <= static_cast<std::uint64_t>(std::numeric_limits<Integer>::max()))
+        return static_cast<Integer>(number);
       return refuse(name, "is too large");
     }
     if (value->is_number_integer()) {
@@ -60,7 +61,8 @@ class FieldReader {
   std::optional<std::vector<std::string>> strings(const std::string& name) {
     const Json* value = find(name, false);
     if (value == nullptr) return std::nullopt;
-    if (value->is_array() && std::all_of(value->begin(), value->end(), [](const Json& item) { return item.is_string(); })) {
+    if (value->is_array() &&
+        std::all_of(value->begin(), value->end(), [](const Json& item) { return item.is_string(); })) {
       return value->get<std::vector<std::string>>();
     }
     return refuse(name, "must be an array of strings");

@@ -64,8 +64,9 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     parser_->body_limit(server_.options_.max_body_bytes);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(std::chrono::seconds(60));
-    beast::http::async_read(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+    beast::http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
   }
 
  private:
@@ -98,15 +99,18 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
 
   domain::Error read_error(beast::error_code error) const {
     if (error == beast::http::error::body_limit) {
-      return domain::Error{domain::ErrorCode::kPayloadTooLarge, "the body is larger than " + std::to_string(server_.options_.max_body_bytes) + " bytes"};
+      return domain::Error{domain::ErrorCode::kPayloadTooLarge,
+                           "the body is larger than " + std::to_string(server_.options_.max_body_bytes) + " bytes"};
     }
     if (error == beast::http::error::header_limit) {
       // Beast counts the request line and the headers together: when the
       // request line alone filled the limit, no target was parsed.
       if (parser_->get().target().empty()) {
-        return domain::Error{domain::ErrorCode::kUriTooLong, "the request line is longer than " + std::to_string(kHeaderLimit) + " bytes"};
+        return domain::Error{domain::ErrorCode::kUriTooLong,
+                             "the request line is longer than " + std::to_string(kHeaderLimit) + " bytes"};
       }
-      return domain::Error{domain::ErrorCode::kHeadersTooLarge, "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes"};
+      return domain::Error{domain::ErrorCode::kHeadersTooLarge,
+                           "the request headers are larger than " + std::to_string(kHeaderLimit) + " bytes"};
     }
     return domain::Error::bad_request("malformed HTTP request");
   }
@@ -134,9 +138,9 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     try {
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       const std::string route = server_.router_.route_of(request);
-      server_.metrics_.increment("jsruntime_http_requests_total",
-                                 {{"route", route}, {"method", request.method},
-                                  {"status", std::to_string(response.status)}});
+      server_.metrics_.increment(
+          "jsruntime_http_requests_total",
+          {{"route", route}, {"method", request.method}, {"status", std::to_string(response.status)}});
       server_.metrics_.observe("jsruntime_http_request_duration_seconds", ms / 1000, {{"route", route}});
       log_request(request, response, ms);
     } catch (...) {
@@ -191,12 +195,12 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   }
 
   void drain() {
-    stream_.async_read_some(boost::asio::buffer(scratch_), [self = shared_from_this()](beast::error_code error,
-                                                                                      std::size_t) {
-      if (!error) return self->drain();
-      beast::error_code ignored;
-      self->stream_.socket().close(ignored);
-    });
+    stream_.async_read_some(boost::asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              if (!error) return self->drain();
+                              beast::error_code ignored;
+                              self->stream_.socket().close(ignored);
+                            });
   }
 
   HttpServer& server_;

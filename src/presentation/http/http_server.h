@@ -1,8 +1,8 @@
 // The HTTP server (Boost.Beast): accepts connections on a few I/O threads,
 // reads each request with a size limit, and runs the handler on a worker
 // pool (handlers may wait on the database); a handler may also answer later
-// from another thread (a run the caller waits for) without holding a worker. Every request gets an id, a JSON log line and
-// its metrics (by route and status, with a latency histogram).
+// from another thread (a run the caller waits for) without holding a worker. Every request gets an id, a JSON log line
+// and its metrics (by route and status, with a latency histogram).
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -10,9 +10,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>

@@ -80,7 +80,8 @@ std::expected<RequestTarget, domain::Error> decode_target(std::string_view targe
     if (pair.empty()) continue;
     const auto equals = pair.find('=');
     std::string name = percent_decode(pair.substr(0, equals), true);
-    std::string value = equals == std::string_view::npos ? std::string() : percent_decode(pair.substr(equals + 1), true);
+    std::string value =
+        equals == std::string_view::npos ? std::string() : percent_decode(pair.substr(equals + 1), true);
     if (!domain::is_valid_utf8(name) || !domain::is_valid_utf8(value)) {
       return std::unexpected(not_utf8("a query parameter"));
     }

@@ -5,13 +5,12 @@
 // holds invalid text.
 #pragma once
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <expected>
 #include <map>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "domain/error.h"
 #include "presentation/http/http_message.h"

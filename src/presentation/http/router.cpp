@@ -81,7 +81,8 @@ void Router::handle(Request& request, Responder respond) const {
     return dispatch(route, request, std::move(respond));
   }
   const std::string what = domain::quoted(request.method, 16) + " " + domain::quoted(request.path);
-  if (path_known) return respond(error_response(domain::Error{domain::ErrorCode::kMethodNotAllowed, what + " is not allowed"}));
+  if (path_known)
+    return respond(error_response(domain::Error{domain::ErrorCode::kMethodNotAllowed, what + " is not allowed"}));
   respond(error_response(domain::Error::not_found("no such endpoint: " + what)));
 }
 

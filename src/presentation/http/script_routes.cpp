@@ -27,13 +27,14 @@ std::expected<int, domain::Error> version_number(const Request& request) {
 void add_script_routes(Router& router, ApiServices& api) {
   const auto render_script = [](const domain::Script& script) { return to_json(script); };
 
-  router.add("POST", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsCreate), [&api, render_script](Request& request) {
-    auto body = json_body(request);
-    if (!body) return error_response(body.error());
-    auto definition = definition_from_json(*body);
-    if (!definition) return error_response(definition.error());
-    return respond(api.scripts.create(*request.principal, std::move(*definition)), 201, render_script);
-  });
+  router.add("POST", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsCreate),
+             [&api, render_script](Request& request) {
+               auto body = json_body(request);
+               if (!body) return error_response(body.error());
+               auto definition = definition_from_json(*body);
+               if (!definition) return error_response(definition.error());
+               return respond(api.scripts.create(*request.principal, std::move(*definition)), 201, render_script);
+             });
 
   router.add("GET", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     auto paging = paging_from(request);
@@ -60,40 +61,45 @@ void add_script_routes(Router& router, ApiServices& api) {
     });
   });
 
-  router.add("GET", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsRead), [&api, render_script](Request& request) {
-    return respond(api.scripts.get(*request.principal, request.params.at("id")), 200, render_script);
-  });
+  router.add("GET", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsRead),
+             [&api, render_script](Request& request) {
+               return respond(api.scripts.get(*request.principal, request.params.at("id")), 200, render_script);
+             });
 
-  router.add("PATCH", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsUpdate), [&api, render_script](Request& request) {
-    auto body = json_body(request);
-    if (!body) return error_response(body.error());
-    auto patch = patch_from_json(*body);
-    if (!patch) return error_response(patch.error());
-    return respond(api.scripts.update(*request.principal, request.params.at("id"), std::move(*patch)), 200,
-                   render_script);
-  });
+  router.add("PATCH", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsUpdate),
+             [&api, render_script](Request& request) {
+               auto body = json_body(request);
+               if (!body) return error_response(body.error());
+               auto patch = patch_from_json(*body);
+               if (!patch) return error_response(patch.error());
+               return respond(api.scripts.update(*request.principal, request.params.at("id"), std::move(*patch)), 200,
+                              render_script);
+             });
 
-  router.add("DELETE", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsDelete), [&api](Request& request) {
-    auto removed = api.scripts.remove(*request.principal, request.params.at("id"));
-    if (!removed) return error_response(removed.error());
-    return Response{204, "", ""};
-  });
+  router.add("DELETE", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsDelete),
+             [&api](Request& request) {
+               auto removed = api.scripts.remove(*request.principal, request.params.at("id"));
+               if (!removed) return error_response(removed.error());
+               return Response{204, "", ""};
+             });
 
-  router.add("GET", "/api/v1/scripts/{id}/versions", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    return respond(api.scripts.versions(*request.principal, request.params.at("id")), 200,
-                   [](const std::vector<domain::VersionSummary>& versions) {
-                     Json items = Json::array();
-                     for (const auto& version : versions) items.push_back(to_json(version));
-                     return Json{{"items", items}};
-                   });
-  });
+  router.add("GET", "/api/v1/scripts/{id}/versions", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               return respond(api.scripts.versions(*request.principal, request.params.at("id")), 200,
+                              [](const std::vector<domain::VersionSummary>& versions) {
+                                Json items = Json::array();
+                                for (const auto& version : versions) items.push_back(to_json(version));
+                                return Json{{"items", items}};
+                              });
+             });
 
-  router.add("GET", "/api/v1/scripts/{id}/versions/{n}", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    auto number = version_number(request);
-    if (!number) return error_response(number.error());
-    return respond(api.scripts.version(*request.principal, request.params.at("id"), *number), 200,
-                   [](const domain::ScriptVersion& version) { return to_json(version); });
-  });
+  router.add("GET", "/api/v1/scripts/{id}/versions/{n}", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               auto number = version_number(request);
+               if (!number) return error_response(number.error());
+               return respond(api.scripts.version(*request.principal, request.params.at("id"), *number), 200,
+                              [](const domain::ScriptVersion& version) { return to_json(version); });
+             });
 
   router.add("POST", "/api/v1/scripts/{id}/versions/{n}/rollback", Router::needs(domain::Permission::kScriptsUpdate),
              [&api, render_script](Request& request) {

@@ -8,8 +8,9 @@ namespace jsr::http {
 void add_system_routes(Router& router, ApiServices& api) {
   router.add("GET", "/healthz", Router::kPublic, [](Request&) { return json_response(200, {{"status", "ok"}}); });
   router.add("GET", "/readyz", Router::kPublic, [&api](Request&) {
-    return api.ready() ? json_response(200, {{"status", "ready"}})
-                       : error_response(domain::Error::overloaded("not ready: the database or the VM pool is unavailable"));
+    return api.ready()
+               ? json_response(200, {{"status", "ready"}})
+               : error_response(domain::Error::overloaded("not ready: the database or the VM pool is unavailable"));
   });
   router.add("GET", "/metrics", Router::kPublic, [&api](Request&) {
     return Response{200, api.metrics.render_prometheus(), "text/plain; version=0.0.4"};

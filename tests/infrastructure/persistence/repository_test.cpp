@@ -1,20 +1,19 @@
 // One suite for the repositories, run against SQLite and PostgreSQL alike.
+#include <atomic>
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
-
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/postgres/postgres_connection.h"
+#include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
 #include "infrastructure/persistence/sql_script_repository.h"
-#include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
-#include "support/postgres_fixture.h"
 #include "support/domain_printers.h"
+#include "support/postgres_fixture.h"
 
 namespace jsr::persistence {
 namespace {
@@ -32,8 +31,8 @@ struct SqliteBackend {
   static constexpr bool kRowLevelSecurity = false;
   static std::string location() {
     static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() / ("jsruntime-sqlite-" + std::to_string(::getpid()) + "-" +
-                                                       std::to_string(++counter));
+    const fs::path dir = fs::temp_directory_path() /
+                         ("jsruntime-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
     fs::create_directories(dir);
     return (dir / "jsruntime.db").string();
   }
@@ -101,8 +100,8 @@ TYPED_TEST(Repositories, AScriptComesBackAsItWasStored) {
   definition.source = "export default (input) => input";
   definition.type = ScriptType::kEvent;
   definition.trigger.event_types = {"payment.processed", "payment.refunded"};
-  definition.trigger.retry_policy = domain::RetryPolicy{5, std::chrono::milliseconds(200), 3.0,
-                                                        std::chrono::milliseconds(9000)};
+  definition.trigger.retry_policy =
+      domain::RetryPolicy{5, std::chrono::milliseconds(200), 3.0, std::chrono::milliseconds(9000)};
   definition.resource_limits.max_memory_bytes = 128 * domain::ResourceLimits::kMiB;
   definition.tags = {"billing", "email"};
   definition.metadata_json = R"({"owner":"finance"})";
@@ -129,9 +128,9 @@ TYPED_TEST(Repositories, NamesAndHttpPathsAreUniquePerTenant) {
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, domain::ErrorCode::kConflict);
   auto same_path = this->script("tenant-a", "s-3", "Other", ScriptType::kHttp);
-  ASSERT_TRUE(same_path.first.update({.trigger = domain::TriggerConfig{.http_path = "/hooks/s-1",
-                                                                        .http_methods = {"GET"}}},
-                                     "user-1", kNow)
+  ASSERT_TRUE(same_path.first
+                  .update({.trigger = domain::TriggerConfig{.http_path = "/hooks/s-1", .http_methods = {"GET"}}},
+                          "user-1", kNow)
                   .has_value());
   EXPECT_EQ(this->scripts_.add(same_path.first, same_path.second).error().code, domain::ErrorCode::kConflict);
   this->add(this->script("tenant-b", "s-4", "Export", ScriptType::kHttp));
@@ -150,9 +149,9 @@ TYPED_TEST(Repositories, AnotherTenantsScriptIsNeverReachable) {
 TYPED_TEST(Repositories, ChangesAndNewVersionsAreSaved) {
   auto [script, first] = this->script("tenant-a", "s-1", "Pricing", ScriptType::kOneoff, {"a"});
   this->add({script, first});
-  auto second = script.update({.source = "export default () => 2", .tags = std::vector<std::string>{"b", "a"},
-                               .change_description = "two"},
-                              "user-2", kNow + std::chrono::seconds(1));
+  auto second = script.update(
+      {.source = "export default () => 2", .tags = std::vector<std::string>{"b", "a"}, .change_description = "two"},
+      "user-2", kNow + std::chrono::seconds(1));
   ASSERT_TRUE(second.has_value() && second->has_value());
   ASSERT_TRUE(this->scripts_.save(script, *second).has_value());
   ASSERT_TRUE(script.change_status(domain::ScriptStatus::kActive, "user-2", kNow).has_value());
@@ -317,17 +316,17 @@ TYPED_TEST(Repositories, WithoutTheTenantSettingPostgresShowsNoRows) {
 TYPED_TEST(Repositories, TheAuditLogIsAppendOnly) {
   SqlAuditLog audit(*this->database_);
   ASSERT_TRUE(audit.append({"a-1", "tenant-a", "user-1", "script.created", "script", "s-1", "{}", kNow}).has_value());
-  ASSERT_TRUE(audit.append({"a-2", "tenant-a", "user-1", "script.deleted", "script", "s-1", "{}",
-                            kNow + std::chrono::seconds(1)})
+  ASSERT_TRUE(audit
+                  .append({"a-2", "tenant-a", "user-1", "script.deleted", "script", "s-1", "{}",
+                           kNow + std::chrono::seconds(1)})
                   .has_value());
   const auto entries = *audit.recent("tenant-a", 10);
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].action, "script.deleted");
   EXPECT_TRUE(audit.recent("tenant-b", 10)->empty());
   for (const char* change : {"UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"}) {
-    const auto changed = this->database_->transaction("tenant-a", [&](SqlConnection& connection) {
-      return connection.execute(change, {});
-    });
+    const auto changed = this->database_->transaction(
+        "tenant-a", [&](SqlConnection& connection) { return connection.execute(change, {}); });
     EXPECT_FALSE(changed.has_value()) << change;
   }
   EXPECT_EQ(audit.recent("tenant-a", 10)->size(), 2u);

@@ -1,7 +1,6 @@
 #include "infrastructure/runtime/cancel_mailbox.h"
 
 #include <gtest/gtest.h>
-
 #include <thread>
 #include <vector>
 

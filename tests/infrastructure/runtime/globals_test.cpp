@@ -41,7 +41,8 @@ TEST_F(Globals, AnErrorThrownInATimerFailsTheExecution) {
   const std::string message = error_of(R"(export default async function () {
     setTimeout(() => { throw new Error('in timer'); }, 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  })", "RUNTIME_ERROR");
+  })",
+                                       "RUNTIME_ERROR");
   EXPECT_EQ(message, "Error: in timer");
 }
 

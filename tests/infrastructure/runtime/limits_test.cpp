@@ -20,9 +20,11 @@ class Limits : public RuntimeTest {
 };
 
 TEST_F(Limits, TimeoutCannotBeCaught) {
-  const ExecutionOutcome outcome = run_with(R"(export default function () {
+  const ExecutionOutcome outcome =
+      run_with(R"(export default function () {
     for (;;) { try { while (true) {} } catch (e) {} finally { continue; } }
-  })", [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
+  })",
+               [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kTimeout);
   EXPECT_EQ(outcome.status, ExecutionStatus::kTimeout);
@@ -30,37 +32,39 @@ TEST_F(Limits, TimeoutCannotBeCaught) {
 }
 
 TEST_F(Limits, TimeoutStopsCatastrophicRegExpBacktracking) {
-  const ExecutionOutcome outcome = run_with(
-      "export default function () { return /(a+)+$/.test('a'.repeat(40) + '!'); }",
-      [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
+  const ExecutionOutcome outcome =
+      run_with("export default function () { return /(a+)+$/.test('a'.repeat(40) + '!'); }",
+               [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kTimeout);
   expect_vm_still_works();
 }
 
 TEST_F(Limits, TimeoutAppliesWhileAwaiting) {
-  const ExecutionOutcome outcome = run_with(
-      "export default async function () { await new Promise((r) => setTimeout(r, 10000)); }",
-      [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
+  const ExecutionOutcome outcome =
+      run_with("export default async function () { await new Promise((r) => setTimeout(r, 10000)); }",
+               [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kTimeout);
   EXPECT_LT(outcome.metrics.duration_ms, 5000);
 }
 
 TEST_F(Limits, TimeoutAppliesToGettersRunWhileSerialisingTheOutput) {
-  const ExecutionOutcome outcome = run_with(
-      "export default function () { return { get endless() { while (true) {} } }; }",
-      [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
+  const ExecutionOutcome outcome =
+      run_with("export default function () { return { get endless() { while (true) {} } }; }",
+               [](auto& limits) { limits.max_execution_time = std::chrono::milliseconds(50); });
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kTimeout);
 }
 
 TEST_F(Limits, MemoryLimitCannotBeCaught) {
   if (!memory_budgets_supported()) GTEST_SKIP() << "malloc is not jemalloc in this build";
-  const ExecutionOutcome outcome = run_with(R"(export default function () {
+  const ExecutionOutcome outcome =
+      run_with(R"(export default function () {
     const kept = [];
     for (;;) { try { kept.push(new Array(100000).fill(1.5)); } catch (e) { kept.push(String(e)); } }
-  })", [](auto& limits) { limits.max_memory_bytes = 32 * domain::ResourceLimits::kMiB; });
+  })",
+               [](auto& limits) { limits.max_memory_bytes = 32 * domain::ResourceLimits::kMiB; });
   ASSERT_TRUE(outcome.error) << describe(outcome);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kMemoryLimit);
   expect_vm_still_works();
@@ -68,23 +72,25 @@ TEST_F(Limits, MemoryLimitCannotBeCaught) {
 
 TEST_F(Limits, LargeArrayBuffersCountAgainstTheMemoryLimit) {
   if (!memory_budgets_supported()) GTEST_SKIP() << "malloc is not jemalloc in this build";
-  const ExecutionOutcome outcome = run_with(R"(export default function () {
+  const ExecutionOutcome outcome =
+      run_with(R"(export default function () {
     const buffers = [];
     for (let i = 0; i < 100; i++) buffers.push(new ArrayBuffer(4 * 1024 * 1024));
     return buffers.length;
-  })", [](auto& limits) { limits.max_memory_bytes = 64 * domain::ResourceLimits::kMiB; });
+  })",
+               [](auto& limits) { limits.max_memory_bytes = 64 * domain::ResourceLimits::kMiB; });
   ASSERT_TRUE(outcome.error) << describe(outcome);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kMemoryLimit);
   expect_vm_still_works();
 }
 
 TEST_F(Limits, OutputLargerThanTheLimitFails) {
-  const ExecutionOutcome outcome = run_with("export default () => 'x'.repeat(2000)",
-                                            [](auto& limits) { limits.max_output_bytes = 1000; });
+  const ExecutionOutcome outcome =
+      run_with("export default () => 'x'.repeat(2000)", [](auto& limits) { limits.max_output_bytes = 1000; });
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kOutputLimit);
-  const ExecutionOutcome fits = run_with("export default () => 'x'.repeat(990)",
-                                         [](auto& limits) { limits.max_output_bytes = 1000; });
+  const ExecutionOutcome fits =
+      run_with("export default () => 'x'.repeat(990)", [](auto& limits) { limits.max_output_bytes = 1000; });
   EXPECT_EQ(fits.status, ExecutionStatus::kCompleted) << describe(fits);
 }
 
@@ -92,7 +98,8 @@ TEST_F(Limits, LogLinesPastTheLimitEndTheExecution) {
   const ExecutionOutcome outcome = run_with(R"(export default function () {
     for (let i = 0; i < 100; i++) { try { console.log('line', i); } catch (e) {} }
     return 'finished';
-  })", [](auto& limits) { limits.max_log_lines = 10; });
+  })",
+                                            [](auto& limits) { limits.max_log_lines = 10; });
   ASSERT_TRUE(outcome.error) << describe(outcome);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kLogLimit);
   EXPECT_EQ(outcome.logs.size(), 10u);

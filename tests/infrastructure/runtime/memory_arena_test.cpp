@@ -1,8 +1,7 @@
 #include "infrastructure/runtime/memory_arena.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+#include <gtest/gtest.h>
 #include <thread>
 #include <vector>
 

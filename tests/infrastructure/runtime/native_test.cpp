@@ -78,14 +78,10 @@ JsResult<void> refuse_now(HostCallSettlement, std::string reason) {
 }
 
 const JSFunctionSpec kProbeMethods[] = {
-    bindings::method<"probe.describe", describe_call>(),
-    bindings::method<"probe.half", half>(),
-    bindings::method<"probe.isCallable", is_callable>(),
-    bindings::async_method<"probe.later", later>(),
-    bindings::async_method<"probe.refuseLater", refuse_later>(),
-    bindings::async_method<"probe.forget", forget>(),
-    bindings::async_method<"probe.refuseNow", refuse_now>(),
-    JS_FS_END,
+    bindings::method<"probe.describe", describe_call>(),         bindings::method<"probe.half", half>(),
+    bindings::method<"probe.isCallable", is_callable>(),         bindings::async_method<"probe.later", later>(),
+    bindings::async_method<"probe.refuseLater", refuse_later>(), bindings::async_method<"probe.forget", forget>(),
+    bindings::async_method<"probe.refuseNow", refuse_now>(),     JS_FS_END,
 };
 
 bool install_probe(JSContext* cx, JS::HandleObject global) {

@@ -3,15 +3,14 @@
 #pragma once
 
 #include <gtest/gtest.h>
-
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "domain/execution_request.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/memory_arena.h"
-#include "domain/execution_request.h"
 #include "infrastructure/runtime/vm.h"
 
 namespace jsr::runtime::testing {

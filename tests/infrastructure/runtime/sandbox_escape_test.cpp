@@ -12,8 +12,9 @@ class SandboxEscape : public RuntimeTest {
   // Runs `attempt` (a statement list) and returns the name of what it threw,
   // or "no error".
   std::string thrown_by(const std::string& attempt) {
-    const json output = output_of("export default function () {\n  try {\n" + attempt +
-                                  "\n    return 'no error';\n  } catch (e) {\n    return e.name + ': ' + e.message;\n  }\n}");
+    const json output =
+        output_of("export default function () {\n  try {\n" + attempt +
+                  "\n    return 'no error';\n  } catch (e) {\n    return e.name + ': ' + e.message;\n  }\n}");
     return output.is_string() ? output.get<std::string>() : output.dump();
   }
 };
@@ -50,8 +51,8 @@ TEST_F(SandboxEscape, HostFacilitiesAreAbsent) {
 }
 
 TEST_F(SandboxEscape, StaticImportIsAnInvalidScript) {
-  const std::string message = error_of("import fs from 'fs';\nexport default function () { return 1; }",
-                                       "INVALID_SCRIPT");
+  const std::string message =
+      error_of("import fs from 'fs';\nexport default function () { return 1; }", "INVALID_SCRIPT");
   EXPECT_NE(message.find("import of 'fs' is not allowed"), std::string::npos) << message;
 }
 
@@ -92,7 +93,8 @@ TEST_F(SandboxEscape, ContextIsDeeplyFrozen) {
     ];
     return attempts.map((attempt) => { try { attempt(); return 'changed'; } catch (e) { return e.name; } })
       .concat([context.tenantId, context.input.nested.value, ctx === context]);
-  })", R"({"nested":{"value":1}})");
+  })",
+                                         R"({"nested":{"value":1}})");
   const ExecutionOutcome outcome = run(std::move(request));
   ASSERT_EQ(outcome.status, domain::ExecutionStatus::kCompleted) << describe(outcome);
   EXPECT_EQ(json::parse(outcome.output_json),

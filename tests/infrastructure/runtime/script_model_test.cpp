@@ -17,7 +17,8 @@ TEST_F(ScriptModel, DefaultExportReceivesInputAndContext) {
   ExecutionRequest request = request_for(R"(export default function (input, ctx) {
     return { sum: input.a + input.b, tenant: ctx.tenantId, user: ctx.userId, org: ctx.organizationId,
              script: ctx.scriptId, execution: ctx.executionId, input: ctx.input, trigger: ctx.trigger };
-  })", R"({"a":2,"b":3})");
+  })",
+                                         R"({"a":2,"b":3})");
   request.trigger_type = "event";
   request.trigger_data_json = R"({"event":"payment.processed"})";
   const ExecutionOutcome outcome = run(std::move(request));
@@ -38,7 +39,8 @@ TEST_F(ScriptModel, AsyncResultsAndTopLevelAwaitAreAwaited) {
     export default async function (input) {
       await null;
       return input.net * (1 + rate);
-    })", R"({"net":100})"),
+    })",
+                      R"({"net":100})"),
             120);
 }
 
@@ -71,13 +73,13 @@ TEST_F(ScriptModel, SyntaxErrorsReportTheAuthorsLine) {
 }
 
 TEST_F(ScriptModel, UncaughtErrorsReportLineColumnAndStack) {
-  const ExecutionOutcome outcome = run(
-      "function charge(amount) {\n"
-      "  if (amount < 0) {\n"
-      "    throw new RangeError('negative amount');\n"
-      "  }\n"
-      "}\n"
-      "export default function () { charge(-1); }\n");
+  const ExecutionOutcome outcome =
+      run("function charge(amount) {\n"
+          "  if (amount < 0) {\n"
+          "    throw new RangeError('negative amount');\n"
+          "  }\n"
+          "}\n"
+          "export default function () { charge(-1); }\n");
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kRuntimeError);
   EXPECT_EQ(outcome.error->message, "RangeError: negative amount");
@@ -87,11 +89,11 @@ TEST_F(ScriptModel, UncaughtErrorsReportLineColumnAndStack) {
 }
 
 TEST_F(ScriptModel, RejectedPromisesAreRuntimeErrors) {
-  const ExecutionOutcome outcome = run(
-      "export default async function () {\n"
-      "  await new Promise((resolve) => setTimeout(resolve, 1));\n"
-      "  throw new Error('after await');\n"
-      "}\n");
+  const ExecutionOutcome outcome =
+      run("export default async function () {\n"
+          "  await new Promise((resolve) => setTimeout(resolve, 1));\n"
+          "  throw new Error('after await');\n"
+          "}\n");
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->code, ExecutionErrorCode::kRuntimeError);
   EXPECT_EQ(outcome.error->message, "Error: after await");

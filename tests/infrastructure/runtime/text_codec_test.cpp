@@ -18,7 +18,9 @@ std::string utf8_of(std::u16string_view units) {
 TEST(TextCodec, Utf16ToUtf8KeepsPairsAndReplacesLoneSurrogates) {
   EXPECT_EQ(utf8_of(u"aé€"), "a\xC3\xA9\xE2\x82\xAC");
   EXPECT_EQ(utf8_of(u"\U0001F600"), "\xF0\x9F\x98\x80");
-  EXPECT_EQ(utf8_of(std::u16string{u'a', char16_t(0xD800), u'b'}), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(utf8_of(std::u16string{u'a', char16_t(0xD800), u'b'}),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(utf8_of(std::u16string{char16_t(0xDC00)}), "\xEF\xBF\xBD");
 }
 
@@ -26,7 +28,10 @@ TEST(TextCodec, Utf8DecodingReplacesEachMaximalInvalidSubpart) {
   EXPECT_EQ(decode_utf8(bytes("h\xC3\xA9llo"), {}), u"héllo");
   EXPECT_EQ(decode_utf8(bytes("\xF0\x9F\x98\x80"), {}), u"\U0001F600");
   // A truncated sequence is one replacement; a stray continuation byte, one each.
-  EXPECT_EQ(decode_utf8(bytes("a\xF0\x9F\x98" "b"), {}), u"a\uFFFDb");
+  EXPECT_EQ(decode_utf8(bytes("a\xF0\x9F\x98"
+                              "b"),
+                        {}),
+            u"a\uFFFDb");
   EXPECT_EQ(decode_utf8(bytes("\x80\x80"), {}), u"\uFFFD\uFFFD");
   // Overlong forms and encoded surrogates are invalid.
   EXPECT_EQ(decode_utf8(bytes("\xC0\xAF"), {}), u"\uFFFD\uFFFD");

@@ -1,13 +1,12 @@
 // The real server binary over real HTTP, on SQLite and on PostgreSQL, driven
 // as an API client would drive it.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <set>
 #include <thread>
+#include <unistd.h>
 
 #include "support/postgres_fixture.h"
 #include "support/server_process.h"
@@ -38,13 +37,17 @@ struct PostgresServer {
 
 const json kHello = {{"name", "Hello"},
                      {"type", "oneoff"},
-                     {"source", "export default function (input) {\n  console.log('hi', input.n);\n"
-                                "  return { ok: true, n: input.n + 1 };\n}\n"}};
+                     {"source",
+                      "export default function (input) {\n  console.log('hi', input.n);\n"
+                      "  return { ok: true, n: input.n + 1 };\n}\n"}};
 
 template <typename Backend>
 class Api : public ::testing::Test {
  protected:
-  Api() : flags_(Backend::flags()), server_(std::make_unique<ServerProcess>(flags_)), admin_(server_->bootstrap_token()) {}
+  Api()
+      : flags_(Backend::flags()),
+        server_(std::make_unique<ServerProcess>(flags_)),
+        admin_(server_->bootstrap_token()) {}
 
   std::string create_script(const json& body = kHello) {
     const HttpReply reply = server_->post("/api/v1/scripts", admin_, body);
@@ -93,11 +96,13 @@ TYPED_TEST(Api, ScriptsCanBeCreatedReadListedEditedAndDeleted) {
 TYPED_TEST(Api, SourceChangesMakeVersionsAndRollbackRestoresAnOldOne) {
   auto& server = *this->server_;
   const std::string id = this->create_script();
-  const json second = server.patch("/api/v1/scripts/" + id, this->admin_,
-                                   {{"source", "export default () => 2"}, {"change_description", "returns 2"}})
+  const json second = server
+                          .patch("/api/v1/scripts/" + id, this->admin_,
+                                 {{"source", "export default () => 2"}, {"change_description", "returns 2"}})
                           .json();
   EXPECT_EQ(second["version"], 2);
-  const json rolled = server.post("/api/v1/scripts/" + id + "/versions/1/rollback", this->admin_, json::object()).json();
+  const json rolled =
+      server.post("/api/v1/scripts/" + id + "/versions/1/rollback", this->admin_, json::object()).json();
   EXPECT_EQ(rolled["version"], 3);
   EXPECT_EQ(rolled["source"], kHello["source"]);
   const json versions = server.get("/api/v1/scripts/" + id + "/versions", this->admin_).json();
@@ -143,8 +148,10 @@ TYPED_TEST(Api, RunsWaitOrReturnAtOnceAndAreRecorded) {
 
 TYPED_TEST(Api, AFailingRunReportsItsErrorWithTheLine) {
   auto& server = *this->server_;
-  const std::string id = this->create_script(
-      {{"name", "Broken"}, {"type", "oneoff"}, {"source", "export default function () {\n  throw new Error('nope');\n}"}});
+  const std::string id =
+      this->create_script({{"name", "Broken"},
+                           {"type", "oneoff"},
+                           {"source", "export default function () {\n  throw new Error('nope');\n}"}});
   const json execution = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, json::object()).json();
   EXPECT_EQ(execution["status"], "failed");
   EXPECT_EQ(execution["error"]["code"], "RUNTIME_ERROR");
@@ -154,22 +161,23 @@ TYPED_TEST(Api, AFailingRunReportsItsErrorWithTheLine) {
 
 TYPED_TEST(Api, BadRequestsGetClearErrors) {
   auto& server = *this->server_;
-  const HttpReply invalid = server.post("/api/v1/scripts", this->admin_,
-                                        {{"name", "x"}, {"type", "http"}, {"source", ""}, {"resource_limits",
-                                                                                         {{"max_memory_bytes", 1}}}});
+  const HttpReply invalid =
+      server.post("/api/v1/scripts", this->admin_,
+                  {{"name", "x"}, {"type", "http"}, {"source", ""}, {"resource_limits", {{"max_memory_bytes", 1}}}});
   ASSERT_EQ(invalid.status, 400);
   const json refused = invalid.json();
   std::set<std::string> fields;
   for (const auto& detail : refused["error"]["details"]) fields.insert(detail["field"]);
-  EXPECT_EQ(fields, (std::set<std::string>{"name", "source", "http_path", "http_methods",
-                                           "resource_limits.max_memory_bytes"}));
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"name", "source", "http_path", "http_methods", "resource_limits.max_memory_bytes"}));
   EXPECT_EQ(invalid.json()["error"]["code"], "VALIDATION_FAILED");
 
   const HttpReply malformed = server.request("POST", "/api/v1/scripts", this->admin_, "{not json");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.json()["error"]["code"], "INVALID_JSON");
   EXPECT_EQ(server.request("POST", "/api/v1/scripts", this->admin_, kHello.dump(), "text/plain").status, 415);
-  const std::string huge = json{{"name", "Huge"}, {"type", "oneoff"}, {"source", std::string(3 * 1024 * 1024, 'x')}}.dump();
+  const std::string huge =
+      json{{"name", "Huge"}, {"type", "oneoff"}, {"source", std::string(3 * 1024 * 1024, 'x')}}.dump();
   EXPECT_EQ(server.request("POST", "/api/v1/scripts", this->admin_, huge).status, 413);
   EXPECT_EQ(server.get("/api/v1/nothing", this->admin_).status, 404);
   EXPECT_EQ(server.request("PUT", "/api/v1/scripts", this->admin_).status, 405);
@@ -182,8 +190,11 @@ TYPED_TEST(Api, NamesAndHttpPathsConflict) {
   auto& server = *this->server_;
   this->create_script();
   EXPECT_EQ(server.post("/api/v1/scripts", this->admin_, kHello).status, 409);
-  const json hook = {{"name", "Hook"}, {"type", "http"}, {"source", "export default () => 1"},
-                     {"http_path", "/hooks/stripe"}, {"http_methods", {"POST"}}};
+  const json hook = {{"name", "Hook"},
+                     {"type", "http"},
+                     {"source", "export default () => 1"},
+                     {"http_path", "/hooks/stripe"},
+                     {"http_methods", {"POST"}}};
   EXPECT_EQ(server.post("/api/v1/scripts", this->admin_, hook).status, 201);
   json same_path = hook;
   same_path["name"] = "Hook 2";
@@ -198,9 +209,10 @@ TYPED_TEST(Api, EveryRoleGetsExactlyItsPermissions) {
   const std::string org_admin = this->token_for("org_admin");
 
   EXPECT_EQ(server.get("/api/v1/scripts/" + id, viewer).status, 200);
-  EXPECT_EQ(server.post("/api/v1/scripts", viewer, {{"name", "V"}, {"type", "oneoff"}, {"source", "export default () => 1"}})
-                .status,
-            403);
+  EXPECT_EQ(
+      server.post("/api/v1/scripts", viewer, {{"name", "V"}, {"type", "oneoff"}, {"source", "export default () => 1"}})
+          .status,
+      403);
   EXPECT_EQ(server.post("/api/v1/scripts/" + id + "/executions", viewer, json::object()).status, 403);
   EXPECT_EQ(server.patch("/api/v1/scripts/" + id, viewer, {{"name", "Renamed"}}).status, 403);
 
@@ -220,12 +232,11 @@ TYPED_TEST(Api, AnotherTenantsObjectsAreNotFoundEverywhere) {
   const std::string execution =
       server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 1}}}}).json()["id"];
   ASSERT_EQ(server.post("/api/v1/tenants", this->admin_, {{"name", "Other Shop"}}).status, 201);
-  auto [status, printed] = run_jsruntime(
-      [&] {
-        std::vector<std::string> arguments{"admin", "create-token", "--tenant", "other-shop", "--role", "org_admin"};
-        arguments.insert(arguments.end(), this->flags_.begin(), this->flags_.end());
-        return arguments;
-      }());
+  auto [status, printed] = run_jsruntime([&] {
+    std::vector<std::string> arguments{"admin", "create-token", "--tenant", "other-shop", "--role", "org_admin"};
+    arguments.insert(arguments.end(), this->flags_.begin(), this->flags_.end());
+    return arguments;
+  }());
   ASSERT_EQ(status, 0) << printed;
   const std::string other = json::parse(printed)["token"];
 
@@ -291,9 +302,8 @@ TYPED_TEST(Api, AScriptRunsAtMostItsConcurrentRunsAtOnce) {
   const HttpReply second = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"wait", false}});
   EXPECT_EQ(second.status, 429) << second.body;
   EXPECT_EQ(second.json()["error"]["code"], "RATE_LIMITED");
-  const HttpReply cancelled =
-      server.post("/api/v1/executions/" + first.json()["id"].get<std::string>() + "/cancel", this->admin_,
-                  json::object());
+  const HttpReply cancelled = server.post("/api/v1/executions/" + first.json()["id"].get<std::string>() + "/cancel",
+                                          this->admin_, json::object());
   EXPECT_EQ(cancelled.status, 202);
 }
 
@@ -338,8 +348,7 @@ TYPED_TEST(Api, WaitingRunsHoldNoServerThread) {
 TYPED_TEST(Api, ARestartKeepsEverything) {
   const std::string id = this->create_script();
   const std::string execution =
-      this->server_->post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 5}}}})
-          .json()["id"];
+      this->server_->post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 5}}}}).json()["id"];
   EXPECT_EQ(this->server_->stop(), 0);
   this->server_ = std::make_unique<ServerProcess>(this->flags_);
   EXPECT_EQ(this->server_->bootstrap_token(), "") << "a database with tenants is not bootstrapped again";
@@ -374,8 +383,9 @@ TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
   const HttpReply metrics = server.get("/metrics", "");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("jsruntime_executions_total{tenant="), std::string::npos);
-  EXPECT_NE(metrics.body.find("jsruntime_http_requests_total{route=\"/api/v1/scripts\",method=\"POST\",status=\"201\"}"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.body.find("jsruntime_http_requests_total{route=\"/api/v1/scripts\",method=\"POST\",status=\"201\"}"),
+      std::string::npos);
   const json openapi = server.get("/openapi.json", "").json();
   EXPECT_EQ(openapi["openapi"], "3.0.3");
   EXPECT_TRUE(openapi["paths"].contains("/api/v1/scripts/{id}/versions/{n}/rollback"));

@@ -1,11 +1,10 @@
 // Requests a hostile or careless client sends, against the real server: each
 // gets a clear error (status + named code), nothing it sends is applied in
 // part, and the server keeps answering.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "support/server_process.h"
 
@@ -37,7 +36,8 @@ class HostileRequests : public ::testing::Test {
 
   static std::string error_code(const HttpReply& reply) {
     const json body = reply.json();
-    return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "(not an error: " + reply.body + ")";
+    return body.is_object() && body.contains("error") ? body["error"].value("code", "")
+                                                      : "(not an error: " + reply.body + ")";
   }
 
   static std::string token_for(const std::string& role) {
@@ -48,8 +48,8 @@ class HostileRequests : public ::testing::Test {
 
   static std::string create_script(const json& overrides = json::object()) {
     static std::atomic<int> counter{0};
-    json body = {{"name", "Script " + std::to_string(++counter)}, {"type", "oneoff"},
-                 {"source", "export default () => 1"}};
+    json body = {
+        {"name", "Script " + std::to_string(++counter)}, {"type", "oneoff"}, {"source", "export default () => 1"}};
     body.update(overrides);
     const HttpReply reply = server().post("/api/v1/scripts", admin_, body);
     EXPECT_EQ(reply.status, 201) << reply.body;
@@ -122,8 +122,10 @@ TEST_F(HostileRequests, PermissionIsCheckedBeforeTheBodyIsRead) {
 }
 
 TEST_F(HostileRequests, MediaTypesAreParsedNotComparedAsText) {
-  const std::string body = json{{"name", "Media type"}, {"type", "oneoff"}, {"source", "export default () => 1"}}.dump();
-  EXPECT_EQ(server().request("POST", "/api/v1/scripts", admin_, body, "Application/JSON; Charset=\"UTF-8\"").status, 201);
+  const std::string body =
+      json{{"name", "Media type"}, {"type", "oneoff"}, {"source", "export default () => 1"}}.dump();
+  EXPECT_EQ(server().request("POST", "/api/v1/scripts", admin_, body, "Application/JSON; Charset=\"UTF-8\"").status,
+            201);
   for (const char* refused : {"application/jsonxyz", "text/plain", "application/json; charset=latin1"}) {
     const HttpReply reply = server().request("POST", "/api/v1/scripts", admin_, body, refused);
     EXPECT_EQ(reply.status, 415) << refused;
@@ -146,7 +148,8 @@ TEST_F(HostileRequests, AnOversizedRequestLineIs414AndOversizedHeadersAre431) {
   const HttpReply long_line = server().raw_request(get_request("/" + std::string(9000, 'a')));
   EXPECT_EQ(long_line.status, 414);
   EXPECT_EQ(error_code(long_line), "URI_TOO_LONG");
-  const HttpReply big_headers = server().raw_request(get_request("/healthz", "X-Big: " + std::string(9000, 'a') + "\r\n"));
+  const HttpReply big_headers =
+      server().raw_request(get_request("/healthz", "X-Big: " + std::string(9000, 'a') + "\r\n"));
   EXPECT_EQ(big_headers.status, 431);
   EXPECT_EQ(error_code(big_headers), "HEADERS_TOO_LARGE");
 }
@@ -180,9 +183,13 @@ TEST_F(HostileRequests, InvalidFieldsAreRefusedNotCoerced) {
     for (const auto& detail : answer["error"]["details"]) named = named || detail["field"] == field;
     EXPECT_TRUE(named) << field << " in " << reply.body;
   }
-  EXPECT_EQ(server().post("/api/v1/scripts", admin_,
-                          {{"name", "Known zone"}, {"type", "scheduled"}, {"source", "export default () => 1"},
-                           {"cron_expression", "0 * * * *"}, {"timezone", "America/New_York"}})
+  EXPECT_EQ(server()
+                .post("/api/v1/scripts", admin_,
+                      {{"name", "Known zone"},
+                       {"type", "scheduled"},
+                       {"source", "export default () => 1"},
+                       {"cron_expression", "0 * * * *"},
+                       {"timezone", "America/New_York"}})
                 .status,
             201);
 }
@@ -240,7 +247,8 @@ TEST_F(HostileRequests, SearchTextIsNotALikePattern) {
 }
 
 TEST_F(HostileRequests, ALoneSurrogateInTheOutputKeepsEveryAnswerValidJson) {
-  const std::string id = create_script({{"source", "export default () => ({ text: '\\uD800', pair: '\\uD83D\\uDE00' })"}});
+  const std::string id =
+      create_script({{"source", "export default () => ({ text: '\\uD800', pair: '\\uD83D\\uDE00' })"}});
   const HttpReply run = server().post("/api/v1/scripts/" + id + "/executions", admin_, {{"wait", true}});
   ASSERT_FALSE(run.json().is_discarded()) << run.body;
   EXPECT_EQ(run.json()["output"]["text"], "\xEF\xBF\xBD");
@@ -252,8 +260,9 @@ TEST_F(HostileRequests, ALoneSurrogateInTheOutputKeepsEveryAnswerValidJson) {
 
 TEST_F(HostileRequests, PeakMemoryIsTheExecutionsOwn) {
   const std::string heavy = create_script(
-      {{"source", "export default () => { const a = []; for (let i = 0; i < 4; i++) a.push(new Float64Array(1 << 20));"
-                  " return a.length; }"}});
+      {{"source",
+        "export default () => { const a = []; for (let i = 0; i < 4; i++) a.push(new Float64Array(1 << 20));"
+        " return a.length; }"}});
   const std::string light = create_script();
   const HttpReply heavy_run = server().post("/api/v1/scripts/" + heavy + "/executions", admin_, {{"wait", true}});
   EXPECT_GT(heavy_run.json()["metrics"]["peak_memory_bytes"].get<std::size_t>(), 20u << 20);

@@ -5,12 +5,11 @@
 // Header lines: `// expect: CODE` (an error code, or COMPLETED), and optionally
 // `// expect-message: text`, `// expect-log: text`, `// expect-line: N`,
 // `// limits: {resource_limits as JSON}`.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
+#include <unistd.h>
 
 #include "support/server_process.h"
 

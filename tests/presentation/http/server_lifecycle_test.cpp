@@ -1,16 +1,15 @@
 // The server's life as an operator sees it: a crash (kill -9) leaves no
 // execution unfinished forever, a SIGTERM answers the callers still waiting
 // on runs, and /metrics stays a valid Prometheus text exposition.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <gtest/gtest.h>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 #include "support/server_process.h"
 
@@ -23,9 +22,8 @@ using nlohmann::json;
 class ServerLifecycle : public ::testing::Test {
  protected:
   ServerLifecycle()
-      : data_dir_((fs::temp_directory_path() /
-                   ("jsruntime-lifecycle-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+      : data_dir_((fs::temp_directory_path() / ("jsruntime-lifecycle-" + std::to_string(::getpid()) + "-" +
+                                                ::testing::UnitTest::GetInstance()->current_test_info()->name()))
                       .string()) {
     fs::remove_all(data_dir_);
     server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--data-dir", data_dir_});
@@ -37,7 +35,8 @@ class ServerLifecycle : public ::testing::Test {
   }
 
   std::string create_script(const std::string& name, const std::string& source) {
-    const HttpReply reply = server_->post("/api/v1/scripts", admin_, {{"name", name}, {"type", "oneoff"}, {"source", source}});
+    const HttpReply reply =
+        server_->post("/api/v1/scripts", admin_, {{"name", name}, {"type", "oneoff"}, {"source", source}});
     EXPECT_EQ(reply.status, 201) << reply.body;
     return reply.json().value("id", "");
   }

@@ -1,7 +1,6 @@
 #include "infrastructure/persistence/postgres/postgres_connection.h"
 
 #include <libpq-fe.h>
-
 #include <memory>
 #include <stdexcept>
 
@@ -72,7 +71,8 @@ std::expected<SqlRows, domain::Error> PostgresConnection::execute(const std::str
                              nullptr, nullptr, 0),
                 &PQclear);
   const auto status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(error_of(result.get(), connection_));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return std::unexpected(error_of(result.get(), connection_));
   SqlRows rows;
   const int count = PQntuples(result.get());
   const int columns = PQnfields(result.get());
@@ -96,7 +96,8 @@ std::expected<SqlRows, domain::Error> PostgresConnection::execute(const std::str
 std::expected<void, domain::Error> PostgresConnection::execute_script(const std::string& sql) {
   Result result(PQexec(connection_, sql.c_str()), &PQclear);
   const auto status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(error_of(result.get(), connection_));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return std::unexpected(error_of(result.get(), connection_));
   return {};
 }
 

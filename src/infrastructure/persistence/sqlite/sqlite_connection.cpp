@@ -1,7 +1,6 @@
 #include "infrastructure/persistence/sqlite/sqlite_connection.h"
 
 #include <sqlite3.h>
-
 #include <stdexcept>
 
 namespace jsr::persistence {
@@ -36,7 +35,8 @@ SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
 domain::Error SqliteConnection::error(const std::string& doing) const {
   const int code = sqlite3_extended_errcode(db_);
   const bool unique = code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY;
-  return {unique ? domain::ErrorCode::kConflict : domain::ErrorCode::kDatabaseError, doing + ": " + sqlite3_errmsg(db_)};
+  return {unique ? domain::ErrorCode::kConflict : domain::ErrorCode::kDatabaseError,
+          doing + ": " + sqlite3_errmsg(db_)};
 }
 
 std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
@@ -75,7 +75,8 @@ std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::strin
         case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(statement.handle, column)); break;
         default: {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement.handle, column));
-          values.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, column))));
+          values.emplace_back(
+              std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, column))));
         }
       }
     }

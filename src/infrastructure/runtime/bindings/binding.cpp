@@ -16,8 +16,7 @@ bool install_globals(JSContext* cx, JS::HandleObject global) {
          install_crypto(cx, global) && install_encoding(cx, global) && install_structured_clone(cx, global);
 }
 
-JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name,
-                            const JSFunctionSpec* methods) {
+JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name, const JSFunctionSpec* methods) {
   JS::RootedObject api(cx, JS_NewPlainObject(cx));
   if (!api || !JS_DefineFunctions(cx, api, methods)) return nullptr;
   if (!JS_DefineProperty(cx, target, name, api, JSPROP_READONLY | JSPROP_PERMANENT)) return nullptr;

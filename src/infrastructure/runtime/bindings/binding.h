@@ -34,8 +34,7 @@ bool install_structured_clone(JSContext* cx, JS::HandleObject global);
 JSObject* make_context_object(JSContext* cx, const RunningExecution& execution);
 
 // Defines a frozen-to-be plain object `name` on `target` holding `methods`.
-JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name,
-                            const JSFunctionSpec* methods);
+JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name, const JSFunctionSpec* methods);
 
 // A native's view of its call: typed arguments, each conversion failure
 // thrown as a TypeError that names the function, and the running execution.

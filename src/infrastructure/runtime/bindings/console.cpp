@@ -163,12 +163,9 @@ JsResult<void> log(RunningExecution& execution, JSContext* cx, RestArguments val
 }
 
 const JSFunctionSpec kConsoleMethods[] = {
-    method<"console.log", log<LogLevel::kLog>>(),
-    method<"console.info", log<LogLevel::kInfo>>(),
-    method<"console.warn", log<LogLevel::kWarn>>(),
-    method<"console.error", log<LogLevel::kError>>(),
-    method<"console.debug", log<LogLevel::kDebug>>(),
-    JS_FS_END,
+    method<"console.log", log<LogLevel::kLog>>(),     method<"console.info", log<LogLevel::kInfo>>(),
+    method<"console.warn", log<LogLevel::kWarn>>(),   method<"console.error", log<LogLevel::kError>>(),
+    method<"console.debug", log<LogLevel::kDebug>>(), JS_FS_END,
 };
 
 }  // namespace

@@ -16,8 +16,10 @@ JSObject* get_context(RunningExecution& execution) { return execution.context_ob
 // Input and trigger data are already JSON; splice them in unparsed.
 std::string context_json(const ExecutionRequest& request) {
   nlohmann::json fields = {
-      {"tenantId", request.tenant_id},         {"userId", request.user_id},
-      {"organizationId", request.organization_id}, {"scriptId", request.script_id},
+      {"tenantId", request.tenant_id},
+      {"userId", request.user_id},
+      {"organizationId", request.organization_id},
+      {"scriptId", request.script_id},
       {"executionId", request.execution_id},
   };
   const auto text = [](const nlohmann::json& value) {
@@ -43,7 +45,8 @@ JSObject* make_context_object(JSContext* cx, const RunningExecution& execution) 
 }
 
 bool install_context(JSContext* cx, JS::HandleObject global) {
-  return JS_DefineProperty(cx, global, "context", native<"context", get_context>, nullptr, JSPROP_ENUMERATE | JSPROP_PERMANENT);
+  return JS_DefineProperty(cx, global, "context", native<"context", get_context>, nullptr,
+                           JSPROP_ENUMERATE | JSPROP_PERMANENT);
 }
 
 }  // namespace jsr::runtime::bindings

@@ -48,8 +48,8 @@ const JSPropertySpec kTextEncoderProperties[] = {
 // --- TextDecoder -----------------------------------------------------------
 
 enum TextDecoderSlot { kFatalSlot, kIgnoreBomSlot, kTextDecoderSlotCount };
-const JSClass kTextDecoderClass = {"TextDecoder", JSCLASS_HAS_RESERVED_SLOTS(kTextDecoderSlotCount), nullptr,
-                                   nullptr, nullptr, nullptr};
+const JSClass kTextDecoderClass = {
+    "TextDecoder", JSCLASS_HAS_RESERVED_SLOTS(kTextDecoderSlotCount), nullptr, nullptr, nullptr, nullptr};
 
 bool read_flag(JSContext* cx, JS::HandleObject options, const char* name, bool& flag) {
   JS::RootedValue value(cx);

@@ -21,9 +21,7 @@ bool convert(NativeCall& call, unsigned index, std::u16string& out) {
   return true;
 }
 
-bool convert(NativeCall& call, unsigned index, double& out) {
-  return JS::ToNumber(call.cx(), call.arg(index), &out);
-}
+bool convert(NativeCall& call, unsigned index, double& out) { return JS::ToNumber(call.cx(), call.arg(index), &out); }
 
 bool convert(NativeCall& call, unsigned index, bool& out) {
   out = JS::ToBoolean(call.arg(index));

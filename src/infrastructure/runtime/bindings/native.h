@@ -98,7 +98,9 @@ template <typename T>
 struct Argument;  // how one parameter is filled: see the specialisations below
 
 template <typename T>
-concept Injected = requires { Argument<T>::kInjected; };
+concept Injected = requires {
+  Argument<T>::kInjected;
+};
 
 template <typename T>
 struct IsOptional : std::false_type {};
@@ -230,7 +232,7 @@ inline bool to_value(JSContext*, bool flag, JS::MutableHandleValue out) {
   return true;
 }
 template <typename T>
-  requires std::is_arithmetic_v<T>
+requires std::is_arithmetic_v<T>
 bool to_value(JSContext*, T number, JS::MutableHandleValue out) {
   out.setNumber(static_cast<double>(number));
   return true;
@@ -364,7 +366,8 @@ bool async_native(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
 // the number of arguments it requires.
 template <FixedName kName, auto kFunction>
 constexpr JSFunctionSpec method(int length = -1, unsigned flags = JSPROP_ENUMERATE) {
-  const auto nargs = static_cast<uint16_t>(length >= 0 ? length : native_detail::SignatureOf<kFunction>::kRequiredCount);
+  const auto nargs =
+      static_cast<uint16_t>(length >= 0 ? length : native_detail::SignatureOf<kFunction>::kRequiredCount);
   return JS_FN(kName.property(), (native<kName, kFunction>), nargs, static_cast<uint16_t>(flags));
 }
 
