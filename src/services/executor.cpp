@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "services/vm_choice.h"
+
 namespace jsr::services {
 namespace {
 
@@ -136,9 +138,7 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
     ++running_;
     tenant.last_served = ++dispatch_sequence_;
     executions_[pending.request.execution_id] = Whereabouts{{}, slot};
-    // A tenant with more executions than VMs has work piling up (in our queue
-    // or in its VMs' own): its VMs yield the CPU to other tenants' VMs.
-    const bool backlog = !tenant.queue.empty() || tenant.in_flight > tenant.leased_vms;
+    const bool backlog = has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
     starts.push_back({slot, std::move(pending), slot->background != backlog ? Priority(backlog) : Priority::kKeep});
     slot->background = backlog;
     if (!tenant.queue.empty()) ready_.insert({tenant.last_served, tenant_id});
@@ -146,38 +146,15 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
   }
 }
 
-// Prefers an idle VM already warm for the tenant; then, within the tenant's
-// VM quota, an idle VM (fresh first, else the one idle longest) or a new one;
-// otherwise multiplexes onto the tenant's least loaded VM, where the new
-// execution runs while the others await.
+// See vm_choice.h for the policy.
 Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& tenant) {
-  VmSlot* warm = nullptr;
-  VmSlot* fresh = nullptr;
-  VmSlot* longest_idle = nullptr;
-  VmSlot* least_loaded = nullptr;
-  for (const auto& slot : vms_) {
-    if (slot->in_flight == 0) {
-      // The most recently idle warm VM: its thread and caches are still hot.
-      if (slot->tenant == tenant_id) {
-        if (warm == nullptr || slot->idle_since > warm->idle_since) warm = slot.get();
-        continue;
-      }
-      if (slot->tenant.empty()) {
-        if (fresh == nullptr) fresh = slot.get();
-      } else if (longest_idle == nullptr || slot->idle_since < longest_idle->idle_since) {
-        longest_idle = slot.get();
-      }
-    } else if (slot->tenant == tenant_id && (least_loaded == nullptr || slot->in_flight < least_loaded->in_flight)) {
-      least_loaded = slot.get();
-    }
-  }
-  if (warm != nullptr) return warm;
-  if (tenant.leased_vms < options_.max_vms_per_tenant) {
-    if (fresh != nullptr) return fresh;
-    if (longest_idle != nullptr) return longest_idle;
+  const TenantLoad load{tenant_id, tenant.leased_vms, options_.max_vms_per_tenant};
+  VmChoice choice = choose_vm(vms_, load, vms_.size() < options_.max_vms);
+  if (choice.kind == VmChoiceKind::kGrow) {
     if (VmSlot* grown = grow_locked()) return grown;
+    choice = choose_vm(vms_, load, false);  // the engine cannot start more VMs now
   }
-  return least_loaded;
+  return choice.kind == VmChoiceKind::kWait ? nullptr : vms_[choice.index].get();
 }
 
 Executor::VmSlot* Executor::grow_locked() {

@@ -1,0 +1,78 @@
+// Which VM the executor gives a tenant's next execution — the pool's policy,
+// kept apart from its lock and threads (leveldb's PickCompaction), so it is
+// tested without VMs (tests/services/vm_choice_test.cpp):
+//   1. an idle VM already warm for the tenant (the most recently idle: its
+//      thread and caches are still hot);
+//   2. within the tenant's VM quota: a fresh VM, else the one idle longest
+//      (it is re-leased), else a new one if the pool may grow;
+//   3. otherwise the tenant's least loaded VM, where the execution runs
+//      while the others there await;
+//   4. none: the execution waits in the queue.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string_view>
+
+namespace jsr::services {
+
+enum class VmChoiceKind { kWarm, kFresh, kLongestIdle, kGrow, kMultiplex, kWait };
+
+struct VmChoice {
+  VmChoiceKind kind = VmChoiceKind::kWait;
+  std::size_t index = 0;  // into the VMs, for a choice of an existing one
+};
+
+struct TenantLoad {
+  std::string_view tenant;
+  std::size_t leased_vms = 0;
+  std::size_t max_vms_per_tenant = 0;
+};
+
+// `vms` is a range of objects (or pointers to them) with `tenant` (leased
+// to while running, else warm for; empty when fresh), `in_flight` and
+// `idle_since`.
+template <typename Vms>
+VmChoice choose_vm(const Vms& vms, const TenantLoad& load, bool pool_can_grow) {
+  const auto fields = [](const auto& vm) -> const auto& {
+    if constexpr (requires { vm->in_flight; }) {
+      return *vm;
+    } else {
+      return vm;
+    }
+  };
+  std::size_t warm = SIZE_MAX, fresh = SIZE_MAX, longest_idle = SIZE_MAX, least_loaded = SIZE_MAX;
+  std::size_t index = 0;
+  for (auto it = std::begin(vms); it != std::end(vms); ++it, ++index) {
+    const auto& vm = fields(*it);
+    if (vm.in_flight == 0) {
+      if (vm.tenant == load.tenant) {
+        if (warm == SIZE_MAX || vm.idle_since > fields(vms[warm]).idle_since) warm = index;
+      } else if (vm.tenant.empty()) {
+        if (fresh == SIZE_MAX) fresh = index;
+      } else if (longest_idle == SIZE_MAX || vm.idle_since < fields(vms[longest_idle]).idle_since) {
+        longest_idle = index;
+      }
+    } else if (vm.tenant == load.tenant &&
+               (least_loaded == SIZE_MAX || vm.in_flight < fields(vms[least_loaded]).in_flight)) {
+      least_loaded = index;
+    }
+  }
+  if (warm != SIZE_MAX) return {VmChoiceKind::kWarm, warm};
+  if (load.leased_vms < load.max_vms_per_tenant) {
+    if (fresh != SIZE_MAX) return {VmChoiceKind::kFresh, fresh};
+    if (longest_idle != SIZE_MAX) return {VmChoiceKind::kLongestIdle, longest_idle};
+    if (pool_can_grow) return {VmChoiceKind::kGrow, 0};
+  }
+  if (least_loaded != SIZE_MAX) return {VmChoiceKind::kMultiplex, least_loaded};
+  return {};
+}
+
+// A tenant whose work piles up — waiting in the queue, or more executions
+// than VMs — has its VMs yield the CPU to other tenants' VMs.
+constexpr bool has_backlog(std::size_t queued, std::size_t in_flight, std::size_t leased_vms) {
+  return queued > 0 || in_flight > leased_vms;
+}
+
+}  // namespace jsr::services

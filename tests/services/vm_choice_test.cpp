@@ -1,0 +1,65 @@
+#include "services/vm_choice.h"
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+namespace jsr::services {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Vm {
+  std::string tenant;
+  std::size_t in_flight = 0;
+  Clock::time_point idle_since{};
+};
+
+const Clock::time_point kEarly = Clock::time_point(std::chrono::seconds(1));
+const Clock::time_point kLate = Clock::time_point(std::chrono::seconds(9));
+
+TenantLoad acme(std::size_t leased, std::size_t quota = 2) { return {"acme", leased, quota}; }
+
+TEST(VmChoice, TakesTheMostRecentlyIdleVmWarmForTheTenant) {
+  const std::vector<Vm> vms = {{"", 0, kEarly}, {"acme", 0, kEarly}, {"acme", 0, kLate}, {"globex", 0, kEarly}};
+  const VmChoice choice = choose_vm(vms, acme(0), true);
+  EXPECT_EQ(choice.kind, VmChoiceKind::kWarm);
+  EXPECT_EQ(choice.index, 2u);
+}
+
+TEST(VmChoice, WithinTheQuotaPrefersAFreshVmThenTheLongestIdleThenANewOne) {
+  EXPECT_EQ(choose_vm(std::vector<Vm>{{"globex", 0, kEarly}, {"", 0, kLate}}, acme(0), true).kind,
+            VmChoiceKind::kFresh);
+  const VmChoice reused = choose_vm(std::vector<Vm>{{"globex", 0, kLate}, {"initech", 0, kEarly}}, acme(0), true);
+  EXPECT_EQ(reused.kind, VmChoiceKind::kLongestIdle);
+  EXPECT_EQ(reused.index, 1u);
+  EXPECT_EQ(choose_vm(std::vector<Vm>{{"globex", 1, kEarly}}, acme(0), true).kind, VmChoiceKind::kGrow);
+}
+
+TEST(VmChoice, AtItsQuotaATenantMultiplexesOntoItsLeastLoadedVm) {
+  const std::vector<Vm> vms = {{"acme", 3, kEarly}, {"acme", 1, kEarly}, {"", 0, kEarly}};
+  const VmChoice choice = choose_vm(vms, acme(2, 2), true);
+  EXPECT_EQ(choice.kind, VmChoiceKind::kMultiplex);  // the fresh VM is another tenant's share
+  EXPECT_EQ(choice.index, 1u);
+}
+
+TEST(VmChoice, WaitsWhenNothingIsFreeAndThePoolIsFull) {
+  EXPECT_EQ(choose_vm(std::vector<Vm>{{"globex", 1, kEarly}}, acme(0), false).kind, VmChoiceKind::kWait);
+  EXPECT_EQ(choose_vm(std::vector<Vm>{}, acme(0), false).kind, VmChoiceKind::kWait);
+}
+
+TEST(VmChoice, WorksOnTheExecutorsOwnPointers) {
+  std::vector<std::unique_ptr<Vm>> vms;
+  vms.push_back(std::make_unique<Vm>(Vm{"acme", 0, kLate}));
+  EXPECT_EQ(choose_vm(vms, acme(0), false).kind, VmChoiceKind::kWarm);
+}
+
+TEST(Backlog, IsWorkWaitingOrMoreExecutionsThanVms) {
+  EXPECT_FALSE(has_backlog(0, 2, 2));
+  EXPECT_TRUE(has_backlog(1, 1, 2));
+  EXPECT_TRUE(has_backlog(0, 3, 2));
+}
+
+}  // namespace
+}  // namespace jsr::services
