@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/identity.h"
 
@@ -20,6 +21,9 @@ struct Request {
   std::map<std::string, std::string> params{};  // from the route pattern, e.g. {id}
   std::string request_id{};
   std::optional<domain::Principal> principal{};  // set for authenticated routes
+  // The pattern of the route that took it ("/api/v1/scripts/{id}"), set by
+  // the router when it matches; the label of the request's metrics.
+  std::string_view route = "unmatched";
 
   std::string header(const std::string& name) const;
   std::optional<std::string> query_value(const std::string& name) const;

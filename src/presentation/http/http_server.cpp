@@ -137,7 +137,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
               unsigned version, bool head) noexcept {
     try {
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-      const std::string route = server_.router_.route_of(request);
+      const std::string route(request.route);
       server_.metrics_.increment(
           "jsruntime_http_requests_total",
           {{"route", route}, {"method", request.method}, {"status", std::to_string(response.status)}});

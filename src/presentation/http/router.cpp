@@ -60,15 +60,6 @@ bool Router::matches(const Route& route, const std::vector<std::string>& segment
   return true;
 }
 
-std::string Router::route_of(const Request& request) const {
-  const auto segments = split_path(request.path);
-  std::map<std::string, std::string> ignored;
-  for (const Route& route : routes_) {
-    if (serves(route, request.method) && matches(route, segments, ignored)) return route.pattern;
-  }
-  return "unmatched";
-}
-
 void Router::handle(Request& request, Responder respond) const {
   const auto segments = split_path(request.path);
   bool path_known = false;
@@ -78,6 +69,7 @@ void Router::handle(Request& request, Responder respond) const {
     path_known = true;
     if (!serves(route, request.method)) continue;
     request.params = std::move(params);
+    request.route = route.pattern;
     return dispatch(route, request, std::move(respond));
   }
   const std::string what = domain::quoted(request.method, 16) + " " + domain::quoted(request.path);

@@ -41,10 +41,9 @@ class Router {
 
   void add(const std::string& method, const std::string& pattern, Access access, Handler handler);
   void add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler);
-  // `respond` is called exactly once.
+  // `respond` is called exactly once. Sets request.route to the pattern it
+  // matched, once, for the request's metrics.
   void handle(Request& request, Responder respond) const;
-  // The pattern a request matched, for metrics ("unmatched" if none).
-  std::string route_of(const Request& request) const;
 
  private:
   struct Route {
