@@ -11,7 +11,7 @@
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
-#include "presentation/http/api_json.h"
+#include "presentation/http/execution_json.h"
 
 namespace jsr::app {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "domain/text.h"
 #include "fuzz/fuzz_check.h"
-#include "presentation/http/api_json.h"
+#include "presentation/http/script_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace jsr;

@@ -1,15 +1,15 @@
-// The REST API's JSON: how scripts, versions and executions look on the
-// wire, how request bodies are read (with every wrong field reported), and
-// how an error becomes a status code and {"error":{"code","message","details"}}.
+// The REST API's JSON, the part every route shares: JSON text in and out
+// (bodies checked before they are parsed), paging, times, and how an error
+// becomes a status code and {"error":{"code","message","details"}}. How
+// scripts and executions look on the wire is script_json.h and
+// execution_json.h.
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <nlohmann/json.hpp>
 
 #include "domain/error.h"
-#include "domain/execution.h"
-#include "domain/repositories.h"
-#include "domain/script.h"
 #include "presentation/http/http_message.h"
 
 namespace jsr::http {
@@ -32,19 +32,9 @@ std::expected<Json, domain::Error> parse_json_text(std::string_view text, std::s
 // given, utf-8), 400 when it does not parse, nests too deep or is not an object.
 std::expected<Json, domain::Error> json_body(const Request& request);
 
-std::expected<domain::ScriptDefinition, domain::Error> definition_from_json(const Json& body);
-std::expected<domain::ScriptPatch, domain::Error> patch_from_json(const Json& body);
 // page and per_page from the query: page ≥ 1, 1 ≤ per_page ≤ 100.
 std::expected<std::pair<int, int>, domain::Error> paging_from(const Request& request);
 
-Json to_json(const domain::Script& script);
-Json to_json(const domain::Execution& execution);
-// The parts of an execution's outcome, also printed by `jsruntime run`.
-Json to_json(const std::optional<domain::ExecutionError>& error);
-Json to_json(const std::vector<domain::LogEntry>& logs);
-Json to_json(const domain::ExecutionMetrics& metrics);
-Json to_json(const domain::VersionSummary& version);
-Json to_json(const domain::ScriptVersion& version);
-std::string iso8601(domain::Timestamp time);
+std::string iso8601(std::chrono::system_clock::time_point time);
 
 }  // namespace jsr::http

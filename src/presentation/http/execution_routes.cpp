@@ -1,6 +1,6 @@
 // Running scripts and reading executions.
-#include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
+#include "presentation/http/execution_json.h"
 
 namespace jsr::http {
 

@@ -1,6 +1,6 @@
 // /api/v1/scripts and their versions.
-#include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
+#include "presentation/http/script_json.h"
 
 namespace jsr::http {
 namespace {

@@ -1,0 +1,49 @@
+#include "presentation/http/execution_json.h"
+
+namespace jsr::http {
+
+Json to_json(const std::optional<domain::ExecutionError>& error) {
+  if (!error) return nullptr;
+  const auto known = [](std::uint32_t position) { return position == 0 ? Json(nullptr) : Json(position); };
+  return {{"code", domain::to_string(error->code)},
+          {"message", error->message},
+          {"stack", error->stack.empty() ? Json(nullptr) : Json(error->stack)},
+          {"line", known(error->line)},
+          {"column", known(error->column)}};
+}
+
+Json to_json(const std::vector<domain::LogEntry>& logs) {
+  Json entries = Json::array();
+  for (const auto& entry : logs) {
+    entries.push_back(
+        {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
+  }
+  return entries;
+}
+
+Json to_json(const domain::ExecutionMetrics& metrics) {
+  return {{"duration_ms", metrics.duration_ms},
+          {"peak_memory_bytes", metrics.peak_memory_bytes},
+          {"log_lines", metrics.log_lines}};
+}
+
+Json to_json(const domain::Execution& execution) {
+  const auto optional_time = [](const std::optional<domain::Execution::Timestamp>& time) {
+    return time ? Json(iso8601(*time)) : Json(nullptr);
+  };
+  return {{"id", execution.id},
+          {"script_id", execution.script_id},
+          {"script_version", execution.script_version},
+          {"status", domain::to_string(execution.status)},
+          {"trigger_type", domain::to_string(execution.trigger_type)},
+          {"trigger_data", stored_json(execution.trigger_data_json)},
+          {"input", stored_json(execution.input_json)},
+          {"output", execution.output_json ? stored_json(*execution.output_json) : Json(nullptr)},
+          {"error", to_json(execution.error)},
+          {"logs", to_json(execution.logs)},
+          {"metrics", to_json(execution.metrics)},
+          {"started_at", optional_time(execution.started_at)},
+          {"completed_at", optional_time(execution.completed_at)}};
+}
+
+}  // namespace jsr::http

@@ -1,0 +1,18 @@
+// Scripts on the REST API's wire: a request body read as a definition or a
+// patch (every wrong field reported at once, as VALIDATION_FAILED details),
+// and a script and its versions as the API shows them.
+#pragma once
+
+#include "domain/repositories.h"
+#include "domain/script.h"
+#include "presentation/http/api_json.h"
+
+namespace jsr::http {
+
+std::expected<domain::ScriptDefinition, domain::Error> definition_from_json(const Json& body);
+std::expected<domain::ScriptPatch, domain::Error> patch_from_json(const Json& body);
+Json to_json(const domain::Script& script);
+Json to_json(const domain::VersionSummary& version);
+Json to_json(const domain::ScriptVersion& version);
+
+}  // namespace jsr::http
