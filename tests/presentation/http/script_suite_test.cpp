@@ -1,10 +1,13 @@
-// Every script in tests/scripts/hostile/ run through the real server: each
-// ends with the outcome its header names, its record reads back as valid
-// JSON, and the server answers /healthz after every one.
+// The script suite: every tests/scripts/**/*.js run through the real server,
+// as a user's script runs. Each ends with the outcome its header names, its
+// record reads back as valid JSON, and the server answers /healthz after
+// every one. hostile/ holds the attacks, globals/ what the globals do; the
+// SDK's behaviour is tested here too.
 //
 // Header lines: `// expect: CODE` (an error code, or COMPLETED), and optionally
-// `// expect-message: text`, `// expect-log: text`, `// expect-line: N`,
-// `// limits: {resource_limits as JSON}`.
+// `// expect-output: JSON`, `// input: JSON`, `// expect-message: text`,
+// `// expect-log: text`, `// expect-line: N`, `// limits: {resource_limits}`.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -19,19 +22,27 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct HostileScript {
+struct SuiteScript {
   std::string name;
   std::string source;
   std::map<std::string, std::string> header;  // "expect", "expect-message", ...
 };
 
-void PrintTo(const HostileScript& script, std::ostream* out) { *out << script.name; }
+void PrintTo(const SuiteScript& script, std::ostream* out) { *out << script.name; }
 
-std::vector<HostileScript> hostile_scripts() {
-  std::vector<HostileScript> scripts;
-  for (const auto& entry : fs::directory_iterator(JSR_HOSTILE_SCRIPTS_DIR)) {
+// Named after its path: globals/base64.js is globals_base64.
+std::string test_name_of(const fs::path& relative) {
+  std::string name = relative.parent_path().empty() ? "" : relative.parent_path().string() + "_";
+  name += relative.stem().string();
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+std::vector<SuiteScript> suite_scripts() {
+  std::vector<SuiteScript> scripts;
+  for (const auto& entry : fs::recursive_directory_iterator(JSR_SCRIPTS_DIR)) {
     if (entry.path().extension() != ".js") continue;
-    HostileScript script{entry.path().stem().string(), {}, {}};
+    SuiteScript script{test_name_of(fs::relative(entry.path(), JSR_SCRIPTS_DIR)), {}, {}};
     std::ifstream file(entry.path());
     std::ostringstream text;
     text << file.rdbuf();
@@ -47,10 +58,10 @@ std::vector<HostileScript> hostile_scripts() {
   return scripts;
 }
 
-class HostileScripts : public ::testing::TestWithParam<HostileScript> {
+class ScriptSuite : public ::testing::TestWithParam<SuiteScript> {
  protected:
   static void SetUpTestSuite() {
-    data_dir_ = (fs::temp_directory_path() / ("jsruntime-hostile-scripts-" + std::to_string(::getpid()))).string();
+    data_dir_ = (fs::temp_directory_path() / ("jsruntime-script-suite-" + std::to_string(::getpid()))).string();
     fs::remove_all(data_dir_);
     server_ = new ServerProcess({"--data-dir", data_dir_});
   }
@@ -64,8 +75,8 @@ class HostileScripts : public ::testing::TestWithParam<HostileScript> {
   static inline ServerProcess* server_ = nullptr;
 };
 
-TEST_P(HostileScripts, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
-  const HostileScript& script = GetParam();
+TEST_P(ScriptSuite, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
+  const SuiteScript& script = GetParam();
   ServerProcess& server = *server_;
   const std::string admin = server.bootstrap_token();
   ASSERT_TRUE(script.header.contains("expect")) << script.name << " has no '// expect: CODE' line";
@@ -77,12 +88,17 @@ TEST_P(HostileScripts, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["id"];
 
-  const HttpReply run = server.post("/api/v1/scripts/" + id + "/executions", admin, {{"wait", true}});
+  json run_body = {{"wait", true}};
+  if (auto input = script.header.find("input"); input != script.header.end()) run_body["input"] = json::parse(input->second);
+  const HttpReply run = server.post("/api/v1/scripts/" + id + "/executions", admin, run_body);
   const json execution = run.json();
   ASSERT_TRUE(execution.is_object()) << run.status << " " << run.body.substr(0, 300) << "\n" << server.server_log();
   const std::string& expected = script.header.at("expect");
   if (expected == "COMPLETED") {
     EXPECT_EQ(execution["status"], "completed") << execution["error"].dump();
+    if (auto output = script.header.find("expect-output"); output != script.header.end()) {
+      EXPECT_EQ(execution["output"], json::parse(output->second));
+    }
   } else {
     ASSERT_TRUE(execution["error"].is_object()) << execution.dump().substr(0, 300);
     EXPECT_EQ(execution["error"]["code"], expected) << execution["error"].dump().substr(0, 300);
@@ -105,7 +121,7 @@ TEST_P(HostileScripts, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
   EXPECT_EQ(server.get("/healthz", "").status, 200) << server.server_log();
 }
 
-INSTANTIATE_TEST_SUITE_P(Suite, HostileScripts, ::testing::ValuesIn(hostile_scripts()),
+INSTANTIATE_TEST_SUITE_P(Scripts, ScriptSuite, ::testing::ValuesIn(suite_scripts()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace
