@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   }
   if (run_command->parsed()) return jsr::app::run_script(run, std::cout, std::cerr);
   if (serve_command->parsed() && print_config) {
-    std::cout << jsr::app::describe(serve) << '\n';
+    std::cout << jsr::app::describe(*serve_command) << '\n';
     return 0;
   }
   if (serve_command->parsed()) return jsr::app::serve(serve, std::cout);

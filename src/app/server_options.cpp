@@ -1,5 +1,6 @@
 #include "app/server_options.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "services/log.h"
@@ -72,26 +73,22 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   });
 }
 
-std::string describe(const ServerConfig& config) {
-  nlohmann::ordered_json json = {
-      {"listen", config.listen},
-      {"data-dir", config.database.data_dir},
-      {"database-url", config.database.database_url ? "(set)" : ""},  // it may hold a password
-      {"retention-days", config.retention_days},
-      {"drain-seconds", config.drain_seconds},
-      {"node-id", config.node_id.value_or("")},
-      {"log-level", config.log_level},
-      {"min-vms", config.min_vms},
-      {"max-vms", config.max_vms},
-      {"max-vms-per-tenant", config.max_vms_per_tenant},
-      {"max-concurrent-per-tenant", config.max_concurrent_per_tenant},
-      {"max-queued", config.max_queued},
-      {"vm-idle-seconds", config.vm_idle_seconds},
-      {"compile-cache-entries", config.compile_cache_entries},
-      {"io-threads", config.io_threads},
-      {"worker-threads", config.worker_threads},
-      {"max-body-bytes", config.max_body_bytes},
-  };
+std::string describe(const CLI::App& command) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->get_envname().empty()) continue;  // --help, --print-config: not settings
+    const auto& given = option->results();
+    std::string value = given.empty() ? option->get_default_str() : given.back();
+    const std::string& name = option->get_single_name();
+    if (name == "database-url" && !value.empty()) value = "(set)";  // it may hold a password
+    std::int64_t number = 0;
+    const auto [end, failed] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (failed == std::errc() && end == value.data() + value.size() && !value.empty()) {
+      json[name] = number;
+    } else {
+      json[name] = value;
+    }
+  }
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

@@ -14,7 +14,8 @@ namespace jsr::app {
 void add_database_options(CLI::App& command, DatabaseOptions& database);
 void add_serve_options(CLI::App& command, ServerConfig& config);
 
-// The configuration as JSON, for `serve --print-config`.
-std::string describe(const ServerConfig& config);
+// The parsed configuration of `command` as JSON, one key per option (as
+// named in the file), for `serve --print-config`.
+std::string describe(const CLI::App& command);
 
 }  // namespace jsr::app
