@@ -14,8 +14,8 @@ Error forbidden(Permission permission) {
   return domain::Error::forbidden("this token's role does not grant " + std::string(domain::to_string(permission)));
 }
 
-std::expected<domain::Principal, Error> AccessService::authenticate(const std::string& bearer_token,
-                                                                    const std::string& acting_tenant) {
+domain::Result<domain::Principal> AccessService::authenticate(const std::string& bearer_token,
+                                                              const std::string& acting_tenant) {
   const Error unauthenticated = Error::unauthenticated("a valid API token is required (Authorization: Bearer <token>)");
   if (bearer_token.empty()) return std::unexpected(unauthenticated);
   auto token = tokens_.find_by_hash(credentials_.hash(bearer_token));
@@ -37,7 +37,7 @@ std::expected<domain::Principal, Error> AccessService::authenticate(const std::s
   return principal;
 }
 
-std::expected<domain::Tenant, Error> AccessService::create_tenant(const std::string& name) {
+domain::Result<domain::Tenant> AccessService::create_tenant(const std::string& name) {
   const std::string slug = domain::slug_for(name);
   if (name.size() > 100 || slug.size() < 2) {
     return std::unexpected(Error::validation_failed(
@@ -48,16 +48,16 @@ std::expected<domain::Tenant, Error> AccessService::create_tenant(const std::str
   return tenant;
 }
 
-std::expected<IssuedToken, Error> AccessService::create_token(const std::string& tenant_slug, domain::Role role,
-                                                              const std::string& name) {
+domain::Result<IssuedToken> AccessService::create_token(const std::string& tenant_slug, domain::Role role,
+                                                        const std::string& name) {
   auto tenant = tenants_.find_by_slug(tenant_slug);
   if (!tenant) return std::unexpected(tenant.error());
   if (!tenant->has_value()) return std::unexpected(Error::not_found("no tenant with the slug '" + tenant_slug + "'"));
   return issue(**tenant, role, name);
 }
 
-std::expected<IssuedToken, Error> AccessService::issue(const domain::Tenant& tenant, domain::Role role,
-                                                       const std::string& name) {
+domain::Result<IssuedToken> AccessService::issue(const domain::Tenant& tenant, domain::Role role,
+                                                 const std::string& name) {
   IssuedToken issued;
   issued.secret = credentials_.new_token();
   issued.token = {credentials_.new_id(),
@@ -70,7 +70,7 @@ std::expected<IssuedToken, Error> AccessService::issue(const domain::Tenant& ten
   return issued;
 }
 
-std::expected<std::optional<Bootstrap>, Error> AccessService::bootstrap_if_empty() {
+domain::Result<std::optional<Bootstrap>> AccessService::bootstrap_if_empty() {
   auto existing = tenants_.list();
   if (!existing) return std::unexpected(existing.error());
   if (!existing->empty()) return std::optional<Bootstrap>();
@@ -87,21 +87,20 @@ void AccessService::record(const domain::Principal& caller, const std::string& a
                        std::chrono::system_clock::now()});
 }
 
-std::expected<std::vector<domain::Tenant>, Error> AccessService::list_tenants(const domain::Principal& caller) {
+domain::Result<std::vector<domain::Tenant>> AccessService::list_tenants(const domain::Principal& caller) {
   if (!caller.may(Permission::kTenantsManage)) return std::unexpected(forbidden(Permission::kTenantsManage));
   return tenants_.list();
 }
 
-std::expected<domain::Tenant, Error> AccessService::create_tenant(const domain::Principal& caller,
-                                                                  const std::string& name) {
+domain::Result<domain::Tenant> AccessService::create_tenant(const domain::Principal& caller, const std::string& name) {
   if (!caller.may(Permission::kTenantsManage)) return std::unexpected(forbidden(Permission::kTenantsManage));
   auto tenant = create_tenant(name);
   if (tenant) record(caller, "tenant.created", "tenant", tenant->id);
   return tenant;
 }
 
-std::expected<IssuedToken, Error> AccessService::create_token(const domain::Principal& caller, domain::Role role,
-                                                              const std::string& name) {
+domain::Result<IssuedToken> AccessService::create_token(const domain::Principal& caller, domain::Role role,
+                                                        const std::string& name) {
   if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
   if (role == domain::Role::kSuperadmin && caller.role != domain::Role::kSuperadmin) {
     return std::unexpected(Error::forbidden("only a superadmin may create superadmin tokens"));
@@ -114,7 +113,7 @@ std::expected<IssuedToken, Error> AccessService::create_token(const domain::Prin
   return issued;
 }
 
-std::expected<std::vector<domain::ApiToken>, Error> AccessService::list_tokens(const domain::Principal& caller) {
+domain::Result<std::vector<domain::ApiToken>> AccessService::list_tokens(const domain::Principal& caller) {
   if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
   auto tokens = tokens_.list(caller.tenant_id);
   // A superadmin's token may sit in this tenant (the bootstrap one does);
@@ -125,7 +124,7 @@ std::expected<std::vector<domain::ApiToken>, Error> AccessService::list_tokens(c
   return tokens;
 }
 
-std::expected<void, Error> AccessService::revoke_token(const domain::Principal& caller, const std::string& token_id) {
+domain::Result<void> AccessService::revoke_token(const domain::Principal& caller, const std::string& token_id) {
   if (!caller.may(Permission::kTokensManage)) return std::unexpected(forbidden(Permission::kTokensManage));
   if (caller.role != domain::Role::kSuperadmin) {
     auto tokens = list_tokens(caller);

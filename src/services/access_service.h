@@ -32,27 +32,24 @@ class AccessService {
 
   // UNAUTHENTICATED for a missing, unknown or revoked token. A superadmin may
   // name another tenant (its id or slug) to act in; others get FORBIDDEN.
-  std::expected<domain::Principal, domain::Error> authenticate(const std::string& bearer_token,
-                                                               const std::string& acting_tenant = "");
+  domain::Result<domain::Principal> authenticate(const std::string& bearer_token,
+                                                 const std::string& acting_tenant = "");
 
   // For the command line and superadmins.
-  std::expected<domain::Tenant, domain::Error> create_tenant(const std::string& name);
-  std::expected<IssuedToken, domain::Error> create_token(const std::string& tenant_slug, domain::Role role,
-                                                         const std::string& name);
+  domain::Result<domain::Tenant> create_tenant(const std::string& name);
+  domain::Result<IssuedToken> create_token(const std::string& tenant_slug, domain::Role role, const std::string& name);
   // On a database without tenants: a "default" tenant and a superadmin token.
-  std::expected<std::optional<Bootstrap>, domain::Error> bootstrap_if_empty();
+  domain::Result<std::optional<Bootstrap>> bootstrap_if_empty();
 
   // For callers with the matching permissions.
-  std::expected<std::vector<domain::Tenant>, domain::Error> list_tenants(const domain::Principal& caller);
-  std::expected<domain::Tenant, domain::Error> create_tenant(const domain::Principal& caller, const std::string& name);
-  std::expected<IssuedToken, domain::Error> create_token(const domain::Principal& caller, domain::Role role,
-                                                         const std::string& name);
-  std::expected<std::vector<domain::ApiToken>, domain::Error> list_tokens(const domain::Principal& caller);
-  std::expected<void, domain::Error> revoke_token(const domain::Principal& caller, const std::string& token_id);
+  domain::Result<std::vector<domain::Tenant>> list_tenants(const domain::Principal& caller);
+  domain::Result<domain::Tenant> create_tenant(const domain::Principal& caller, const std::string& name);
+  domain::Result<IssuedToken> create_token(const domain::Principal& caller, domain::Role role, const std::string& name);
+  domain::Result<std::vector<domain::ApiToken>> list_tokens(const domain::Principal& caller);
+  domain::Result<void> revoke_token(const domain::Principal& caller, const std::string& token_id);
 
  private:
-  std::expected<IssuedToken, domain::Error> issue(const domain::Tenant& tenant, domain::Role role,
-                                                  const std::string& name);
+  domain::Result<IssuedToken> issue(const domain::Tenant& tenant, domain::Role role, const std::string& name);
   void record(const domain::Principal& caller, const std::string& action, const std::string& target_type,
               const std::string& target_id);
 

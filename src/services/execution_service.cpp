@@ -109,7 +109,7 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   if (!wait) answer(std::move(execution));
 }
 
-std::expected<Execution, Error> ExecutionService::get(const Principal& caller, const std::string& execution_id) {
+domain::Result<Execution> ExecutionService::get(const Principal& caller, const std::string& execution_id) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   if (auto buffered = recorder_.buffered(caller.tenant_id, execution_id)) return std::move(*buffered);
   auto found = executions_.find(caller.tenant_id, execution_id);
@@ -118,9 +118,8 @@ std::expected<Execution, Error> ExecutionService::get(const Principal& caller, c
   return std::move(**found);
 }
 
-std::expected<domain::Page<Execution>, Error> ExecutionService::list(const Principal& caller,
-                                                                     const std::string& script_id,
-                                                                     const domain::ExecutionQuery& query) {
+domain::Result<domain::Page<Execution>> ExecutionService::list(const Principal& caller, const std::string& script_id,
+                                                               const domain::ExecutionQuery& query) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   auto script = scripts_.find(caller.tenant_id, script_id);
   if (!script) return std::unexpected(script.error());
@@ -129,7 +128,7 @@ std::expected<domain::Page<Execution>, Error> ExecutionService::list(const Princ
   return executions_.list_for_script(caller.tenant_id, script_id, query);
 }
 
-std::expected<Execution, Error> ExecutionService::cancel(const Principal& caller, const std::string& execution_id) {
+domain::Result<Execution> ExecutionService::cancel(const Principal& caller, const std::string& execution_id) {
   if (!caller.may(Permission::kScriptsExecute)) return std::unexpected(forbidden(Permission::kScriptsExecute));
   auto execution = get(caller, execution_id);
   if (!execution) return execution;

@@ -43,22 +43,20 @@ class ExecutionService {
         audit_(audit),
         credentials_(credentials) {}
 
-  using RunAnswer = std::function<void(std::expected<domain::Execution, domain::Error>)>;
+  using RunAnswer = std::function<void(domain::Result<domain::Execution>)>;
 
   // Starts a run; `answer` is called exactly once: with the refusal, with the
   // accepted execution at once when the caller does not wait, or with the
   // ended execution when it waits — then on the thread that ended the run.
   // Nobody blocks while a run is in progress.
   void run(const domain::Principal& caller, RunRequest request, RunAnswer answer);
-  std::expected<domain::Execution, domain::Error> get(const domain::Principal& caller, const std::string& execution_id);
-  std::expected<domain::Page<domain::Execution>, domain::Error> list(const domain::Principal& caller,
-                                                                     const std::string& script_id,
-                                                                     const domain::ExecutionQuery& query);
+  domain::Result<domain::Execution> get(const domain::Principal& caller, const std::string& execution_id);
+  domain::Result<domain::Page<domain::Execution>> list(const domain::Principal& caller, const std::string& script_id,
+                                                       const domain::ExecutionQuery& query);
   // A queued or running execution is stopped (it ends CANCELLED soon); one
   // this server owns but no longer runs — its previous life was killed —
   // ends CANCELLED at once.
-  std::expected<domain::Execution, domain::Error> cancel(const domain::Principal& caller,
-                                                         const std::string& execution_id);
+  domain::Result<domain::Execution> cancel(const domain::Principal& caller, const std::string& execution_id);
 
  private:
   bool reserve_run(const std::string& script_id, std::size_t limit);

@@ -67,8 +67,7 @@ void Executor::register_gauges() {
       metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); }));
 }
 
-std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest request, Completion done,
-                                                    Started started) {
+domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completion done, Started started) {
   std::vector<Start> starts;
   {
     std::lock_guard lock(mutex_);
@@ -97,7 +96,7 @@ std::expected<void, domain::Error> Executor::submit(domain::ExecutionRequest req
   return {};
 }
 
-std::expected<std::future<domain::ExecutionOutcome>, domain::Error> Executor::submit(domain::ExecutionRequest request) {
+domain::Result<std::future<domain::ExecutionOutcome>> Executor::submit(domain::ExecutionRequest request) {
   auto promise = std::make_shared<std::promise<ExecutionOutcome>>();
   auto future = promise->get_future();
   auto accepted =

@@ -67,9 +67,9 @@ class Executor {
   // Accepts the execution or fails at once: OVERLOADED when the queue is full,
   // SHUTTING_DOWN while draining, CONFLICT for an execution id in progress.
   // `started`, if given, is called when the execution leaves the queue for a VM.
-  std::expected<void, domain::Error> submit(domain::ExecutionRequest request, Completion done, Started started = {});
+  domain::Result<void> submit(domain::ExecutionRequest request, Completion done, Started started = {});
   // The same, with the outcome as a future.
-  std::expected<std::future<domain::ExecutionOutcome>, domain::Error> submit(domain::ExecutionRequest request);
+  domain::Result<std::future<domain::ExecutionOutcome>> submit(domain::ExecutionRequest request);
 
   // A queued execution ends at once, a running one is interrupted; both end
   // with CANCELLED. False when no such execution is in progress.

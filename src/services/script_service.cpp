@@ -76,14 +76,14 @@ void ScriptService::audit(const Principal& caller, Script& script) {
   }
 }
 
-std::expected<Script, Error> ScriptService::load(const Principal& caller, const std::string& script_id) {
+domain::Result<Script> ScriptService::load(const Principal& caller, const std::string& script_id) {
   auto found = scripts_.find(caller.tenant_id, script_id);
   if (!found) return std::unexpected(found.error());
   if (!found->has_value()) return std::unexpected(script_not_found(script_id));
   return std::move(**found);
 }
 
-std::expected<Script, Error> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition) {
+domain::Result<Script> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition) {
   if (!caller.may(Permission::kScriptsCreate)) return std::unexpected(forbidden(Permission::kScriptsCreate));
   const domain::TriggerConfig trigger = definition.trigger;
   auto created = Script::create({credentials_.new_id(), caller.tenant_id, caller.tenant_id}, std::move(definition),
@@ -97,19 +97,18 @@ std::expected<Script, Error> ScriptService::create(const Principal& caller, doma
   return std::move(script);
 }
 
-std::expected<Script, Error> ScriptService::get(const Principal& caller, const std::string& script_id) {
+domain::Result<Script> ScriptService::get(const Principal& caller, const std::string& script_id) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   return load(caller, script_id);
 }
 
-std::expected<domain::Page<Script>, Error> ScriptService::list(const Principal& caller,
-                                                               const domain::ScriptQuery& query) {
+domain::Result<domain::Page<Script>> ScriptService::list(const Principal& caller, const domain::ScriptQuery& query) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   return scripts_.list(caller.tenant_id, query);
 }
 
-std::expected<Script, Error> ScriptService::update(const Principal& caller, const std::string& script_id,
-                                                   domain::ScriptPatch patch) {
+domain::Result<Script> ScriptService::update(const Principal& caller, const std::string& script_id,
+                                             domain::ScriptPatch patch) {
   if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
   auto script = load(caller, script_id);
   if (!script) return script;
@@ -133,7 +132,7 @@ std::expected<Script, Error> ScriptService::update(const Principal& caller, cons
   return script;
 }
 
-std::expected<void, Error> ScriptService::remove(const Principal& caller, const std::string& script_id) {
+domain::Result<void> ScriptService::remove(const Principal& caller, const std::string& script_id) {
   if (!caller.may(Permission::kScriptsDelete)) return std::unexpected(forbidden(Permission::kScriptsDelete));
   auto script = load(caller, script_id);
   if (!script) return std::unexpected(script.error());
@@ -145,15 +144,15 @@ std::expected<void, Error> ScriptService::remove(const Principal& caller, const 
   return {};
 }
 
-std::expected<std::vector<domain::VersionSummary>, Error> ScriptService::versions(const Principal& caller,
-                                                                                  const std::string& script_id) {
+domain::Result<std::vector<domain::VersionSummary>> ScriptService::versions(const Principal& caller,
+                                                                            const std::string& script_id) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   if (auto script = load(caller, script_id); !script) return std::unexpected(script.error());
   return scripts_.versions(caller.tenant_id, script_id);
 }
 
-std::expected<domain::ScriptVersion, Error> ScriptService::version(const Principal& caller,
-                                                                   const std::string& script_id, int number) {
+domain::Result<domain::ScriptVersion> ScriptService::version(const Principal& caller, const std::string& script_id,
+                                                             int number) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
   auto found = scripts_.version(caller.tenant_id, script_id, number);
   if (!found) return std::unexpected(found.error());
@@ -163,8 +162,7 @@ std::expected<domain::ScriptVersion, Error> ScriptService::version(const Princip
   return std::move(**found);
 }
 
-std::expected<Script, Error> ScriptService::roll_back(const Principal& caller, const std::string& script_id,
-                                                      int number) {
+domain::Result<Script> ScriptService::roll_back(const Principal& caller, const std::string& script_id, int number) {
   if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
   auto script = load(caller, script_id);
   if (!script) return script;

@@ -23,26 +23,23 @@ class ScriptService {
                 const domain::TimeZones& time_zones)
       : scripts_(scripts), audit_(audit), credentials_(credentials), time_zones_(time_zones) {}
 
-  std::expected<domain::Script, domain::Error> create(const domain::Principal& caller,
-                                                      domain::ScriptDefinition definition);
-  std::expected<domain::Script, domain::Error> get(const domain::Principal& caller, const std::string& script_id);
-  std::expected<domain::Page<domain::Script>, domain::Error> list(const domain::Principal& caller,
-                                                                  const domain::ScriptQuery& query);
+  domain::Result<domain::Script> create(const domain::Principal& caller, domain::ScriptDefinition definition);
+  domain::Result<domain::Script> get(const domain::Principal& caller, const std::string& script_id);
+  domain::Result<domain::Page<domain::Script>> list(const domain::Principal& caller, const domain::ScriptQuery& query);
   // All or nothing: a patch with a status change and a field change saves
   // both or, when either is refused, neither.
-  std::expected<domain::Script, domain::Error> update(const domain::Principal& caller, const std::string& script_id,
-                                                      domain::ScriptPatch patch);
-  std::expected<void, domain::Error> remove(const domain::Principal& caller, const std::string& script_id);
+  domain::Result<domain::Script> update(const domain::Principal& caller, const std::string& script_id,
+                                        domain::ScriptPatch patch);
+  domain::Result<void> remove(const domain::Principal& caller, const std::string& script_id);
 
-  std::expected<std::vector<domain::VersionSummary>, domain::Error> versions(const domain::Principal& caller,
-                                                                             const std::string& script_id);
-  std::expected<domain::ScriptVersion, domain::Error> version(const domain::Principal& caller,
-                                                              const std::string& script_id, int number);
-  std::expected<domain::Script, domain::Error> roll_back(const domain::Principal& caller, const std::string& script_id,
-                                                         int number);
+  domain::Result<std::vector<domain::VersionSummary>> versions(const domain::Principal& caller,
+                                                               const std::string& script_id);
+  domain::Result<domain::ScriptVersion> version(const domain::Principal& caller, const std::string& script_id,
+                                                int number);
+  domain::Result<domain::Script> roll_back(const domain::Principal& caller, const std::string& script_id, int number);
 
  private:
-  std::expected<domain::Script, domain::Error> load(const domain::Principal& caller, const std::string& script_id);
+  domain::Result<domain::Script> load(const domain::Principal& caller, const std::string& script_id);
   // Writes the script's domain events since the last save to the audit log.
   void audit(const domain::Principal& caller, domain::Script& script);
 

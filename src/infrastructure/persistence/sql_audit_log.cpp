@@ -6,8 +6,8 @@ namespace jsr::persistence {
 
 using domain::Error;
 
-std::expected<void, Error> SqlAuditLog::append(const domain::AuditEntry& entry) {
-  return database_.transaction(entry.tenant_id, [&](SqlConnection& connection) -> std::expected<void, Error> {
+domain::Result<void> SqlAuditLog::append(const domain::AuditEntry& entry) {
+  return database_.transaction(entry.tenant_id, [&](SqlConnection& connection) -> domain::Result<void> {
     auto added = connection.execute(
         "INSERT INTO audit_log (id, tenant_id, user_id, action, target_type, target_id, details, created_at_us) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -18,10 +18,9 @@ std::expected<void, Error> SqlAuditLog::append(const domain::AuditEntry& entry) 
   });
 }
 
-std::expected<std::vector<domain::AuditEntry>, Error> SqlAuditLog::recent(const std::string& tenant_id,
-                                                                          std::size_t limit) {
+domain::Result<std::vector<domain::AuditEntry>> SqlAuditLog::recent(const std::string& tenant_id, std::size_t limit) {
   return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<std::vector<domain::AuditEntry>, Error> {
+      tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<domain::AuditEntry>> {
         auto rows = connection.execute(
             "SELECT id, tenant_id, user_id, action, target_type, target_id, details, created_at_us FROM audit_log "
             "WHERE tenant_id = ? ORDER BY created_at_us DESC, id DESC LIMIT ?",

@@ -10,9 +10,8 @@ namespace jsr::persistence {
 class SqlAuditLog final : public domain::AuditLog {
  public:
   explicit SqlAuditLog(Database& database) : database_(database) {}
-  std::expected<void, domain::Error> append(const domain::AuditEntry& entry) override;
-  std::expected<std::vector<domain::AuditEntry>, domain::Error> recent(const std::string& tenant_id,
-                                                                       std::size_t limit) override;
+  domain::Result<void> append(const domain::AuditEntry& entry) override;
+  domain::Result<std::vector<domain::AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) override;
 
  private:
   Database& database_;

@@ -44,21 +44,21 @@ class SqlConnection {
   virtual SqlDialect dialect() const = 0;
   // Runs one statement. Unique-key violations come back as CONFLICT, every
   // other failure as DATABASE_ERROR.
-  virtual std::expected<SqlRows, domain::Error> execute(const std::string& sql, const SqlParams& params = {}) = 0;
+  virtual domain::Result<SqlRows> execute(const std::string& sql, const SqlParams& params = {}) = 0;
   // Runs several statements without parameters (migrations).
-  virtual std::expected<void, domain::Error> execute_script(const std::string& sql) = 0;
+  virtual domain::Result<void> execute_script(const std::string& sql) = 0;
 
   // Starts a transaction scoped to `tenant_id` (row-level security on
   // PostgreSQL; empty for maintenance that spans tenants).
-  virtual std::expected<void, domain::Error> begin(const std::string& tenant_id) = 0;
-  virtual std::expected<void, domain::Error> commit() = 0;
+  virtual domain::Result<void> begin(const std::string& tenant_id) = 0;
+  virtual domain::Result<void> commit() = 0;
   virtual void rollback() = 0;
 };
 
 // The first row of a query's result converted by `convert`, nothing when
 // there is no row, or the query's error.
 template <typename T, typename Convert>
-std::expected<std::optional<T>, domain::Error> first_row(std::expected<SqlRows, domain::Error> rows, Convert convert) {
+domain::Result<std::optional<T>> first_row(domain::Result<SqlRows> rows, Convert convert) {
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return std::nullopt;
   return convert(rows->front());

@@ -78,14 +78,14 @@ std::string upsert_for(std::size_t rows) {
 
 }  // namespace
 
-std::expected<void, Error> SqlExecutionRepository::save(const Execution& execution) { return save_all({execution}); }
+domain::Result<void> SqlExecutionRepository::save(const Execution& execution) { return save_all({execution}); }
 
-std::expected<void, Error> SqlExecutionRepository::save_all(const std::vector<Execution>& executions) {
+domain::Result<void> SqlExecutionRepository::save_all(const std::vector<Execution>& executions) {
   // One transaction per tenant: row-level security scopes a transaction to one.
   std::map<std::string, std::vector<const Execution*>> by_tenant;
   for (const Execution& execution : executions) by_tenant[execution.tenant_id].push_back(&execution);
   for (const auto& [tenant_id, batch] : by_tenant) {
-    auto written = database_.transaction(tenant_id, [&](SqlConnection& connection) -> std::expected<void, Error> {
+    auto written = database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<void> {
       for (std::size_t first = 0; first < batch.size(); first += kRowsPerStatement) {
         const std::size_t rows = std::min(kRowsPerStatement, batch.size() - first);
         SqlParams params;
@@ -103,47 +103,45 @@ std::expected<void, Error> SqlExecutionRepository::save_all(const std::vector<Ex
   return {};
 }
 
-std::expected<std::optional<Execution>, Error> SqlExecutionRepository::find(const std::string& tenant_id,
-                                                                            const std::string& execution_id) {
-  return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Execution>, Error> {
-        auto rows = connection.execute(
-            std::string("SELECT ") + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
-            {execution_id, tenant_id});
-        if (!rows) return std::unexpected(rows.error());
-        if (rows->empty()) return std::nullopt;
-        return from_row(rows->front());
-      });
+domain::Result<std::optional<Execution>> SqlExecutionRepository::find(const std::string& tenant_id,
+                                                                      const std::string& execution_id) {
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Execution>> {
+    auto rows =
+        connection.execute(std::string("SELECT ") + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
+                           {execution_id, tenant_id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::nullopt;
+    return from_row(rows->front());
+  });
 }
 
-std::expected<domain::Page<Execution>, Error> SqlExecutionRepository::list_for_script(
-    const std::string& tenant_id, const std::string& script_id, const domain::ExecutionQuery& query) {
+domain::Result<domain::Page<Execution>> SqlExecutionRepository::list_for_script(const std::string& tenant_id,
+                                                                                const std::string& script_id,
+                                                                                const domain::ExecutionQuery& query) {
   std::string where = " WHERE tenant_id = ? AND script_id = ?";
   SqlParams params{tenant_id, script_id};
   if (query.status) {
     where += " AND status = ?";
     params.emplace_back(std::string(domain::to_string(*query.status)));
   }
-  return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Execution>, Error> {
-        auto counted = connection.execute("SELECT COUNT(*) FROM script_executions" + where, params);
-        if (!counted) return std::unexpected(counted.error());
-        domain::Page<Execution> page{
-            {}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
-        SqlParams paged = params;
-        paged.emplace_back(std::int64_t{query.per_page});
-        paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-        auto rows = connection.execute(std::string("SELECT ") + kColumns + " FROM script_executions" + where +
-                                           " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                                       paged);
-        if (!rows) return std::unexpected(rows.error());
-        for (const auto& row : *rows) page.items.push_back(from_row(row));
-        return page;
-      });
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<Execution>> {
+    auto counted = connection.execute("SELECT COUNT(*) FROM script_executions" + where, params);
+    if (!counted) return std::unexpected(counted.error());
+    domain::Page<Execution> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
+    SqlParams paged = params;
+    paged.emplace_back(std::int64_t{query.per_page});
+    paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
+    auto rows = connection.execute(std::string("SELECT ") + kColumns + " FROM script_executions" + where +
+                                       " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                                   paged);
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& row : *rows) page.items.push_back(from_row(row));
+    return page;
+  });
 }
 
-std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::Timestamp cutoff) {
-  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
+domain::Result<std::size_t> SqlExecutionRepository::prune_before(domain::Timestamp cutoff) {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     auto counted =
         connection.execute("SELECT COUNT(*) FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
     if (!counted) return std::unexpected(counted.error());
@@ -155,11 +153,11 @@ std::expected<std::size_t, Error> SqlExecutionRepository::prune_before(domain::T
   });
 }
 
-std::expected<std::size_t, Error> SqlExecutionRepository::interrupt_unfinished(const std::string& node_id,
-                                                                               domain::Timestamp now) {
+domain::Result<std::size_t> SqlExecutionRepository::interrupt_unfinished(const std::string& node_id,
+                                                                         domain::Timestamp now) {
   const std::string error = error_to_json(domain::ExecutionError::of(
       domain::ExecutionErrorCode::kInterrupted, "the server running this execution stopped before it ended"));
-  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::size_t, Error> {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     constexpr const char* kUnfinished = " WHERE node_id = ? AND status IN ('pending', 'running')";
     auto counted = connection.execute(std::string("SELECT COUNT(*) FROM script_executions") + kUnfinished, {node_id});
     if (!counted) return std::unexpected(counted.error());

@@ -101,7 +101,7 @@ Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
   return Script::restore(std::move(state));
 }
 
-std::expected<std::vector<std::string>, Error> tags_of(SqlConnection& connection, const std::string& script_id) {
+domain::Result<std::vector<std::string>> tags_of(SqlConnection& connection, const std::string& script_id) {
   auto rows = connection.execute("SELECT tag FROM script_tags WHERE script_id = ? ORDER BY position", {script_id});
   if (!rows) return std::unexpected(rows.error());
   std::vector<std::string> tags;
@@ -109,7 +109,7 @@ std::expected<std::vector<std::string>, Error> tags_of(SqlConnection& connection
   return tags;
 }
 
-std::expected<void, Error> write_tags(SqlConnection& connection, const Script& script) {
+domain::Result<void> write_tags(SqlConnection& connection, const Script& script) {
   if (auto cleared = connection.execute("DELETE FROM script_tags WHERE script_id = ?", {script.id()}); !cleared) {
     return std::unexpected(cleared.error());
   }
@@ -125,7 +125,7 @@ std::expected<void, Error> write_tags(SqlConnection& connection, const Script& s
   return {};
 }
 
-std::expected<void, Error> write_version(SqlConnection& connection, const ScriptVersion& version) {
+domain::Result<void> write_version(SqlConnection& connection, const ScriptVersion& version) {
   auto added = connection.execute(
       "INSERT INTO script_versions (tenant_id, script_id, number, source, created_at, created_by, change_description) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -143,8 +143,8 @@ Error conflict_or(const Error& error) {
 
 }  // namespace
 
-std::expected<void, Error> SqlScriptRepository::add(const Script& script, const ScriptVersion& first_version) {
-  return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
+domain::Result<void> SqlScriptRepository::add(const Script& script, const ScriptVersion& first_version) {
+  return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> domain::Result<void> {
     static const std::string sql =
         "INSERT INTO scripts (" + column_list(kScriptColumns) + ") VALUES (" + placeholders(kScriptColumns) + ")";
     if (auto inserted = connection.execute(sql, script_params(script)); !inserted) {
@@ -155,9 +155,8 @@ std::expected<void, Error> SqlScriptRepository::add(const Script& script, const 
   });
 }
 
-std::expected<void, Error> SqlScriptRepository::save(const Script& script,
-                                                     const std::optional<ScriptVersion>& new_version) {
-  return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> std::expected<void, Error> {
+domain::Result<void> SqlScriptRepository::save(const Script& script, const std::optional<ScriptVersion>& new_version) {
+  return database_.transaction(script.tenant_id(), [&](SqlConnection& connection) -> domain::Result<void> {
     SqlParams params = script_params(script);
     // UPDATE ... SET every column but the identity, WHERE id and tenant.
     static const std::string sql =
@@ -173,23 +172,22 @@ std::expected<void, Error> SqlScriptRepository::save(const Script& script,
   });
 }
 
-std::expected<std::optional<Script>, Error> SqlScriptRepository::find(const std::string& tenant_id,
-                                                                      const std::string& script_id) {
-  return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<Script>, Error> {
-        auto rows =
-            connection.execute("SELECT " + column_list(kScriptColumns) + " FROM scripts WHERE id = ? AND tenant_id = ?",
-                               {script_id, tenant_id});
-        if (!rows) return std::unexpected(rows.error());
-        if (rows->empty()) return std::nullopt;
-        auto tags = tags_of(connection, script_id);
-        if (!tags) return std::unexpected(tags.error());
-        return script_from_row(rows->front(), std::move(*tags));
-      });
+domain::Result<std::optional<Script>> SqlScriptRepository::find(const std::string& tenant_id,
+                                                                const std::string& script_id) {
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Script>> {
+    auto rows =
+        connection.execute("SELECT " + column_list(kScriptColumns) + " FROM scripts WHERE id = ? AND tenant_id = ?",
+                           {script_id, tenant_id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::nullopt;
+    auto tags = tags_of(connection, script_id);
+    if (!tags) return std::unexpected(tags.error());
+    return script_from_row(rows->front(), std::move(*tags));
+  });
 }
 
-std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::string& tenant_id,
-                                                                     const domain::ScriptQuery& query) {
+domain::Result<domain::Page<Script>> SqlScriptRepository::list(const std::string& tenant_id,
+                                                               const domain::ScriptQuery& query) {
   std::string where = " WHERE s.tenant_id = ?";
   SqlParams params{tenant_id};
   if (!query.search.empty()) {
@@ -214,7 +212,7 @@ std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::
     where += " AND EXISTS (SELECT 1 FROM script_tags t WHERE t.script_id = s.id AND t.tag = ?)";
     params.emplace_back(*query.tag);
   }
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> std::expected<domain::Page<Script>, Error> {
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<Script>> {
     auto counted = connection.execute("SELECT COUNT(*) FROM scripts s" + where, params);
     if (!counted) return std::unexpected(counted.error());
     domain::Page<Script> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
@@ -234,8 +232,8 @@ std::expected<domain::Page<Script>, Error> SqlScriptRepository::list(const std::
   });
 }
 
-std::expected<bool, Error> SqlScriptRepository::remove(const std::string& tenant_id, const std::string& script_id) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> std::expected<bool, Error> {
+domain::Result<bool> SqlScriptRepository::remove(const std::string& tenant_id, const std::string& script_id) {
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<bool> {
     auto found = connection.execute("SELECT 1 FROM scripts WHERE id = ? AND tenant_id = ?", {script_id, tenant_id});
     if (!found) return std::unexpected(found.error());
     if (found->empty()) return false;
@@ -250,10 +248,10 @@ std::expected<bool, Error> SqlScriptRepository::remove(const std::string& tenant
   });
 }
 
-std::expected<std::vector<domain::VersionSummary>, Error> SqlScriptRepository::versions(const std::string& tenant_id,
-                                                                                        const std::string& script_id) {
+domain::Result<std::vector<domain::VersionSummary>> SqlScriptRepository::versions(const std::string& tenant_id,
+                                                                                  const std::string& script_id) {
   return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<std::vector<domain::VersionSummary>, Error> {
+      tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<domain::VersionSummary>> {
         auto rows = connection.execute(
             "SELECT number, created_at, created_by, change_description FROM script_versions "
             "WHERE script_id = ? AND tenant_id = ? ORDER BY number DESC",
@@ -268,11 +266,10 @@ std::expected<std::vector<domain::VersionSummary>, Error> SqlScriptRepository::v
       });
 }
 
-std::expected<std::optional<ScriptVersion>, Error> SqlScriptRepository::version(const std::string& tenant_id,
-                                                                                const std::string& script_id,
-                                                                                int number) {
+domain::Result<std::optional<ScriptVersion>> SqlScriptRepository::version(const std::string& tenant_id,
+                                                                          const std::string& script_id, int number) {
   return database_.transaction(
-      tenant_id, [&](SqlConnection& connection) -> std::expected<std::optional<ScriptVersion>, Error> {
+      tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<ScriptVersion>> {
         auto rows = connection.execute(
             "SELECT source, created_at, created_by, change_description FROM script_versions "
             "WHERE script_id = ? AND tenant_id = ? AND number = ?",

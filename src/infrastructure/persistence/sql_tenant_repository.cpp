@@ -13,8 +13,8 @@ domain::Tenant tenant_from_row(const SqlRow& row) {
 
 }  // namespace
 
-std::expected<void, Error> SqlTenantRepository::add(const domain::Tenant& tenant) {
-  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<void, Error> {
+domain::Result<void> SqlTenantRepository::add(const domain::Tenant& tenant) {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<void> {
     auto added = connection.execute("INSERT INTO tenants (id, name, slug, created_at) VALUES (?, ?, ?, ?)",
                                     {tenant.id, tenant.name, tenant.slug, to_millis(tenant.created_at)});
     if (!added) {
@@ -27,7 +27,7 @@ std::expected<void, Error> SqlTenantRepository::add(const domain::Tenant& tenant
   });
 }
 
-std::expected<std::optional<domain::Tenant>, Error> SqlTenantRepository::find(const std::string& tenant_id) {
+domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find(const std::string& tenant_id) {
   return database_.transaction("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
         connection.execute("SELECT id, name, slug, created_at FROM tenants WHERE id = ?", {tenant_id}),
@@ -35,15 +35,15 @@ std::expected<std::optional<domain::Tenant>, Error> SqlTenantRepository::find(co
   });
 }
 
-std::expected<std::optional<domain::Tenant>, Error> SqlTenantRepository::find_by_slug(const std::string& slug) {
+domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find_by_slug(const std::string& slug) {
   return database_.transaction("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
         connection.execute("SELECT id, name, slug, created_at FROM tenants WHERE slug = ?", {slug}), tenant_from_row);
   });
 }
 
-std::expected<std::vector<domain::Tenant>, Error> SqlTenantRepository::list() {
-  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<std::vector<domain::Tenant>, Error> {
+domain::Result<std::vector<domain::Tenant>> SqlTenantRepository::list() {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::Tenant>> {
     auto rows = connection.execute("SELECT id, name, slug, created_at FROM tenants ORDER BY slug", {});
     if (!rows) return std::unexpected(rows.error());
     std::vector<domain::Tenant> tenants;

@@ -10,10 +10,10 @@ namespace jsr::persistence {
 class SqlTenantRepository final : public domain::TenantRepository {
  public:
   explicit SqlTenantRepository(Database& database) : database_(database) {}
-  std::expected<void, domain::Error> add(const domain::Tenant& tenant) override;
-  std::expected<std::optional<domain::Tenant>, domain::Error> find(const std::string& tenant_id) override;
-  std::expected<std::optional<domain::Tenant>, domain::Error> find_by_slug(const std::string& slug) override;
-  std::expected<std::vector<domain::Tenant>, domain::Error> list() override;
+  domain::Result<void> add(const domain::Tenant& tenant) override;
+  domain::Result<std::optional<domain::Tenant>> find(const std::string& tenant_id) override;
+  domain::Result<std::optional<domain::Tenant>> find_by_slug(const std::string& slug) override;
+  domain::Result<std::vector<domain::Tenant>> list() override;
 
  private:
   Database& database_;

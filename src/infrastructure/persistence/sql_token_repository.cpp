@@ -17,8 +17,8 @@ domain::ApiToken token_from_row(const SqlRow& row) {
 
 }  // namespace
 
-std::expected<void, Error> SqlTokenRepository::add(const domain::ApiToken& token) {
-  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<void, Error> {
+domain::Result<void> SqlTokenRepository::add(const domain::ApiToken& token) {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<void> {
     auto added = connection.execute(
         "INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         {token.id, token.tenant_id, token.name, std::string(domain::to_string(token.role)), token.token_hash,
@@ -28,7 +28,7 @@ std::expected<void, Error> SqlTokenRepository::add(const domain::ApiToken& token
   });
 }
 
-std::expected<std::optional<domain::ApiToken>, Error> SqlTokenRepository::find_by_hash(const std::string& token_hash) {
+domain::Result<std::optional<domain::ApiToken>> SqlTokenRepository::find_by_hash(const std::string& token_hash) {
   return database_.transaction("", [&](SqlConnection& connection) {
     return first_row<domain::ApiToken>(
         connection.execute("SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
@@ -38,22 +38,21 @@ std::expected<std::optional<domain::ApiToken>, Error> SqlTokenRepository::find_b
   });
 }
 
-std::expected<std::vector<domain::ApiToken>, Error> SqlTokenRepository::list(const std::string& tenant_id) {
-  return database_.transaction("",
-                               [&](SqlConnection& connection) -> std::expected<std::vector<domain::ApiToken>, Error> {
-                                 auto rows = connection.execute(
-                                     "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
-                                     "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
-                                     {tenant_id});
-                                 if (!rows) return std::unexpected(rows.error());
-                                 std::vector<domain::ApiToken> tokens;
-                                 for (const auto& row : *rows) tokens.push_back(token_from_row(row));
-                                 return tokens;
-                               });
+domain::Result<std::vector<domain::ApiToken>> SqlTokenRepository::list(const std::string& tenant_id) {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::ApiToken>> {
+    auto rows = connection.execute(
+        "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
+        "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
+        {tenant_id});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<domain::ApiToken> tokens;
+    for (const auto& row : *rows) tokens.push_back(token_from_row(row));
+    return tokens;
+  });
 }
 
-std::expected<bool, Error> SqlTokenRepository::revoke(const std::string& tenant_id, const std::string& token_id) {
-  return database_.transaction("", [&](SqlConnection& connection) -> std::expected<bool, Error> {
+domain::Result<bool> SqlTokenRepository::revoke(const std::string& tenant_id, const std::string& token_id) {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<bool> {
     auto found = connection.execute("SELECT 1 FROM api_tokens WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL",
                                     {token_id, tenant_id});
     if (!found) return std::unexpected(found.error());

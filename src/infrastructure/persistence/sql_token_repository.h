@@ -10,10 +10,10 @@ namespace jsr::persistence {
 class SqlTokenRepository final : public domain::TokenRepository {
  public:
   explicit SqlTokenRepository(Database& database) : database_(database) {}
-  std::expected<void, domain::Error> add(const domain::ApiToken& token) override;
-  std::expected<std::optional<domain::ApiToken>, domain::Error> find_by_hash(const std::string& token_hash) override;
-  std::expected<std::vector<domain::ApiToken>, domain::Error> list(const std::string& tenant_id) override;
-  std::expected<bool, domain::Error> revoke(const std::string& tenant_id, const std::string& token_id) override;
+  domain::Result<void> add(const domain::ApiToken& token) override;
+  domain::Result<std::optional<domain::ApiToken>> find_by_hash(const std::string& token_hash) override;
+  domain::Result<std::vector<domain::ApiToken>> list(const std::string& tenant_id) override;
+  domain::Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) override;
 
  private:
   Database& database_;

@@ -76,7 +76,7 @@ Response error_response(const Error& error) {
   return response;
 }
 
-std::expected<Json, Error> parse_json_text(std::string_view text, std::size_t max_depth) {
+domain::Result<Json> parse_json_text(std::string_view text, std::size_t max_depth) {
   if (!domain::is_valid_utf8(text))
     return std::unexpected(Error{domain::ErrorCode::kInvalidUtf8, "the body is not valid UTF-8"});
   if (domain::json_nesting_depth(text, max_depth) > max_depth) {
@@ -88,7 +88,7 @@ std::expected<Json, Error> parse_json_text(std::string_view text, std::size_t ma
   return value;
 }
 
-std::expected<Json, Error> json_body(const Request& request) {
+domain::Result<Json> json_body(const Request& request) {
   const MediaType media = parse_media_type(request.header("content-type"));
   if (media.type != "application/json" || (!media.charset.empty() && media.charset != "utf-8")) {
     return std::unexpected(Error{domain::ErrorCode::kUnsupportedMediaType,
@@ -100,7 +100,7 @@ std::expected<Json, Error> json_body(const Request& request) {
   return body;
 }
 
-std::expected<std::pair<int, int>, Error> paging_from(const Request& request) {
+domain::Result<std::pair<int, int>> paging_from(const Request& request) {
   FieldErrors errors;
   auto number = [&](const char* name, int fallback, int low, int high) {
     auto text = request.query_value(name);

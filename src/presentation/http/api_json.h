@@ -27,13 +27,13 @@ int status_for(domain::ErrorCode code);
 
 // JSON text checked before any value is built: INVALID_UTF8, NESTING_TOO_DEEP
 // (past `max_depth` levels, counted without recursion) or INVALID_JSON.
-std::expected<Json, domain::Error> parse_json_text(std::string_view text, std::size_t max_depth);
+domain::Result<Json> parse_json_text(std::string_view text, std::size_t max_depth);
 // The body as a JSON object: 415 without a JSON media type (charset, if
 // given, utf-8), 400 when it does not parse, nests too deep or is not an object.
-std::expected<Json, domain::Error> json_body(const Request& request);
+domain::Result<Json> json_body(const Request& request);
 
 // page and per_page from the query: page ≥ 1, 1 ≤ per_page ≤ 100.
-std::expected<std::pair<int, int>, domain::Error> paging_from(const Request& request);
+domain::Result<std::pair<int, int>> paging_from(const Request& request);
 
 std::string iso8601(std::chrono::system_clock::time_point time);
 

@@ -23,15 +23,14 @@ void add_execution_routes(Router& router, ApiServices& api) {
           }
         }
         const bool waited = run.wait;
-        api.executions.run(
-            *request.principal, std::move(run),
-            [respond = std::move(respond), waited](std::expected<domain::Execution, domain::Error> execution) {
-              if (!execution) return respond(error_response(execution.error()));
-              Response response =
-                  json_response(waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
-              response.log_fields["execution_id"] = execution->id;
-              respond(std::move(response));
-            });
+        api.executions.run(*request.principal, std::move(run),
+                           [respond = std::move(respond), waited](domain::Result<domain::Execution> execution) {
+                             if (!execution) return respond(error_response(execution.error()));
+                             Response response = json_response(
+                                 waited && domain::is_final(execution->status) ? 200 : 202, to_json(*execution));
+                             response.log_fields["execution_id"] = execution->id;
+                             respond(std::move(response));
+                           });
       });
 
   router.add("GET", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsRead),

@@ -32,8 +32,7 @@ domain::Error not_utf8(const std::string& what) {
 
 }  // namespace
 
-std::expected<Request, domain::Error> to_request(
-    const boost::beast::http::request<boost::beast::http::string_body>& message) {
+domain::Result<Request> to_request(const boost::beast::http::request<boost::beast::http::string_body>& message) {
   Request request;
   request.method = std::string(message.method_string());
   auto target = decode_target(std::string_view(message.target().data(), message.target().size()));
@@ -66,7 +65,7 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
   return decoded;
 }
 
-std::expected<RequestTarget, domain::Error> decode_target(std::string_view target) {
+domain::Result<RequestTarget> decode_target(std::string_view target) {
   RequestTarget decoded;
   const auto question = target.find('?');
   decoded.path = percent_decode(target.substr(0, question), false);
@@ -90,7 +89,7 @@ std::expected<RequestTarget, domain::Error> decode_target(std::string_view targe
   return decoded;
 }
 
-std::expected<void, domain::Error> check_header(std::string_view name, std::string_view value) {
+domain::Result<void> check_header(std::string_view name, std::string_view value) {
   if (!domain::is_valid_utf8(value)) {
     return std::unexpected(not_utf8("the " + domain::quoted(name, 64) + " header"));
   }

@@ -19,8 +19,7 @@ namespace jsr::http {
 
 // The request as handlers see it (without its id), or the error that
 // answers it: every decoded string is UTF-8 from here on.
-std::expected<Request, domain::Error> to_request(
-    const boost::beast::http::request<boost::beast::http::string_body>& message);
+domain::Result<Request> to_request(const boost::beast::http::request<boost::beast::http::string_body>& message);
 
 struct RequestTarget {
   std::string path;
@@ -28,14 +27,14 @@ struct RequestTarget {
 };
 
 // INVALID_UTF8 when the path or a query parameter does not decode to UTF-8.
-std::expected<RequestTarget, domain::Error> decode_target(std::string_view target);
+domain::Result<RequestTarget> decode_target(std::string_view target);
 
 // Percent-decoding; in a query '+' is a space, in a path it is itself.
 // Malformed escapes stay as they are.
 std::string percent_decode(std::string_view text, bool plus_is_space);
 
 // INVALID_UTF8 naming the header when a header value is not UTF-8.
-std::expected<void, domain::Error> check_header(std::string_view name, std::string_view value);
+domain::Result<void> check_header(std::string_view name, std::string_view value);
 
 // "application/json; charset=UTF-8" → type "application/json", charset "utf-8"
 // (both lower-cased, empty when absent).

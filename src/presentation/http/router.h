@@ -24,8 +24,8 @@ class Router {
   // Answers later (a run the caller waits for): copies what it needs of the request.
   using AsyncHandler = std::function<void(Request&, Responder)>;
   // The bearer token and the X-Tenant header (superadmins acting in another tenant).
-  using Authenticator = std::function<std::expected<domain::Principal, domain::Error>(const std::string& bearer,
-                                                                                      const std::string& tenant)>;
+  using Authenticator =
+      std::function<domain::Result<domain::Principal>(const std::string& bearer, const std::string& tenant)>;
 
   // Who may call a route: anyone, any valid token, or a token whose role
   // grants the permission.

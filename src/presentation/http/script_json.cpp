@@ -82,7 +82,7 @@ Json limits_json(const domain::ResourceLimits& limits) {
 
 }  // namespace
 
-std::expected<domain::ScriptDefinition, Error> definition_from_json(const Json& body) {
+domain::Result<domain::ScriptDefinition> definition_from_json(const Json& body) {
   FieldReader fields(body);
   domain::ScriptDefinition definition;
   definition.name = fields.text("name").value_or("");
@@ -105,7 +105,7 @@ std::expected<domain::ScriptDefinition, Error> definition_from_json(const Json& 
   return definition;
 }
 
-std::expected<domain::ScriptPatch, Error> patch_from_json(const Json& body) {
+domain::Result<domain::ScriptPatch> patch_from_json(const Json& body) {
   FieldReader fields(body);
   domain::ScriptPatch patch;
   patch.name = fields.text("name");

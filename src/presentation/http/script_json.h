@@ -9,8 +9,8 @@
 
 namespace jsr::http {
 
-std::expected<domain::ScriptDefinition, domain::Error> definition_from_json(const Json& body);
-std::expected<domain::ScriptPatch, domain::Error> patch_from_json(const Json& body);
+domain::Result<domain::ScriptDefinition> definition_from_json(const Json& body);
+domain::Result<domain::ScriptPatch> patch_from_json(const Json& body);
 Json to_json(const domain::Script& script);
 Json to_json(const domain::VersionSummary& version);
 Json to_json(const domain::ScriptVersion& version);

@@ -6,12 +6,12 @@ namespace jsr::http {
 namespace {
 
 template <typename T, typename Render>
-Response respond(const std::expected<T, domain::Error>& result, int status, Render render) {
+Response respond(const domain::Result<T>& result, int status, Render render) {
   if (!result) return error_response(result.error());
   return json_response(status, render(*result));
 }
 
-std::expected<int, domain::Error> version_number(const Request& request) {
+domain::Result<int> version_number(const Request& request) {
   const std::string& text = request.params.at("n");
   try {
     std::size_t used = 0;

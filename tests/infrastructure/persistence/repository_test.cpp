@@ -50,7 +50,7 @@ class Repositories : public ::testing::Test {
  protected:
   Repositories() : location_(Backend::location()), database_(Backend::open(location_)) {
     for (const char* tenant : {"tenant-a", "tenant-b"}) {
-      auto added = database_->transaction("", [&](SqlConnection& connection) -> std::expected<void, domain::Error> {
+      auto added = database_->transaction("", [&](SqlConnection& connection) -> domain::Result<void> {
         auto inserted = connection.execute("INSERT INTO tenants (id, name, slug, created_at) VALUES (?, ?, ?, 0)",
                                            {std::string(tenant), std::string(tenant), std::string(tenant)});
         if (!inserted) return std::unexpected(inserted.error());

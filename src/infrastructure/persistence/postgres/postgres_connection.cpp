@@ -46,7 +46,7 @@ PostgresConnection::PostgresConnection(const std::string& url) : connection_(PQc
 
 PostgresConnection::~PostgresConnection() { PQfinish(connection_); }
 
-std::expected<SqlRows, domain::Error> PostgresConnection::execute(const std::string& sql, const SqlParams& params) {
+domain::Result<SqlRows> PostgresConnection::execute(const std::string& sql, const SqlParams& params) {
   std::vector<std::string> texts(params.size());
   std::vector<const char*> values(params.size(), nullptr);
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -93,7 +93,7 @@ std::expected<SqlRows, domain::Error> PostgresConnection::execute(const std::str
   return rows;
 }
 
-std::expected<void, domain::Error> PostgresConnection::execute_script(const std::string& sql) {
+domain::Result<void> PostgresConnection::execute_script(const std::string& sql) {
   Result result(PQexec(connection_, sql.c_str()), &PQclear);
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -101,7 +101,7 @@ std::expected<void, domain::Error> PostgresConnection::execute_script(const std:
   return {};
 }
 
-std::expected<void, domain::Error> PostgresConnection::begin(const std::string& tenant_id) {
+domain::Result<void> PostgresConnection::begin(const std::string& tenant_id) {
   // One round trip for both. The setting is local to the transaction: a
   // pooled connection never carries a tenant over to the next one.
   std::string sql = "BEGIN; SELECT set_config('app.all_tenants', 'on', true)";
@@ -118,7 +118,7 @@ std::expected<void, domain::Error> PostgresConnection::begin(const std::string& 
   return {};
 }
 
-std::expected<void, domain::Error> PostgresConnection::commit() { return execute_script("COMMIT"); }
+domain::Result<void> PostgresConnection::commit() { return execute_script("COMMIT"); }
 
 void PostgresConnection::rollback() { (void)execute_script("ROLLBACK"); }
 

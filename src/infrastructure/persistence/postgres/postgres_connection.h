@@ -18,10 +18,10 @@ class PostgresConnection final : public SqlConnection {
   ~PostgresConnection() override;
 
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
-  std::expected<SqlRows, domain::Error> execute(const std::string& sql, const SqlParams& params) override;
-  std::expected<void, domain::Error> execute_script(const std::string& sql) override;
-  std::expected<void, domain::Error> begin(const std::string& tenant_id) override;
-  std::expected<void, domain::Error> commit() override;
+  domain::Result<SqlRows> execute(const std::string& sql, const SqlParams& params) override;
+  domain::Result<void> execute_script(const std::string& sql) override;
+  domain::Result<void> begin(const std::string& tenant_id) override;
+  domain::Result<void> commit() override;
   void rollback() override;
 
  private:

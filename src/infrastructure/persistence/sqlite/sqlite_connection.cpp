@@ -39,7 +39,7 @@ domain::Error SqliteConnection::error(const std::string& doing) const {
           doing + ": " + sqlite3_errmsg(db_)};
 }
 
-std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
+domain::Result<SqlRows> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
   Statement statement;
   if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement.handle, nullptr) != SQLITE_OK) {
     return std::unexpected(error("preparing a statement"));
@@ -85,7 +85,7 @@ std::expected<SqlRows, domain::Error> SqliteConnection::execute(const std::strin
   return rows;
 }
 
-std::expected<void, domain::Error> SqliteConnection::execute_script(const std::string& sql) {
+domain::Result<void> SqliteConnection::execute_script(const std::string& sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     domain::Error failure = domain::Error::database(message != nullptr ? message : "unknown error");
@@ -95,12 +95,12 @@ std::expected<void, domain::Error> SqliteConnection::execute_script(const std::s
   return {};
 }
 
-std::expected<void, domain::Error> SqliteConnection::begin(const std::string&) {
+domain::Result<void> SqliteConnection::begin(const std::string&) {
   // IMMEDIATE takes the write lock at once: two writers never deadlock on upgrade.
   return execute_script("BEGIN IMMEDIATE");
 }
 
-std::expected<void, domain::Error> SqliteConnection::commit() { return execute_script("COMMIT"); }
+domain::Result<void> SqliteConnection::commit() { return execute_script("COMMIT"); }
 
 void SqliteConnection::rollback() { (void)execute_script("ROLLBACK"); }
 

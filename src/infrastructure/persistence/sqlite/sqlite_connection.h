@@ -19,10 +19,10 @@ class SqliteConnection final : public SqlConnection {
   ~SqliteConnection() override;
 
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
-  std::expected<SqlRows, domain::Error> execute(const std::string& sql, const SqlParams& params) override;
-  std::expected<void, domain::Error> execute_script(const std::string& sql) override;
-  std::expected<void, domain::Error> begin(const std::string& tenant_id) override;
-  std::expected<void, domain::Error> commit() override;
+  domain::Result<SqlRows> execute(const std::string& sql, const SqlParams& params) override;
+  domain::Result<void> execute_script(const std::string& sql) override;
+  domain::Result<void> begin(const std::string& tenant_id) override;
+  domain::Result<void> commit() override;
   void rollback() override;
 
  private:
