@@ -46,15 +46,15 @@ class ScriptRepository {
   virtual ~ScriptRepository() = default;
 
   // CONFLICT when the tenant already has a script with this name or http path.
-  virtual domain::Result<void> add(const Script& script, const ScriptVersion& first_version) = 0;
-  virtual domain::Result<void> save(const Script& script, const std::optional<ScriptVersion>& new_version) = 0;
-  virtual domain::Result<std::optional<Script>> find(const std::string& tenant_id, const std::string& script_id) = 0;
-  virtual domain::Result<Page<Script>> list(const std::string& tenant_id, const ScriptQuery& query) = 0;
+  virtual Result<void> add(const Script& script, const ScriptVersion& first_version) = 0;
+  virtual Result<void> save(const Script& script, const std::optional<ScriptVersion>& new_version) = 0;
+  virtual Result<std::optional<Script>> find(const std::string& tenant_id, const std::string& script_id) = 0;
+  virtual Result<Page<Script>> list(const std::string& tenant_id, const ScriptQuery& query) = 0;
   // False when there was no such script.
-  virtual domain::Result<bool> remove(const std::string& tenant_id, const std::string& script_id) = 0;
-  virtual domain::Result<std::vector<VersionSummary>> versions(const std::string& tenant_id,
+  virtual Result<bool> remove(const std::string& tenant_id, const std::string& script_id) = 0;
+  virtual Result<std::vector<VersionSummary>> versions(const std::string& tenant_id,
                                                                const std::string& script_id) = 0;
-  virtual domain::Result<std::optional<ScriptVersion>> version(const std::string& tenant_id,
+  virtual Result<std::optional<ScriptVersion>> version(const std::string& tenant_id,
                                                                const std::string& script_id, int number) = 0;
 };
 
@@ -69,39 +69,39 @@ class ExecutionRepository {
   virtual ~ExecutionRepository() = default;
 
   // Inserts or replaces the record (executions are written as they change).
-  virtual domain::Result<void> save(const Execution& execution) = 0;
+  virtual Result<void> save(const Execution& execution) = 0;
   // Each execution at most once per call.
-  virtual domain::Result<void> save_all(const std::vector<Execution>& executions) = 0;
-  virtual domain::Result<std::optional<Execution>> find(const std::string& tenant_id,
+  virtual Result<void> save_all(const std::vector<Execution>& executions) = 0;
+  virtual Result<std::optional<Execution>> find(const std::string& tenant_id,
                                                         const std::string& execution_id) = 0;
   // Newest first.
-  virtual domain::Result<Page<Execution>> list_for_script(const std::string& tenant_id, const std::string& script_id,
+  virtual Result<Page<Execution>> list_for_script(const std::string& tenant_id, const std::string& script_id,
                                                           const ExecutionQuery& query) = 0;
   // Removes executions created before `cutoff`, all tenants; returns how many.
-  virtual domain::Result<std::size_t> prune_before(Timestamp cutoff) = 0;
+  virtual Result<std::size_t> prune_before(Timestamp cutoff) = 0;
   // Ends every execution `node_id` left pending or running, in all tenants,
   // as failed with INTERRUPTED; returns how many.
-  virtual domain::Result<std::size_t> interrupt_unfinished(const std::string& node_id, Timestamp now) = 0;
+  virtual Result<std::size_t> interrupt_unfinished(const std::string& node_id, Timestamp now) = 0;
 };
 
 class TenantRepository {
  public:
   virtual ~TenantRepository() = default;
   // CONFLICT when the slug is taken.
-  virtual domain::Result<void> add(const Tenant& tenant) = 0;
-  virtual domain::Result<std::optional<Tenant>> find(const std::string& tenant_id) = 0;
-  virtual domain::Result<std::optional<Tenant>> find_by_slug(const std::string& slug) = 0;
-  virtual domain::Result<std::vector<Tenant>> list() = 0;
+  virtual Result<void> add(const Tenant& tenant) = 0;
+  virtual Result<std::optional<Tenant>> find(const std::string& tenant_id) = 0;
+  virtual Result<std::optional<Tenant>> find_by_slug(const std::string& slug) = 0;
+  virtual Result<std::vector<Tenant>> list() = 0;
 };
 
 class TokenRepository {
  public:
   virtual ~TokenRepository() = default;
-  virtual domain::Result<void> add(const ApiToken& token) = 0;
+  virtual Result<void> add(const ApiToken& token) = 0;
   // Only tokens not revoked.
-  virtual domain::Result<std::optional<ApiToken>> find_by_hash(const std::string& token_hash) = 0;
-  virtual domain::Result<std::vector<ApiToken>> list(const std::string& tenant_id) = 0;
-  virtual domain::Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) = 0;
+  virtual Result<std::optional<ApiToken>> find_by_hash(const std::string& token_hash) = 0;
+  virtual Result<std::vector<ApiToken>> list(const std::string& tenant_id) = 0;
+  virtual Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) = 0;
 };
 
 struct AuditEntry {
@@ -119,9 +119,9 @@ struct AuditEntry {
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
-  virtual domain::Result<void> append(const AuditEntry& entry) = 0;
+  virtual Result<void> append(const AuditEntry& entry) = 0;
   // Newest first.
-  virtual domain::Result<std::vector<AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) = 0;
 };
 
 }  // namespace jsr::domain

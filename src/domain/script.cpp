@@ -116,7 +116,7 @@ ScriptVersion Script::new_version(std::string change_description, const std::str
                        std::move(change_description)};
 }
 
-domain::Result<void> Script::change_status(ScriptStatus to, const std::string& user_id, Timestamp now) {
+Result<void> Script::change_status(ScriptStatus to, const std::string& user_id, Timestamp now) {
   if (!can_transition(state_.status, to)) {
     return std::unexpected(Error::invalid_transition(
         "a script cannot go from " + std::string(to_string(state_.status)) + " to " + std::string(to_string(to))));

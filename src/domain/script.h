@@ -97,7 +97,7 @@ class Script {
   // A new version carrying an old version's source.
   ScriptVersion roll_back_to(const ScriptVersion& old, const std::string& user_id, Timestamp now);
   // INVALID_TRANSITION when the life cycle does not allow it.
-  domain::Result<void> change_status(ScriptStatus to, const std::string& user_id, Timestamp now);
+  Result<void> change_status(ScriptStatus to, const std::string& user_id, Timestamp now);
   void mark_deleted(const std::string& user_id);
 
   const ScriptState& state() const { return state_; }
