@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/admin_commands.h"
+#include "app/cron_command.h"
 #include "app/run_command.h"
 #include "app/server.h"
 #include "app/server_options.h"
@@ -36,6 +37,17 @@ int main(int argc, char** argv) {
       "variable (JSR_MAX_VMS=8). A flag wins over the file, the file over the environment.");
   serve_command->add_flag("--print-config", print_config, "Print the configuration as JSON and exit");
 
+  jsr::app::CronNextOptions cron_next;
+  CLI::App* cron_command = app.add_subcommand("cron", "Cron schedules");
+  cron_command->require_subcommand(1);
+  CLI::App* next_command =
+      cron_command->add_subcommand("next", "Print the next run times of a schedule as a JSON array of UTC times");
+  next_command->add_option("expression", cron_next.expression, "5 fields (or 6, seconds first), or @daily etc.")
+      ->required();
+  next_command->add_option("--tz", cron_next.time_zone, "The IANA time zone its times are in");
+  next_command->add_option("--from", cron_next.from, "Runs after this time (ISO 8601 with a zone; default: now)");
+  next_command->add_option("--count", cron_next.count, "How many runs (1-1000)");
+
   CLI::App* admin_command = app.add_subcommand("admin", "Administrative commands");
   admin_command->require_subcommand(1);
   jsr::app::DatabaseOptions admin_database;
@@ -66,6 +78,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (run_command->parsed()) return jsr::app::run_script(run, std::cout, std::cerr);
+  if (next_command->parsed()) return jsr::app::print_next_runs(cron_next, std::cout);
   if (serve_command->parsed() && print_config) {
     std::cout << jsr::app::describe(*serve_command) << '\n';
     return 0;

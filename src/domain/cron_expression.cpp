@@ -18,7 +18,8 @@ struct FieldSpec {
   std::vector<std::string_view> names;  // names[i] stands for min + i
 };
 
-const std::array<FieldSpec, 5> kFields{{
+const std::array<FieldSpec, 6> kFields{{
+    {"second", 0, 59, {}},
     {"minute", 0, 59, {}},
     {"hour", 0, 23, {}},
     {"day of month", 1, 31, {}},
@@ -95,26 +96,30 @@ std::expected<CronExpression, std::string> CronExpression::parse(const std::stri
   std::istringstream words(expand_shorthand(text));
   std::vector<std::string> fields;
   for (std::string word; words >> word;) fields.push_back(word);
-  if (fields.size() != 5) {
-    return std::unexpected("a cron expression has 5 fields (minute hour day-of-month month day-of-week), got " +
-                           std::to_string(fields.size()));
+  if (fields.size() != 5 && fields.size() != 6) {
+    return std::unexpected(
+        "a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, got " +
+        std::to_string(fields.size()));
   }
   CronExpression cron;
   cron.text_ = text;
-  std::array<std::vector<bool>, 5> parsed;
-  for (std::size_t i = 0; i < 5; ++i) {
+  cron.has_seconds_ = fields.size() == 6;
+  if (!cron.has_seconds_) fields.insert(fields.begin(), "0");
+  std::array<std::vector<bool>, 6> parsed;
+  for (std::size_t i = 0; i < 6; ++i) {
     auto field = parse_field(fields[i], kFields[i]);
     if (!field) return std::unexpected(field.error());
     parsed[i] = std::move(*field);
   }
-  if (parsed[4][7]) parsed[4][0] = true;  // 7 is Sunday too
-  copy_bits(parsed[0], cron.minutes_);
-  copy_bits(parsed[1], cron.hours_);
-  copy_bits(parsed[2], cron.days_of_month_);
-  copy_bits(parsed[3], cron.months_);
-  copy_bits(parsed[4], cron.days_of_week_);
-  cron.day_of_month_restricted_ = fields[2] != "*";
-  cron.day_of_week_restricted_ = fields[4] != "*";
+  if (parsed[5][7]) parsed[5][0] = true;  // 7 is Sunday too
+  copy_bits(parsed[0], cron.seconds_);
+  copy_bits(parsed[1], cron.minutes_);
+  copy_bits(parsed[2], cron.hours_);
+  copy_bits(parsed[3], cron.days_of_month_);
+  copy_bits(parsed[4], cron.months_);
+  copy_bits(parsed[5], cron.days_of_week_);
+  cron.day_of_month_restricted_ = fields[3] != "*";
+  cron.day_of_week_restricted_ = fields[5] != "*";
   return cron;
 }
 
@@ -123,10 +128,60 @@ bool CronExpression::matches(int minute, int hour, int day_of_month, int month, 
       !months_[static_cast<std::size_t>(month)]) {
     return false;
   }
-  const bool dom = days_of_month_[static_cast<std::size_t>(day_of_month)];
-  const bool dow = days_of_week_[static_cast<std::size_t>(day_of_week)];
+  return day_matches(static_cast<unsigned>(day_of_month), static_cast<unsigned>(day_of_week));
+}
+
+bool CronExpression::day_matches(unsigned day_of_month, unsigned day_of_week) const {
+  const bool dom = days_of_month_[day_of_month];
+  const bool dow = days_of_week_[day_of_week];
   if (day_of_month_restricted_ && day_of_week_restricted_) return dom || dow;
   return dom && dow;
+}
+
+std::optional<UtcSeconds> CronExpression::next_after(UtcSeconds after, std::string_view zone,
+                                                     const TimeZones& zones) const {
+  using namespace std::chrono;
+  const auto start = zones.to_local(zone, after);
+  if (!start) return std::nullopt;
+  const seconds tick = has_seconds_ ? seconds(1) : seconds(minutes(1));
+  // The first candidate: the next whole tick after `after`'s local time.
+  LocalSeconds t =
+      floor<minutes>(*start) + (has_seconds_ ? (*start - floor<minutes>(*start)) + seconds(1) : minutes(1));
+  const LocalSeconds give_up = *start + days(3653);
+  while (t < give_up) {
+    const local_days day = floor<days>(t);
+    const year_month_day date{day};
+    const hh_mm_ss time{t - day};
+    if (!months_[unsigned(date.month())]) {
+      t = local_days{year_month_day{date.year() / date.month() / 1} + months(1)};
+      continue;
+    }
+    if (!day_matches(unsigned(date.day()), weekday{day}.c_encoding())) {
+      t = day + days(1);
+      continue;
+    }
+    const auto hour = static_cast<std::size_t>(time.hours().count());
+    const auto minute = static_cast<std::size_t>(time.minutes().count());
+    if (!hours_[hour]) {
+      t = day + hours(hour + 1);
+      continue;
+    }
+    if (!minutes_[minute]) {
+      t = day + hours(hour) + minutes(minute + 1);
+      continue;
+    }
+    if (!seconds_[static_cast<std::size_t>(time.seconds().count())]) {
+      t += seconds(1);
+      continue;
+    }
+    const auto instants = zones.instants_of(zone, t);
+    if (!instants) return std::nullopt;
+    // A skipped time runs when its gap ends; a repeated one at its first
+    // occurrence only (the second is earlier than `after` or left out).
+    if (instants->first > after) return instants->first;
+    t += tick;
+  }
+  return std::nullopt;
 }
 
 }  // namespace jsr::domain

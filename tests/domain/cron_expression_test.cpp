@@ -49,5 +49,12 @@ TEST(CronExpression, RefusesMalformedExpressionsWithTheField) {
   EXPECT_NE(CronExpression::parse("1,,2 * * * *").error().find("empty"), std::string::npos);
 }
 
+TEST(CronExpression, ASixFieldExpressionStartsWithSeconds) {
+  EXPECT_TRUE(CronExpression::parse("*/10 * * * * *").has_value());
+  EXPECT_NE(CronExpression::parse("60 * * * * *").error().find("second field"), std::string::npos);
+  EXPECT_NE(CronExpression::parse("0 60 * * * *").error().find("minute field"), std::string::npos);
+  EXPECT_NE(CronExpression::parse("* * * * * * *").error().find("6 with seconds"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace jsr::domain

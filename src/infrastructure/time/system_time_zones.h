@@ -9,6 +9,8 @@ namespace jsr::time {
 class SystemTimeZones final : public domain::TimeZones {
  public:
   bool contains(std::string_view name) const override;
+  std::optional<domain::LocalSeconds> to_local(std::string_view zone, domain::UtcSeconds time) const override;
+  std::optional<domain::LocalTimeInstants> instants_of(std::string_view zone, domain::LocalSeconds time) const override;
 };
 
 }  // namespace jsr::time
