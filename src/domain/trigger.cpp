@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "domain/cron_expression.h"
+#include "domain/event_type.h"
+#include "domain/text.h"
 
 namespace jsr::domain {
 namespace {
@@ -22,13 +24,6 @@ bool is_time_zone_name(const std::string& name) {
   return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
            std::string_view("/_+-").find(c) != std::string_view::npos;
-  });
-}
-
-bool is_event_type(const std::string& name) {
-  return !name.empty() && name.size() <= 100 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-           std::string_view("._-*").find(c) != std::string_view::npos;
   });
 }
 
@@ -69,7 +64,10 @@ void validate_http(TriggerConfig& trigger, FieldErrors& errors) {
 void validate_events(TriggerConfig& trigger, FieldErrors& errors) {
   if (trigger.event_types.empty()) errors.push_back({"event_types", "needs at least one event type"});
   for (const std::string& type : trigger.event_types) {
-    if (!is_event_type(type)) errors.push_back({"event_types", "'" + type + "' is not a valid event type"});
+    if (!is_event_pattern(type)) {
+      errors.push_back({"event_types", quoted(type) + " is not an event type (lower-case dotted names of two or more "
+                                                      "segments such as order.created) or a pattern (order.*, *)"});
+    }
   }
   if (!trigger.retry_policy) trigger.retry_policy = RetryPolicy{};
   const RetryPolicy& retry = *trigger.retry_policy;
