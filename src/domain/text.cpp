@@ -1,10 +1,9 @@
 #include "domain/text.h"
 
 namespace jsr::domain {
-namespace {
 
-// The length of the well-formed UTF-8 sequence at the start of `text`, or 0.
-std::size_t sequence_length(std::string_view text) {
+std::size_t utf8_sequence_length(std::string_view text) {
+  if (text.empty()) return 0;
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte(0);
   if (lead < 0x80) return 1;
@@ -31,8 +30,6 @@ std::size_t sequence_length(std::string_view text) {
   return needed + 1;
 }
 
-}  // namespace
-
 bool is_valid_utf8(std::string_view text) {
   while (!text.empty()) {
     // ASCII runs are the common case.
@@ -40,7 +37,7 @@ bool is_valid_utf8(std::string_view text) {
       text.remove_prefix(1);
       continue;
     }
-    const std::size_t length = sequence_length(text);
+    const std::size_t length = utf8_sequence_length(text);
     if (length == 0) return false;
     text.remove_prefix(length);
   }
@@ -80,7 +77,7 @@ std::string quoted(std::string_view text, std::size_t max_characters) {
       break;
     }
     const auto lead = static_cast<unsigned char>(text.front());
-    const std::size_t length = sequence_length(text);
+    const std::size_t length = utf8_sequence_length(text);
     if (length == 0 || lead < 0x20 || lead == 0x7F) {
       out += "\\x";
       out += kHex[lead >> 4];

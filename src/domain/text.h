@@ -18,6 +18,9 @@ inline constexpr std::size_t kMaxScriptJsonDepth = 256;
 
 // Well-formed UTF-8 (RFC 3629): no overlongs, no surrogates, nothing past U+10FFFF.
 bool is_valid_utf8(std::string_view text);
+// The length of the well-formed UTF-8 sequence that `text` starts with, or 0
+// when it starts with an invalid one (or is empty).
+std::size_t utf8_sequence_length(std::string_view text);
 
 // The deepest nesting of arrays and objects in JSON text, counted by one scan
 // that skips strings. The text need not be valid JSON; stops counting once

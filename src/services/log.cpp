@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "domain/enum_names.h"
+#include "domain/text.h"
 
 namespace jsr::log {
 namespace {
@@ -33,39 +34,12 @@ Sink& current_sink() {
   return sink;
 }
 
-// The length of the UTF-8 sequence starting at `text[i]`, or 0 if invalid.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  unsigned char lower = 0x80, upper = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) lower = 0xA0;
-    if (lead == 0xED) upper = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) lower = 0x90;
-    if (lead == 0xF4) upper = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if (byte(i + k) < lower || byte(i + k) > upper) return 0;
-    lower = 0x80, upper = 0xBF;
-  }
-  return length;
-}
-
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      const std::size_t length = utf8_sequence_length(text, i);
+      const std::size_t length = domain::utf8_sequence_length(text.substr(i));
       if (length == 0) {
         out += "\xEF\xBF\xBD";
         ++i;
