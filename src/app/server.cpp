@@ -21,6 +21,8 @@
 #include "services/execution_service.h"
 #include "services/executor.h"
 #include "services/log.h"
+#include "services/scheduler.h"
+#include "services/script_changes.h"
 #include "services/script_service.h"
 
 namespace jsr::app {
@@ -148,11 +150,20 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
                              {.finish = [](services::ExecutionRecorder& recorder) { recorder.stop(); }});
   parts.add("server gauges", server_gauges(metrics, compile_cache, store, recorder));
   auto& time_zones = parts.add("time zones", std::make_unique<time::SystemTimeZones>());
-  auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(store.scripts, store.audit,
-                                                                                        store.credentials, time_zones));
+  auto& script_changes = parts.add("script changes", std::make_unique<services::ScriptChanges>());
+  auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(
+                                                  store.scripts, store.audit, store.credentials, time_zones,
+                                                  &script_changes));
   auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
                                                         store.scripts, store.executions, recorder, executor,
                                                         store.audit, store.credentials, node_id));
+  parts.add("scheduler",
+            std::make_unique<services::Scheduler>(
+                services::Scheduler::Parts{store.schedules, store.scripts, executions, recorder, store.credentials,
+                                           time_zones, metrics, script_changes},
+                node_id),
+            {.stop_intake = [](services::Scheduler& scheduler) { scheduler.stop_claiming(); },
+             .finish = [](services::Scheduler& scheduler) { scheduler.finish(); }});
   // The routes keep references into it: it lives as long as the router.
   auto& api = parts.add("API", std::make_unique<http::ApiServices>(http::ApiServices{
                                    store.access, scripts, executions, metrics, [&executor, &store] {

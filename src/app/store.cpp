@@ -17,6 +17,7 @@ Store::Store(const DatabaseOptions& options)
     : database(open_database(options)),
       scripts(*database),
       executions(*database),
+      schedules(*database),
       tenants(*database),
       tokens(*database),
       audit(*database),

@@ -9,6 +9,7 @@
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
+#include "infrastructure/persistence/sql_schedule_repository.h"
 #include "infrastructure/persistence/sql_script_repository.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
@@ -25,6 +26,7 @@ struct Store {
   std::unique_ptr<persistence::Database> database;
   persistence::SqlScriptRepository scripts;
   persistence::SqlExecutionRepository executions;
+  persistence::SqlScheduleRepository schedules;
   persistence::SqlTenantRepository tenants;
   persistence::SqlTokenRepository tokens;
   persistence::SqlAuditLog audit;

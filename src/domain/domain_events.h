@@ -38,7 +38,11 @@ struct ExecutionFailed {
   ExecutionErrorCode code = ExecutionErrorCode::kRuntimeError;
 };
 
+struct ExecutionSkipped {
+  std::string tenant_id, script_id, execution_id;
+};
+
 using DomainEvent = std::variant<ScriptCreated, ScriptUpdated, ScriptDeleted, ScriptStatusChanged, ExecutionStarted,
-                                 ExecutionCompleted, ExecutionFailed>;
+                                 ExecutionCompleted, ExecutionFailed, ExecutionSkipped>;
 
 }  // namespace jsr::domain

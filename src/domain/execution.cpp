@@ -13,7 +13,17 @@ constexpr EnumNames<TriggerType, 5> kTriggerTypes{{
     {TriggerType::kApi, "api"},
 }};
 
+constexpr EnumNames<SkipReason, 3> kSkipReasons{{
+    {SkipReason::kOverlap, "overlap"},
+    {SkipReason::kMisfire, "misfire"},
+    {SkipReason::kQuota, "quota"},
+}};
+
 }  // namespace
+
+std::string_view to_string(SkipReason reason) { return name_in(kSkipReasons, reason); }
+
+std::optional<SkipReason> skip_reason_from_string(std::string_view name) { return value_in(kSkipReasons, name); }
 
 std::string_view to_string(TriggerType type) { return name_in(kTriggerTypes, type); }
 
@@ -41,6 +51,16 @@ std::optional<DomainEvent> Execution::finish(const ExecutionOutcome& outcome, Ti
   metrics = outcome.metrics;
   if (!outcome.error) return ExecutionCompleted{tenant_id, script_id, id, outcome.metrics.duration_ms};
   return ExecutionFailed{tenant_id, script_id, id, outcome.error->code};
+}
+
+std::optional<DomainEvent> Execution::skip(SkipReason reason, std::string message, Timestamp now) {
+  if (status != ExecutionStatus::kPending) return std::nullopt;
+  status = ExecutionStatus::kSkipped;
+  skip_reason = reason;
+  completed_at = now;
+  // Shown like an error so a reader of the record learns why in words too.
+  error = ExecutionError::of(ExecutionErrorCode::kSkipped, std::move(message));
+  return ExecutionSkipped{tenant_id, script_id, id};
 }
 
 }  // namespace jsr::domain

@@ -1,6 +1,7 @@
 // One run of a script, as recorded: what started it, its input, and — once it
 // ends — its output or error, logs and metrics. Its status only moves
-// forward: pending → running → completed | failed | timeout | cancelled.
+// forward: pending → running → completed | failed | timeout | cancelled, or
+// pending → skipped for a slot a trigger recorded but did not run.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,13 @@ enum class TriggerType { kCron, kHttp, kEvent, kManual, kApi };
 
 std::string_view to_string(TriggerType type);
 std::optional<TriggerType> trigger_type_from_string(std::string_view name);
+
+// Why a slot was not run: its script was still running (overlap), no server
+// was up at its time (misfire), or a limit refused it (quota).
+enum class SkipReason { kOverlap, kMisfire, kQuota };
+
+std::string_view to_string(SkipReason reason);
+std::optional<SkipReason> skip_reason_from_string(std::string_view name);
 bool is_final(ExecutionStatus status);
 
 struct Execution {
@@ -36,6 +44,7 @@ struct Execution {
   std::string input_json = "null";
   std::optional<std::string> output_json{};
   std::optional<ExecutionError> error{};
+  std::optional<SkipReason> skip_reason{};
   std::vector<LogEntry> logs{};
   ExecutionMetrics metrics{};
   Timestamp created_at{};
@@ -46,6 +55,8 @@ struct Execution {
   // move that way (the execution has already ended).
   std::optional<DomainEvent> start(Timestamp now);
   std::optional<DomainEvent> finish(const ExecutionOutcome& outcome, Timestamp now);
+  // A pending execution that will not run; `message` says why in words.
+  std::optional<DomainEvent> skip(SkipReason reason, std::string message, Timestamp now);
 };
 
 }  // namespace jsr::domain

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ExecutionErrorCode, 11> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 12> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -17,15 +17,17 @@ constexpr EnumNames<ExecutionErrorCode, 11> kCodeNames{{
     {ExecutionErrorCode::kInvalidScript, "INVALID_SCRIPT"},
     {ExecutionErrorCode::kCancelled, "CANCELLED"},
     {ExecutionErrorCode::kInterrupted, "INTERRUPTED"},
+    {ExecutionErrorCode::kSkipped, "SKIPPED"},
 }};
 
-constexpr EnumNames<ExecutionStatus, 6> kStatusNames{{
+constexpr EnumNames<ExecutionStatus, 7> kStatusNames{{
     {ExecutionStatus::kPending, "pending"},
     {ExecutionStatus::kRunning, "running"},
     {ExecutionStatus::kCompleted, "completed"},
     {ExecutionStatus::kFailed, "failed"},
     {ExecutionStatus::kTimeout, "timeout"},
     {ExecutionStatus::kCancelled, "cancelled"},
+    {ExecutionStatus::kSkipped, "skipped"},
 }};
 
 }  // namespace
@@ -47,6 +49,7 @@ ExecutionStatus status_for(const std::optional<ExecutionError>& error) {
   switch (error->code) {
     case ExecutionErrorCode::kTimeout: return ExecutionStatus::kTimeout;
     case ExecutionErrorCode::kCancelled: return ExecutionStatus::kCancelled;
+    case ExecutionErrorCode::kSkipped: return ExecutionStatus::kSkipped;
     default: return ExecutionStatus::kFailed;
   }
 }

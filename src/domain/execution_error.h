@@ -21,6 +21,7 @@ enum class ExecutionErrorCode {
   kInvalidScript,
   kCancelled,
   kInterrupted,  // the server running it stopped (a crash, kill -9) before it ended
+  kSkipped,      // a trigger's slot recorded but not run (see SkipReason)
 };
 
 // The wire name shown by the CLI and the API, e.g. "MEMORY_LIMIT".
@@ -41,8 +42,8 @@ struct ExecutionError {
 };
 
 // The status an execution ends with: a timeout is its own status, every other
-// error is "failed".
-enum class ExecutionStatus { kPending, kRunning, kCompleted, kFailed, kTimeout, kCancelled };
+// error is "failed". A slot a trigger did not run is "skipped" (never started).
+enum class ExecutionStatus { kPending, kRunning, kCompleted, kFailed, kTimeout, kCancelled, kSkipped };
 
 std::string_view to_string(ExecutionStatus status);
 std::optional<ExecutionStatus> execution_status_from_string(std::string_view name);

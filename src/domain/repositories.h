@@ -13,6 +13,7 @@
 #include "domain/error.h"
 #include "domain/execution.h"
 #include "domain/identity.h"
+#include "domain/schedule_policy.h"
 #include "domain/script.h"
 
 namespace jsr::domain {
@@ -82,6 +83,44 @@ class ExecutionRepository {
   // Ends every execution `node_id` left pending or running, in all tenants,
   // as failed with INTERRUPTED; returns how many.
   virtual Result<std::size_t> interrupt_unfinished(const std::string& node_id, Timestamp now) = 0;
+};
+
+// An active scheduled script as the scheduler plans it.
+struct Schedule {
+  std::string tenant_id{};
+  std::string script_id{};
+  std::string cron_expression{};
+  std::string timezone{};
+  OverlapPolicy overlap = OverlapPolicy::kSkip;
+  MisfirePolicy misfire = MisfirePolicy::kOnce;
+  int backfill_limit = 10;
+  UtcSeconds next_run_at{};  // the first slot no server has claimed yet
+  friend bool operator==(const Schedule&, const Schedule&) = default;
+};
+
+// The scripts tables keep a scheduled script's schedule with it; this is the
+// scheduler's side: the plans of all tenants, and claiming their slots so that
+// several servers on one database never run a slot twice.
+class ScheduleRepository {
+ public:
+  virtual ~ScheduleRepository() = default;
+  // Every active schedule, all tenants.
+  virtual Result<std::vector<Schedule>> active() = 0;
+  // The script's schedule when it is active.
+  virtual Result<std::optional<Schedule>> find(const std::string& tenant_id, const std::string& script_id) = 0;
+  // Claims the slots before `next` for this server: moves the schedule's
+  // next slot from `schedule.next_run_at` to `next` (none: the schedule has
+  // no more slots) and writes `records` (the claimed slots' executions, to
+  // run or skipped) in one transaction. False, with nothing written, when the
+  // next slot had moved (another server claimed it, or the schedule changed).
+  virtual Result<bool> claim(const Schedule& schedule, std::optional<UtcSeconds> next,
+                             const std::vector<Execution>& records) = 0;
+  // The last run of the schedule: its start and how it ended.
+  virtual Result<void> record_last_run(const std::string& tenant_id, const std::string& script_id,
+                                       Timestamp started_at, ExecutionStatus status) = 0;
+  // Unfinished cron executions of the script on servers other than `node_id`.
+  virtual Result<std::size_t> running_elsewhere(const std::string& tenant_id, const std::string& script_id,
+                                                const std::string& node_id) = 0;
 };
 
 class TenantRepository {

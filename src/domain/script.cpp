@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "domain/cron_expression.h"
+
 namespace jsr::domain {
 namespace {
 
@@ -126,6 +128,20 @@ Result<void> Script::change_status(ScriptStatus to, const std::string& user_id, 
   state_.updated_at = now;
   state_.updated_by = user_id;
   return {};
+}
+
+void Script::plan_next_run(const TimeZones& zones, Timestamp now) {
+  state_.schedule.next_run_at.reset();
+  const TriggerConfig& trigger = state_.definition.trigger;
+  if (state_.definition.type != ScriptType::kScheduled || state_.status != ScriptStatus::kActive ||
+      !trigger.cron_expression || !trigger.timezone) {
+    return;
+  }
+  auto cron = CronExpression::parse(*trigger.cron_expression);
+  if (!cron) return;
+  if (auto next = cron->next_after(std::chrono::floor<std::chrono::seconds>(now), *trigger.timezone, zones)) {
+    state_.schedule.next_run_at = *next;
+  }
 }
 
 void Script::mark_deleted(const std::string& user_id) {

@@ -13,8 +13,10 @@
 
 #include "domain/domain_events.h"
 #include "domain/error.h"
+#include "domain/execution_error.h"
 #include "domain/resource_limits.h"
 #include "domain/script_kind.h"
+#include "domain/time_zones.h"
 #include "domain/trigger.h"
 #include "domain/validation.h"
 
@@ -61,6 +63,14 @@ struct ScriptPatch {
   }
 };
 
+// Where a scheduled script's schedule stands: the scheduler's, shown with the
+// script, never set by its author. No next run while the script is not active.
+struct ScheduleState {
+  std::optional<Timestamp> next_run_at{};
+  std::optional<Timestamp> last_run_at{};  // when the last run started
+  std::optional<ExecutionStatus> last_run_status{};
+};
+
 struct ScriptState {
   std::string id{};
   std::string tenant_id{};
@@ -72,6 +82,7 @@ struct ScriptState {
   Timestamp updated_at{};
   std::string created_by{};
   std::string updated_by{};
+  ScheduleState schedule{};
 };
 
 class Script {
@@ -99,6 +110,9 @@ class Script {
   // INVALID_TRANSITION when the life cycle does not allow it.
   Result<void> change_status(ScriptStatus to, const std::string& user_id, Timestamp now);
   void mark_deleted(const std::string& user_id);
+  // The first slot after `now` of an active scheduled script, nothing for any
+  // other. The store keeps an earlier plan while the schedule is unchanged.
+  void plan_next_run(const TimeZones& zones, Timestamp now);
 
   const ScriptState& state() const { return state_; }
   const std::string& id() const { return state_.id; }

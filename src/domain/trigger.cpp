@@ -37,6 +37,15 @@ void validate_schedule(TriggerConfig& trigger, FieldErrors& errors) {
   if (!is_time_zone_name(*trigger.timezone)) {
     errors.push_back({"timezone", "must be an IANA time zone name such as Europe/Berlin"});
   }
+  if (!trigger.overlap_policy) trigger.overlap_policy = OverlapPolicy::kSkip;
+  if (!trigger.misfire_policy) trigger.misfire_policy = MisfirePolicy::kOnce;
+  if (trigger.misfire_policy != MisfirePolicy::kBackfill) {
+    if (trigger.backfill_limit) errors.push_back({"backfill_limit", "is only for misfire_policy backfill"});
+  } else if (!trigger.backfill_limit) {
+    trigger.backfill_limit = 10;
+  } else if (*trigger.backfill_limit < 1 || *trigger.backfill_limit > 1000) {
+    errors.push_back({"backfill_limit", "must be between 1 and 1000"});
+  }
 }
 
 void validate_http(TriggerConfig& trigger, FieldErrors& errors) {
@@ -70,7 +79,9 @@ void validate_events(TriggerConfig& trigger, FieldErrors& errors) {
     }
   }
   if (!trigger.retry_policy) trigger.retry_policy = RetryPolicy{};
-  const RetryPolicy& retry = *trigger.retry_policy;
+}
+
+void validate_retry(const RetryPolicy& retry, FieldErrors& errors) {
   if (retry.max_attempts < 1 || retry.max_attempts > 20) {
     errors.push_back({"retry_policy.max_attempts", "must be between 1 and 20"});
   }
@@ -97,6 +108,9 @@ FieldErrors validate_trigger(ScriptType type, TriggerConfig& trigger) {
   } else {
     refuse(trigger.cron_expression.has_value(), "cron_expression", "scheduled");
     refuse(trigger.timezone.has_value(), "timezone", "scheduled");
+    refuse(trigger.overlap_policy.has_value(), "overlap_policy", "scheduled");
+    refuse(trigger.misfire_policy.has_value(), "misfire_policy", "scheduled");
+    refuse(trigger.backfill_limit.has_value(), "backfill_limit", "scheduled");
   }
   if (type == ScriptType::kHttp) {
     validate_http(trigger, errors);
@@ -108,8 +122,9 @@ FieldErrors validate_trigger(ScriptType type, TriggerConfig& trigger) {
     validate_events(trigger, errors);
   } else {
     refuse(!trigger.event_types.empty(), "event_types", "event");
-    refuse(trigger.retry_policy.has_value(), "retry_policy", "event");
+    if (type != ScriptType::kScheduled) refuse(trigger.retry_policy.has_value(), "retry_policy", "event and scheduled");
   }
+  if (trigger.retry_policy) validate_retry(*trigger.retry_policy, errors);
   return errors;
 }
 

@@ -1,7 +1,8 @@
-// How a script is started, by type: a cron schedule in a time zone
-// (scheduled), an HTTP path and methods (http), event types with a retry
-// policy (event). Each type's fields are required for it and refused for the
-// others.
+// How a script is started, by type: a cron schedule in a time zone with its
+// overlap and misfire policies (scheduled), an HTTP path and methods (http),
+// event types with a retry policy (event). Each type's fields are required
+// for it and refused for the others, except the retry policy, which a
+// scheduled script may opt into.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/schedule_policy.h"
 #include "domain/script_kind.h"
 #include "domain/validation.h"
 
@@ -25,6 +27,9 @@ struct RetryPolicy {
 struct TriggerConfig {
   std::optional<std::string> cron_expression{};
   std::optional<std::string> timezone{};
+  std::optional<OverlapPolicy> overlap_policy{};
+  std::optional<MisfirePolicy> misfire_policy{};
+  std::optional<int> backfill_limit{};  // with misfire_policy backfill: how many missed slots run
   std::optional<std::string> http_path{};
   std::vector<std::string> http_methods{};
   std::vector<std::string> event_types{};
@@ -32,9 +37,9 @@ struct TriggerConfig {
   friend bool operator==(const TriggerConfig&, const TriggerConfig&) = default;
 };
 
-// Checks the configuration against the type; a scheduled script without a
-// time zone gets "UTC" and an event script without a retry policy gets the
-// default one.
+// Checks the configuration against the type and fills in the defaults: a
+// scheduled script gets "UTC", overlap skip and misfire once (backfill 10);
+// an event script gets the default retry policy.
 FieldErrors validate_trigger(ScriptType type, TriggerConfig& trigger);
 
 }  // namespace jsr::domain

@@ -33,6 +33,53 @@ void ExecutionService::release_run(const std::string& script_id) {
   }
 }
 
+domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
+                                              RunEnded ended) {
+  const domain::ResourceLimits& limits = script.definition().resource_limits;
+  if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
+    return std::unexpected(domain::Error::rate_limited("the script already has " +
+                                                       std::to_string(limits.max_concurrent_runs) +
+                                                       " runs in progress (its max_concurrent_runs)"));
+  }
+  domain::ExecutionRequest run;
+  run.execution_id = pending.id;
+  run.tenant_id = pending.tenant_id;
+  run.organization_id = script.state().organization_id;
+  run.user_id = std::move(user_id);
+  run.script_id = script.id();
+  run.source = script.definition().source;
+  run.source_name = "script.js";
+  run.input_json = pending.input_json;
+  run.trigger_type = std::string(domain::to_string(pending.trigger_type));
+  run.trigger_data_json = pending.trigger_data_json;
+  run.limits = limits;
+
+  const std::string script_id = script.id();
+  // The record says pending until a VM takes the run, then running. Both
+  // callbacks share it: the executor calls `started` before it hands the run
+  // to the VM, so the completion always sees the start.
+  auto record = std::make_shared<Execution>(std::move(pending));
+  recorder_.record(*record);
+  auto accepted = executor_.submit(
+      std::move(run),
+      [this, record, script_id, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
+        record->finish(outcome, now());
+        recorder_.record(*record);
+        release_run(script_id);
+        if (ended) ended(*record);
+      },
+      [this, record] {
+        record->start(now());
+        recorder_.record(*record);
+      });
+  if (!accepted) release_run(script_id);
+  return accepted;
+}
+
+domain::Result<void> ExecutionService::start(const domain::Script& script, Execution pending, RunEnded ended) {
+  return launch(script, std::move(pending), "", std::move(ended));
+}
+
 void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
   const auto refuse = [&](Error error) { answer(std::unexpected(std::move(error))); };
   if (!caller.may(Permission::kScriptsExecute)) return refuse(forbidden(Permission::kScriptsExecute));
@@ -43,11 +90,6 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
     return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) +
                                           " and cannot run"));
-  }
-  const domain::ResourceLimits& limits = script.definition().resource_limits;
-  if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
-    return refuse(domain::Error::rate_limited("the script already has " + std::to_string(limits.max_concurrent_runs) +
-                                              " runs in progress (its max_concurrent_runs)"));
   }
 
   Execution execution;
@@ -61,52 +103,25 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   execution.input_json = request.input_json;
   execution.created_at = now();
 
-  domain::ExecutionRequest run;
-  run.execution_id = execution.id;
-  run.tenant_id = caller.tenant_id;
-  run.organization_id = script.state().organization_id;
-  run.user_id = caller.actor_id;
-  run.script_id = script.id();
-  run.source = script.definition().source;
-  run.source_name = "script.js";
-  run.input_json = request.input_json;
-  run.trigger_type = std::string(domain::to_string(request.trigger));
-  run.trigger_data_json = request.trigger_data_json;
-  run.limits = limits;
-
-  recorder_.record(execution);
-  const std::string script_id = script.id();
-  const bool wait = request.wait;
   // Shared by the completion and this function: the waiting caller is answered from the completion.
-  auto waiting = std::make_shared<RunAnswer>(wait ? std::move(answer) : RunAnswer());
-  // The record says pending until a VM takes the run, then running. Both
-  // callbacks share it: the executor calls `started` before it hands the run
-  // to the VM, so the completion always sees the start.
-  auto record = std::make_shared<Execution>(execution);
-  auto accepted = executor_.submit(
-      std::move(run),
-      [this, record, script_id, waiting](domain::ExecutionOutcome outcome) {
-        record->finish(outcome, now());
-        recorder_.record(*record);
-        release_run(script_id);
-        if (*waiting) (*waiting)(*record);
-      },
-      [this, record] {
-        record->start(now());
-        recorder_.record(*record);
-      });
+  auto waiting = std::make_shared<RunAnswer>(request.wait ? std::move(answer) : RunAnswer());
+  RunEnded ended;
+  if (request.wait) ended = [waiting](const Execution& done) { (*waiting)(done); };
+  auto accepted = launch(script, execution, caller.actor_id, std::move(ended));
   if (!accepted) {
-    release_run(script_id);
-    execution.finish(domain::ExecutionOutcome::failed(
-                         domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
-                     now());
-    recorder_.record(execution);
-    if (wait) return (*waiting)(std::unexpected(accepted.error()));
+    // A run refused at its script's own limit was never recorded; any other refusal is the server's: recorded.
+    if (!accepted.error().is(domain::ErrorCode::kRateLimited)) {
+      execution.finish(domain::ExecutionOutcome::failed(
+                           domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
+                       now());
+      recorder_.record(execution);
+    }
+    if (request.wait) return (*waiting)(std::unexpected(accepted.error()));
     return answer(std::unexpected(accepted.error()));
   }
   (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed", "execution",
-                       execution.id, "{\"script_id\":\"" + script_id + "\"}", now()});
-  if (!wait) answer(std::move(execution));
+                       execution.id, "{\"script_id\":\"" + script.id() + "\"}", now()});
+  if (!request.wait) answer(std::move(execution));
 }
 
 domain::Result<Execution> ExecutionService::get(const Principal& caller, const std::string& execution_id) {

@@ -44,12 +44,19 @@ class ExecutionService {
         credentials_(credentials) {}
 
   using RunAnswer = std::function<void(domain::Result<domain::Execution>)>;
+  using RunEnded = std::function<void(const domain::Execution&)>;
 
   // Starts a run; `answer` is called exactly once: with the refusal, with the
   // accepted execution at once when the caller does not wait, or with the
   // ended execution when it waits — then on the thread that ended the run.
   // Nobody blocks while a run is in progress.
   void run(const domain::Principal& caller, RunRequest request, RunAnswer answer);
+  // Starts a run a trigger has already recorded as `pending` (a cron slot,
+  // an event delivery): `ended` gets the ended execution on the thread that
+  // ended it. Refused (the script's max_concurrent_runs, a full queue, a
+  // drain) with the reason and the record left to the trigger. Its context
+  // has no user.
+  domain::Result<void> start(const domain::Script& script, domain::Execution pending, RunEnded ended);
   domain::Result<domain::Execution> get(const domain::Principal& caller, const std::string& execution_id);
   domain::Result<domain::Page<domain::Execution>> list(const domain::Principal& caller, const std::string& script_id,
                                                        const domain::ExecutionQuery& query);
@@ -59,6 +66,10 @@ class ExecutionService {
   domain::Result<domain::Execution> cancel(const domain::Principal& caller, const std::string& execution_id);
 
  private:
+  // Reserves a place among the script's runs, records the run pending and
+  // hands it to the executor; its later states go to the recorder too.
+  domain::Result<void> launch(const domain::Script& script, domain::Execution pending, std::string user_id,
+                              RunEnded ended);
   bool reserve_run(const std::string& script_id, std::size_t limit);
   void release_run(const std::string& script_id);
 

@@ -68,12 +68,25 @@ AuditRecord audit_record(const domain::DomainEvent& event) {
 
 }  // namespace
 
-void ScriptService::audit(const Principal& caller, Script& script) {
+domain::Result<void> ScriptService::store(Script& script, const std::optional<domain::ScriptVersion>& new_version) {
+  script.plan_next_run(time_zones_, now());
+  return scripts_.save(script, new_version);
+}
+
+void ScriptService::announce(const Principal& caller, Script& script) {
   for (const domain::DomainEvent& event : script.take_events()) {
     AuditRecord record = audit_record(event);
     (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, std::move(record.action), "script",
                          script.id(), std::move(record.details_json), now()});
   }
+  if (changes_ != nullptr) changes_->announce(script.tenant_id(), script.id());
+}
+
+domain::Result<Script> ScriptService::stored(const Principal& caller, Script& script) {
+  announce(caller, script);
+  if (script.definition().type != domain::ScriptType::kScheduled) return std::move(script);
+  // The store may have kept an earlier plan of the same schedule: show what it holds.
+  return load(caller, script.id());
 }
 
 domain::Result<Script> ScriptService::load(const Principal& caller, const std::string& script_id) {
@@ -83,7 +96,8 @@ domain::Result<Script> ScriptService::load(const Principal& caller, const std::s
   return std::move(**found);
 }
 
-domain::Result<Script> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition) {
+domain::Result<Script> ScriptService::create(const Principal& caller, domain::ScriptDefinition definition,
+                                             std::optional<domain::ScriptStatus> status) {
   if (!caller.may(Permission::kScriptsCreate)) return std::unexpected(forbidden(Permission::kScriptsCreate));
   const domain::TriggerConfig trigger = definition.trigger;
   auto created = Script::create({credentials_.new_id(), caller.tenant_id, caller.tenant_id}, std::move(definition),
@@ -92,9 +106,14 @@ domain::Result<Script> ScriptService::create(const Principal& caller, domain::Sc
     return std::unexpected(std::move(*refused));
   }
   auto& [script, first_version] = *created;
+  if (status && *status != domain::ScriptStatus::kDraft) {
+    if (auto changed = script.change_status(*status, caller.actor_id, now()); !changed) {
+      return std::unexpected(changed.error());
+    }
+  }
+  script.plan_next_run(time_zones_, now());
   if (auto added = scripts_.add(script, first_version); !added) return std::unexpected(added.error());
-  audit(caller, script);
-  return std::move(script);
+  return stored(caller, script);
 }
 
 domain::Result<Script> ScriptService::get(const Principal& caller, const std::string& script_id) {
@@ -127,9 +146,8 @@ domain::Result<Script> ScriptService::update(const Principal& caller, const std:
       return std::unexpected(changed.error());
     }
   }
-  if (auto saved = scripts_.save(*script, version); !saved) return std::unexpected(saved.error());
-  audit(caller, *script);
-  return script;
+  if (auto saved = store(*script, version); !saved) return std::unexpected(saved.error());
+  return stored(caller, *script);
 }
 
 domain::Result<void> ScriptService::remove(const Principal& caller, const std::string& script_id) {
@@ -140,7 +158,7 @@ domain::Result<void> ScriptService::remove(const Principal& caller, const std::s
   if (!removed) return std::unexpected(removed.error());
   if (!*removed) return std::unexpected(script_not_found(script_id));
   script->mark_deleted(caller.actor_id);
-  audit(caller, *script);
+  announce(caller, *script);
   return {};
 }
 
@@ -169,9 +187,8 @@ domain::Result<Script> ScriptService::roll_back(const Principal& caller, const s
   auto old = version(caller, script_id, number);
   if (!old) return std::unexpected(old.error());
   const domain::ScriptVersion rolled = script->roll_back_to(*old, caller.actor_id, now());
-  if (auto saved = scripts_.save(*script, rolled); !saved) return std::unexpected(saved.error());
-  audit(caller, *script);
-  return script;
+  if (auto saved = store(*script, rolled); !saved) return std::unexpected(saved.error());
+  return stored(caller, *script);
 }
 
 }  // namespace jsr::services

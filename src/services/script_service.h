@@ -14,16 +14,21 @@
 #include "domain/repositories.h"
 #include "domain/script.h"
 #include "domain/time_zones.h"
+#include "services/script_changes.h"
 
 namespace jsr::services {
 
 class ScriptService {
  public:
+  // `changes` is told of every stored change of a script.
   ScriptService(domain::ScriptRepository& scripts, domain::AuditLog& audit, domain::Credentials& credentials,
-                const domain::TimeZones& time_zones)
-      : scripts_(scripts), audit_(audit), credentials_(credentials), time_zones_(time_zones) {}
+                const domain::TimeZones& time_zones, const ScriptChanges* changes = nullptr)
+      : scripts_(scripts), audit_(audit), credentials_(credentials), time_zones_(time_zones), changes_(changes) {}
 
-  domain::Result<domain::Script> create(const domain::Principal& caller, domain::ScriptDefinition definition);
+  // A new script in `status` (draft when absent), if the life cycle allows
+  // going there from draft.
+  domain::Result<domain::Script> create(const domain::Principal& caller, domain::ScriptDefinition definition,
+                                        std::optional<domain::ScriptStatus> status = std::nullopt);
   domain::Result<domain::Script> get(const domain::Principal& caller, const std::string& script_id);
   domain::Result<domain::Page<domain::Script>> list(const domain::Principal& caller, const domain::ScriptQuery& query);
   // All or nothing: a patch with a status change and a field change saves
@@ -40,13 +45,19 @@ class ScriptService {
 
  private:
   domain::Result<domain::Script> load(const domain::Principal& caller, const std::string& script_id);
-  // Writes the script's domain events since the last save to the audit log.
-  void audit(const domain::Principal& caller, domain::Script& script);
+  // Plans the script's next run and stores it; CONFLICT and database errors as they come.
+  domain::Result<void> store(domain::Script& script, const std::optional<domain::ScriptVersion>& new_version);
+  // After a change is stored: writes the script's domain events since the
+  // last save to the audit log and tells the listeners.
+  void announce(const domain::Principal& caller, domain::Script& script);
+  // announce(), then the script as stored (its schedule's state included).
+  domain::Result<domain::Script> stored(const domain::Principal& caller, domain::Script& script);
 
   domain::ScriptRepository& scripts_;
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
   const domain::TimeZones& time_zones_;
+  const ScriptChanges* changes_;
 };
 
 domain::Error script_not_found(const std::string& script_id);

@@ -23,11 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   JSR_FUZZ_CHECK(domain::is_valid_utf8(text));
   JSR_FUZZ_CHECK(domain::json_nesting_depth(text, domain::kMaxApiJsonDepth) <= domain::kMaxApiJsonDepth);
   if (parsed->is_object()) {
-    if (auto definition = http::definition_from_json(*parsed)) {
-      JSR_FUZZ_CHECK(domain::is_valid_utf8(definition->name));
+    if (auto creation = http::creation_from_json(*parsed)) {
+      JSR_FUZZ_CHECK(domain::is_valid_utf8(creation->definition.name));
     } else {
-      JSR_FUZZ_CHECK(definition.error().is(jsr::domain::ErrorCode::kValidationFailed) &&
-                     !definition.error().details.empty());
+      JSR_FUZZ_CHECK(creation.error().is(jsr::domain::ErrorCode::kValidationFailed) &&
+                     !creation.error().details.empty());
     }
     (void)http::patch_from_json(*parsed);
   }

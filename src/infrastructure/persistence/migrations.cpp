@@ -183,6 +183,13 @@ const std::vector<Migration>& migrations() {
        "ALTER TABLE script_executions ADD COLUMN node_id TEXT NOT NULL DEFAULT '';\n"
        "CREATE INDEX idx_executions_node ON script_executions (node_id, status);\n",
        "", ""},
+      {3, "schedules: overlap and misfire policies, the last run; skipped executions say why",
+       "ALTER TABLE scripts ADD COLUMN overlap_policy TEXT;\n"
+       "ALTER TABLE scripts ADD COLUMN misfire_policy TEXT;\n"
+       "ALTER TABLE scripts ADD COLUMN backfill_limit INTEGER;\n"
+       "ALTER TABLE scheduled_jobs ADD COLUMN last_run_status TEXT;\n"
+       "ALTER TABLE script_executions ADD COLUMN skip_reason TEXT;\n",
+       "", ""},
   };
   return all;
 }

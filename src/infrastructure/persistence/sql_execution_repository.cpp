@@ -5,6 +5,7 @@
 #include <map>
 
 #include "infrastructure/persistence/row_codec.h"
+#include "infrastructure/persistence/sql_columns.h"
 
 namespace jsr::persistence {
 namespace {
@@ -12,9 +13,14 @@ namespace {
 using domain::Error;
 using domain::Execution;
 
-constexpr const char* kColumns =
-    "id, tenant_id, script_id, script_version, status, trigger_type, trigger_data, input, output, error, logs, "
-    "metrics, created_at, started_at, completed_at, node_id";
+// The script_executions table, in the order of params_of and of every SELECT.
+constexpr std::string_view kColumnNames[] = {
+    "id",     "tenant_id", "script_id",  "script_version", "status",       "trigger_type",
+    "trigger_data", "input", "output",   "error",          "logs",         "metrics",
+    "created_at",   "started_at", "completed_at", "node_id", "skip_reason",
+};
+constexpr SqlColumnList kExecutionColumns = kColumnNames;
+const std::string kColumns = column_list(kExecutionColumns);
 
 SqlValue optional_millis(const std::optional<domain::Timestamp>& time) {
   return time ? SqlValue(to_millis(*time)) : SqlValue(nullptr);
@@ -36,7 +42,8 @@ SqlParams params_of(const Execution& execution) {
           to_millis(execution.created_at),
           optional_millis(execution.started_at),
           optional_millis(execution.completed_at),
-          execution.node_id};
+          execution.node_id,
+          execution.skip_reason ? SqlValue(std::string(domain::to_string(*execution.skip_reason))) : SqlValue(nullptr)};
 }
 
 Execution from_row(const SqlRow& row) {
@@ -57,6 +64,7 @@ Execution from_row(const SqlRow& row) {
   if (auto started = row.optional_integer(13)) execution.started_at = from_millis(*started);
   if (auto completed = row.optional_integer(14)) execution.completed_at = from_millis(*completed);
   execution.node_id = row.text(15);
+  if (auto reason = row.optional_text(16)) execution.skip_reason = domain::skip_reason_from_string(*reason);
   return execution;
 }
 
@@ -65,18 +73,33 @@ constexpr std::size_t kRowsPerStatement = 100;
 
 // An execution is written when it starts and again when it ends: upsert.
 std::string upsert_for(std::size_t rows) {
-  std::string sql = std::string("INSERT INTO script_executions (") + kColumns + ") VALUES ";
+  static const std::string row_placeholders = "(" + placeholders(kExecutionColumns) + ")";
+  std::string sql = "INSERT INTO script_executions (" + kColumns + ") VALUES ";
   for (std::size_t row = 0; row < rows; ++row) {
     sql += row == 0 ? "" : ", ";
-    sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sql += row_placeholders;
   }
   return sql +
          " ON CONFLICT (id) DO UPDATE SET status = excluded.status, output = excluded.output, error = excluded.error, "
          "logs = excluded.logs, metrics = excluded.metrics, started_at = excluded.started_at, "
-         "completed_at = excluded.completed_at";
+         "completed_at = excluded.completed_at, skip_reason = excluded.skip_reason";
 }
 
 }  // namespace
+
+domain::Result<void> write_executions(SqlConnection& connection, std::span<const Execution* const> batch) {
+  for (std::size_t first = 0; first < batch.size(); first += kRowsPerStatement) {
+    const std::size_t rows = std::min(kRowsPerStatement, batch.size() - first);
+    SqlParams params;
+    params.reserve(rows * kExecutionColumns.size());
+    for (std::size_t i = first; i < first + rows; ++i) {
+      auto row = params_of(*batch[i]);
+      std::move(row.begin(), row.end(), std::back_inserter(params));
+    }
+    if (auto saved = connection.execute(upsert_for(rows), params); !saved) return std::unexpected(saved.error());
+  }
+  return {};
+}
 
 domain::Result<void> SqlExecutionRepository::save(const Execution& execution) { return save_all({execution}); }
 
@@ -85,19 +108,8 @@ domain::Result<void> SqlExecutionRepository::save_all(const std::vector<Executio
   std::map<std::string, std::vector<const Execution*>> by_tenant;
   for (const Execution& execution : executions) by_tenant[execution.tenant_id].push_back(&execution);
   for (const auto& [tenant_id, batch] : by_tenant) {
-    auto written = database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<void> {
-      for (std::size_t first = 0; first < batch.size(); first += kRowsPerStatement) {
-        const std::size_t rows = std::min(kRowsPerStatement, batch.size() - first);
-        SqlParams params;
-        params.reserve(rows * 16);
-        for (std::size_t i = first; i < first + rows; ++i) {
-          auto row = params_of(*batch[i]);
-          std::move(row.begin(), row.end(), std::back_inserter(params));
-        }
-        if (auto saved = connection.execute(upsert_for(rows), params); !saved) return std::unexpected(saved.error());
-      }
-      return {};
-    });
+    auto written = database_.transaction(
+        tenant_id, [&](SqlConnection& connection) { return write_executions(connection, batch); });
     if (!written) return written;
   }
   return {};
@@ -107,7 +119,7 @@ domain::Result<std::optional<Execution>> SqlExecutionRepository::find(const std:
                                                                       const std::string& execution_id) {
   return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Execution>> {
     auto rows =
-        connection.execute(std::string("SELECT ") + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
+        connection.execute("SELECT " + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
                            {execution_id, tenant_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::nullopt;
@@ -131,7 +143,7 @@ domain::Result<domain::Page<Execution>> SqlExecutionRepository::list_for_script(
     SqlParams paged = params;
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-    auto rows = connection.execute(std::string("SELECT ") + kColumns + " FROM script_executions" + where +
+    auto rows = connection.execute("SELECT " + kColumns + " FROM script_executions" + where +
                                        " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                                    paged);
     if (!rows) return std::unexpected(rows.error());

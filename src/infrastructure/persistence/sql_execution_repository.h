@@ -1,10 +1,15 @@
 // Execution records in SQLite or PostgreSQL.
 #pragma once
 
+#include <span>
+
 #include "domain/repositories.h"
 #include "infrastructure/persistence/database.h"
 
 namespace jsr::persistence {
+
+// Inserts or replaces the executions on `connection`, in its transaction.
+domain::Result<void> write_executions(SqlConnection& connection, std::span<const domain::Execution* const> batch);
 
 class SqlExecutionRepository final : public domain::ExecutionRepository {
  public:

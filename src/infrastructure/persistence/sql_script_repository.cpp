@@ -24,6 +24,9 @@ constexpr std::string_view kScriptColumnNames[] = {
     "resource_limits",
     "cron_expression",
     "timezone",
+    "overlap_policy",
+    "misfire_policy",
+    "backfill_limit",
     "http_path",
     "http_methods",
     "event_types",
@@ -44,6 +47,16 @@ SqlValue optional_value(const std::optional<std::string>& value) {
   return value ? SqlValue(*value) : SqlValue(nullptr);
 }
 
+template <typename Enum>
+SqlValue optional_name(const std::optional<Enum>& value) {
+  return value ? SqlValue(std::string(domain::to_string(*value))) : SqlValue(nullptr);
+}
+
+// The schedule's columns, read after the script's by every SELECT.
+constexpr const char* kScheduleJoin = " LEFT JOIN scheduled_jobs j ON j.script_id = s.id";
+constexpr const char* kScheduleColumns = ", j.next_run_at, j.last_run_at, j.last_run_status";
+constexpr std::size_t kNextRunColumn = kScriptColumns.size();
+
 // The script's columns in kScriptColumns order.
 SqlParams script_params(const Script& script) {
   const auto& state = script.state();
@@ -61,6 +74,9 @@ SqlParams script_params(const Script& script) {
           limits_to_json(definition.resource_limits),
           optional_value(trigger.cron_expression),
           optional_value(trigger.timezone),
+          optional_name(trigger.overlap_policy),
+          optional_name(trigger.misfire_policy),
+          trigger.backfill_limit ? SqlValue(std::int64_t{*trigger.backfill_limit}) : SqlValue(nullptr),
           optional_value(trigger.http_path),
           strings_to_json(trigger.http_methods),
           strings_to_json(trigger.event_types),
@@ -87,6 +103,12 @@ Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
   state.definition.resource_limits = limits_from_json(row.text(column("resource_limits")));
   state.definition.trigger.cron_expression = row.optional_text(column("cron_expression"));
   state.definition.trigger.timezone = row.optional_text(column("timezone"));
+  if (auto overlap = row.optional_text(column("overlap_policy")))
+    state.definition.trigger.overlap_policy = domain::overlap_policy_from_string(*overlap);
+  if (auto misfire = row.optional_text(column("misfire_policy")))
+    state.definition.trigger.misfire_policy = domain::misfire_policy_from_string(*misfire);
+  if (auto limit = row.optional_integer(column("backfill_limit")))
+    state.definition.trigger.backfill_limit = static_cast<int>(*limit);
   state.definition.trigger.http_path = row.optional_text(column("http_path"));
   state.definition.trigger.http_methods = strings_from_json(row.text(column("http_methods")));
   state.definition.trigger.event_types = strings_from_json(row.text(column("event_types")));
@@ -98,6 +120,10 @@ Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
   state.created_by = row.text(column("created_by"));
   state.updated_by = row.text(column("updated_by"));
   state.definition.tags = std::move(tags);
+  if (auto next = row.optional_integer(kNextRunColumn)) state.schedule.next_run_at = from_millis(*next);
+  if (auto last = row.optional_integer(kNextRunColumn + 1)) state.schedule.last_run_at = from_millis(*last);
+  if (auto status = row.optional_text(kNextRunColumn + 2))
+    state.schedule.last_run_status = domain::execution_status_from_string(*status);
   return Script::restore(std::move(state));
 }
 
@@ -135,6 +161,28 @@ domain::Result<void> write_version(SqlConnection& connection, const ScriptVersio
   return {};
 }
 
+// A scheduled script's schedule row follows the script: its cron and zone
+// mirror the script's; its next slot is the script's fresh plan unless the
+// stored plan is for the same cron and zone and still active — then the
+// stored one stays, so a change of a name does not drop a due slot.
+domain::Result<void> write_schedule(SqlConnection& connection, const Script& script) {
+  const auto& trigger = script.definition().trigger;
+  if (script.definition().type != domain::ScriptType::kScheduled || !trigger.cron_expression) return {};
+  const auto& next = script.state().schedule.next_run_at;
+  auto written = connection.execute(
+      "INSERT INTO scheduled_jobs (script_id, tenant_id, cron_expression, timezone, next_run_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (script_id) DO UPDATE SET "
+      "next_run_at = CASE WHEN excluded.next_run_at IS NOT NULL AND scheduled_jobs.next_run_at IS NOT NULL "
+      "AND scheduled_jobs.cron_expression = excluded.cron_expression "
+      "AND scheduled_jobs.timezone = excluded.timezone "
+      "THEN scheduled_jobs.next_run_at ELSE excluded.next_run_at END, "
+      "cron_expression = excluded.cron_expression, timezone = excluded.timezone",
+      {script.id(), script.tenant_id(), *trigger.cron_expression, trigger.timezone.value_or("UTC"),
+       next ? SqlValue(to_millis(*next)) : SqlValue(nullptr)});
+  if (!written) return std::unexpected(written.error());
+  return {};
+}
+
 // A unique-key violation names neither column portably: say what may clash.
 Error conflict_or(const Error& error) {
   if (!error.is(domain::ErrorCode::kConflict)) return error;
@@ -151,6 +199,7 @@ domain::Result<void> SqlScriptRepository::add(const Script& script, const Script
       return std::unexpected(conflict_or(inserted.error()));
     }
     if (auto tagged = write_tags(connection, script); !tagged) return tagged;
+    if (auto scheduled = write_schedule(connection, script); !scheduled) return scheduled;
     return write_version(connection, first_version);
   });
 }
@@ -167,6 +216,7 @@ domain::Result<void> SqlScriptRepository::save(const Script& script, const std::
     auto updated = connection.execute(sql, ordered);
     if (!updated) return std::unexpected(conflict_or(updated.error()));
     if (auto tagged = write_tags(connection, script); !tagged) return tagged;
+    if (auto scheduled = write_schedule(connection, script); !scheduled) return scheduled;
     if (new_version) return write_version(connection, *new_version);
     return {};
   });
@@ -175,9 +225,9 @@ domain::Result<void> SqlScriptRepository::save(const Script& script, const std::
 domain::Result<std::optional<Script>> SqlScriptRepository::find(const std::string& tenant_id,
                                                                 const std::string& script_id) {
   return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Script>> {
-    auto rows =
-        connection.execute("SELECT " + column_list(kScriptColumns) + " FROM scripts WHERE id = ? AND tenant_id = ?",
-                           {script_id, tenant_id});
+    static const std::string sql = "SELECT " + column_list(kScriptColumns, "s") + kScheduleColumns +
+                                   " FROM scripts s" + kScheduleJoin + " WHERE s.id = ? AND s.tenant_id = ?";
+    auto rows = connection.execute(sql, {script_id, tenant_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::nullopt;
     auto tags = tags_of(connection, script_id);
@@ -219,9 +269,10 @@ domain::Result<domain::Page<Script>> SqlScriptRepository::list(const std::string
     SqlParams paged = params;
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-    static const std::string columns = column_list(kScriptColumns, "s");
-    auto rows = connection.execute(
-        "SELECT " + columns + " FROM scripts s" + where + " ORDER BY s.name, s.id LIMIT ? OFFSET ?", paged);
+    static const std::string columns = column_list(kScriptColumns, "s") + kScheduleColumns;
+    auto rows = connection.execute("SELECT " + columns + " FROM scripts s" + kScheduleJoin + where +
+                                       " ORDER BY s.name, s.id LIMIT ? OFFSET ?",
+                                   paged);
     if (!rows) return std::unexpected(rows.error());
     for (const auto& row : *rows) {
       auto tags = tags_of(connection, row.text(0));
@@ -238,6 +289,7 @@ domain::Result<bool> SqlScriptRepository::remove(const std::string& tenant_id, c
     if (!found) return std::unexpected(found.error());
     if (found->empty()) return false;
     for (const char* sql : {"DELETE FROM script_tags WHERE script_id = ? AND tenant_id = ?",
+                            "DELETE FROM scheduled_jobs WHERE script_id = ? AND tenant_id = ?",
                             "DELETE FROM script_versions WHERE script_id = ? AND tenant_id = ?",
                             "DELETE FROM scripts WHERE id = ? AND tenant_id = ?"}) {
       if (auto removed = connection.execute(sql, {script_id, tenant_id}); !removed) {

@@ -35,6 +35,7 @@ Json to_json(const domain::Execution& execution) {
           {"script_id", execution.script_id},
           {"script_version", execution.script_version},
           {"status", domain::to_string(execution.status)},
+          {"skip_reason", execution.skip_reason ? Json(domain::to_string(*execution.skip_reason)) : Json(nullptr)},
           {"trigger_type", domain::to_string(execution.trigger_type)},
           {"trigger_data", stored_json(execution.trigger_data_json)},
           {"input", stored_json(execution.input_json)},
@@ -42,6 +43,7 @@ Json to_json(const domain::Execution& execution) {
           {"error", to_json(execution.error)},
           {"logs", to_json(execution.logs)},
           {"metrics", to_json(execution.metrics)},
+          {"created_at", iso8601(execution.created_at)},
           {"started_at", optional_time(execution.started_at)},
           {"completed_at", optional_time(execution.completed_at)}};
 }

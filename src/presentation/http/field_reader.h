@@ -2,13 +2,15 @@
 // that a client learns of all its mistakes at once. Types are checked, never
 // coerced: an absent field gives nullopt; null is accepted only where
 // `nullable` says so (it clears an optional value); an integer field refuses
-// 1500.5 rather than cutting it to 1500.
+// 1500.5 rather than cutting it to 1500. A field nobody asked for is refused
+// by refuse_unread(): no field of a body is silently dropped.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -76,12 +78,23 @@ class FieldReader {
     return refuse(name, "must be an object");
   }
 
-  bool has(const std::string& name) const { return object_.contains(name); }
-  bool is_null(const std::string& name) const { return has(name) && object_.at(name).is_null(); }
+  bool has(const std::string& name) {
+    read_.insert(name);
+    return object_.contains(name);
+  }
+  bool is_null(const std::string& name) { return has(name) && object_.at(name).is_null(); }
   domain::FieldErrors& errors() { return errors_; }
+
+  // An error for every field of the object no read asked for.
+  void refuse_unread(std::string_view where = "the request body") {
+    for (const auto& [name, value] : object_.items()) {
+      if (!read_.contains(name)) errors_.push_back({name, "is not a field of " + std::string(where)});
+    }
+  }
 
  private:
   const Json* find(const std::string& name, bool nullable) {
+    read_.insert(name);
     auto found = object_.find(name);
     if (found == object_.end()) return nullptr;
     if (found->is_null()) {
@@ -98,6 +111,7 @@ class FieldReader {
 
   const Json& object_;
   domain::FieldErrors errors_;
+  std::set<std::string, std::less<>> read_;
 };
 
 }  // namespace jsr::http

@@ -25,6 +25,7 @@ std::optional<domain::ResourceLimits> limits_from(FieldReader& fields, domain::R
       field.set(limits, *value);
     }
   }
+  inner.refuse_unread("resource_limits");
   for (auto& error : inner.errors()) fields.errors().push_back({"resource_limits." + error.field, error.message});
   return limits;
 }
@@ -39,14 +40,36 @@ std::optional<domain::RetryPolicy> retry_from(FieldReader& fields) {
     policy.initial_backoff = std::chrono::milliseconds(*ms);
   if (auto multiplier = inner.number("backoff_multiplier")) policy.backoff_multiplier = *multiplier;
   if (auto ms = inner.integer<std::int64_t>("max_backoff_ms")) policy.max_backoff = std::chrono::milliseconds(*ms);
+  inner.refuse_unread("retry_policy");
   for (auto& error : inner.errors()) fields.errors().push_back({"retry_policy." + error.field, error.message});
   return policy;
+}
+
+// An enum field by its wire names; `choices` lists them for the error.
+template <typename Enum, typename Parse>
+std::optional<Enum> named(FieldReader& fields, const std::string& name, Parse parse, const char* choices) {
+  auto text = fields.text(name, true);
+  if (!text) return std::nullopt;
+  auto value = parse(*text);
+  if (!value) fields.errors().push_back({name, std::string("must be one of ") + choices});
+  return value;
 }
 
 // The trigger fields of a body, over `trigger`. Null clears an optional one.
 void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
   if (fields.has("cron_expression")) trigger.cron_expression = fields.text("cron_expression", true);
   if (fields.has("timezone")) trigger.timezone = fields.text("timezone", true);
+  if (fields.has("overlap_policy")) {
+    trigger.overlap_policy = named<domain::OverlapPolicy>(fields, "overlap_policy", domain::overlap_policy_from_string,
+                                                          "skip, queue, allow");
+  }
+  if (fields.has("misfire_policy")) {
+    trigger.misfire_policy = named<domain::MisfirePolicy>(fields, "misfire_policy", domain::misfire_policy_from_string,
+                                                          "none, once, backfill");
+  }
+  if (fields.has("backfill_limit")) {
+    trigger.backfill_limit = fields.is_null("backfill_limit") ? std::nullopt : fields.integer<int>("backfill_limit");
+  }
   if (fields.has("http_path")) trigger.http_path = fields.text("http_path", true);
   if (fields.has("http_methods"))
     trigger.http_methods = fields.strings("http_methods").value_or(std::vector<std::string>{});
@@ -55,8 +78,9 @@ void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
   if (fields.has("retry_policy")) trigger.retry_policy = retry_from(fields);
 }
 
-bool trigger_given(const FieldReader& fields) {
-  for (const char* name : {"cron_expression", "timezone", "http_path", "http_methods", "event_types", "retry_policy"}) {
+bool trigger_given(FieldReader& fields) {
+  for (const char* name : {"cron_expression", "timezone", "overlap_policy", "misfire_policy", "backfill_limit",
+                           "http_path", "http_methods", "event_types", "retry_policy"}) {
     if (fields.has(name)) return true;
   }
   return false;
@@ -70,6 +94,16 @@ std::optional<std::string> metadata_from(FieldReader& fields) {
 
 Json optional_string(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
 
+template <typename T, typename Show>
+Json optional_json(const std::optional<T>& value, Show show) {
+  return value ? Json(show(*value)) : Json(nullptr);
+}
+
+std::optional<domain::ScriptStatus> status_from(FieldReader& fields) {
+  return named<domain::ScriptStatus>(fields, "status", domain::script_status_from_string,
+                                     "draft, active, paused, disabled, archived");
+}
+
 Json limits_json(const domain::ResourceLimits& limits) {
   Json shown = Json::object();
   for (const auto& field : domain::kResourceLimitFields) {
@@ -82,9 +116,10 @@ Json limits_json(const domain::ResourceLimits& limits) {
 
 }  // namespace
 
-domain::Result<domain::ScriptDefinition> definition_from_json(const Json& body) {
+domain::Result<ScriptCreation> creation_from_json(const Json& body) {
   FieldReader fields(body);
-  domain::ScriptDefinition definition;
+  ScriptCreation creation;
+  domain::ScriptDefinition& definition = creation.definition;
   definition.name = fields.text("name").value_or("");
   definition.description = fields.text("description", true).value_or("");
   definition.source = fields.text("source").value_or("");
@@ -101,8 +136,10 @@ domain::Result<domain::ScriptDefinition> definition_from_json(const Json& body) 
   trigger_from(fields, definition.trigger);
   definition.tags = fields.strings("tags").value_or(std::vector<std::string>{});
   if (auto metadata = metadata_from(fields)) definition.metadata_json = *metadata;
+  creation.status = status_from(fields);
+  fields.refuse_unread();
   if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
-  return definition;
+  return creation;
 }
 
 domain::Result<domain::ScriptPatch> patch_from_json(const Json& body) {
@@ -116,17 +153,14 @@ domain::Result<domain::ScriptPatch> patch_from_json(const Json& body) {
   if (fields.has("resource_limits")) patch.resource_limits = limits_from(fields, domain::ResourceLimits{});
   patch.tags = fields.strings("tags");
   patch.metadata_json = metadata_from(fields);
-  if (auto status = fields.text("status")) {
-    patch.status = domain::script_status_from_string(*status);
-    if (!patch.status)
-      fields.errors().push_back({"status", "must be one of draft, active, paused, disabled, archived"});
-  }
+  patch.status = status_from(fields);
   patch.change_description = fields.text("change_description").value_or("");
   if (trigger_given(fields)) {
     domain::TriggerConfig trigger;
     trigger_from(fields, trigger);
     patch.trigger = std::move(trigger);
   }
+  fields.refuse_unread();
   if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
   return patch;
 }
@@ -152,6 +186,13 @@ Json to_json(const domain::Script& script) {
           {"resource_limits", limits_json(definition.resource_limits)},
           {"cron_expression", optional_string(trigger.cron_expression)},
           {"timezone", optional_string(trigger.timezone)},
+          {"overlap_policy", optional_json(trigger.overlap_policy, [](auto p) { return domain::to_string(p); })},
+          {"misfire_policy", optional_json(trigger.misfire_policy, [](auto p) { return domain::to_string(p); })},
+          {"backfill_limit", optional_json(trigger.backfill_limit, [](int n) { return n; })},
+          {"next_run_at", optional_json(state.schedule.next_run_at, [](auto t) { return iso8601(t); })},
+          {"last_run_at", optional_json(state.schedule.last_run_at, [](auto t) { return iso8601(t); })},
+          {"last_run_status",
+           optional_json(state.schedule.last_run_status, [](auto status) { return domain::to_string(status); })},
           {"http_path", optional_string(trigger.http_path)},
           {"http_methods", trigger.http_methods},
           {"event_types", trigger.event_types},

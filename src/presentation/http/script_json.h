@@ -9,7 +9,13 @@
 
 namespace jsr::http {
 
-domain::Result<domain::ScriptDefinition> definition_from_json(const Json& body);
+// A create body: the definition, and the status to create it in (draft when absent).
+struct ScriptCreation {
+  domain::ScriptDefinition definition;
+  std::optional<domain::ScriptStatus> status;
+};
+
+domain::Result<ScriptCreation> creation_from_json(const Json& body);
 domain::Result<domain::ScriptPatch> patch_from_json(const Json& body);
 Json to_json(const domain::Script& script);
 Json to_json(const domain::VersionSummary& version);

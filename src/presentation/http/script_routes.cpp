@@ -31,9 +31,10 @@ void add_script_routes(Router& router, ApiServices& api) {
              [&api, render_script](Request& request) {
                auto body = json_body(request);
                if (!body) return error_response(body.error());
-               auto definition = definition_from_json(*body);
-               if (!definition) return error_response(definition.error());
-               return respond(api.scripts.create(*request.principal, std::move(*definition)), 201, render_script);
+               auto creation = creation_from_json(*body);
+               if (!creation) return error_response(creation.error());
+               return respond(api.scripts.create(*request.principal, std::move(creation->definition), creation->status),
+                              201, render_script);
              });
 
   router.add("GET", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {

@@ -25,7 +25,7 @@ TEST_F(ScriptModel, DefaultExportReceivesInputAndContext) {
   ASSERT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
   EXPECT_EQ(json::parse(outcome.output_json), json::parse(R"({"sum":5,"tenant":"tenant-a","user":"user-1",
       "org":"organization-1","script":"script-1","execution":"execution-1","input":{"a":2,"b":3},
-      "trigger":{"type":"event","data":{"event":"payment.processed"}}})"));
+      "trigger":{"type":"event","event":"payment.processed"}})"));
 }
 
 TEST_F(ScriptModel, InputIsTheScriptsOwnToChange) {

@@ -1,5 +1,5 @@
 // `context`: who runs this execution and why — tenantId, userId,
-// organizationId, scriptId, executionId, input, trigger {type, data}. The
+// organizationId, scriptId, executionId, input, trigger {type, ...its data}. The
 // global is an accessor resolving to the running execution's own deep-frozen
 // object, so code resuming after an `await` or in a timer sees its own.
 #include <js/JSON.h>
@@ -13,7 +13,7 @@ namespace {
 
 JSObject* get_context(RunningExecution& execution) { return execution.context_object; }
 
-// Input and trigger data are already JSON; splice them in unparsed.
+// Input and trigger data are already JSON (the trigger's an object or null); splice them in unparsed.
 std::string context_json(const ExecutionRequest& request) {
   nlohmann::json fields = {
       {"tenantId", request.tenant_id},
@@ -27,8 +27,13 @@ std::string context_json(const ExecutionRequest& request) {
   };
   std::string json = text(fields);
   json.pop_back();
+  // The trigger's data object gives the trigger's fields beside its type:
+  // {type:"cron", scheduledFor, cron, timezone}.
+  std::string_view data = request.trigger_data_json;
+  const bool has_fields = !data.empty() && data.front() == '{' && data.find_first_not_of(" \t\r\n", 1) < data.size() &&
+                          data[data.find_first_not_of(" \t\r\n", 1)] != '}';
   json += ",\"input\":" + request.input_json + ",\"trigger\":{\"type\":" + text(request.trigger_type) +
-          ",\"data\":" + request.trigger_data_json + "}}";
+          (has_fields ? "," + std::string(data.substr(1)) : std::string("}")) + "}";
   return json;
 }
 
