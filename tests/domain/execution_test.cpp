@@ -37,6 +37,31 @@ TEST(Execution, AFailureKeepsTheErrorAndNoOutput) {
   EXPECT_TRUE(execution.started_at.has_value());
 }
 
+TEST(Execution, OnlyAPendingSlotIsSkippedAndItSaysWhy) {
+  Execution slot{.id = "e-1", .tenant_id = "t", .script_id = "s"};
+  const auto event = slot.skip(SkipReason::kOverlap, "the previous run was still going", kNow);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(std::holds_alternative<ExecutionSkipped>(*event));
+  EXPECT_EQ(slot.status, ExecutionStatus::kSkipped);
+  EXPECT_TRUE(is_final(slot.status));
+  EXPECT_EQ(slot.skip_reason, SkipReason::kOverlap);
+  EXPECT_EQ(slot.error->code, ExecutionErrorCode::kSkipped);
+  EXPECT_FALSE(slot.started_at.has_value()) << "a skipped slot never ran";
+  EXPECT_EQ(slot.completed_at, kNow);
+
+  Execution running{.id = "e-2", .tenant_id = "t", .script_id = "s"};
+  running.start(kNow);
+  EXPECT_FALSE(running.skip(SkipReason::kQuota, "", kNow).has_value()) << "a run that started is not skipped";
+  EXPECT_EQ(running.status, ExecutionStatus::kRunning);
+}
+
+TEST(SkipReason, NamesRoundTrip) {
+  for (SkipReason reason : {SkipReason::kOverlap, SkipReason::kMisfire, SkipReason::kQuota}) {
+    EXPECT_EQ(skip_reason_from_string(to_string(reason)), reason);
+  }
+  EXPECT_FALSE(skip_reason_from_string("bored").has_value());
+}
+
 TEST(TriggerType, NamesRoundTrip) {
   for (auto type :
        {TriggerType::kCron, TriggerType::kHttp, TriggerType::kEvent, TriggerType::kManual, TriggerType::kApi}) {

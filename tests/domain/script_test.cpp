@@ -105,6 +105,50 @@ TEST(Script, TypeSpecificFieldsAreRequiredForTheirTypeAndRefusedForOthers) {
   EXPECT_EQ(with_events->first.definition().trigger.retry_policy, RetryPolicy{});
 }
 
+// UTC only: enough to plan a schedule without the zone database.
+class UtcOnly final : public TimeZones {
+ public:
+  bool contains(std::string_view name) const override { return name == "UTC"; }
+  std::optional<LocalSeconds> to_local(std::string_view, UtcSeconds time) const override {
+    return LocalSeconds(time.time_since_epoch());
+  }
+  std::optional<LocalTimeInstants> instants_of(std::string_view, LocalSeconds time) const override {
+    return LocalTimeInstants{LocalTimeInstants::Kind::kUnique, UtcSeconds(time.time_since_epoch()), {}};
+  }
+};
+
+TEST(Script, AScheduleGetsItsPolicyDefaultsAndANextRunOnlyWhileActive) {
+  ScriptDefinition nightly = oneoff();
+  nightly.type = ScriptType::kScheduled;
+  nightly.trigger.cron_expression = "0 2 * * *";
+  auto [script, version] = created(nightly);
+  EXPECT_EQ(script.definition().trigger.overlap_policy, OverlapPolicy::kSkip);
+  EXPECT_EQ(script.definition().trigger.misfire_policy, MisfirePolicy::kOnce);
+  EXPECT_FALSE(script.definition().trigger.backfill_limit.has_value());
+  EXPECT_FALSE(script.definition().trigger.retry_policy.has_value()) << "retries are opt-in for a schedule";
+
+  const UtcOnly zones;
+  script.plan_next_run(zones, kNow);
+  EXPECT_FALSE(script.state().schedule.next_run_at.has_value()) << "a draft is not scheduled";
+  ASSERT_TRUE(script.change_status(ScriptStatus::kActive, "u-1", kNow).has_value());
+  script.plan_next_run(zones, kNow);
+  ASSERT_TRUE(script.state().schedule.next_run_at.has_value());
+  const auto next = *script.state().schedule.next_run_at;
+  EXPECT_GT(next, kNow);
+  EXPECT_LE(next - kNow, std::chrono::hours(24));
+  EXPECT_EQ((next.time_since_epoch() % std::chrono::days(1)), std::chrono::hours(2));
+  ASSERT_TRUE(script.change_status(ScriptStatus::kPaused, "u-1", kNow).has_value());
+  script.plan_next_run(zones, kNow);
+  EXPECT_FALSE(script.state().schedule.next_run_at.has_value());
+
+  nightly.trigger.misfire_policy = MisfirePolicy::kBackfill;
+  EXPECT_EQ(created(nightly).first.definition().trigger.backfill_limit, 10);
+  nightly.trigger.backfill_limit = 1001;
+  auto refused = Script::create({"s", "t", "o"}, nightly, "u", kNow);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_TRUE(has_field(refused.error(), "backfill_limit"));
+}
+
 TEST(Script, HttpPathsMustStartWithASlash) {
   ScriptDefinition http = oneoff();
   http.type = ScriptType::kHttp;
