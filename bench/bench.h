@@ -2,9 +2,11 @@
 // with a "bench" field, so runs can be compared line by line.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "infrastructure/runtime/engine.h"
 
@@ -19,11 +21,18 @@ class Workloads {
   mutable std::map<std::string, std::string> sources_;
 };
 
+// The sample at `fraction` (0.5: the median) of the sorted samples; 0 for none.
+double percentile(std::vector<double> samples, double fraction);
+double rounded(double value, int decimals);
+double ms_since(std::chrono::steady_clock::time_point start);
+long peak_rss_mb();
+
 // Which benchmarks to run: all, or those named on the command line.
 using Selection = std::function<bool(const std::string& name)>;
 
 void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
 void run_executor_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
 void run_records_benchmarks(const Selection& wanted);
+void run_schedule_benchmarks(runtime::Engine& engine, const Selection& wanted);
 
 }  // namespace jsr::bench

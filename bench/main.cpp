@@ -1,8 +1,11 @@
 // jsruntime-bench [NAME...]: runs every benchmark, or the named ones
-// (cold_vm, warm_w1, limits, isolated_w1, cpu, concurrent_w9, pool, fairness, records).
+// (cold_vm, warm_w1, limits, isolated_w1, cpu, concurrent_w9, pool, fairness, records,
+// cron_start_delay).
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
+#include <sys/resource.h>
 #include <vector>
 
 #include "bench/bench.h"
@@ -20,6 +23,27 @@ const std::string& Workloads::source(const std::string& file) const {
   return entry->second;
 }
 
+double percentile(std::vector<double> samples, double fraction) {
+  if (samples.empty()) return 0;
+  std::sort(samples.begin(), samples.end());
+  return samples[std::min(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()))];
+}
+
+double rounded(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+long peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
 }  // namespace jsr::bench
 
 int main(int argc, char** argv) {
@@ -32,5 +56,6 @@ int main(int argc, char** argv) {
   jsr::bench::run_runtime_benchmarks(engine, workloads, wanted);
   jsr::bench::run_executor_benchmarks(engine, workloads, wanted);
   jsr::bench::run_records_benchmarks(wanted);
+  jsr::bench::run_schedule_benchmarks(engine, wanted);
   return 0;
 }

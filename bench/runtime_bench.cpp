@@ -32,27 +32,6 @@ ExecutionRequest request(const std::string& file, const std::string& input) {
   return request;
 }
 
-double percentile(std::vector<double> samples, double fraction) {
-  std::sort(samples.begin(), samples.end());
-  return samples[std::min(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()))];
-}
-
-// Rounded so that the printed JSON stays short.
-double round_to(double value, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(value * scale) / scale;
-}
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-long peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024;
-}
-
 void print(const json& line) { std::cout << line.dump() << std::endl; }
 
 }  // namespace
@@ -74,8 +53,8 @@ void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& shared_wor
       first_run_ms.push_back(ms_since(start));
     }
     print({{"bench", "cold_vm"},
-           {"ms", round_to(percentile(vm_ms, 0.5), 2)},
-           {"first_execution_ms", round_to(percentile(first_run_ms, 0.5), 2)}});
+           {"ms", rounded(percentile(vm_ms, 0.5), 2)},
+           {"first_execution_ms", rounded(percentile(first_run_ms, 0.5), 2)}});
   }
 
   Vm vm(engine, cache);
@@ -95,10 +74,10 @@ void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& shared_wor
     }
     const double seconds = ms_since(all_start) / 1000;
     print({{"bench", "warm_w1"},
-           {"p50_us", round_to(percentile(inside_us, 0.5), 1)},
-           {"p99_us", round_to(percentile(inside_us, 0.99), 1)},
-           {"round_trip_p50_us", round_to(percentile(round_trip_us, 0.5), 1)},
-           {"round_trip_p99_us", round_to(percentile(round_trip_us, 0.99), 1)},
+           {"p50_us", rounded(percentile(inside_us, 0.5), 1)},
+           {"p99_us", rounded(percentile(inside_us, 0.99), 1)},
+           {"round_trip_p50_us", rounded(percentile(round_trip_us, 0.5), 1)},
+           {"round_trip_p99_us", rounded(percentile(round_trip_us, 0.99), 1)},
            {"sequential_per_s", std::lround(kRuns / seconds)}});
   }
 
@@ -110,13 +89,13 @@ void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& shared_wor
       overshoot.push_back(vm.execute(std::move(loop)).get().metrics.duration_ms - 100);
     }
     print({{"bench", "timeout_w5_100ms"},
-           {"overshoot_p50_ms", round_to(percentile(overshoot, 0.5), 2)},
-           {"overshoot_max_ms", round_to(*std::max_element(overshoot.begin(), overshoot.end()), 2)}});
+           {"overshoot_p50_ms", rounded(percentile(overshoot, 0.5), 2)},
+           {"overshoot_max_ms", rounded(*std::max_element(overshoot.begin(), overshoot.end()), 2)}});
     for (const char* bomb : {"w6_array_bomb.js", "w7_object_bomb.js"}) {
       const ExecutionOutcome outcome = vm.execute(request(bomb, "{}")).get();
       print({{"bench", std::string(bomb).substr(0, 2) + "_memory_limit"},
              {"code", outcome.error ? std::string(jsr::domain::to_string(outcome.error->code)) : "none"},
-             {"ms", round_to(outcome.metrics.duration_ms, 1)},
+             {"ms", rounded(outcome.metrics.duration_ms, 1)},
              {"process_peak_rss_mb", peak_rss_mb()}});
     }
   }
