@@ -1,5 +1,7 @@
 #include "presentation/http/script_json.h"
 
+#include <algorithm>
+
 #include "presentation/http/field_reader.h"
 
 namespace jsr::http {
@@ -114,6 +116,18 @@ Json limits_json(const domain::ResourceLimits& limits) {
   return shown;
 }
 
+// A body refused for its shape is also checked against the domain's rules,
+// so that one answer names every wrong field. Without a known type, the
+// trigger fields cannot be judged: they are left out of that check.
+void add_domain_errors(FieldErrors& errors, domain::ScriptDefinition definition, bool type_known) {
+  if (!type_known) definition.trigger = {};
+  for (auto& error : domain::validate_definition(definition)) {
+    const bool reported = std::any_of(errors.begin(), errors.end(),
+                                      [&](const auto& known) { return known.field == error.field; });
+    if (!reported) errors.push_back(std::move(error));
+  }
+}
+
 }  // namespace
 
 domain::Result<ScriptCreation> creation_from_json(const Json& body) {
@@ -123,11 +137,13 @@ domain::Result<ScriptCreation> creation_from_json(const Json& body) {
   definition.name = fields.text("name").value_or("");
   definition.description = fields.text("description", true).value_or("");
   definition.source = fields.text("source").value_or("");
+  bool type_known = false;
   if (!fields.has("type")) {
     fields.errors().push_back({"type", "is required"});
   } else if (auto type = fields.text("type")) {
     if (auto parsed = domain::script_type_from_string(*type)) {
       definition.type = *parsed;
+      type_known = true;
     } else {
       fields.errors().push_back({"type", "must be one of scheduled, http, event, oneoff, embedded"});
     }
@@ -138,7 +154,10 @@ domain::Result<ScriptCreation> creation_from_json(const Json& body) {
   if (auto metadata = metadata_from(fields)) definition.metadata_json = *metadata;
   creation.status = status_from(fields);
   fields.refuse_unread();
-  if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
+  if (!fields.errors().empty()) {
+    add_domain_errors(fields.errors(), definition, type_known);
+    return std::unexpected(invalid(std::move(fields.errors())));
+  }
   return creation;
 }
 

@@ -264,7 +264,7 @@ TEST_F(Schedules, APausedScheduleRunsNothingAndMissesNothingWhenResumed) {
   EXPECT_EQ(count_with(seen, "skipped"), 0u) << "paused time is not a misfire";
 }
 
-TEST_F(Schedules, ScheduleFieldsAreCheckedAndUnknownFieldsRefused) {
+TEST_F(Schedules, BodiesNameEveryWrongFieldScheduleFieldsIncludedAndRefuseUnknownOnes) {
   const auto refused_fields = [&](const json& body) {
     const HttpReply reply = server_->post("/api/v1/scripts", admin_, body);
     EXPECT_EQ(reply.status, 400) << reply.body;
@@ -290,6 +290,9 @@ TEST_F(Schedules, ScheduleFieldsAreCheckedAndUnknownFieldsRefused) {
   bad["cron"] = "typo of cron_expression";
   bad["resource_limits"] = {{"max_memory", 5}};
   EXPECT_EQ(refused_fields(bad), (std::set<std::string>{"cron", "resource_limits.max_memory"}));
+  EXPECT_EQ(refused_fields({{"name", "ab"}, {"type", "bogus"}, {"cron_expression", "0 0 * * *"}}),
+            (std::set<std::string>{"name", "type", "source"}))
+      << "every wrong field, also when the type is wrong; trigger fields are not judged without a type";
   EXPECT_EQ(refused_fields({{"name", "Hook"}, {"type", "http"}, {"http_path", "/x"}, {"http_methods", {"GET"}},
                             {"overlap_policy", "skip"}, {"source", "export default () => 1"}}),
             std::set<std::string>{"overlap_policy"});
