@@ -12,6 +12,7 @@
 #include "app/store.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
+#include "infrastructure/runtime/source_checker.h"
 #include "infrastructure/runtime/vm.h"
 #include "infrastructure/time/system_time_zones.h"
 #include "presentation/http/api_json.h"
@@ -151,9 +152,11 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
   parts.add("server gauges", server_gauges(metrics, compile_cache, store, recorder));
   auto& time_zones = parts.add("time zones", std::make_unique<time::SystemTimeZones>());
   auto& script_changes = parts.add("script changes", std::make_unique<services::ScriptChanges>());
+  auto& source_checker =
+      parts.add("source checker", std::make_unique<runtime::SourceChecker>(engine, compile_cache));
   auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(
                                                   store.scripts, store.audit, store.credentials, time_zones,
-                                                  &script_changes));
+                                                  &script_changes, &source_checker));
   auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
                                                         store.scripts, store.executions, recorder, executor,
                                                         store.audit, store.credentials, node_id));

@@ -22,19 +22,6 @@ Error validation_failed(domain::FieldErrors details) {
   return domain::Error::validation_failed("the script is not valid: see details", std::move(details));
 }
 
-// The domain checks a zone's spelling; whether the zone exists is the zone
-// database's to say. The domain's refusals and the zone's, as one answer.
-std::optional<Error> refusal(domain::FieldErrors errors, const domain::TimeZones& zones,
-                             const domain::TriggerConfig& trigger) {
-  const bool zone_refused =
-      std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e.field == "timezone"; });
-  if (trigger.timezone && !zone_refused && !zones.contains(*trigger.timezone)) {
-    errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
-  }
-  if (errors.empty()) return std::nullopt;
-  return validation_failed(std::move(errors));
-}
-
 }  // namespace
 
 Error script_not_found(const std::string& script_id) { return domain::Error::not_found("no script " + script_id); }
@@ -89,6 +76,24 @@ domain::Result<Script> ScriptService::stored(const Principal& caller, Script& sc
   return load(caller, script.id());
 }
 
+// The domain checks a zone's spelling and a source's size; whether the zone
+// exists is the zone database's to say, and whether the source runs the
+// engine's.
+std::optional<Error> ScriptService::refusal(domain::FieldErrors errors, const std::string& tenant_id,
+                                            const domain::TriggerConfig& trigger, const std::string* new_source) {
+  const auto refused = [&](const char* field) {
+    return std::any_of(errors.begin(), errors.end(), [&](const auto& e) { return e.field == field; });
+  };
+  if (trigger.timezone && !refused("timezone") && !time_zones_.contains(*trigger.timezone)) {
+    errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
+  }
+  if (new_source != nullptr && source_check_ != nullptr && !refused("source")) {
+    if (auto problem = source_check_->check(tenant_id, *new_source)) errors.push_back(std::move(*problem));
+  }
+  if (errors.empty()) return std::nullopt;
+  return validation_failed(std::move(errors));
+}
+
 domain::Result<Script> ScriptService::load(const Principal& caller, const std::string& script_id) {
   auto found = scripts_.find(caller.tenant_id, script_id);
   if (!found) return std::unexpected(found.error());
@@ -100,9 +105,11 @@ domain::Result<Script> ScriptService::create(const Principal& caller, domain::Sc
                                              std::optional<domain::ScriptStatus> status) {
   if (!caller.may(Permission::kScriptsCreate)) return std::unexpected(forbidden(Permission::kScriptsCreate));
   const domain::TriggerConfig trigger = definition.trigger;
+  const std::string source = definition.source;
   auto created = Script::create({credentials_.new_id(), caller.tenant_id, caller.tenant_id}, std::move(definition),
                                 caller.actor_id, now());
-  if (auto refused = refusal(created ? domain::FieldErrors{} : std::move(created.error()), time_zones_, trigger)) {
+  if (auto refused =
+          refusal(created ? domain::FieldErrors{} : std::move(created.error()), caller.tenant_id, trigger, &source)) {
     return std::unexpected(std::move(*refused));
   }
   auto& [script, first_version] = *created;
@@ -135,8 +142,11 @@ domain::Result<Script> ScriptService::update(const Principal& caller, const std:
   std::optional<domain::ScriptVersion> version;
   if (patch.changes_definition() || !patch.status) {
     const domain::TriggerConfig trigger = patch.trigger.value_or(script->definition().trigger);
+    const std::optional<std::string> new_source =
+        patch.source && *patch.source != script->definition().source ? patch.source : std::nullopt;
     auto updated = script->update(patch, caller.actor_id, now());
-    if (auto refused = refusal(updated ? domain::FieldErrors{} : std::move(updated.error()), time_zones_, trigger)) {
+    if (auto refused = refusal(updated ? domain::FieldErrors{} : std::move(updated.error()), caller.tenant_id, trigger,
+                               new_source ? &*new_source : nullptr)) {
       return std::unexpected(std::move(*refused));
     }
     version = std::move(*updated);

@@ -13,6 +13,7 @@
 #include "domain/identity.h"
 #include "domain/repositories.h"
 #include "domain/script.h"
+#include "domain/source_check.h"
 #include "domain/time_zones.h"
 #include "services/script_changes.h"
 
@@ -20,10 +21,17 @@ namespace jsr::services {
 
 class ScriptService {
  public:
-  // `changes` is told of every stored change of a script.
+  // `changes` is told of every stored change of a script; `source_check`,
+  // when given, refuses a source that cannot run before it is stored.
   ScriptService(domain::ScriptRepository& scripts, domain::AuditLog& audit, domain::Credentials& credentials,
-                const domain::TimeZones& time_zones, const ScriptChanges* changes = nullptr)
-      : scripts_(scripts), audit_(audit), credentials_(credentials), time_zones_(time_zones), changes_(changes) {}
+                const domain::TimeZones& time_zones, const ScriptChanges* changes = nullptr,
+                domain::SourceCheck* source_check = nullptr)
+      : scripts_(scripts),
+        audit_(audit),
+        credentials_(credentials),
+        time_zones_(time_zones),
+        changes_(changes),
+        source_check_(source_check) {}
 
   // A new script in `status` (draft when absent), if the life cycle allows
   // going there from draft.
@@ -45,6 +53,9 @@ class ScriptService {
 
  private:
   domain::Result<domain::Script> load(const domain::Principal& caller, const std::string& script_id);
+  // The domain's refusals, the zone database's and the engine's, as one answer.
+  std::optional<domain::Error> refusal(domain::FieldErrors errors, const std::string& tenant_id,
+                                       const domain::TriggerConfig& trigger, const std::string* new_source);
   // Plans the script's next run and stores it; CONFLICT and database errors as they come.
   domain::Result<void> store(domain::Script& script, const std::optional<domain::ScriptVersion>& new_version);
   // After a change is stored: writes the script's domain events since the
@@ -58,6 +69,7 @@ class ScriptService {
   domain::Credentials& credentials_;
   const domain::TimeZones& time_zones_;
   const ScriptChanges* changes_;
+  domain::SourceCheck* source_check_;
 };
 
 domain::Error script_not_found(const std::string& script_id);

@@ -64,7 +64,14 @@ Response json_response(int status, const Json& body) { return {status, json_text
 Response error_response(const Error& error) {
   const int status = status_for(error.code);
   Json details = Json::array();
-  for (const auto& field : error.details) details.push_back({{"field", field.field}, {"message", field.message}});
+  for (const auto& field : error.details) {
+    Json detail = {{"field", field.field}, {"message", field.message}};
+    if (field.line > 0) {
+      detail["line"] = field.line;
+      detail["column"] = field.column;
+    }
+    details.push_back(std::move(detail));
+  }
   // A database failure's text may name tables and hosts: keep it for the logs.
   const std::string message = status == 500 ? "internal error" : error.message;
   Response response =

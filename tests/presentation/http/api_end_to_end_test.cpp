@@ -115,6 +115,23 @@ TYPED_TEST(Api, SourceChangesMakeVersionsAndRollbackRestoresAnOldOne) {
   EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/versions/9", this->admin_).status, 404);
 }
 
+TYPED_TEST(Api, ASourceThatCannotRunIsRefusedWhenSavedAndNothingChanges) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const HttpReply broken = server.patch("/api/v1/scripts/" + id, this->admin_,
+                                        {{"source", "export default () => {\n  return 1 +;\n}"}, {"name", "Renamed"}});
+  ASSERT_EQ(broken.status, 400) << broken.body;
+  const json detail = broken.json()["error"]["details"][0];
+  EXPECT_EQ(detail["field"], "source");
+  EXPECT_EQ(detail["line"], 2) << detail.dump();
+  EXPECT_NE(detail["message"].get<std::string>().find("SyntaxError"), std::string::npos) << detail.dump();
+  const json unchanged = server.get("/api/v1/scripts/" + id, this->admin_).json();
+  EXPECT_EQ(unchanged["version"], 1);
+  EXPECT_EQ(unchanged["name"], kHello["name"]) << "a refused patch changes nothing";
+  // A patch that leaves the source alone is not checked again.
+  EXPECT_EQ(server.patch("/api/v1/scripts/" + id, this->admin_, {{"name", "Renamed"}}).status, 200);
+}
+
 TYPED_TEST(Api, RunsWaitOrReturnAtOnceAndAreRecorded) {
   auto& server = *this->server_;
   const std::string id = this->create_script();

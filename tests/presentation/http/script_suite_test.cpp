@@ -4,7 +4,8 @@
 // every one. hostile/ holds the attacks, globals/ what the globals do; the
 // SDK's behaviour is tested here too.
 //
-// Header lines: `// expect: CODE` (an error code, or COMPLETED), and optionally
+// Header lines: `// expect: CODE` (an error code, COMPLETED, or VALIDATION_FAILED
+// for a source refused when it is saved), and optionally
 // `// expect-output: JSON`, `// input: JSON`, `// expect-message: text`,
 // `// expect-log: text`, `// expect-line: N`, `// limits: {resource_limits}`.
 #include <algorithm>
@@ -85,6 +86,25 @@ TEST_P(ScriptSuite, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
     definition["resource_limits"] = json::parse(limits->second);
   }
   const HttpReply created = server.post("/api/v1/scripts", admin, definition);
+  const std::string& expected = script.header.at("expect");
+  if (expected == "VALIDATION_FAILED") {
+    // A source that cannot run is refused when saved, with where it fails.
+    ASSERT_EQ(created.status, 400) << created.body;
+    const json refusal = created.json()["error"];
+    EXPECT_EQ(refusal["code"], "VALIDATION_FAILED");
+    ASSERT_EQ(refusal["details"].size(), 1u) << refusal.dump();
+    const json& detail = refusal["details"][0];
+    EXPECT_EQ(detail["field"], "source");
+    if (auto line = script.header.find("expect-line"); line != script.header.end()) {
+      EXPECT_EQ(detail["line"], std::stoi(line->second)) << detail.dump();
+      EXPECT_GT(detail["column"].get<int>(), 0) << detail.dump();
+    }
+    if (auto message = script.header.find("expect-message"); message != script.header.end()) {
+      EXPECT_NE(detail.value("message", "").find(message->second), std::string::npos) << detail.dump();
+    }
+    EXPECT_EQ(server.get("/healthz", "").status, 200) << server.server_log();
+    return;
+  }
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["id"];
 
@@ -93,7 +113,6 @@ TEST_P(ScriptSuite, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
   const HttpReply run = server.post("/api/v1/scripts/" + id + "/executions", admin, run_body);
   const json execution = run.json();
   ASSERT_TRUE(execution.is_object()) << run.status << " " << run.body.substr(0, 300) << "\n" << server.server_log();
-  const std::string& expected = script.header.at("expect");
   if (expected == "COMPLETED") {
     EXPECT_EQ(execution["status"], "completed") << execution["error"].dump();
     if (auto output = script.header.find("expect-output"); output != script.header.end()) {

@@ -1,0 +1,6 @@
+// expect: VALIDATION_FAILED
+// expect-line: 5
+export default function (input) {
+  const total = input.a +
+  return total;
+}
