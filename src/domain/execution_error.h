@@ -34,10 +34,11 @@ struct ExecutionError {
   std::string stack;         // frames as "function@file:line:column", no host paths
   std::uint32_t line = 0;    // 1-based, in the author's source; 0 when unknown
   std::uint32_t column = 0;  // 1-based; 0 when unknown
+  bool retryable = true;     // false when the script threw an error with `retryable: false`
 
   // An error with no place in the source: a limit, a cancellation, the host.
   static ExecutionError of(ExecutionErrorCode code, std::string message) {
-    return {code, std::move(message), {}, 0, 0};
+    return {code, std::move(message), {}, 0, 0, true};
   }
 };
 

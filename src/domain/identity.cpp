@@ -27,6 +27,8 @@ std::string_view to_string(Permission permission) {
     case Permission::kScriptsUpdate: return "scripts.update";
     case Permission::kScriptsDelete: return "scripts.delete";
     case Permission::kScriptsExecute: return "scripts.execute";
+    case Permission::kEventsPublish: return "events.publish";
+    case Permission::kDeadLettersManage: return "dead_letters.manage";
     case Permission::kTokensManage: return "tokens.manage";
     case Permission::kTenantsManage: return "tenants.manage";
   }
@@ -39,7 +41,8 @@ bool allows(Role role, Permission permission) {
     case Role::kOrgAdmin: return permission != Permission::kTenantsManage;
     case Role::kDeveloper:
       return permission == Permission::kScriptsRead || permission == Permission::kScriptsCreate ||
-             permission == Permission::kScriptsUpdate || permission == Permission::kScriptsExecute;
+             permission == Permission::kScriptsUpdate || permission == Permission::kScriptsExecute ||
+             permission == Permission::kEventsPublish || permission == Permission::kDeadLettersManage;
     case Role::kViewer: return permission == Permission::kScriptsRead;
   }
   std::unreachable();

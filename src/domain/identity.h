@@ -22,6 +22,8 @@ enum class Permission {
   kScriptsUpdate,
   kScriptsDelete,
   kScriptsExecute,
+  kEventsPublish,    // publish events to the tenant's subscribed scripts
+  kDeadLettersManage,  // replay and discard dead letters (reading them is kScriptsRead)
   kTokensManage,   // this tenant's tokens
   kTenantsManage,  // every tenant
 };

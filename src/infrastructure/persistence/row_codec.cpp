@@ -78,7 +78,8 @@ std::string error_to_json(const domain::ExecutionError& error) {
                   {"message", error.message},
                   {"stack", error.stack},
                   {"line", error.line},
-                  {"column", error.column}});
+                  {"column", error.column},
+                  {"retryable", error.retryable}});
 }
 
 domain::ExecutionError error_from_json(const std::string& text) {
@@ -90,6 +91,7 @@ domain::ExecutionError error_from_json(const std::string& text) {
   error.stack = stored.value("stack", "");
   error.line = stored.value("line", 0u);
   error.column = stored.value("column", 0u);
+  error.retryable = stored.value("retryable", true);
   return error;
 }
 

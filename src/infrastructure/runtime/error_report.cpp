@@ -5,6 +5,7 @@
 #include <js/PropertyDescriptor.h>
 #include <js/SavedFrameAPI.h>
 #include <js/Stack.h>
+#include <js/Proxy.h>
 #include <jsapi.h>
 
 #include <algorithm>
@@ -88,6 +89,20 @@ std::optional<std::string> start_of_own_message(JSContext* cx, JS::HandleObject 
   return start + " … [message truncated]";
 }
 
+// `throw Object.assign(new Error("bad input"), { retryable: false })`: an own
+// data property, read without running anything (a proxy is not asked).
+bool says_not_retryable(JSContext* cx, JS::HandleValue thrown) {
+  if (!thrown.isObject() || js::IsProxy(&thrown.toObject())) return false;
+  JS::RootedObject object(cx, &thrown.toObject());
+  JS::Rooted<mozilla::Maybe<JS::PropertyDescriptor>> descriptor(cx);
+  if (!JS_GetOwnPropertyDescriptor(cx, object, "retryable", &descriptor)) {
+    JS_ClearPendingException(cx);
+    return false;
+  }
+  return descriptor.isSome() && descriptor->isDataDescriptor() && descriptor->value().isBoolean() &&
+         !descriptor->value().toBoolean();
+}
+
 ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, ExecutionErrorCode code) {
   ExecutionError error = ExecutionError::of(code, "uncaught exception");
   // A thrown string of many megabytes is cut before the engine copies it
@@ -143,6 +158,8 @@ ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, Execu
       error.column = column;
     }
   }
+
+  error.retryable = !says_not_retryable(cx, thrown.exception());
 
   const std::string_view message = error.message;
   if (message.find("too much recursion") != std::string_view::npos) {

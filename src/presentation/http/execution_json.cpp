@@ -9,7 +9,8 @@ Json to_json(const std::optional<domain::ExecutionError>& error) {
           {"message", error->message},
           {"stack", error->stack.empty() ? Json(nullptr) : Json(error->stack)},
           {"line", known(error->line)},
-          {"column", known(error->column)}};
+          {"column", known(error->column)},
+          {"retryable", error->retryable}};
 }
 
 Json to_json(const std::vector<domain::LogEntry>& logs) {

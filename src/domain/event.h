@@ -1,0 +1,82 @@
+// Events and what becomes of them: an event of a tenant reaches every active
+// script of that tenant subscribed to its type; each such script gets a
+// delivery, which is attempted (every attempt an execution), retried with
+// backoff under the script's retry policy, and — after its last attempt — a
+// dead letter a person can inspect, replay or discard. At least once:
+// handlers key on the event id.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/execution_error.h"
+#include "domain/trigger.h"
+
+namespace jsr::domain {
+
+using EventTime = std::chrono::system_clock::time_point;
+
+// How many events an event may cause through the scripts it runs (an event
+// script publishing, a failure's execution.failed): beyond it the chain stops.
+constexpr int kMaxEventDepth = 8;
+
+struct Event {
+  std::string id{};
+  std::string tenant_id{};
+  std::string type{};
+  std::string payload_json = "null";
+  int depth = 0;  // 0: published from outside; n: caused by a run of a depth n-1 event
+  EventTime created_at{};
+};
+
+// One script's share of an event.
+struct Delivery {
+  std::string id{};
+  std::string tenant_id{};
+  std::string event_id{};
+  std::string script_id{};
+  int script_version = 0;  // the version the first attempt ran: retries stay on it; 0 before then
+  int attempt = 1;         // the attempt to make next, from 1
+  EventTime next_attempt_at{};
+  std::optional<std::string> payload_override{};  // a replay's edited payload
+};
+
+// A delivery claimed for running, with what it delivers.
+struct ClaimedDelivery {
+  Delivery delivery;
+  Event event;
+};
+
+enum class DeadLetterStatus { kDead, kReplayed };
+std::string_view to_string(DeadLetterStatus status);
+
+struct DeadLetter {
+  std::string id{};
+  std::string tenant_id{};
+  std::string event_id{};
+  std::string event_type{};
+  std::string payload_json = "null";
+  std::string script_id{};
+  int script_version = 0;
+  int attempts = 0;
+  ExecutionError last_error{};
+  std::string last_execution_id{};
+  DeadLetterStatus status = DeadLetterStatus::kDead;
+  EventTime created_at{};
+  std::optional<EventTime> replayed_at{};
+};
+
+// How long before attempt `next_attempt` (2, 3, ...): the initial backoff
+// times the multiplier per earlier retry, capped, with `jitter` in [0, 1)
+// spreading it over its upper half so that failures at one moment do not
+// retry at one moment.
+std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int next_attempt, double jitter);
+
+// Whether an attempt that ended in `error` is tried again: not after the
+// last attempt, not when the script said so (retryable: false), never for a
+// cancellation.
+bool should_retry(const RetryPolicy& policy, int attempt, const ExecutionError& error);
+
+}  // namespace jsr::domain
