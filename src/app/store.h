@@ -8,6 +8,7 @@
 #include "app/server_config.h"
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_audit_log.h"
+#include "infrastructure/persistence/sql_event_store.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
 #include "infrastructure/persistence/sql_schedule_repository.h"
 #include "infrastructure/persistence/sql_script_repository.h"
@@ -27,6 +28,9 @@ struct Store {
   persistence::SqlScriptRepository scripts;
   persistence::SqlExecutionRepository executions;
   persistence::SqlScheduleRepository schedules;
+  persistence::SqlEventStore events;
+  persistence::SqlDeadLetterRepository dead_letters;
+  persistence::SqlNodeRegistry nodes;
   persistence::SqlTenantRepository tenants;
   persistence::SqlTokenRepository tokens;
   persistence::SqlAuditLog audit;

@@ -22,6 +22,9 @@ using EventTime = std::chrono::system_clock::time_point;
 // script publishing, a failure's execution.failed): beyond it the chain stops.
 constexpr int kMaxEventDepth = 8;
 
+// The largest payload an event may carry, as JSON.
+constexpr std::size_t kMaxEventPayloadBytes = 256 * 1024;
+
 struct Event {
   std::string id{};
   std::string tenant_id{};
@@ -31,22 +34,16 @@ struct Event {
   EventTime created_at{};
 };
 
-// One script's share of an event.
+// One script's share of an event: it carries the event (a replay's payload
+// may have been edited) and where its attempts stand.
 struct Delivery {
   std::string id{};
-  std::string tenant_id{};
-  std::string event_id{};
+  Event event{};
   std::string script_id{};
-  int script_version = 0;  // the version the first attempt ran: retries stay on it; 0 before then
+  int script_version = 0;  // the version the first attempt ran: retries stay on it; 0: the current one
   int attempt = 1;         // the attempt to make next, from 1
   EventTime next_attempt_at{};
-  std::optional<std::string> payload_override{};  // a replay's edited payload
-};
-
-// A delivery claimed for running, with what it delivers.
-struct ClaimedDelivery {
-  Delivery delivery;
-  Event event;
+  const std::string& tenant_id() const { return event.tenant_id; }
 };
 
 enum class DeadLetterStatus { kDead, kReplayed };

@@ -5,12 +5,13 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<TriggerType, 5> kTriggerTypes{{
+constexpr EnumNames<TriggerType, 6> kTriggerTypes{{
     {TriggerType::kCron, "cron"},
     {TriggerType::kHttp, "http"},
     {TriggerType::kEvent, "event"},
     {TriggerType::kManual, "manual"},
     {TriggerType::kApi, "api"},
+    {TriggerType::kInvoke, "invoke"},
 }};
 
 constexpr EnumNames<SkipReason, 3> kSkipReasons{{

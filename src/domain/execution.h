@@ -17,7 +17,7 @@
 
 namespace jsr::domain {
 
-enum class TriggerType { kCron, kHttp, kEvent, kManual, kApi };
+enum class TriggerType { kCron, kHttp, kEvent, kManual, kApi, kInvoke };
 
 std::string_view to_string(TriggerType type);
 std::optional<TriggerType> trigger_type_from_string(std::string_view name);

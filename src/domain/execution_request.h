@@ -26,6 +26,7 @@ struct ExecutionRequest {
   std::string input_json = "null";
   std::string trigger_type = "manual";
   std::string trigger_data_json = "null";
+  int event_depth = 0;  // of the event that caused this run: what it publishes is one deeper
   ResourceLimits limits;
 };
 

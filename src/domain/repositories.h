@@ -50,6 +50,9 @@ class ScriptRepository {
   virtual Result<void> add(const Script& script, const ScriptVersion& first_version) = 0;
   virtual Result<void> save(const Script& script, const std::optional<ScriptVersion>& new_version) = 0;
   virtual Result<std::optional<Script>> find(const std::string& tenant_id, const std::string& script_id) = 0;
+  virtual Result<std::optional<Script>> find_by_name(const std::string& tenant_id, const std::string& name) = 0;
+  // The tenant's active scripts of one type (an event bus's subscribers).
+  virtual Result<std::vector<Script>> active_of_type(const std::string& tenant_id, ScriptType type) = 0;
   virtual Result<Page<Script>> list(const std::string& tenant_id, const ScriptQuery& query) = 0;
   // False when there was no such script.
   virtual Result<bool> remove(const std::string& tenant_id, const std::string& script_id) = 0;

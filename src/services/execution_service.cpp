@@ -33,8 +33,19 @@ void ExecutionService::release_run(const std::string& script_id) {
   }
 }
 
+void ExecutionService::announce_failure(const Execution& execution, int event_depth) {
+  if (events_ == nullptr || !execution.error || event_depth >= domain::kMaxEventDepth) return;
+  // Ids are ours and codes are names: nothing here needs escaping.
+  events_->publish({execution.tenant_id, "execution.failed",
+                    "{\"execution_id\":\"" + execution.id + "\",\"script_id\":\"" + execution.script_id +
+                        "\",\"status\":\"" + std::string(domain::to_string(execution.status)) + "\",\"code\":\"" +
+                        std::string(domain::to_string(execution.error->code)) + "\"}",
+                    event_depth + 1},
+                   [](const domain::Result<std::string>&) {});
+}
+
 domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
-                                              RunEnded ended) {
+                                              int event_depth, RunEnded ended) {
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
     return std::unexpected(domain::Error::rate_limited("the script already has " +
@@ -52,6 +63,7 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   run.input_json = pending.input_json;
   run.trigger_type = std::string(domain::to_string(pending.trigger_type));
   run.trigger_data_json = pending.trigger_data_json;
+  run.event_depth = event_depth;
   run.limits = limits;
 
   const std::string script_id = script.id();
@@ -62,10 +74,11 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   recorder_.record(*record);
   auto accepted = executor_.submit(
       std::move(run),
-      [this, record, script_id, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
+      [this, record, script_id, event_depth, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
         record->finish(outcome, now());
         recorder_.record(*record);
         release_run(script_id);
+        if (record->status != domain::ExecutionStatus::kCompleted) announce_failure(*record, event_depth);
         if (ended) ended(*record);
       },
       [this, record] {
@@ -76,8 +89,9 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   return accepted;
 }
 
-domain::Result<void> ExecutionService::start(const domain::Script& script, Execution pending, RunEnded ended) {
-  return launch(script, std::move(pending), "", std::move(ended));
+domain::Result<void> ExecutionService::start(const domain::Script& script, Execution pending, RunEnded ended,
+                                             int event_depth) {
+  return launch(script, std::move(pending), "", event_depth, std::move(ended));
 }
 
 void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
@@ -107,7 +121,7 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   auto waiting = std::make_shared<RunAnswer>(request.wait ? std::move(answer) : RunAnswer());
   RunEnded ended;
   if (request.wait) ended = [waiting](const Execution& done) { (*waiting)(done); };
-  auto accepted = launch(script, execution, caller.actor_id, std::move(ended));
+  auto accepted = launch(script, execution, caller.actor_id, 0, std::move(ended));
   if (!accepted) {
     // A run refused at its script's own limit was never recorded; any other refusal is the server's: recorded.
     if (!accepted.error().is(domain::ErrorCode::kRateLimited)) {
@@ -122,6 +136,45 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed", "execution",
                        execution.id, "{\"script_id\":\"" + script.id() + "\"}", now()});
   if (!request.wait) answer(std::move(execution));
+}
+
+void ExecutionService::invoke(const std::string& tenant_id, const std::string& id_or_name, std::string input_json,
+                              RunAnswer answer) {
+  const auto refuse = [&](Error error) { answer(std::unexpected(std::move(error))); };
+  if (catalog_ == nullptr) return refuse(Error::internal("invoke needs the script catalog"));
+  auto found = catalog_->find_by_id_or_name(tenant_id, id_or_name);
+  if (!found) return refuse(found.error());
+  if (*found == nullptr) return refuse(script_not_found(id_or_name));
+  const domain::Script& script = **found;
+  if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
+    return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) +
+                                          " and cannot run"));
+  }
+  Execution execution;
+  execution.id = credentials_.new_id();
+  execution.tenant_id = tenant_id;
+  execution.script_id = script.id();
+  execution.script_version = script.version();
+  execution.node_id = node_id_;
+  execution.trigger_type = domain::TriggerType::kInvoke;
+  execution.input_json = std::move(input_json);
+  execution.created_at = now();
+  auto waiting = std::make_shared<RunAnswer>(std::move(answer));
+  auto accepted = launch(script, execution, "", 0, [waiting](const Execution& done) { (*waiting)(done); });
+  if (accepted) return;
+  if (!accepted.error().is(domain::ErrorCode::kRateLimited)) {
+    execution.finish(domain::ExecutionOutcome::failed(
+                         domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
+                     now());
+    recorder_.record(execution);
+  }
+  (*waiting)(std::unexpected(accepted.error()));
+}
+
+void ExecutionService::invoke(const Principal& caller, const std::string& id_or_name, std::string input_json,
+                              RunAnswer answer) {
+  if (!caller.may(Permission::kScriptsExecute)) return answer(std::unexpected(forbidden(Permission::kScriptsExecute)));
+  invoke(caller.tenant_id, id_or_name, std::move(input_json), std::move(answer));
 }
 
 domain::Result<Execution> ExecutionService::get(const Principal& caller, const std::string& execution_id) {

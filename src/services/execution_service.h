@@ -12,11 +12,13 @@
 
 #include "domain/credentials.h"
 #include "domain/error.h"
+#include "domain/event_store.h"
 #include "domain/execution.h"
 #include "domain/identity.h"
 #include "domain/repositories.h"
 #include "services/execution_recorder.h"
 #include "services/executor.h"
+#include "services/script_catalog.h"
 
 namespace jsr::services {
 
@@ -34,14 +36,17 @@ class ExecutionService {
   // ExecutionRepository::interrupt_unfinished).
   ExecutionService(domain::ScriptRepository& scripts, domain::ExecutionRepository& executions,
                    ExecutionRecorder& recorder, Executor& executor, domain::AuditLog& audit,
-                   domain::Credentials& credentials, std::string node_id = "")
+                   domain::Credentials& credentials, std::string node_id = "",
+                   domain::EventPublisher* events = nullptr, ScriptCatalog* catalog = nullptr)
       : node_id_(std::move(node_id)),
         scripts_(scripts),
         executions_(executions),
         recorder_(recorder),
         executor_(executor),
         audit_(audit),
-        credentials_(credentials) {}
+        credentials_(credentials),
+        events_(events),
+        catalog_(catalog) {}
 
   using RunAnswer = std::function<void(domain::Result<domain::Execution>)>;
   using RunEnded = std::function<void(const domain::Execution&)>;
@@ -56,7 +61,18 @@ class ExecutionService {
   // ended it. Refused (the script's max_concurrent_runs, a full queue, a
   // drain) with the reason and the record left to the trigger. Its context
   // has no user.
-  domain::Result<void> start(const domain::Script& script, domain::Execution pending, RunEnded ended);
+  // `event_depth`: of the event that caused the run (see domain::kMaxEventDepth).
+  domain::Result<void> start(const domain::Script& script, domain::Execution pending, RunEnded ended,
+                             int event_depth = 0);
+  // An embedded rule: runs the tenant's script named by id or name with
+  // `input_json` and answers with the ended execution (its output, or its
+  // error). The script comes from memory: no database read on this path in
+  // steady state; the record goes to the recorder like every run's.
+  void invoke(const std::string& tenant_id, const std::string& id_or_name, std::string input_json,
+              RunAnswer answer);
+  // The same for an API caller (scripts.execute; the caller's tenant).
+  void invoke(const domain::Principal& caller, const std::string& id_or_name, std::string input_json,
+              RunAnswer answer);
   domain::Result<domain::Execution> get(const domain::Principal& caller, const std::string& execution_id);
   domain::Result<domain::Page<domain::Execution>> list(const domain::Principal& caller, const std::string& script_id,
                                                        const domain::ExecutionQuery& query);
@@ -69,7 +85,9 @@ class ExecutionService {
   // Reserves a place among the script's runs, records the run pending and
   // hands it to the executor; its later states go to the recorder too.
   domain::Result<void> launch(const domain::Script& script, domain::Execution pending, std::string user_id,
-                              RunEnded ended);
+                              int event_depth, RunEnded ended);
+  // execution.failed on the event bus, for scripts that watch their peers.
+  void announce_failure(const domain::Execution& execution, int event_depth);
   bool reserve_run(const std::string& script_id, std::size_t limit);
   void release_run(const std::string& script_id);
 
@@ -80,6 +98,8 @@ class ExecutionService {
   Executor& executor_;
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
+  domain::EventPublisher* events_;
+  ScriptCatalog* catalog_;
 
   std::mutex runs_mutex_;                                          // guards runs_in_progress_
   std::unordered_map<std::string, std::size_t> runs_in_progress_;  // by script id

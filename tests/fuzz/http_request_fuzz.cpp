@@ -17,6 +17,7 @@
 #include "fuzz/fuzz_check.h"
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_audit_log.h"
+#include "infrastructure/persistence/sql_event_store.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
 #include "infrastructure/persistence/sql_script_repository.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
@@ -29,6 +30,7 @@
 #include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
 #include "presentation/http/request_decoding.h"
+#include "services/script_catalog.h"
 
 namespace {
 
@@ -69,8 +71,15 @@ struct InProcessServer {
   services::MetricsRegistry metrics;
   services::Executor executor{vm_factory, metrics, services::ExecutorOptions{.min_vms = 1, .max_vms = 2}};
   services::ExecutionRecorder recorder{executions};
-  services::ExecutionService execution_service{scripts, executions, recorder, executor, audit, credentials, "fuzz"};
-  http::ApiServices api{access, script_service, execution_service, metrics, [] { return true; }};
+  persistence::SqlEventStore event_store{*database};
+  persistence::SqlDeadLetterRepository dead_letters{*database};
+  services::ScriptChanges changes;
+  services::ScriptCatalog catalog{scripts, changes};
+  services::EventBus bus{{catalog, event_store, credentials, metrics}};
+  services::ExecutionService execution_service{scripts,     executions, recorder, executor, audit,
+                                               credentials, "fuzz",     &bus,     &catalog};
+  services::EventService event_service{{bus, dead_letters, scripts, credentials, audit}};
+  http::ApiServices api{access, script_service, execution_service, event_service, metrics, [] { return true; }};
   std::map<std::string, std::string> tokens_by_role;
   http::Router router{[this](const std::string& bearer, const std::string& tenant) {
     auto known = tokens_by_role.find(bearer);

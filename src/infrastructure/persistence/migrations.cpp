@@ -169,6 +169,50 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )SQL";
 
+// Events live as deliveries (one per subscribed script, carrying the event)
+// until their last attempt; the dead ones become dead letters. The old
+// dead_letters table of migration 1 was never written: it is replaced.
+const char* const kEvents = R"SQL(
+CREATE TABLE event_deliveries (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  depth INTEGER NOT NULL,
+  event_created_at BIGINT NOT NULL,
+  script_id TEXT NOT NULL,
+  script_version INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  claimed_by TEXT
+);
+CREATE INDEX idx_event_deliveries_due ON event_deliveries (next_attempt_at) WHERE claimed_by IS NULL;
+CREATE INDEX idx_event_deliveries_claimed ON event_deliveries (claimed_by) WHERE claimed_by IS NOT NULL;
+DROP TABLE dead_letters;
+CREATE TABLE dead_letters (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  script_id TEXT NOT NULL,
+  script_version INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  last_execution_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  replayed_at BIGINT
+);
+CREATE INDEX idx_dead_letters_tenant_created ON dead_letters (tenant_id, created_at);
+CREATE INDEX idx_dead_letters_status ON dead_letters (status);
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY,
+  lease_until BIGINT NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -190,6 +234,8 @@ const std::vector<Migration>& migrations() {
        "ALTER TABLE scheduled_jobs ADD COLUMN last_run_status TEXT;\n"
        "ALTER TABLE script_executions ADD COLUMN skip_reason TEXT;\n",
        "", ""},
+      {4, "events: deliveries with their attempts, dead letters, servers' leases", kEvents, "",
+       tenant_policy("event_deliveries") + tenant_policy("dead_letters")},
   };
   return all;
 }

@@ -222,18 +222,44 @@ domain::Result<void> SqlScriptRepository::save(const Script& script, const std::
   });
 }
 
+domain::Result<std::vector<Script>> SqlScriptRepository::select(const std::string& tenant_id,
+                                                                const std::string& condition, const SqlParams& params) {
+  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<Script>> {
+    static const std::string columns = column_list(kScriptColumns, "s") + kScheduleColumns;
+    auto rows = connection.execute("SELECT " + columns + " FROM scripts s" + kScheduleJoin + " WHERE s.tenant_id = ? AND " +
+                                       condition + " ORDER BY s.name, s.id",
+                                   params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<Script> scripts;
+    scripts.reserve(rows->size());
+    for (const auto& row : *rows) {
+      auto tags = tags_of(connection, row.text(0));
+      if (!tags) return std::unexpected(tags.error());
+      scripts.push_back(script_from_row(row, std::move(*tags)));
+    }
+    return scripts;
+  });
+}
+
 domain::Result<std::optional<Script>> SqlScriptRepository::find(const std::string& tenant_id,
                                                                 const std::string& script_id) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Script>> {
-    static const std::string sql = "SELECT " + column_list(kScriptColumns, "s") + kScheduleColumns +
-                                   " FROM scripts s" + kScheduleJoin + " WHERE s.id = ? AND s.tenant_id = ?";
-    auto rows = connection.execute(sql, {script_id, tenant_id});
-    if (!rows) return std::unexpected(rows.error());
-    if (rows->empty()) return std::nullopt;
-    auto tags = tags_of(connection, script_id);
-    if (!tags) return std::unexpected(tags.error());
-    return script_from_row(rows->front(), std::move(*tags));
-  });
+  auto found = select(tenant_id, "s.id = ?", {tenant_id, script_id});
+  if (!found) return std::unexpected(found.error());
+  if (found->empty()) return std::nullopt;
+  return std::move(found->front());
+}
+
+domain::Result<std::optional<Script>> SqlScriptRepository::find_by_name(const std::string& tenant_id,
+                                                                        const std::string& name) {
+  auto found = select(tenant_id, "s.name = ?", {tenant_id, name});
+  if (!found) return std::unexpected(found.error());
+  if (found->empty()) return std::nullopt;
+  return std::move(found->front());
+}
+
+domain::Result<std::vector<Script>> SqlScriptRepository::active_of_type(const std::string& tenant_id,
+                                                                        domain::ScriptType type) {
+  return select(tenant_id, "s.type = ? AND s.status = 'active'", {tenant_id, std::string(domain::to_string(type))});
 }
 
 domain::Result<domain::Page<Script>> SqlScriptRepository::list(const std::string& tenant_id,

@@ -15,6 +15,10 @@ class SqlScriptRepository final : public domain::ScriptRepository {
                             const std::optional<domain::ScriptVersion>& new_version) override;
   domain::Result<std::optional<domain::Script>> find(const std::string& tenant_id,
                                                      const std::string& script_id) override;
+  domain::Result<std::optional<domain::Script>> find_by_name(const std::string& tenant_id,
+                                                             const std::string& name) override;
+  domain::Result<std::vector<domain::Script>> active_of_type(const std::string& tenant_id,
+                                                             domain::ScriptType type) override;
   domain::Result<domain::Page<domain::Script>> list(const std::string& tenant_id,
                                                     const domain::ScriptQuery& query) override;
   domain::Result<bool> remove(const std::string& tenant_id, const std::string& script_id) override;
@@ -24,6 +28,10 @@ class SqlScriptRepository final : public domain::ScriptRepository {
                                                                const std::string& script_id, int number) override;
 
  private:
+  // The tenant's scripts that meet `condition` (its parameters after the tenant's id in `params`), by name.
+  domain::Result<std::vector<domain::Script>> select(const std::string& tenant_id, const std::string& condition,
+                                                     const SqlParams& params);
+
   Database& database_;
 };
 

@@ -22,13 +22,15 @@ using domain::ExecutionError;
 using domain::ExecutionErrorCode;
 
 Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
-                 std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals)
+                 std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals,
+                 domain::EventPublisher* event_publisher)
     : loop_(loop),
       compile_cache_(compile_cache),
       arena_(arena),
       context_(engine, stack_bytes),
       jobs_(context_.get(), [this] { return current_ != nullptr ? current_->serial() : 0; }),
       extra_globals_(std::move(extra_globals)),
+      event_publisher_(event_publisher),
       host_call_sink_(std::make_shared<HostCallSettlement::Sink>(
           [this](std::uint64_t serial, std::uint32_t call, bool fulfilled, HostCallValue value, std::string message) {
             boost::asio::post(loop_,

@@ -49,7 +49,8 @@ class Sandbox final : public ScriptHost {
   // Runs on the VM thread, whose allocations `arena` already receives.
   // `extra_globals` are installed in every realm after jsruntime's own.
   Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
-          std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals = {});
+          std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals = {},
+          domain::EventPublisher* event_publisher = nullptr);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
@@ -77,6 +78,7 @@ class Sandbox final : public ScriptHost {
   void clear_timer(RunningExecution& execution, std::uint32_t id) override;
   void queue_microtask(JS::HandleObject callback) override;
   std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) override;
+  domain::EventPublisher* event_publisher() const override { return event_publisher_; }
 
  private:
   class Turn;
@@ -137,6 +139,7 @@ class Sandbox final : public ScriptHost {
   bool heavy_garbage_ = false;  // an execution that used much of its budget ended since the last full collection
 
   std::vector<GlobalInstaller> extra_globals_;
+  domain::EventPublisher* const event_publisher_;
   CancelMailbox cancels_;  // shared with other threads
   // Where host calls' settlements arrive from other threads; closed first
   // when the Sandbox goes, so a late one is dropped.

@@ -16,6 +16,10 @@
 #include <optional>
 #include <string>
 
+namespace jsr::domain {
+class EventPublisher;
+}  // namespace jsr::domain
+
 namespace jsr::runtime {
 
 class RunningExecution;
@@ -86,6 +90,9 @@ class ScriptHost {
     HostCallSettlement settlement;
   };
   virtual std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) = 0;
+
+  // Where events.publish goes; null where events cannot be published.
+  virtual domain::EventPublisher* event_publisher() const = 0;
 
  protected:
   ~ScriptHost() = default;

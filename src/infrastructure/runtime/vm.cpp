@@ -37,7 +37,8 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, const Options& options
   std::unique_ptr<Sandbox> sandbox;
   try {
     sandbox =
-        std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, options.stack_bytes, options.extra_globals);
+        std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, options.stack_bytes, options.extra_globals,
+                                  options.event_publisher);
   } catch (const std::exception& error) {
     std::lock_guard lock(mutex_);
     startup_error_ = error.what();

@@ -6,6 +6,7 @@
 
 #include "presentation/http/router.h"
 #include "services/access_service.h"
+#include "services/event_service.h"
 #include "services/execution_service.h"
 #include "services/metrics_registry.h"
 #include "services/script_service.h"
@@ -16,18 +17,21 @@ struct ApiServices {
   services::AccessService& access;
   services::ScriptService& scripts;
   services::ExecutionService& executions;
+  services::EventService& events;
   services::MetricsRegistry& metrics;
   std::function<bool()> ready;  // database reachable and pool warm
 };
 
 void add_script_routes(Router& router, ApiServices& services);
 void add_execution_routes(Router& router, ApiServices& services);
+void add_event_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
 void add_system_routes(Router& router, ApiServices& services);
 
 inline void add_api_routes(Router& router, ApiServices& services) {
   add_script_routes(router, services);
   add_execution_routes(router, services);
+  add_event_routes(router, services);
   add_admin_routes(router, services);
   add_system_routes(router, services);
 }

@@ -13,7 +13,8 @@ namespace jsr::runtime::bindings {
 
 bool install_globals(JSContext* cx, JS::HandleObject global) {
   return install_console(cx, global) && install_context(cx, global) && install_timers(cx, global) &&
-         install_crypto(cx, global) && install_encoding(cx, global) && install_structured_clone(cx, global);
+         install_crypto(cx, global) && install_encoding(cx, global) && install_structured_clone(cx, global) &&
+         install_events(cx, global);
 }
 
 JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name, const JSFunctionSpec* methods) {

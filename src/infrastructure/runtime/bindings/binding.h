@@ -20,7 +20,7 @@ class RunningExecution;
 namespace jsr::runtime::bindings {
 
 // Installs console, context, timers, queueMicrotask, structuredClone, crypto,
-// TextEncoder/TextDecoder and atob/btoa on a fresh global.
+// TextEncoder/TextDecoder, atob/btoa and events on a fresh global.
 bool install_globals(JSContext* cx, JS::HandleObject global);
 
 bool install_console(JSContext* cx, JS::HandleObject global);
@@ -29,6 +29,7 @@ bool install_timers(JSContext* cx, JS::HandleObject global);
 bool install_crypto(JSContext* cx, JS::HandleObject global);
 bool install_encoding(JSContext* cx, JS::HandleObject global);
 bool install_structured_clone(JSContext* cx, JS::HandleObject global);
+bool install_events(JSContext* cx, JS::HandleObject global);
 
 // Builds the deep-frozen `context` object of an execution.
 JSObject* make_context_object(JSContext* cx, const RunningExecution& execution);

@@ -1,0 +1,47 @@
+// `events.publish(type, payload)`: publishes an event of the running
+// execution's tenant, one link deeper in its chain than the event that
+// caused the run; the promise resolves with the event's id once it is
+// stored (or refused: a bad type, a payload over the limit, a chain too long).
+#include "domain/event.h"
+#include "domain/event_store.h"
+#include "infrastructure/runtime/bindings/native.h"
+#include "infrastructure/runtime/json_output.h"
+
+namespace jsr::runtime::bindings {
+namespace {
+
+JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+                       std::string type, std::optional<JS::HandleValue> payload) {
+  domain::EventPublisher* publisher = host.event_publisher();
+  if (publisher == nullptr) return std::unexpected(JsError::error("events cannot be published here"));
+  std::string payload_json = "null";
+  if (payload && !payload->isUndefined()) {
+    auto serialized = serialize_output(cx, *payload, domain::kMaxEventPayloadBytes);
+    if (!serialized) {
+      if (JS_IsExceptionPending(cx)) return std::unexpected(JsError::from_engine());
+      return std::unexpected(JsError::type_error("the payload " + serialized.error().message));
+    }
+    payload_json = std::move(*serialized);
+  }
+  auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
+  const domain::ExecutionRequest& request = execution.request();
+  publisher->publish({request.tenant_id, std::move(type), std::move(payload_json), request.event_depth + 1},
+                     [shared](domain::Result<std::string> event_id) {
+                       if (event_id) return resolve(*shared, std::move(*event_id));
+                       shared->reject(event_id.error().message);
+                     });
+  return {};
+}
+
+const JSFunctionSpec kEventMethods[] = {
+    async_method<"events.publish", publish>(),
+    JS_FS_END,
+};
+
+}  // namespace
+
+bool install_events(JSContext* cx, JS::HandleObject global) {
+  return define_api_object(cx, global, "events", kEventMethods) != nullptr;
+}
+
+}  // namespace jsr::runtime::bindings

@@ -1,0 +1,68 @@
+// Publishing events: an event of a tenant goes to every active script of that
+// tenant subscribed to its type (wildcards: `*`, `order.*`) and is stored as
+// one delivery per script before publishing answers — or, with no
+// subscriber, not stored at all. Events published together are written in
+// one transaction by one writer thread (a group commit), so a burst costs
+// one commit, not one per event. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "domain/credentials.h"
+#include "domain/event_store.h"
+#include "services/metrics_registry.h"
+#include "services/script_catalog.h"
+
+namespace jsr::services {
+
+class EventBus final : public domain::EventPublisher {
+ public:
+  struct Parts {
+    ScriptCatalog& catalog;
+    domain::EventStore& store;
+    domain::Credentials& credentials;
+    MetricsRegistry& metrics;
+  };
+  explicit EventBus(Parts parts);
+  ~EventBus() override;  // stop()
+  EventBus(const EventBus&) = delete;
+  EventBus& operator=(const EventBus&) = delete;
+
+  // VALIDATION_FAILED for a bad type or a payload over the limit; CONFLICT
+  // for an event a chain of kMaxEventDepth events caused; SHUTTING_DOWN
+  // once stopped; database errors as they come.
+  void publish(domain::PublishedEvent event, Published published) override;
+  // The same, waiting for the answer: for callers on a worker thread.
+  domain::Result<std::string> publish_and_wait(domain::PublishedEvent event);
+  // Stores what was published before, then refuses.
+  void stop();
+  // Called on the writer thread after deliveries were stored (the
+  // dispatcher's cue); empty to stop.
+  void on_stored(std::function<void()> listener);
+  // Deliveries were stored another way (a dead letter replayed): tells the listener.
+  void notify_stored();
+
+ private:
+  struct Pending {
+    std::vector<domain::Delivery> deliveries;
+    std::string event_id;
+    Published published;
+  };
+  void write_batches();
+
+  Parts parts_;
+  std::mutex listener_mutex_;  // guards stored_
+  std::function<void()> stored_;
+  std::mutex mutex_;  // guards queue_ and stopping_
+  std::condition_variable changed_;
+  std::vector<Pending> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace jsr::services

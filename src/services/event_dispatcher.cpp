@@ -1,0 +1,253 @@
+#include "services/event_dispatcher.h"
+
+#include "services/log.h"
+
+namespace jsr::services {
+namespace {
+
+using domain::Delivery;
+using domain::Execution;
+using domain::Settlement;
+using std::chrono::system_clock;
+
+constexpr std::size_t kClaimsPerQuery = 256;
+constexpr std::size_t kSettlementsPerWrite = 512;
+// Settlements arriving one by one are gathered this long into one write.
+constexpr auto kGatherTime = std::chrono::milliseconds(5);
+
+Settlement later(Delivery delivery, std::chrono::milliseconds delay) {
+  delivery.next_attempt_at = system_clock::now() + delay;
+  return {std::move(delivery), Settlement::Outcome::kLater, std::nullopt};
+}
+
+std::string trigger_data(const Delivery& delivery) {
+  // The id is ours and the type a validated name: nothing to escape.
+  return "{\"eventId\":\"" + delivery.event.id + "\",\"eventType\":\"" + delivery.event.type +
+         "\",\"attempt\":" + std::to_string(delivery.attempt) + "}";
+}
+
+}  // namespace
+
+EventDispatcher::EventDispatcher(Parts parts, std::string node_id, EventDispatcherOptions options)
+    : parts_(parts), node_id_(std::move(node_id)), options_(options), random_(std::random_device{}()) {
+  parts_.metrics.describe("jsruntime_event_attempts_total",
+                          "Event deliveries attempted or settled without a run, by outcome.");
+  parts_.bus.on_stored([this] { wake(); });
+  thread_ = std::thread([this] { dispatch_loop(); });
+}
+
+EventDispatcher::~EventDispatcher() { finish(); }
+
+void EventDispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  changed_.notify_all();
+}
+
+void EventDispatcher::stop_claiming() {
+  {
+    std::lock_guard lock(mutex_);
+    claiming_ = false;
+  }
+  changed_.notify_all();
+}
+
+void EventDispatcher::finish() {
+  parts_.bus.on_stored({});
+  {
+    std::lock_guard lock(mutex_);
+    claiming_ = false;
+    finishing_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::chrono::milliseconds EventDispatcher::jitter_delay(const domain::RetryPolicy& policy, int next_attempt) {
+  std::lock_guard lock(mutex_);
+  return domain::retry_delay(policy, next_attempt, std::uniform_real_distribution<double>(0.0, 1.0)(random_));
+}
+
+void EventDispatcher::settled(Settlement settlement) {
+  static constexpr std::string_view kOutcomes[] = {"completed", "retried", "dead_lettered", "postponed"};
+  parts_.metrics.increment("jsruntime_event_attempts_total",
+                           {{"outcome", std::string(kOutcomes[static_cast<int>(settlement.outcome)])}});
+  {
+    std::lock_guard lock(mutex_);
+    settlements_.push_back(std::move(settlement));
+  }
+  changed_.notify_all();
+}
+
+Settlement EventDispatcher::settlement_of(Delivery delivery, const domain::Script& script, const Execution& ended) {
+  if (ended.status == domain::ExecutionStatus::kCompleted) return {std::move(delivery), Settlement::Outcome::kDone};
+  const domain::ExecutionError error =
+      ended.error.value_or(domain::ExecutionError::of(domain::ExecutionErrorCode::kRuntimeError, "the run failed"));
+  {
+    // Stopped by this server's shutdown, not by the script: delivered again later.
+    std::lock_guard lock(mutex_);
+    if (!claiming_ && error.code == domain::ExecutionErrorCode::kCancelled) {
+      return later(std::move(delivery), std::chrono::milliseconds(0));
+    }
+  }
+  const domain::RetryPolicy policy = script.definition().trigger.retry_policy.value_or(domain::RetryPolicy{});
+  delivery.script_version = ended.script_version;
+  if (domain::should_retry(policy, delivery.attempt, error)) {
+    ++delivery.attempt;
+    delivery.next_attempt_at = system_clock::now() + jitter_delay(policy, delivery.attempt);
+    return {std::move(delivery), Settlement::Outcome::kRetry};
+  }
+  domain::DeadLetter letter{parts_.credentials.new_id(),
+                            delivery.event.tenant_id,
+                            delivery.event.id,
+                            delivery.event.type,
+                            delivery.event.payload_json,
+                            delivery.script_id,
+                            ended.script_version,
+                            delivery.attempt,
+                            error,
+                            ended.id,
+                            domain::DeadLetterStatus::kDead,
+                            system_clock::now(),
+                            std::nullopt};
+  return {std::move(delivery), Settlement::Outcome::kDead, std::move(letter)};
+}
+
+void EventDispatcher::dispatch(Delivery delivery) {
+  auto found = parts_.catalog.find(delivery.event.tenant_id, delivery.script_id);
+  if (!found) return settled(later(std::move(delivery), options_.refused_delay));
+  // The script was deleted: nothing is left to run it or to show a dead letter to.
+  if (*found == nullptr) return settled({std::move(delivery), Settlement::Outcome::kDone});
+  std::shared_ptr<const domain::Script> script = *found;
+  if (script->status() != domain::ScriptStatus::kActive || script->definition().type != domain::ScriptType::kEvent) {
+    Execution never_ran;
+    never_ran.script_version = script->version();
+    never_ran.error = domain::ExecutionError::of(
+        domain::ExecutionErrorCode::kCancelled,
+        "the script is " + std::string(domain::to_string(script->status())) + " and runs no events");
+    never_ran.error->retryable = false;
+    never_ran.status = domain::ExecutionStatus::kCancelled;
+    return settled(settlement_of(std::move(delivery), *script, never_ran));
+  }
+  // A retry stays on the version its first attempt ran.
+  if (delivery.script_version != 0 && delivery.script_version != script->version()) {
+    auto version = parts_.scripts.version(delivery.event.tenant_id, delivery.script_id, delivery.script_version);
+    if (!version) return settled(later(std::move(delivery), options_.refused_delay));
+    if (version->has_value()) {
+      domain::ScriptState state = script->state();
+      state.definition.source = (*version)->source;
+      state.version = delivery.script_version;
+      script = std::make_shared<const domain::Script>(domain::Script::restore(std::move(state)));
+    }
+  }
+
+  Execution pending;
+  pending.id = parts_.credentials.new_id();
+  pending.tenant_id = delivery.event.tenant_id;
+  pending.script_id = script->id();
+  pending.script_version = script->version();
+  pending.node_id = node_id_;
+  pending.trigger_type = domain::TriggerType::kEvent;
+  pending.trigger_data_json = trigger_data(delivery);
+  pending.input_json = delivery.event.payload_json;
+  pending.created_at = system_clock::now();
+  const int depth = delivery.event.depth;
+  auto accepted = parts_.executions.start(
+      *script, pending,
+      [this, delivery, script](const Execution& ended) { settled(settlement_of(delivery, *script, ended)); }, depth);
+  if (accepted) return;
+  if (accepted.error().is(domain::ErrorCode::kRateLimited)) {
+    // At its max_concurrent_runs: not an attempt, and not recorded.
+    return settled(later(std::move(delivery), options_.busy_delay));
+  }
+  pending.finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
+                     domain::ExecutionErrorCode::kCancelled,
+                     "the server did not take the run (" + accepted.error().message + "); the event is delivered again")),
+                 system_clock::now());
+  parts_.recorder.record(pending);
+  settled(later(std::move(delivery), options_.refused_delay));
+}
+
+bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
+  std::vector<Settlement> batch;
+  {
+    const std::size_t count = std::min(settlements_.size(), kSettlementsPerWrite);
+    batch.assign(std::make_move_iterator(settlements_.begin()),
+                 std::make_move_iterator(settlements_.begin() + static_cast<std::ptrdiff_t>(count)));
+    settlements_.erase(settlements_.begin(), settlements_.begin() + static_cast<std::ptrdiff_t>(count));
+  }
+  if (batch.empty()) return true;
+  lock.unlock();
+  // An event is acknowledged after the records of its runs are durable.
+  parts_.recorder.flush();
+  auto written = parts_.store.settle(batch);
+  lock.lock();
+  if (written) {
+    in_flight_ -= batch.size();
+    return true;
+  }
+  log::warn("cannot settle event deliveries; trying again", {{"error", written.error().message}});
+  std::move(batch.begin(), batch.end(), std::back_inserter(settlements_));
+  return false;
+}
+
+std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
+  const std::size_t limit = std::min(kClaimsPerQuery, options_.max_in_flight - in_flight_);
+  woken_ = false;
+  lock.unlock();
+  auto claimed = parts_.store.claim_due(node_id_, system_clock::now(), limit);
+  std::optional<system_clock::time_point> next_due;
+  if (claimed && claimed->size() < limit) {
+    if (auto due = parts_.store.next_due(); due && *due) next_due = **due;
+  }
+  lock.lock();
+  if (!claimed) {
+    log::warn("cannot claim event deliveries", {{"error", claimed.error().message}});
+    next_due_ = system_clock::now() + options_.refused_delay;
+    return 0;
+  }
+  in_flight_ += claimed->size();
+  if (claimed->size() == limit) woken_ = true;  // more may be waiting
+  next_due_ = next_due;
+  lock.unlock();
+  for (Delivery& delivery : *claimed) dispatch(std::move(delivery));
+  lock.lock();
+  return claimed->size();
+}
+
+void EventDispatcher::dispatch_loop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    const auto resync_at = system_clock::now() + options_.resync;
+    const auto wake_at = next_due_ ? std::min(*next_due_, resync_at) : resync_at;
+    changed_.wait_until(lock, wake_at, [&] {
+      return finishing_ || !settlements_.empty() || (claiming_ && woken_ && in_flight_ < options_.max_in_flight);
+    });
+    if (!settlements_.empty() && !finishing_ && settlements_.size() < in_flight_) {
+      // More runs are ending: gather them into one write.
+      changed_.wait_for(lock, kGatherTime, [&] {
+        return finishing_ || settlements_.size() >= std::min(in_flight_, kSettlementsPerWrite);
+      });
+    }
+    while (!settlements_.empty()) {
+      if (!write_settlements(lock)) {
+        changed_.wait_for(lock, options_.refused_delay, [&] { return false; });
+        if (finishing_) break;
+      }
+    }
+    if (finishing_) break;
+    const bool due = next_due_ && *next_due_ <= system_clock::now();
+    if (claiming_ && in_flight_ < options_.max_in_flight && (woken_ || due || system_clock::now() >= resync_at)) {
+      claim(lock);
+    }
+  }
+  // Whatever is still held goes back: another life or another server runs it.
+  lock.unlock();
+  if (auto released = parts_.store.release(node_id_); !released) {
+    log::warn("cannot release event deliveries", {{"error", released.error().message}});
+  }
+}
+
+}  // namespace jsr::services

@@ -1,0 +1,66 @@
+#include "services/node_lease.h"
+
+#include "services/log.h"
+
+namespace jsr::services {
+
+NodeLease::NodeLease(Parts parts, std::string node_id, NodeLeaseOptions options)
+    : parts_(parts), node_id_(std::move(node_id)), options_(options) {
+  renew_and_recover();
+  thread_ = std::thread([this] { keep(); });
+}
+
+NodeLease::~NodeLease() { stop(); }
+
+void NodeLease::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  (void)parts_.nodes.forget(node_id_);
+}
+
+bool NodeLease::recover(const std::string& node_id) {
+  const auto now = std::chrono::system_clock::now();
+  auto interrupted = parts_.executions.interrupt_unfinished(node_id, now);
+  auto released = parts_.events.release(node_id);
+  if (!interrupted || !released) {
+    log::warn("cannot take over a stopped server's work yet",
+              {{"node_id", node_id},
+               {"error", !interrupted ? interrupted.error().message : released.error().message}});
+    return false;
+  }
+  if (*interrupted > 0 || *released > 0) {
+    log::warn("took over the work a stopped server left",
+              {{"node_id", node_id},
+               {"executions_interrupted", static_cast<std::int64_t>(*interrupted)},
+               {"event_deliveries_released", static_cast<std::int64_t>(*released)}});
+  }
+  return true;
+}
+
+void NodeLease::renew_and_recover() {
+  const auto now = std::chrono::system_clock::now();
+  if (auto renewed = parts_.nodes.renew(node_id_, now + options_.lease); !renewed) {
+    log::warn("cannot renew this server's lease", {{"error", renewed.error().message}});
+  }
+  auto expired = parts_.nodes.expired(now);
+  if (!expired) return;
+  for (const std::string& other : *expired) {
+    if (other != node_id_ && recover(other)) (void)parts_.nodes.forget(other);
+  }
+}
+
+void NodeLease::keep() {
+  std::unique_lock lock(mutex_);
+  while (!changed_.wait_for(lock, options_.renew_every, [&] { return stopping_; })) {
+    lock.unlock();
+    renew_and_recover();
+    lock.lock();
+  }
+}
+
+}  // namespace jsr::services

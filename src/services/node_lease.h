@@ -1,0 +1,56 @@
+// This server's lease among the servers sharing a database, and the taking
+// over of a dead one's work: every `renew_every` the lease is extended to
+// `lease` from now; a server whose lease ran out has its unfinished
+// executions ended (INTERRUPTED — an interrupted cron slot stays recorded)
+// and its claimed event deliveries released, to be delivered again.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "domain/event_store.h"
+#include "domain/repositories.h"
+
+namespace jsr::services {
+
+struct NodeLeaseOptions {
+  std::chrono::milliseconds lease{10'000};
+  std::chrono::milliseconds renew_every{2'000};
+};
+
+class NodeLease {
+ public:
+  struct Parts {
+    domain::NodeRegistry& nodes;
+    domain::ExecutionRepository& executions;
+    domain::EventStore& events;
+  };
+  // Takes the lease at once (and what this server's previous life left),
+  // then keeps it on its own thread.
+  NodeLease(Parts parts, std::string node_id, NodeLeaseOptions options = {});
+  ~NodeLease();  // stop()
+  NodeLease(const NodeLease&) = delete;
+  NodeLease& operator=(const NodeLease&) = delete;
+
+  // Gives the lease up: the server is leaving and has finished its work.
+  void stop();
+
+ private:
+  void keep();
+  void renew_and_recover();
+  // Ends what `node_id` left unfinished; true when all of it is.
+  bool recover(const std::string& node_id);
+
+  Parts parts_;
+  const std::string node_id_;
+  const NodeLeaseOptions options_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace jsr::services

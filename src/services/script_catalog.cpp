@@ -1,0 +1,107 @@
+#include "services/script_catalog.h"
+
+#include <algorithm>
+
+#include "domain/event_type.h"
+
+namespace jsr::services {
+
+ScriptCatalog::ScriptCatalog(domain::ScriptRepository& scripts, ScriptChanges& changes,
+                             std::chrono::milliseconds freshness)
+    : scripts_(scripts),
+      freshness_(freshness),
+      subscription_(changes.subscribe(
+          [this](const std::string& tenant_id, const std::string& script_id) { forget(tenant_id, script_id); })) {}
+
+void ScriptCatalog::forget(const std::string& tenant_id, const std::string& script_id) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  by_id_.erase({tenant_id, script_id});
+  std::erase_if(id_by_name_, [&](const auto& entry) { return entry.second.value == script_id; });
+  event_scripts_.erase(tenant_id);
+}
+
+template <typename T, typename Key>
+void ScriptCatalog::keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before) {
+  std::lock_guard lock(mutex_);
+  if (generation_ != generation_before) return;
+  entries.insert_or_assign(std::move(key), Entry<T>{std::move(value), Clock::now()});
+}
+
+domain::Result<std::shared_ptr<const domain::Script>> ScriptCatalog::find(const std::string& tenant_id,
+                                                                          const std::string& script_id) {
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = by_id_.find({tenant_id, script_id});
+        found != by_id_.end() && Clock::now() - found->second.loaded_at < freshness_) {
+      return found->second.value;
+    }
+    generation = generation_;
+  }
+  auto loaded = scripts_.find(tenant_id, script_id);
+  if (!loaded) return std::unexpected(loaded.error());
+  std::shared_ptr<const domain::Script> script;
+  if (loaded->has_value()) script = std::make_shared<const domain::Script>(std::move(**loaded));
+  keep(by_id_, std::pair{tenant_id, script_id}, script, generation);
+  return script;
+}
+
+domain::Result<std::shared_ptr<const domain::Script>> ScriptCatalog::find_by_id_or_name(
+    const std::string& tenant_id, const std::string& id_or_name) {
+  std::optional<std::string> named_id;
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = id_by_name_.find({tenant_id, id_or_name});
+        found != id_by_name_.end() && Clock::now() - found->second.loaded_at < freshness_) {
+      named_id = found->second.value;
+    }
+    generation = generation_;
+  }
+  if (named_id) return find(tenant_id, *named_id);
+  auto by_id = find(tenant_id, id_or_name);
+  if (!by_id || *by_id) return by_id;
+  auto loaded = scripts_.find_by_name(tenant_id, id_or_name);
+  if (!loaded) return std::unexpected(loaded.error());
+  if (!loaded->has_value()) return nullptr;
+  keep(id_by_name_, std::pair{tenant_id, id_or_name}, (*loaded)->id(), generation);
+  auto script = std::make_shared<const domain::Script>(std::move(**loaded));
+  keep(by_id_, std::pair{tenant_id, script->id()}, script, generation);
+  return script;
+}
+
+domain::Result<ScriptCatalog::Scripts> ScriptCatalog::subscribers(const std::string& tenant_id,
+                                                                   const std::string& event_type) {
+  const auto matching = [&](const Scripts& scripts) {
+    Scripts subscribed;
+    for (const auto& script : scripts) {
+      const auto& patterns = script->definition().trigger.event_types;
+      if (std::ranges::any_of(patterns, [&](const std::string& pattern) {
+            return domain::event_matches(pattern, event_type);
+          })) {
+        subscribed.push_back(script);
+      }
+    }
+    return subscribed;
+  };
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = event_scripts_.find(tenant_id);
+        found != event_scripts_.end() && Clock::now() - found->second.loaded_at < freshness_) {
+      return matching(found->second.value);
+    }
+    generation = generation_;
+  }
+  auto loaded = scripts_.active_of_type(tenant_id, domain::ScriptType::kEvent);
+  if (!loaded) return std::unexpected(loaded.error());
+  Scripts scripts;
+  scripts.reserve(loaded->size());
+  for (auto& script : *loaded) scripts.push_back(std::make_shared<const domain::Script>(std::move(script)));
+  Scripts subscribed = matching(scripts);
+  keep(event_scripts_, tenant_id, std::move(scripts), generation);
+  return subscribed;
+}
+
+}  // namespace jsr::services

@@ -1,0 +1,63 @@
+// The scripts the request paths need, from memory: by id (invoke, event
+// deliveries) and the active event scripts of a tenant (the event bus's
+// subscribers). A change stored on this server is seen at once (the script
+// changes hub); a change another server stored on a shared PostgreSQL is
+// seen once an entry is older than `freshness`. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/error.h"
+#include "domain/repositories.h"
+#include "domain/script.h"
+#include "services/script_changes.h"
+
+namespace jsr::services {
+
+class ScriptCatalog {
+ public:
+  using Scripts = std::vector<std::shared_ptr<const domain::Script>>;
+
+  ScriptCatalog(domain::ScriptRepository& scripts, ScriptChanges& changes,
+                std::chrono::milliseconds freshness = std::chrono::seconds(1));
+
+  // The script as stored, whatever its status; null when the tenant has none.
+  domain::Result<std::shared_ptr<const domain::Script>> find(const std::string& tenant_id,
+                                                             const std::string& script_id);
+  // The script with this id or, failing that, this name.
+  domain::Result<std::shared_ptr<const domain::Script>> find_by_id_or_name(const std::string& tenant_id,
+                                                                           const std::string& id_or_name);
+  // The tenant's active event scripts subscribed to `event_type`.
+  domain::Result<Scripts> subscribers(const std::string& tenant_id, const std::string& event_type);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  template <typename T>
+  struct Entry {
+    T value;
+    Clock::time_point loaded_at;
+  };
+
+  void forget(const std::string& tenant_id, const std::string& script_id);
+  // Keeps what was loaded unless a change was announced while it loaded.
+  template <typename T, typename Key>
+  void keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before);
+
+  domain::ScriptRepository& scripts_;
+  const std::chrono::milliseconds freshness_;
+  std::mutex mutex_;  // guards everything below
+  std::uint64_t generation_ = 0;  // changes announced so far
+  std::map<std::pair<std::string, std::string>, Entry<std::shared_ptr<const domain::Script>>> by_id_;
+  std::map<std::pair<std::string, std::string>, Entry<std::string>> id_by_name_;
+  std::map<std::string, Entry<Scripts>> event_scripts_;  // by tenant
+  ScriptChanges::Subscription subscription_;  // last: unsubscribed before the maps go
+};
+
+}  // namespace jsr::services
