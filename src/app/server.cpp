@@ -183,7 +183,7 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
       parts.add("source checker", std::make_unique<runtime::SourceChecker>(engine, compile_cache));
   auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(
                                                   store.scripts, store.audit, store.credentials, time_zones,
-                                                  &script_changes, &source_checker));
+                                                  &script_changes, &source_checker, &bus));
   auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
                                                         store.scripts, store.executions, recorder, executor,
                                                         store.audit, store.credentials, node_id, &bus,

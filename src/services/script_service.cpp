@@ -61,12 +61,21 @@ domain::Result<void> ScriptService::store(Script& script, const std::optional<do
 }
 
 void ScriptService::announce(const Principal& caller, Script& script) {
+  // Listeners first: the event bus then knows the script that raised the events.
+  if (changes_ != nullptr) changes_->announce(script.tenant_id(), script.id());
   for (const domain::DomainEvent& event : script.take_events()) {
     AuditRecord record = audit_record(event);
+    if (events_ != nullptr) {
+      // Ids are ours, the details our JSON: nothing to escape.
+      events_->publish({caller.tenant_id, record.action,
+                        "{\"script_id\":\"" + script.id() + "\",\"actor_id\":\"" + caller.actor_id +
+                            "\",\"details\":" + record.details_json + "}",
+                        0},
+                       [](const domain::Result<std::string>&) {});
+    }
     (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, std::move(record.action), "script",
                          script.id(), std::move(record.details_json), now()});
   }
-  if (changes_ != nullptr) changes_->announce(script.tenant_id(), script.id());
 }
 
 domain::Result<Script> ScriptService::stored(const Principal& caller, Script& script) {

@@ -10,6 +10,7 @@
 
 #include "domain/credentials.h"
 #include "domain/error.h"
+#include "domain/event_store.h"
 #include "domain/identity.h"
 #include "domain/repositories.h"
 #include "domain/script.h"
@@ -22,16 +23,19 @@ namespace jsr::services {
 class ScriptService {
  public:
   // `changes` is told of every stored change of a script; `source_check`,
-  // when given, refuses a source that cannot run before it is stored.
+  // when given, refuses a source that cannot run before it is stored;
+  // `events`, when given, gets every change as an event of the tenant
+  // (script.created, script.updated, ...) for scripts to react to.
   ScriptService(domain::ScriptRepository& scripts, domain::AuditLog& audit, domain::Credentials& credentials,
                 const domain::TimeZones& time_zones, const ScriptChanges* changes = nullptr,
-                domain::SourceCheck* source_check = nullptr)
+                domain::SourceCheck* source_check = nullptr, domain::EventPublisher* events = nullptr)
       : scripts_(scripts),
         audit_(audit),
         credentials_(credentials),
         time_zones_(time_zones),
         changes_(changes),
-        source_check_(source_check) {}
+        source_check_(source_check),
+        events_(events) {}
 
   // A new script in `status` (draft when absent), if the life cycle allows
   // going there from draft.
@@ -70,6 +74,7 @@ class ScriptService {
   const domain::TimeZones& time_zones_;
   const ScriptChanges* changes_;
   domain::SourceCheck* source_check_;
+  domain::EventPublisher* events_;
 };
 
 domain::Error script_not_found(const std::string& script_id);
