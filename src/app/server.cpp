@@ -7,29 +7,13 @@
 #include <sys/stat.h>
 
 #include "app/async_log_sink.h"
-#include "app/retention_job.h"
+#include "app/runtime_parts.h"
 #include "app/server_parts.h"
 #include "app/store.h"
-#include "infrastructure/runtime/compile_cache.h"
-#include "infrastructure/runtime/engine.h"
-#include "infrastructure/runtime/source_checker.h"
-#include "infrastructure/runtime/vm.h"
-#include "infrastructure/time/system_time_zones.h"
 #include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
 #include "presentation/http/http_server.h"
-#include "services/event_bus.h"
-#include "services/event_dispatcher.h"
-#include "services/event_service.h"
-#include "services/execution_recorder.h"
-#include "services/execution_service.h"
-#include "services/executor.h"
 #include "services/log.h"
-#include "services/node_lease.h"
-#include "services/scheduler.h"
-#include "services/script_catalog.h"
-#include "services/script_changes.h"
-#include "services/script_service.h"
 
 namespace jsr::app {
 namespace {
@@ -48,19 +32,6 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_listen(const std::str
   }
 }
 
-std::string node_id_for(const ServerConfig& config, domain::Credentials& credentials) {
-  if (config.node_id) return *config.node_id;
-  fs::create_directories(config.database.data_dir);
-  const fs::path file = fs::path(config.database.data_dir) / "node-id";
-  std::string id;
-  if (std::ifstream stream(file); stream) std::getline(stream, id);
-  if (id.empty()) {
-    id = credentials.new_id();
-    std::ofstream(file, std::ios::trunc) << id << '\n';
-  }
-  return id;
-}
-
 void write_admin_token(const DatabaseOptions& options, const std::string& token) {
   fs::create_directories(options.data_dir);
   const fs::path file = fs::path(options.data_dir) / "admin-token";
@@ -70,12 +41,6 @@ void write_admin_token(const DatabaseOptions& options, const std::string& token)
   }
   ::chmod(file.c_str(), 0600);
 }
-
-// A start-up step that cannot go on: logged with its reason, exit status 1.
-struct CannotStart {
-  std::string what;
-  std::string reason;
-};
 
 // The first start creates a tenant and an admin token; the token is shown
 // once and kept in the data directory for the operator.
@@ -91,54 +56,6 @@ void bootstrap(Store& store, const ServerConfig& config, std::ostream& out) {
       << std::endl;
 }
 
-// Whatever this server's previous life left unfinished will never end
-// otherwise: its executions end INTERRUPTED, its event deliveries are
-// delivered again.
-void take_over_previous_life(Store& store, const std::string& node_id) {
-  auto interrupted = store.executions.interrupt_unfinished(node_id, std::chrono::system_clock::now());
-  if (!interrupted)
-    throw CannotStart{"cannot end the executions a previous run left unfinished", interrupted.error().message};
-  auto released = store.events.release(node_id);
-  if (!released) throw CannotStart{"cannot release the events a previous run held", released.error().message};
-  if (*interrupted > 0 || *released > 0) {
-    log::warn("took over what the previous run left unfinished",
-              {{"executions_interrupted", static_cast<std::int64_t>(*interrupted)},
-               {"event_deliveries_released", static_cast<std::int64_t>(*released)},
-               {"node_id", node_id}});
-  }
-}
-
-// The gauges of parts that do not register their own.
-std::unique_ptr<std::vector<services::GaugeRegistration>> server_gauges(services::MetricsRegistry& metrics,
-                                                                        const runtime::CompileCache& compile_cache,
-                                                                        Store& store,
-                                                                        const services::ExecutionRecorder& recorder) {
-  auto gauges = std::make_unique<std::vector<services::GaugeRegistration>>();
-  metrics.describe("jsruntime_compile_cache_hits", "Compilations answered from the compile cache.");
-  gauges->push_back(metrics.gauge("jsruntime_compile_cache_hits", {}, [&] { return double(compile_cache.hits()); }));
-  metrics.describe("jsruntime_compile_cache_misses", "Scripts compiled because the cache did not hold them.");
-  gauges->push_back(
-      metrics.gauge("jsruntime_compile_cache_misses", {}, [&] { return double(compile_cache.misses()); }));
-  metrics.describe("jsruntime_db_connections", "Database connections in the pool, by state.");
-  gauges->push_back(metrics.gauge("jsruntime_db_connections", {{"state", "idle"}},
-                                  [&] { return double(store.database->idle_connections()); }));
-  gauges->push_back(metrics.gauge("jsruntime_db_connections", {{"state", "busy"}}, [&] {
-    return double(store.database->connections() - store.database->idle_connections());
-  }));
-  metrics.describe("jsruntime_execution_records_written", "Execution records written to the database.");
-  gauges->push_back(
-      metrics.gauge("jsruntime_execution_records_written", {}, [&] { return double(recorder.written()); }));
-  metrics.describe("jsruntime_dead_letters", "Dead letters waiting for a person: not replayed, not discarded.");
-  gauges->push_back(metrics.gauge("jsruntime_dead_letters", {}, [&store] {
-    return double(store.dead_letters.count_dead().value_or(0));
-  }));
-  metrics.describe("jsruntime_event_deliveries_waiting", "Event deliveries stored and not yet settled.");
-  gauges->push_back(metrics.gauge("jsruntime_event_deliveries_waiting", {}, [&store] {
-    return double(store.events.waiting().value_or(0));
-  }));
-  return gauges;
-}
-
 int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sigset_t& stop_signals) {
   const auto listen = parse_listen(config.listen);
   if (!listen) {
@@ -146,71 +63,13 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
     return 2;
   }
   ServerParts parts;
-  Store* opened = nullptr;
-  try {
-    opened = &parts.add("database", std::make_unique<Store>(config.database));
-  } catch (const std::exception& error) {
-    throw CannotStart{"cannot open the database", error.what()};
-  }
-  Store& store = *opened;
+  const RuntimeParts core = add_runtime_parts(parts, config);
+  Store& store = core.store;
   bootstrap(store, config, out);
-  const std::string node_id = node_id_for(config, store.credentials);
-  take_over_previous_life(store, node_id);
-
-  auto& metrics = parts.add("metrics", std::make_unique<services::MetricsRegistry>());
-  auto& engine = parts.add("engine", std::make_unique<runtime::Engine>());
-  auto& compile_cache =
-      parts.add("compile cache", std::make_unique<runtime::CompileCache>(config.compile_cache_entries));
-  auto& script_changes = parts.add("script changes", std::make_unique<services::ScriptChanges>());
-  auto& catalog =
-      parts.add("script catalog", std::make_unique<services::ScriptCatalog>(store.scripts, script_changes));
-  // Stops after the executor has drained: the last runs may still publish.
-  auto& bus = parts.add(
-      "event bus",
-      std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
-      {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
-  auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
-                                                 engine, compile_cache, runtime::Vm::Options{.event_publisher = &bus}));
-  const auto drain_time = std::chrono::seconds(config.drain_seconds);
-  auto& executor =
-      parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
-                {.stop_intake = [drain_time](services::Executor& executor) { executor.drain(drain_time); }});
-  auto& recorder = parts.add("execution recorder", std::make_unique<services::ExecutionRecorder>(store.executions),
-                             {.finish = [](services::ExecutionRecorder& recorder) { recorder.stop(); }});
-  parts.add("server gauges", server_gauges(metrics, compile_cache, store, recorder));
-  auto& time_zones = parts.add("time zones", std::make_unique<time::SystemTimeZones>());
-  auto& source_checker =
-      parts.add("source checker", std::make_unique<runtime::SourceChecker>(engine, compile_cache));
-  auto& scripts = parts.add("script service", std::make_unique<services::ScriptService>(
-                                                  store.scripts, store.audit, store.credentials, time_zones,
-                                                  &script_changes, &source_checker, &bus));
-  auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
-                                                        store.scripts, store.executions, recorder, executor,
-                                                        store.audit, store.credentials, node_id, &bus,
-                                                        &catalog));
-  auto& events = parts.add("event service", std::make_unique<services::EventService>(services::EventService::Parts{
-                                                bus, store.dead_letters, store.scripts, store.credentials, store.audit}));
-  parts.add("scheduler",
-            std::make_unique<services::Scheduler>(
-                services::Scheduler::Parts{store.schedules, store.scripts, executions, recorder, store.credentials,
-                                           time_zones, metrics, script_changes},
-                node_id),
-            {.stop_intake = [](services::Scheduler& scheduler) { scheduler.stop_claiming(); },
-             .finish = [](services::Scheduler& scheduler) { scheduler.finish(); }});
-  parts.add("event dispatcher",
-            std::make_unique<services::EventDispatcher>(
-                services::EventDispatcher::Parts{store.events, store.scripts, catalog, executions, recorder,
-                                                 store.credentials, metrics, bus},
-                node_id),
-            {.stop_intake = [](services::EventDispatcher& dispatcher) { dispatcher.stop_claiming(); },
-             .finish = [](services::EventDispatcher& dispatcher) { dispatcher.finish(); }});
-  parts.add("node lease",
-            std::make_unique<services::NodeLease>(
-                services::NodeLease::Parts{store.nodes, store.executions, store.events}, node_id),
-            {.finish = [](services::NodeLease& lease) { lease.stop(); }});
   // The routes keep references into it: it lives as long as the router.
   auto& api = parts.add("API", std::make_unique<http::ApiServices>(http::ApiServices{
-                                   store.access, scripts, executions, events, metrics, [&executor, &store] {
+                                   store.access, core.scripts, core.executions, core.events, core.metrics,
+                                   [&executor = core.executor, &store] {
                                      return executor.stats().vms_total > 0 && store.database->reachable();
                                    }}));
   auto& router = parts.add(
@@ -218,12 +77,11 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
         return store.access.authenticate(bearer, tenant);
       }));
   http::add_api_routes(router, api);
-  parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
   http::HttpServer* started = nullptr;
   try {
     started =
         &parts.add("HTTP server",
-                   std::make_unique<http::HttpServer>(router, metrics,
+                   std::make_unique<http::HttpServer>(router, core.metrics,
                                                       http::HttpServerOptions{.address = listen->first,
                                                                               .port = listen->second,
                                                                               .io_threads = config.io_threads,
@@ -248,9 +106,9 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
   sigwait(&stop_signals, &signal);
   log::info("shutting down", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   parts.stop();
-  log::write(recorder.lost() > 0 ? log::Level::kError : log::Level::kInfo, "stopped",
-             {{"execution_records_written", static_cast<std::int64_t>(recorder.written())},
-              {"execution_records_lost", static_cast<std::int64_t>(recorder.lost())}});
+  log::write(core.recorder.lost() > 0 ? log::Level::kError : log::Level::kInfo, "stopped",
+             {{"execution_records_written", static_cast<std::int64_t>(core.recorder.written())},
+              {"execution_records_lost", static_cast<std::int64_t>(core.recorder.lost())}});
   return 0;
 }
 
