@@ -12,8 +12,6 @@ using std::chrono::system_clock;
 
 constexpr std::size_t kClaimsPerQuery = 256;
 constexpr std::size_t kSettlementsPerWrite = 512;
-// Settlements arriving one by one are gathered this long into one write.
-constexpr auto kGatherTime = std::chrono::milliseconds(5);
 
 Settlement later(Delivery delivery, std::chrono::milliseconds delay) {
   delivery.next_attempt_at = system_clock::now() + delay;
@@ -33,7 +31,8 @@ EventDispatcher::EventDispatcher(Parts parts, std::string node_id, EventDispatch
   parts_.metrics.describe("jsruntime_event_attempts_total",
                           "Event deliveries attempted or settled without a run, by outcome.");
   parts_.bus.on_stored([this] { wake(); });
-  thread_ = std::thread([this] { dispatch_loop(); });
+  dispatcher_ = std::thread([this] { dispatch_loop(); });
+  settler_ = std::thread([this] { settle_loop(); });
 }
 
 EventDispatcher::~EventDispatcher() { finish(); }
@@ -58,11 +57,17 @@ void EventDispatcher::finish() {
   parts_.bus.on_stored({});
   {
     std::lock_guard lock(mutex_);
+    if (finishing_) return;
     claiming_ = false;
     finishing_ = true;
   }
   changed_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  if (settler_.joinable()) settler_.join();
+  // Whatever is still held goes back: another life or another server runs it.
+  if (auto released = parts_.store.release(node_id_); !released) {
+    log::warn("cannot release event deliveries", {{"error", released.error().message}});
+  }
 }
 
 std::chrono::milliseconds EventDispatcher::jitter_delay(const domain::RetryPolicy& policy, int next_attempt) {
@@ -154,20 +159,52 @@ void EventDispatcher::dispatch(Delivery delivery) {
   pending.input_json = delivery.event.payload_json;
   pending.created_at = system_clock::now();
   const int depth = delivery.event.depth;
+  const ScriptKey key{delivery.event.tenant_id, delivery.script_id};
+  {
+    std::lock_guard lock(mutex_);
+    ++running_[key];
+  }
   auto accepted = parts_.executions.start(
       *script, pending,
-      [this, delivery, script](const Execution& ended) { settled(settlement_of(delivery, *script, ended)); }, depth);
+      [this, delivery, script, key](const Execution& ended) {
+        settled(settlement_of(delivery, *script, ended));
+        run_ended(key);
+      },
+      depth);
   if (accepted) return;
+  std::unique_lock lock(mutex_);
+  if (--running_[key] == 0) running_.erase(key);
   if (accepted.error().is(domain::ErrorCode::kRateLimited)) {
-    // At its max_concurrent_runs: not an attempt, and not recorded.
+    // At its max_concurrent_runs (not an attempt, not recorded): it waits
+    // for one of this server's runs of the script to end or, when the runs
+    // in the way are not this dispatcher's, for a while.
+    if (running_.contains(key)) {
+      waiting_[key].push_back(std::move(delivery));
+      return;
+    }
+    lock.unlock();
     return settled(later(std::move(delivery), options_.busy_delay));
   }
+  lock.unlock();
   pending.finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
                      domain::ExecutionErrorCode::kCancelled,
                      "the server did not take the run (" + accepted.error().message + "); the event is delivered again")),
                  system_clock::now());
   parts_.recorder.record(pending);
   settled(later(std::move(delivery), options_.refused_delay));
+}
+
+void EventDispatcher::run_ended(const ScriptKey& key) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto running = running_.find(key); running != running_.end() && --running->second == 0) running_.erase(running);
+    auto waiting = waiting_.find(key);
+    if (waiting == waiting_.end()) return;
+    ready_.push_back(std::move(waiting->second.front()));
+    waiting->second.pop_front();
+    if (waiting->second.empty()) waiting_.erase(waiting);
+  }
+  changed_.notify_all();
 }
 
 bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
@@ -186,6 +223,11 @@ bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
   lock.lock();
   if (written) {
     in_flight_ -= batch.size();
+    for (const Settlement& settlement : batch) {
+      if (settlement.outcome != Settlement::Outcome::kRetry && settlement.outcome != Settlement::Outcome::kLater) continue;
+      const auto due = settlement.delivery.next_attempt_at;
+      if (!next_due_ || due < *next_due_) next_due_ = due;
+    }
     return true;
   }
   log::warn("cannot settle event deliveries; trying again", {{"error", written.error().message}});
@@ -199,7 +241,10 @@ std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   auto claimed = parts_.store.claim_due(node_id_, system_clock::now(), limit);
   std::optional<system_clock::time_point> next_due;
-  if (claimed && claimed->size() < limit) {
+  // Only when nothing was due: what waits is then a retry or a postponed
+  // delivery, and the store knows when. Settlements of this server's own
+  // retries set next_due_ themselves.
+  if (claimed && claimed->empty()) {
     if (auto due = parts_.store.next_due(); due && *due) next_due = **due;
   }
   lock.lock();
@@ -210,7 +255,7 @@ std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
   }
   in_flight_ += claimed->size();
   if (claimed->size() == limit) woken_ = true;  // more may be waiting
-  next_due_ = next_due;
+  if (claimed->empty()) next_due_ = next_due;
   lock.unlock();
   for (Delivery& delivery : *claimed) dispatch(std::move(delivery));
   lock.lock();
@@ -223,30 +268,35 @@ void EventDispatcher::dispatch_loop() {
     const auto resync_at = system_clock::now() + options_.resync;
     const auto wake_at = next_due_ ? std::min(*next_due_, resync_at) : resync_at;
     changed_.wait_until(lock, wake_at, [&] {
-      return finishing_ || !settlements_.empty() || (claiming_ && woken_ && in_flight_ < options_.max_in_flight);
+      return finishing_ || (claiming_ && !ready_.empty()) ||
+             (claiming_ && woken_ && in_flight_ < options_.max_in_flight);
     });
-    if (!settlements_.empty() && !finishing_ && settlements_.size() < in_flight_) {
-      // More runs are ending: gather them into one write.
-      changed_.wait_for(lock, kGatherTime, [&] {
-        return finishing_ || settlements_.size() >= std::min(in_flight_, kSettlementsPerWrite);
-      });
+    if (finishing_) return;
+    if (claiming_ && !ready_.empty()) {
+      std::vector<Delivery> ready = std::exchange(ready_, {});
+      lock.unlock();
+      for (Delivery& delivery : ready) dispatch(std::move(delivery));
+      lock.lock();
     }
-    while (!settlements_.empty()) {
-      if (!write_settlements(lock)) {
-        changed_.wait_for(lock, options_.refused_delay, [&] { return false; });
-        if (finishing_) break;
-      }
-    }
-    if (finishing_) break;
     const bool due = next_due_ && *next_due_ <= system_clock::now();
     if (claiming_ && in_flight_ < options_.max_in_flight && (woken_ || due || system_clock::now() >= resync_at)) {
       claim(lock);
     }
   }
-  // Whatever is still held goes back: another life or another server runs it.
-  lock.unlock();
-  if (auto released = parts_.store.release(node_id_); !released) {
-    log::warn("cannot release event deliveries", {{"error", released.error().message}});
+}
+
+void EventDispatcher::settle_loop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    // While a batch is written the next one gathers: batches grow with the load.
+    changed_.wait(lock, [&] { return finishing_ || !settlements_.empty(); });
+    if (settlements_.empty()) return;  // finishing, and everything is written
+    if (write_settlements(lock)) {
+      changed_.notify_all();  // room for more claims
+      continue;
+    }
+    if (finishing_) return;  // the claims are released: delivered again
+    changed_.wait_for(lock, options_.refused_delay, [&] { return finishing_; });
   }
 }
 

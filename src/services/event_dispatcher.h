@@ -9,6 +9,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -61,7 +63,8 @@ class EventDispatcher {
  private:
   using Settlement = domain::Settlement;
 
-  void dispatch_loop();
+  void dispatch_loop();  // claims and starts
+  void settle_loop();    // writes what ended
   // Starts one claimed delivery, or settles it at once when it cannot run.
   void dispatch(domain::Delivery delivery);
   Settlement settlement_of(domain::Delivery delivery, const domain::Script& script,
@@ -72,6 +75,9 @@ class EventDispatcher {
   bool write_settlements(std::unique_lock<std::mutex>& lock);
   // Claims what is due and dispatches it; called locked. How many.
   std::size_t claim(std::unique_lock<std::mutex>& lock);
+  // A run this dispatcher started ended: the script's next waiting delivery may start.
+  using ScriptKey = std::pair<std::string, std::string>;
+  void run_ended(const ScriptKey& key);
   std::chrono::milliseconds jitter_delay(const domain::RetryPolicy& policy, int next_attempt);
 
   Parts parts_;
@@ -85,8 +91,14 @@ class EventDispatcher {
   std::optional<std::chrono::system_clock::time_point> next_due_{};
   bool claiming_ = true;
   bool finishing_ = false;
+  // By tenant and script: this dispatcher's runs in progress, and the
+  // deliveries claimed while the script was at its max_concurrent_runs.
+  std::map<ScriptKey, std::size_t> running_;
+  std::map<ScriptKey, std::deque<domain::Delivery>> waiting_;
+  std::vector<domain::Delivery> ready_;  // waited, and may start now
   std::mt19937_64 random_;
-  std::thread thread_;
+  std::thread dispatcher_;
+  std::thread settler_;
 };
 
 }  // namespace jsr::services

@@ -103,7 +103,7 @@ TEST_F(EmbeddedRuntimeTest, ManyCallersInvokeAtOnce) {
 }
 
 TEST_F(EmbeddedRuntimeTest, CallbacksBeyondTheScriptsConcurrentRunsAreRateLimited) {
-  create("slow", "export default async () => { await new Promise(r => setTimeout(r, 50)); return 1; }");
+  create("slow", "export default async () => { await new Promise(r => setTimeout(r, 1000)); return 1; }");
   // The script's max_concurrent_runs (default 5) holds for embedded calls too.
   std::atomic<int> completed{0}, limited{0}, answered{0};
   std::promise<void> all_answered;

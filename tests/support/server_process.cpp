@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <signal.h>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +18,15 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+
+// The benchmarks start servers too, without a test framework to report to.
+#ifdef JSR_SERVER_PROCESS_WITHOUT_GTEST
+#include <iostream>
+#define JSR_REPORT_FAILURE(message) (std::cerr << message << '\n')
+#else
+#include <gtest/gtest.h>
+#define JSR_REPORT_FAILURE(message) (ADD_FAILURE() << message)
+#endif
 
 namespace jsr::testing {
 namespace {
@@ -104,7 +112,7 @@ ServerProcess::~ServerProcess() {
   try {
     stop();
   } catch (const std::exception& error) {
-    ADD_FAILURE() << error.what() << "\n" << server_log();
+    JSR_REPORT_FAILURE(error.what() << "\n" << server_log());
   }
   std::remove(stderr_path_.c_str());
 }

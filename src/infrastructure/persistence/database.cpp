@@ -19,8 +19,9 @@ std::int64_t now_ms() {
 
 std::unique_ptr<Database> Database::open_sqlite(const std::filesystem::path& file, std::size_t connections) {
   std::vector<std::unique_ptr<SqlConnection>> pool;
+  auto turns = std::make_shared<std::mutex>();
   for (std::size_t i = 0; i < std::max<std::size_t>(connections, 1); ++i) {
-    pool.push_back(std::make_unique<SqliteConnection>(file.string()));
+    pool.push_back(std::make_unique<SqliteConnection>(file.string(), turns));
   }
   std::unique_ptr<Database> database(new Database(SqlDialect::kSqlite, std::move(pool)));
   database->migrate();

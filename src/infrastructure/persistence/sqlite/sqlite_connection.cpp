@@ -14,7 +14,8 @@ struct Statement {
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(const std::string& path) {
+SqliteConnection::SqliteConnection(const std::string& path, std::shared_ptr<std::mutex> turns)
+    : turns_(std::move(turns)), turn_(*turns_, std::defer_lock) {
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
@@ -96,12 +97,22 @@ domain::Result<void> SqliteConnection::execute_script(const std::string& sql) {
 }
 
 domain::Result<void> SqliteConnection::begin(const std::string&) {
+  turn_.lock();
   // IMMEDIATE takes the write lock at once: two writers never deadlock on upgrade.
-  return execute_script("BEGIN IMMEDIATE");
+  auto begun = execute_script("BEGIN IMMEDIATE");
+  if (!begun) turn_.unlock();
+  return begun;
 }
 
-domain::Result<void> SqliteConnection::commit() { return execute_script("COMMIT"); }
+domain::Result<void> SqliteConnection::commit() {
+  auto committed = execute_script("COMMIT");
+  if (committed && turn_.owns_lock()) turn_.unlock();
+  return committed;  // a failed commit is rolled back, which ends the turn
+}
 
-void SqliteConnection::rollback() { (void)execute_script("ROLLBACK"); }
+void SqliteConnection::rollback() {
+  (void)execute_script("ROLLBACK");
+  if (turn_.owns_lock()) turn_.unlock();
+}
 
 }  // namespace jsr::persistence

@@ -1,9 +1,12 @@
 // A SQLite connection (the default database: `--data-dir DIR`), in WAL mode
-// with foreign keys on and a busy timeout, so that several connections of
-// one process can share the file.
+// with foreign keys on. SQLite has one writer at a time; the connections of
+// one process take turns on `turns` (a mutex they share) rather than in
+// SQLite's busy handler, which sleeps for milliseconds when a transaction is
+// in the way. The busy timeout remains for other processes (admin commands).
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "infrastructure/persistence/sql_connection.h"
@@ -15,7 +18,7 @@ namespace jsr::persistence {
 class SqliteConnection final : public SqlConnection {
  public:
   // Throws std::runtime_error when the file cannot be opened.
-  explicit SqliteConnection(const std::string& path);
+  SqliteConnection(const std::string& path, std::shared_ptr<std::mutex> turns);
   ~SqliteConnection() override;
 
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
@@ -29,6 +32,8 @@ class SqliteConnection final : public SqlConnection {
   domain::Error error(const std::string& doing) const;
 
   sqlite3* db_ = nullptr;
+  std::shared_ptr<std::mutex> turns_;
+  std::unique_lock<std::mutex> turn_;  // held from begin() to commit() or rollback()
 };
 
 }  // namespace jsr::persistence
