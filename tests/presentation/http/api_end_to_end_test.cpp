@@ -405,7 +405,12 @@ TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
       std::string::npos);
   const json openapi = server.get("/openapi.json", "").json();
   EXPECT_EQ(openapi["openapi"], "3.0.3");
-  EXPECT_TRUE(openapi["paths"].contains("/api/v1/scripts/{id}/versions/{n}/rollback"));
+  for (const char* path : {"/api/v1/scripts/{id}/versions/{n}/rollback", "/api/v1/scripts/{id}/invoke", "/api/v1/events",
+                           "/api/v1/dead-letters", "/api/v1/dead-letters/{id}", "/api/v1/dead-letters/{id}/replay",
+                           "/api/v1/dead-letters/replay"}) {
+    EXPECT_TRUE(openapi["paths"].contains(path)) << path;
+  }
+  EXPECT_TRUE(openapi["components"]["schemas"]["Execution"]["properties"].contains("skip_reason"));
 }
 
 }  // namespace
