@@ -29,8 +29,28 @@ class Database {
   // spans tenants); commits when it returns a value, rolls back otherwise.
   template <typename Work>
   auto transaction(const std::string& tenant_id, Work&& work) -> decltype(work(std::declval<SqlConnection&>())) {
+    return run(tenant_id, false, std::forward<Work>(work));
+  }
+  // The same for work that only reads: on SQLite it does not wait for the
+  // writer (WAL readers see the last commit).
+  template <typename Work>
+  auto read(const std::string& tenant_id, Work&& work) -> decltype(work(std::declval<SqlConnection&>())) {
+    return run(tenant_id, true, std::forward<Work>(work));
+  }
+
+  // The schema version the database is at.
+  int schema_version();
+  // True when a trivial query succeeds (readiness).
+  bool reachable();
+
+  std::size_t connections() const { return connections_; }
+  std::size_t idle_connections();
+
+ private:
+  template <typename Work>
+  auto run(const std::string& tenant_id, bool read_only, Work&& work) -> decltype(work(std::declval<SqlConnection&>())) {
     Lease lease(*this);
-    if (auto begun = lease->begin(tenant_id); !begun) return std::unexpected(begun.error());
+    if (auto begun = lease->begin(tenant_id, read_only); !begun) return std::unexpected(begun.error());
     auto result = work(*lease);
     if (!result) {
       lease->rollback();
@@ -43,15 +63,6 @@ class Database {
     return result;
   }
 
-  // The schema version the database is at.
-  int schema_version();
-  // True when a trivial query succeeds (readiness).
-  bool reachable();
-
-  std::size_t connections() const { return connections_; }
-  std::size_t idle_connections();
-
- private:
   class Lease {
    public:
     explicit Lease(Database& database);

@@ -19,7 +19,7 @@ domain::Result<void> SqlAuditLog::append(const domain::AuditEntry& entry) {
 }
 
 domain::Result<std::vector<domain::AuditEntry>> SqlAuditLog::recent(const std::string& tenant_id, std::size_t limit) {
-  return database_.transaction(
+  return database_.read(
       tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<domain::AuditEntry>> {
         auto rows = connection.execute(
             "SELECT id, tenant_id, user_id, action, target_type, target_id, details, created_at_us FROM audit_log "

@@ -49,8 +49,9 @@ class SqlConnection {
   virtual domain::Result<void> execute_script(const std::string& sql) = 0;
 
   // Starts a transaction scoped to `tenant_id` (row-level security on
-  // PostgreSQL; empty for maintenance that spans tenants).
-  virtual domain::Result<void> begin(const std::string& tenant_id) = 0;
+  // PostgreSQL; empty for maintenance that spans tenants); `read_only`: it
+  // will not write (SQLite then need not wait for the writer).
+  virtual domain::Result<void> begin(const std::string& tenant_id, bool read_only = false) = 0;
   virtual domain::Result<void> commit() = 0;
   virtual void rollback() = 0;
 };

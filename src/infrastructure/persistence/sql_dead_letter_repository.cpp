@@ -54,7 +54,7 @@ domain::Result<domain::Page<DeadLetter>> SqlDeadLetterRepository::list(const std
     where += " AND status = ?";
     params.emplace_back(std::string(domain::to_string(*query.status)));
   }
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<DeadLetter>> {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<DeadLetter>> {
     auto counted = connection.execute("SELECT COUNT(*) FROM dead_letters" + where, params);
     if (!counted) return std::unexpected(counted.error());
     domain::Page<DeadLetter> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page,
@@ -73,7 +73,7 @@ domain::Result<domain::Page<DeadLetter>> SqlDeadLetterRepository::list(const std
 
 domain::Result<std::optional<DeadLetter>> SqlDeadLetterRepository::find(const std::string& tenant_id,
                                                                         const std::string& id) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) {
+  return database_.read(tenant_id, [&](SqlConnection& connection) {
     return first_row<DeadLetter>(
         connection.execute("SELECT " + kColumns + " FROM dead_letters WHERE tenant_id = ? AND id = ?", {tenant_id, id}),
         from_row);
@@ -112,7 +112,7 @@ domain::Result<bool> SqlDeadLetterRepository::remove(const std::string& tenant_i
 }
 
 domain::Result<std::size_t> SqlDeadLetterRepository::count_dead() {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     auto counted = connection.execute("SELECT COUNT(*) FROM dead_letters WHERE status = 'dead'");
     if (!counted) return std::unexpected(counted.error());
     return static_cast<std::size_t>(counted->front().integer(0));

@@ -107,7 +107,7 @@ domain::Result<std::vector<Delivery>> SqlEventStore::claim_due(const std::string
 }
 
 domain::Result<std::optional<domain::Timestamp>> SqlEventStore::next_due() {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::optional<domain::Timestamp>> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::optional<domain::Timestamp>> {
     auto rows = connection.execute("SELECT MIN(next_attempt_at) FROM event_deliveries WHERE claimed_by IS NULL");
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty() || rows->front().is_null(0)) return std::nullopt;
@@ -171,7 +171,7 @@ domain::Result<std::size_t> SqlEventStore::release(const std::string& node_id) {
 }
 
 domain::Result<std::size_t> SqlEventStore::waiting() {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     auto counted = connection.execute("SELECT COUNT(*) FROM event_deliveries");
     if (!counted) return std::unexpected(counted.error());
     return static_cast<std::size_t>(counted->front().integer(0));
@@ -190,7 +190,7 @@ domain::Result<void> SqlNodeRegistry::renew(const std::string& node_id, domain::
 }
 
 domain::Result<std::vector<std::string>> SqlNodeRegistry::expired(domain::Timestamp now) {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<std::string>> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<std::string>> {
     auto rows = connection.execute("SELECT id FROM nodes WHERE lease_until < ?", {to_millis(now)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::string> ids;

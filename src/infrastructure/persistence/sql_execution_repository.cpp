@@ -117,7 +117,7 @@ domain::Result<void> SqlExecutionRepository::save_all(const std::vector<Executio
 
 domain::Result<std::optional<Execution>> SqlExecutionRepository::find(const std::string& tenant_id,
                                                                       const std::string& execution_id) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Execution>> {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Execution>> {
     auto rows =
         connection.execute("SELECT " + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
                            {execution_id, tenant_id});
@@ -136,7 +136,7 @@ domain::Result<domain::Page<Execution>> SqlExecutionRepository::list_for_script(
     where += " AND status = ?";
     params.emplace_back(std::string(domain::to_string(*query.status)));
   }
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<Execution>> {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<Execution>> {
     auto counted = connection.execute("SELECT COUNT(*) FROM script_executions" + where, params);
     if (!counted) return std::unexpected(counted.error());
     domain::Page<Execution> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};

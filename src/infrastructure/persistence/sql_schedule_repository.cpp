@@ -35,7 +35,7 @@ std::int64_t millis_of(domain::UtcSeconds slot) { return to_millis(domain::Times
 }  // namespace
 
 domain::Result<std::vector<Schedule>> SqlScheduleRepository::active() {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<Schedule>> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<Schedule>> {
     auto rows = connection.execute(kActiveSchedules);
     if (!rows) return std::unexpected(rows.error());
     std::vector<Schedule> schedules;
@@ -47,7 +47,7 @@ domain::Result<std::vector<Schedule>> SqlScheduleRepository::active() {
 
 domain::Result<std::optional<Schedule>> SqlScheduleRepository::find(const std::string& tenant_id,
                                                                     const std::string& script_id) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) {
+  return database_.read(tenant_id, [&](SqlConnection& connection) {
     return first_row<Schedule>(
         connection.execute(std::string(kActiveSchedules) + " AND s.tenant_id = ? AND s.id = ?", {tenant_id, script_id}),
         schedule_from_row);
@@ -88,7 +88,7 @@ domain::Result<void> SqlScheduleRepository::record_last_run(const std::string& t
 domain::Result<std::size_t> SqlScheduleRepository::running_elsewhere(const std::string& tenant_id,
                                                                      const std::string& script_id,
                                                                      const std::string& node_id) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::size_t> {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     auto counted = connection.execute(
         "SELECT COUNT(*) FROM script_executions WHERE tenant_id = ? AND script_id = ? AND trigger_type = 'cron' "
         "AND status IN ('pending', 'running') AND node_id <> ?",

@@ -224,7 +224,7 @@ domain::Result<void> SqlScriptRepository::save(const Script& script, const std::
 
 domain::Result<std::vector<Script>> SqlScriptRepository::select(const std::string& tenant_id,
                                                                 const std::string& condition, const SqlParams& params) {
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<Script>> {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<Script>> {
     static const std::string columns = column_list(kScriptColumns, "s") + kScheduleColumns;
     auto rows = connection.execute("SELECT " + columns + " FROM scripts s" + kScheduleJoin + " WHERE s.tenant_id = ? AND " +
                                        condition + " ORDER BY s.name, s.id",
@@ -288,7 +288,7 @@ domain::Result<domain::Page<Script>> SqlScriptRepository::list(const std::string
     where += " AND EXISTS (SELECT 1 FROM script_tags t WHERE t.script_id = s.id AND t.tag = ?)";
     params.emplace_back(*query.tag);
   }
-  return database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<Script>> {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<domain::Page<Script>> {
     auto counted = connection.execute("SELECT COUNT(*) FROM scripts s" + where, params);
     if (!counted) return std::unexpected(counted.error());
     domain::Page<Script> page{{}, static_cast<std::size_t>(counted->front().integer(0)), query.page, query.per_page};
@@ -328,7 +328,7 @@ domain::Result<bool> SqlScriptRepository::remove(const std::string& tenant_id, c
 
 domain::Result<std::vector<domain::VersionSummary>> SqlScriptRepository::versions(const std::string& tenant_id,
                                                                                   const std::string& script_id) {
-  return database_.transaction(
+  return database_.read(
       tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<domain::VersionSummary>> {
         auto rows = connection.execute(
             "SELECT number, created_at, created_by, change_description FROM script_versions "
@@ -346,7 +346,7 @@ domain::Result<std::vector<domain::VersionSummary>> SqlScriptRepository::version
 
 domain::Result<std::optional<ScriptVersion>> SqlScriptRepository::version(const std::string& tenant_id,
                                                                           const std::string& script_id, int number) {
-  return database_.transaction(
+  return database_.read(
       tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<ScriptVersion>> {
         auto rows = connection.execute(
             "SELECT source, created_at, created_by, change_description FROM script_versions "

@@ -28,7 +28,7 @@ domain::Result<void> SqlTenantRepository::add(const domain::Tenant& tenant) {
 }
 
 domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find(const std::string& tenant_id) {
-  return database_.transaction("", [&](SqlConnection& connection) {
+  return database_.read("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
         connection.execute("SELECT id, name, slug, created_at FROM tenants WHERE id = ?", {tenant_id}),
         tenant_from_row);
@@ -36,14 +36,14 @@ domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find(const st
 }
 
 domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find_by_slug(const std::string& slug) {
-  return database_.transaction("", [&](SqlConnection& connection) {
+  return database_.read("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
         connection.execute("SELECT id, name, slug, created_at FROM tenants WHERE slug = ?", {slug}), tenant_from_row);
   });
 }
 
 domain::Result<std::vector<domain::Tenant>> SqlTenantRepository::list() {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::Tenant>> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::Tenant>> {
     auto rows = connection.execute("SELECT id, name, slug, created_at FROM tenants ORDER BY slug", {});
     if (!rows) return std::unexpected(rows.error());
     std::vector<domain::Tenant> tenants;

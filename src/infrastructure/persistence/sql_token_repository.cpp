@@ -29,7 +29,7 @@ domain::Result<void> SqlTokenRepository::add(const domain::ApiToken& token) {
 }
 
 domain::Result<std::optional<domain::ApiToken>> SqlTokenRepository::find_by_hash(const std::string& token_hash) {
-  return database_.transaction("", [&](SqlConnection& connection) {
+  return database_.read("", [&](SqlConnection& connection) {
     return first_row<domain::ApiToken>(
         connection.execute("SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
                            "WHERE token_hash = ? AND revoked_at IS NULL",
@@ -39,7 +39,7 @@ domain::Result<std::optional<domain::ApiToken>> SqlTokenRepository::find_by_hash
 }
 
 domain::Result<std::vector<domain::ApiToken>> SqlTokenRepository::list(const std::string& tenant_id) {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::ApiToken>> {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::ApiToken>> {
     auto rows = connection.execute(
         "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
         "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",

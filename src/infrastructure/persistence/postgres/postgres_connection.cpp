@@ -101,7 +101,7 @@ domain::Result<void> PostgresConnection::execute_script(const std::string& sql) 
   return {};
 }
 
-domain::Result<void> PostgresConnection::begin(const std::string& tenant_id) {
+domain::Result<void> PostgresConnection::begin(const std::string& tenant_id, bool) {
   // One round trip for both. The setting is local to the transaction: a
   // pooled connection never carries a tenant over to the next one.
   std::string sql = "BEGIN; SELECT set_config('app.all_tenants', 'on', true)";

@@ -96,7 +96,8 @@ domain::Result<void> SqliteConnection::execute_script(const std::string& sql) {
   return {};
 }
 
-domain::Result<void> SqliteConnection::begin(const std::string&) {
+domain::Result<void> SqliteConnection::begin(const std::string&, bool read_only) {
+  if (read_only) return execute_script("BEGIN");
   turn_.lock();
   // IMMEDIATE takes the write lock at once: two writers never deadlock on upgrade.
   auto begun = execute_script("BEGIN IMMEDIATE");
