@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/cron_expression.h"
+#include "domain/event.h"
 #include "domain/schedule_policy.h"
 #include "domain/utc_time.h"
 #include "services/log.h"
@@ -103,9 +104,15 @@ void Scheduler::plan() {
       ++it;  // fire() may drop the schedule
       if (due_at(planned) <= now) fire(planned, now);
     }
+    while (!retries_.empty() && retries_.begin()->first <= now) {
+      const Retry retry = retries_.begin()->second;
+      retries_.erase(retries_.begin());
+      run_retry(retry);
+    }
     auto wake_at = system_clock::now() + std::chrono::duration_cast<system_clock::duration>(
                                               next_resync_ - std::chrono::steady_clock::now());
     for (const auto& [key, planned] : planned_) wake_at = std::min(wake_at, due_at(planned));
+    if (!retries_.empty()) wake_at = std::min(wake_at, retries_.begin()->first);
     lock.lock();
     wake_.wait_until(lock, wake_at, [&] { return stopping_ || !changed_.empty() || !ended_.empty(); });
   }
@@ -274,12 +281,14 @@ void Scheduler::fire(Planned& planned, system_clock::time_point now) {
 }
 
 // False when the run was refused (and recorded as skipped for quota).
-bool Scheduler::start(Planned& planned, const domain::Script& script, Execution record) {
+bool Scheduler::start(Planned& planned, const domain::Script& script, Execution record,
+                      std::optional<Attempt> attempt) {
   ScheduleKey key{script.tenant_id(), script.id()};
   Execution refused = record;
-  auto started = parts_.runs.start(script, std::move(record), [this, key](const Execution& ended) {
+  const Attempt made = attempt.value_or(Attempt{record.trigger_data_json, 1, record.script_version});
+  auto started = parts_.runs.start(script, std::move(record), [this, key, made](const Execution& ended) {
     std::lock_guard lock(mutex_);
-    ended_.push_back({key, ended.started_at, ended.status});
+    ended_.push_back({key, ended.started_at, ended.status, ended.error, made});
     wake_.notify_one();
   });
   if (!started) {
@@ -295,6 +304,7 @@ bool Scheduler::start(Planned& planned, const domain::Script& script, Execution 
 
 void Scheduler::on_ended(const EndedRun& ended) {
   record_ended(ended);
+  plan_retry(ended);
   auto found = planned_.find(ended.key);
   if (found == planned_.end()) return;
   Planned& planned = found->second;
@@ -315,6 +325,51 @@ void Scheduler::on_ended(const EndedRun& ended) {
   if (planned.running == 0 && !planned.queued && planned.retired) {
     planned_.erase(found);
   }
+}
+
+void Scheduler::plan_retry(const EndedRun& ended) {
+  if (ended.status == domain::ExecutionStatus::kCompleted || !ended.error) return;
+  auto script = parts_.scripts.find(ended.key.first, ended.key.second);
+  if (!script || !script->has_value()) return;
+  const auto& policy = (*script)->definition().trigger.retry_policy;
+  if (!policy || !domain::should_retry(*policy, ended.attempt.number, *ended.error)) return;
+  Retry retry{ended.key, ended.attempt};
+  ++retry.attempt.number;
+  const auto delay =
+      domain::retry_delay(*policy, retry.attempt.number, std::uniform_real_distribution<double>(0.0, 1.0)(random_));
+  retries_.emplace(system_clock::now() + delay, std::move(retry));
+}
+
+void Scheduler::run_retry(const Retry& retry) {
+  auto planned = planned_.find(retry.key);
+  auto found = parts_.scripts.find(retry.key.first, retry.key.second);
+  if (planned == planned_.end() || !found || !found->has_value() ||
+      (*found)->status() != domain::ScriptStatus::kActive) {
+    return;  // paused, deleted or unreadable: the failed attempt stays the slot's last word
+  }
+  domain::Script script = std::move(**found);
+  // A retry stays on the version its first attempt ran.
+  if (script.version() != retry.attempt.script_version) {
+    auto version = parts_.scripts.version(retry.key.first, retry.key.second, retry.attempt.script_version);
+    if (version && version->has_value()) {
+      domain::ScriptState state = script.state();
+      state.definition.source = (*version)->source;
+      state.version = retry.attempt.script_version;
+      script = domain::Script::restore(std::move(state));
+    }
+  }
+  Execution record;
+  record.id = parts_.credentials.new_id();
+  record.tenant_id = script.tenant_id();
+  record.script_id = script.id();
+  record.script_version = script.version();
+  record.node_id = node_id_;
+  record.trigger_type = domain::TriggerType::kCron;
+  std::string trigger = retry.attempt.slot_trigger_json;
+  trigger.insert(trigger.size() - 1, ",\"attempt\":" + std::to_string(retry.attempt.number));
+  record.trigger_data_json = std::move(trigger);
+  record.created_at = system_clock::now();
+  start(planned->second, script, std::move(record), retry.attempt);
 }
 
 void Scheduler::record_ended(const EndedRun& ended) {

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
 #include <optional>
 #include <string>
 #include <thread>
@@ -74,10 +75,25 @@ class Scheduler {
     bool retired = false;  // no more slots (deleted, paused, or none left): kept until its runs end
   };
 
+  // Where a run's attempts stand: the slot's trigger data, which attempt it
+  // is (a script with a retry_policy retries a failed slot), on what version.
+  struct Attempt {
+    std::string slot_trigger_json;
+    int number = 1;
+    int script_version = 1;
+  };
+
   struct EndedRun {
     ScheduleKey key;
     std::optional<domain::Timestamp> started_at;
     domain::ExecutionStatus status;
+    std::optional<domain::ExecutionError> error;
+    Attempt attempt;
+  };
+
+  struct Retry {
+    ScheduleKey key;
+    Attempt attempt;  // the one to make
   };
 
   void plan();  // the thread
@@ -85,7 +101,12 @@ class Scheduler {
   void reload_all();
   void reload(const ScheduleKey& key);
   void fire(Planned& planned, std::chrono::system_clock::time_point now);
-  bool start(Planned& planned, const domain::Script& script, domain::Execution record);
+  // `attempt`: a retry's (none: the slot's first).
+  bool start(Planned& planned, const domain::Script& script, domain::Execution record,
+             std::optional<Attempt> attempt = std::nullopt);
+  // Plans the next attempt of a failed run when the script's retry policy says so.
+  void plan_retry(const EndedRun& ended);
+  void run_retry(const Retry& retry);
   void on_ended(const EndedRun& ended);
   void record_ended(const EndedRun& ended);
   domain::Execution slot_record(const domain::Script& script, domain::UtcSeconds slot,
@@ -99,6 +120,9 @@ class Scheduler {
 
   // Only the planning thread touches the plans.
   std::map<ScheduleKey, Planned> planned_;
+  // Retries are kept in memory: a restart drops those not yet due.
+  std::multimap<std::chrono::system_clock::time_point, Retry> retries_;
+  std::mt19937_64 random_{std::random_device{}()};
   std::chrono::steady_clock::time_point next_resync_{};
 
   std::mutex mutex_;  // guards everything below

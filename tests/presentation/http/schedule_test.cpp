@@ -163,6 +163,26 @@ TEST_F(Schedules, EveryTwoSecondsRunsOnTheGridWithTheTriggerInItsContext) {
   EXPECT_GE(*domain::parse_utc_time(shown["last_run_at"].get<std::string>()), previous);
 }
 
+TEST_F(Schedules, ARetryPolicyRetriesAFailedSlotWithTheSlotsTime) {
+  // Each slot's first attempt fails; its retry (attempt 2, same scheduledFor) completes.
+  const std::string script =
+      create({{"cron_expression", "*/3 * * * * *"},
+              {"retry_policy", {{"max_attempts", 2}, {"initial_backoff_ms", 200}, {"max_backoff_ms", 400}}},
+              {"source", "export default (input, context) => { if (!context.trigger.attempt) throw new Error('first'); "
+                         "return context.trigger; }"}});
+  const auto runs = await_executions(script, [](const auto& seen) { return count_with(seen, "completed") >= 1; });
+  const auto retried = std::find_if(runs.begin(), runs.end(), [](const json& e) { return e["status"] == "completed"; });
+  ASSERT_NE(retried, runs.end());
+  EXPECT_EQ((*retried)["output"]["attempt"], 2);
+  const auto first = std::find_if(runs.begin(), runs.end(), [&](const json& e) {
+    return e["status"] == "failed" && slot_of(e) == slot_of(*retried);
+  });
+  ASSERT_NE(first, runs.end()) << "no failed first attempt of the retried slot";
+  EXPECT_FALSE((*first)["trigger_data"].contains("attempt"));
+  // No third attempt: max_attempts 2.
+  for (const json& run : runs) EXPECT_LE(run["trigger_data"].value("attempt", 1), 2) << run.dump();
+}
+
 TEST_F(Schedules, OverlapSkipRecordsTheSlotsASlowRunCovers) {
   const std::string script =
       create({{"cron_expression", "* * * * * *"},
