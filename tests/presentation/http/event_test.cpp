@@ -512,3 +512,62 @@ TEST(EventsOnPostgres, TwoServersShareTheDeliveriesAndRunEachOnce) {
 
 }  // namespace
 }  // namespace jsr::testing
+
+namespace jsr::testing {
+namespace {
+
+// A server killed with runs in progress on a shared PostgreSQL: once its
+// lease runs out, the other server ends its runs INTERRUPTED and delivers
+// its events again; every event completes, nothing stays running.
+TEST(EventsOnPostgres, AnotherServerTakesOverADeadServersRunsAndDeliveries) {
+  const std::string url = fresh_postgres_database();
+  const std::string first_dir = fresh_data_dir(), second_dir = fresh_data_dir();
+  ServerProcess survivor({"--data-dir", first_dir, "--database-url", url});
+  const std::string admin = survivor.bootstrap_token();
+  auto doomed = std::make_unique<ServerProcess>(std::vector<std::string>{"--data-dir", second_dir, "--database-url", url});
+  const HttpReply created = doomed->post(
+      "/api/v1/scripts", admin,
+      {{"name", "Slow"},
+       {"type", "event"},
+       {"status", "active"},
+       {"event_types", {"order.*"}},
+       {"resource_limits", {{"max_concurrent_runs", 10}}},
+       {"source", "export default async (n) => { await new Promise(r => setTimeout(r, 3000)); return n; }"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string script = created.json()["id"];
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(doomed->post("/api/v1/events", admin, {{"type", "order.created"}, {"payload", i}}).status, 202);
+  }
+  const auto list = [&](const ServerProcess& server) {
+    return server.get("/api/v1/scripts/" + script + "/executions?per_page=100", admin).json()["items"];
+  };
+  await_json([&] { return list(*doomed); },
+             [](const json& items) {
+               return std::any_of(items.begin(), items.end(), [](const json& e) { return e["status"] == "running"; });
+             });
+  doomed->kill_hard();
+  doomed.reset();
+
+  const json runs = await_json(
+      [&] { return list(survivor); },
+      [](const json& items) {
+        std::set<int> done;
+        for (const json& e : items) {
+          if (e["status"] == "completed") done.insert(e["output"].get<int>());
+        }
+        return done.size() == 5;
+      },
+      seconds(45));
+  std::size_t interrupted = 0;
+  for (const json& run : runs) {
+    EXPECT_NE(run["status"], "running") << run.dump();
+    EXPECT_NE(run["status"], "pending") << run.dump();
+    if (run["status"] == "failed" && run["error"]["code"] == "INTERRUPTED") ++interrupted;
+  }
+  EXPECT_GE(interrupted, 1u) << runs.dump();
+  fs::remove_all(first_dir);
+  fs::remove_all(second_dir);
+}
+
+}  // namespace
+}  // namespace jsr::testing
