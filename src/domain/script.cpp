@@ -148,4 +148,11 @@ void Script::mark_deleted(const std::string& user_id) {
   events_.push_back(ScriptDeleted{state_.tenant_id, state_.id, user_id});
 }
 
+Script Script::at_version(const ScriptVersion& version) const {
+  ScriptState state = state_;
+  state.definition.source = version.source;
+  state.version = version.number;
+  return Script(std::move(state));
+}
+
 }  // namespace jsr::domain

@@ -113,6 +113,9 @@ class Script {
   // The first slot after `now` of an active scheduled script, nothing for any
   // other. The store keeps an earlier plan while the schedule is unchanged.
   void plan_next_run(const TimeZones& zones, Timestamp now);
+  // This script running `version`'s source (retries stay on the version
+  // their first attempt ran); everything else as it is now.
+  Script at_version(const ScriptVersion& version) const;
 
   const ScriptState& state() const { return state_; }
   const std::string& id() const { return state_.id; }

@@ -140,12 +140,7 @@ void EventDispatcher::dispatch(Delivery delivery) {
   if (delivery.script_version != 0 && delivery.script_version != script->version()) {
     auto version = parts_.scripts.version(delivery.event.tenant_id, delivery.script_id, delivery.script_version);
     if (!version) return settled(later(std::move(delivery), options_.refused_delay));
-    if (version->has_value()) {
-      domain::ScriptState state = script->state();
-      state.definition.source = (*version)->source;
-      state.version = delivery.script_version;
-      script = std::make_shared<const domain::Script>(domain::Script::restore(std::move(state)));
-    }
+    if (version->has_value()) script = std::make_shared<const domain::Script>(script->at_version(**version));
   }
 
   Execution pending;

@@ -94,6 +94,41 @@ domain::Result<void> ExecutionService::start(const domain::Script& script, Execu
   return launch(script, std::move(pending), "", event_depth, std::move(ended));
 }
 
+std::optional<Error> ExecutionService::refusal_to_run(const domain::Script& script) {
+  if (script.status() != domain::ScriptStatus::kDisabled && script.status() != domain::ScriptStatus::kArchived) {
+    return std::nullopt;
+  }
+  return Error::conflict("the script is " + std::string(domain::to_string(script.status())) + " and cannot run");
+}
+
+Execution ExecutionService::pending_run(const domain::Script& script, domain::TriggerType trigger,
+                                        std::string trigger_data_json, std::string input_json) {
+  Execution execution;
+  execution.id = credentials_.new_id();
+  execution.tenant_id = script.tenant_id();
+  execution.script_id = script.id();
+  execution.script_version = script.version();
+  execution.node_id = node_id_;
+  execution.trigger_type = trigger;
+  execution.trigger_data_json = std::move(trigger_data_json);
+  execution.input_json = std::move(input_json);
+  execution.created_at = now();
+  return execution;
+}
+
+domain::Result<void> ExecutionService::launch_recorded(const domain::Script& script, Execution pending,
+                                                       std::string user_id, RunEnded ended) {
+  auto accepted = launch(script, pending, std::move(user_id), 0, std::move(ended));
+  // A run refused at its script's own limit was never recorded; any other refusal is the server's: recorded.
+  if (!accepted && !accepted.error().is(domain::ErrorCode::kRateLimited)) {
+    pending.finish(domain::ExecutionOutcome::failed(
+                       domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
+                   now());
+    recorder_.record(std::move(pending));
+  }
+  return accepted;
+}
+
 void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
   const auto refuse = [&](Error error) { answer(std::unexpected(std::move(error))); };
   if (!caller.may(Permission::kScriptsExecute)) return refuse(forbidden(Permission::kScriptsExecute));
@@ -101,35 +136,16 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   if (!found) return refuse(found.error());
   if (!found->has_value()) return refuse(script_not_found(request.script_id));
   const domain::Script& script = **found;
-  if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
-    return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) +
-                                          " and cannot run"));
-  }
+  if (auto refused = refusal_to_run(script)) return refuse(std::move(*refused));
 
-  Execution execution;
-  execution.id = credentials_.new_id();
-  execution.tenant_id = caller.tenant_id;
-  execution.script_id = script.id();
-  execution.script_version = script.version();
-  execution.node_id = node_id_;
-  execution.trigger_type = request.trigger;
-  execution.trigger_data_json = request.trigger_data_json;
-  execution.input_json = request.input_json;
-  execution.created_at = now();
-
+  Execution execution =
+      pending_run(script, request.trigger, std::move(request.trigger_data_json), std::move(request.input_json));
   // Shared by the completion and this function: the waiting caller is answered from the completion.
   auto waiting = std::make_shared<RunAnswer>(request.wait ? std::move(answer) : RunAnswer());
   RunEnded ended;
   if (request.wait) ended = [waiting](const Execution& done) { (*waiting)(done); };
-  auto accepted = launch(script, execution, caller.actor_id, 0, std::move(ended));
+  auto accepted = launch_recorded(script, execution, caller.actor_id, std::move(ended));
   if (!accepted) {
-    // A run refused at its script's own limit was never recorded; any other refusal is the server's: recorded.
-    if (!accepted.error().is(domain::ErrorCode::kRateLimited)) {
-      execution.finish(domain::ExecutionOutcome::failed(
-                           domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
-                       now());
-      recorder_.record(execution);
-    }
     if (request.wait) return (*waiting)(std::unexpected(accepted.error()));
     return answer(std::unexpected(accepted.error()));
   }
@@ -146,29 +162,11 @@ void ExecutionService::invoke(const std::string& tenant_id, const std::string& i
   if (!found) return refuse(found.error());
   if (*found == nullptr) return refuse(script_not_found(id_or_name));
   const domain::Script& script = **found;
-  if (script.status() == domain::ScriptStatus::kDisabled || script.status() == domain::ScriptStatus::kArchived) {
-    return refuse(domain::Error::conflict("the script is " + std::string(domain::to_string(script.status())) +
-                                          " and cannot run"));
-  }
-  Execution execution;
-  execution.id = credentials_.new_id();
-  execution.tenant_id = tenant_id;
-  execution.script_id = script.id();
-  execution.script_version = script.version();
-  execution.node_id = node_id_;
-  execution.trigger_type = domain::TriggerType::kInvoke;
-  execution.input_json = std::move(input_json);
-  execution.created_at = now();
+  if (auto refused = refusal_to_run(script)) return refuse(std::move(*refused));
   auto waiting = std::make_shared<RunAnswer>(std::move(answer));
-  auto accepted = launch(script, execution, "", 0, [waiting](const Execution& done) { (*waiting)(done); });
-  if (accepted) return;
-  if (!accepted.error().is(domain::ErrorCode::kRateLimited)) {
-    execution.finish(domain::ExecutionOutcome::failed(
-                         domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
-                     now());
-    recorder_.record(execution);
-  }
-  (*waiting)(std::unexpected(accepted.error()));
+  auto accepted = launch_recorded(script, pending_run(script, domain::TriggerType::kInvoke, "null", std::move(input_json)),
+                                  "", [waiting](const Execution& done) { (*waiting)(done); });
+  if (!accepted) (*waiting)(std::unexpected(accepted.error()));
 }
 
 void ExecutionService::invoke(const Principal& caller, const std::string& id_or_name, std::string input_json,

@@ -86,6 +86,13 @@ class ExecutionService {
   // hands it to the executor; its later states go to the recorder too.
   domain::Result<void> launch(const domain::Script& script, domain::Execution pending, std::string user_id,
                               int event_depth, RunEnded ended);
+  // launch(), and a refusal that is the server's (not the script's limit) recorded.
+  domain::Result<void> launch_recorded(const domain::Script& script, domain::Execution pending, std::string user_id,
+                                       RunEnded ended);
+  // CONFLICT for a script whose status keeps it from running.
+  static std::optional<domain::Error> refusal_to_run(const domain::Script& script);
+  domain::Execution pending_run(const domain::Script& script, domain::TriggerType trigger,
+                                std::string trigger_data_json, std::string input_json);
   // execution.failed on the event bus, for scripts that watch their peers.
   void announce_failure(const domain::Execution& execution, int event_depth);
   bool reserve_run(const std::string& script_id, std::size_t limit);

@@ -172,6 +172,16 @@ void Scheduler::reload(const ScheduleKey& key) {
 
 Execution Scheduler::slot_record(const domain::Script& script, UtcSeconds slot, system_clock::time_point now) {
   const auto& trigger = script.definition().trigger;
+  // The zone and the expression were validated to plain characters; the time is ours.
+  return cron_record(script,
+                     "{\"scheduledFor\":\"" + domain::iso_utc(slot) + "\",\"cron\":\"" +
+                         trigger.cron_expression.value_or("") + "\",\"timezone\":\"" +
+                         trigger.timezone.value_or("UTC") + "\"}",
+                     now);
+}
+
+Execution Scheduler::cron_record(const domain::Script& script, std::string trigger_data_json,
+                                 system_clock::time_point now) {
   Execution record;
   record.id = parts_.credentials.new_id();
   record.tenant_id = script.tenant_id();
@@ -179,10 +189,7 @@ Execution Scheduler::slot_record(const domain::Script& script, UtcSeconds slot, 
   record.script_version = script.version();
   record.node_id = node_id_;
   record.trigger_type = domain::TriggerType::kCron;
-  // The zone and the expression were validated to plain characters; the time is ours.
-  record.trigger_data_json = "{\"scheduledFor\":\"" + domain::iso_utc(slot) + "\",\"cron\":\"" +
-                             trigger.cron_expression.value_or("") + "\",\"timezone\":\"" +
-                             trigger.timezone.value_or("UTC") + "\"}";
+  record.trigger_data_json = std::move(trigger_data_json);
   record.created_at = now;
   return record;
 }
@@ -351,25 +358,11 @@ void Scheduler::run_retry(const Retry& retry) {
   // A retry stays on the version its first attempt ran.
   if (script.version() != retry.attempt.script_version) {
     auto version = parts_.scripts.version(retry.key.first, retry.key.second, retry.attempt.script_version);
-    if (version && version->has_value()) {
-      domain::ScriptState state = script.state();
-      state.definition.source = (*version)->source;
-      state.version = retry.attempt.script_version;
-      script = domain::Script::restore(std::move(state));
-    }
+    if (version && version->has_value()) script = script.at_version(**version);
   }
-  Execution record;
-  record.id = parts_.credentials.new_id();
-  record.tenant_id = script.tenant_id();
-  record.script_id = script.id();
-  record.script_version = script.version();
-  record.node_id = node_id_;
-  record.trigger_type = domain::TriggerType::kCron;
   std::string trigger = retry.attempt.slot_trigger_json;
   trigger.insert(trigger.size() - 1, ",\"attempt\":" + std::to_string(retry.attempt.number));
-  record.trigger_data_json = std::move(trigger);
-  record.created_at = system_clock::now();
-  start(planned->second, script, std::move(record), retry.attempt);
+  start(planned->second, script, cron_record(script, std::move(trigger), system_clock::now()), retry.attempt);
 }
 
 void Scheduler::record_ended(const EndedRun& ended) {

@@ -111,6 +111,8 @@ class Scheduler {
   void record_ended(const EndedRun& ended);
   domain::Execution slot_record(const domain::Script& script, domain::UtcSeconds slot,
                                 std::chrono::system_clock::time_point now);
+  domain::Execution cron_record(const domain::Script& script, std::string trigger_data_json,
+                                std::chrono::system_clock::time_point now);
   void count(std::string_view outcome);
 
   Parts parts_;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <signal.h>
 #include <sstream>
@@ -239,6 +240,15 @@ std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& argume
   int status = 0;
   waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string fresh_data_dir(const std::string& what) {
+  static std::atomic<int> counter{0};
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("jsruntime-" + what + "-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(++counter));
+  std::filesystem::remove_all(dir);
+  return dir.string();
 }
 
 }  // namespace jsr::testing

@@ -62,6 +62,9 @@ class ServerProcess {
   std::string bootstrap_token_;
 };
 
+// A new, empty path for a server's data directory: /tmp/jsruntime-<what>-<pid>-<n>.
+std::string fresh_data_dir(const std::string& what);
+
 // Runs the jsruntime binary with arguments; returns exit status and stdout.
 std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& arguments);
 

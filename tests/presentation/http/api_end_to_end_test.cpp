@@ -17,13 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string fresh_data_dir() {
-  static std::atomic<int> counter{0};
-  const fs::path dir =
-      fs::temp_directory_path() / ("jsruntime-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  fs::remove_all(dir);
-  return dir.string();
-}
+std::string fresh_data_dir() { return testing::fresh_data_dir("e2e"); }
 
 struct SqliteServer {
   static std::vector<std::string> flags() { return {"--data-dir", fresh_data_dir()}; }

@@ -25,13 +25,7 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string fresh_data_dir() {
-  static std::atomic<int> counter{0};
-  const fs::path dir =
-      fs::temp_directory_path() / ("jsruntime-events-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  fs::remove_all(dir);
-  return dir.string();
-}
+std::string fresh_data_dir() { return testing::fresh_data_dir("events"); }
 
 // Polls (bounded) until `done` holds for what `read` returns.
 template <typename Read, typename Done>

@@ -21,13 +21,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using std::chrono::seconds;
 
-std::string fresh_data_dir() {
-  static std::atomic<int> counter{0};
-  const fs::path dir =
-      fs::temp_directory_path() / ("jsruntime-schedule-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  fs::remove_all(dir);
-  return dir.string();
-}
+std::string fresh_data_dir() { return testing::fresh_data_dir("schedule"); }
 
 domain::UtcSeconds slot_of(const json& execution) {
   return *domain::parse_utc_time(execution["trigger_data"]["scheduledFor"].get<std::string>());
