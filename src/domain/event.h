@@ -22,6 +22,9 @@ using EventTime = std::chrono::system_clock::time_point;
 // script publishing, a failure's execution.failed): beyond it the chain stops.
 constexpr int kMaxEventDepth = 8;
 
+// How many events one execution may publish: a loop cannot flood the store.
+constexpr std::uint32_t kMaxEventsPerExecution = 100;
+
 // The largest payload an event may carry, as JSON.
 constexpr std::size_t kMaxEventPayloadBytes = 256 * 1024;
 

@@ -73,6 +73,12 @@ class RunningExecution {
   std::unique_ptr<Timer> take_timer(std::uint32_t id);
   bool has_timers() const { return !timers_.empty(); }
   std::size_t pending_timers() const { return timers_.size(); }
+  // Counts one published event; false (nothing counted) past `limit`.
+  bool count_published_event(std::uint32_t limit) {
+    if (published_events_ >= limit) return false;
+    ++published_events_;
+    return true;
+  }
   std::uint32_t next_timer_id() { return ++last_timer_id_; }
 
   // The execution's peak is what it adds to what the VM held when it started
@@ -107,6 +113,7 @@ class RunningExecution {
   std::optional<domain::ExecutionErrorCode> termination_;
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;
+  std::uint32_t published_events_ = 0;
   std::unordered_map<std::uint32_t, std::unique_ptr<JS::PersistentRootedObject>> host_calls_;
   std::uint32_t last_host_call_id_ = 0;
   std::size_t memory_baseline_ = 0;

@@ -14,6 +14,10 @@ JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost&
                        std::string type, std::optional<JS::HandleValue> payload) {
   domain::EventPublisher* publisher = host.event_publisher();
   if (publisher == nullptr) return std::unexpected(JsError::error("events cannot be published here"));
+  if (!execution.count_published_event(domain::kMaxEventsPerExecution)) {
+    return std::unexpected(JsError::range_error("an execution may publish at most " +
+                                                std::to_string(domain::kMaxEventsPerExecution) + " events"));
+  }
   std::string payload_json = "null";
   if (payload && !payload->isUndefined()) {
     auto serialized = serialize_output(cx, *payload, domain::kMaxEventPayloadBytes);
