@@ -58,21 +58,9 @@ void EventBus::notify_stored() {
 
 void EventBus::publish(domain::PublishedEvent published_event, Published published) {
   if (auto refused = refusal(published_event)) return published(std::unexpected(std::move(*refused)));
-  auto subscribers = parts_.catalog.subscribers(published_event.tenant_id, published_event.type);
-  if (!subscribers) return published(std::unexpected(subscribers.error()));
-
-  domain::Event event{parts_.credentials.new_id(), std::move(published_event.tenant_id),
-                      std::move(published_event.type), std::move(published_event.payload_json),
-                      published_event.depth, std::chrono::system_clock::now()};
-  if (subscribers->empty()) {
-    parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "false"}});
-    return published(std::move(event.id));
-  }
-  Pending pending{{}, event.id, std::move(published)};
-  pending.deliveries.reserve(subscribers->size());
-  for (const auto& script : *subscribers) {
-    pending.deliveries.push_back({parts_.credentials.new_id(), event, script->id(), 0, 1, event.created_at});
-  }
+  Pending pending{{parts_.credentials.new_id(), std::move(published_event.tenant_id), std::move(published_event.type),
+                   std::move(published_event.payload_json), published_event.depth, std::chrono::system_clock::now()},
+                  std::move(published)};
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
@@ -105,22 +93,38 @@ void EventBus::write_batches() {
       queue_.erase(queue_.begin(), queue_.begin() + kMaxEventsPerCommit);
     }
     lock.unlock();
+    // Each event's subscribers; an event without any is answered at once, unstored.
     std::vector<domain::Delivery> deliveries;
+    std::vector<Pending*> stored;
     for (Pending& pending : batch) {
-      std::move(pending.deliveries.begin(), pending.deliveries.end(), std::back_inserter(deliveries));
+      const domain::Event& event = pending.event;
+      auto subscribers = parts_.catalog.subscribers(event.tenant_id, event.type);
+      if (!subscribers) {
+        pending.published(std::unexpected(subscribers.error()));
+        continue;
+      }
+      if (subscribers->empty()) {
+        parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "false"}});
+        pending.published(event.id);
+        continue;
+      }
+      for (const auto& script : *subscribers) {
+        deliveries.push_back({parts_.credentials.new_id(), event, script->id(), 0, 1, event.created_at});
+      }
+      stored.push_back(&pending);
     }
     auto added = parts_.store.add(deliveries);
-    if (added) {
+    if (added && !stored.empty()) {
       parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "true"}},
-                               static_cast<double>(batch.size()));
+                               static_cast<double>(stored.size()));
       std::lock_guard listener_lock(listener_mutex_);
       if (stored_) stored_();
     }
-    for (Pending& pending : batch) {
+    for (Pending* pending : stored) {
       if (added) {
-        pending.published(std::move(pending.event_id));
+        pending->published(pending->event.id);
       } else {
-        pending.published(std::unexpected(added.error()));
+        pending->published(std::unexpected(added.error()));
       }
     }
     lock.lock();

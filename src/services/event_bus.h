@@ -1,9 +1,10 @@
 // Publishing events: an event of a tenant goes to every active script of that
 // tenant subscribed to its type (wildcards: `*`, `order.*`) and is stored as
 // one delivery per script before publishing answers — or, with no
-// subscriber, not stored at all. Events published together are written in
-// one transaction by one writer thread (a group commit), so a burst costs
-// one commit, not one per event. Thread-safe.
+// subscriber, not stored at all. Publishing only checks and queues (a VM
+// thread may publish): one writer thread finds the subscribers and writes
+// the events published together in one transaction (a group commit), so a
+// burst costs one commit, not one per event. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -49,8 +50,7 @@ class EventBus final : public domain::EventPublisher {
 
  private:
   struct Pending {
-    std::vector<domain::Delivery> deliveries;
-    std::string event_id;
+    domain::Event event;
     Published published;
   };
   void write_batches();
