@@ -114,7 +114,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
                 {.stop_intake = [drain_time](services::Executor& executor) { executor.drain(drain_time); }});
-  auto& recorder = parts.add("execution recorder", std::make_unique<services::ExecutionRecorder>(store.executions),
+  auto& recorder = parts.add("execution recorder", std::make_unique<services::ExecutionRecorder>(store.executions, services::ExecutionRecorderOptions{}, &store.audit),
                              {.finish = [](services::ExecutionRecorder& recorder) { recorder.stop(); }});
   parts.add("server gauges", server_gauges(metrics, compile_cache, store, recorder));
   auto& time_zones = parts.add("time zones", std::make_unique<time::SystemTimeZones>());
@@ -148,7 +148,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                 services::NodeLease::Parts{store.nodes, store.executions, store.events}, node_id),
             {.finish = [](services::NodeLease& lease) { lease.stop(); }});
   parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
-  return {store, node_id, metrics, executor, recorder, scripts, executions, events, bus};
+  return {store, node_id, metrics, executor, recorder, scripts, executions, events, bus, catalog};
 }
 
 }  // namespace jsr::app

@@ -15,6 +15,7 @@
 #include "services/execution_service.h"
 #include "services/executor.h"
 #include "services/metrics_registry.h"
+#include "services/script_catalog.h"
 #include "services/script_service.h"
 
 namespace jsr::app {
@@ -35,6 +36,7 @@ struct RuntimeParts {
   services::ExecutionService& executions;
   services::EventService& events;
   services::EventBus& bus;
+  services::ScriptCatalog& catalog;
 };
 
 // Opens the database, takes over what this node's previous life left

@@ -66,12 +66,18 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
   const RuntimeParts core = add_runtime_parts(parts, config);
   Store& store = core.store;
   bootstrap(store, config, out);
+  auto& endpoints = parts.add("http endpoints", std::make_unique<services::HttpEndpoints>(core.catalog));
   // The routes keep references into it: it lives as long as the router.
   auto& api = parts.add("API", std::make_unique<http::ApiServices>(http::ApiServices{
-                                   store.access, core.scripts, core.executions, core.events, core.metrics,
-                                   [&executor = core.executor, &store] {
-                                     return executor.stats().vms_total > 0 && store.database->reachable();
-                                   }}));
+                                   .access = store.access,
+                                   .scripts = core.scripts,
+                                   .executions = core.executions,
+                                   .events = core.events,
+                                   .endpoints = endpoints,
+                                   .metrics = core.metrics,
+                                   .ready = [&executor = core.executor,
+                                             &store] { return executor.stats().vms_total > 0 && store.database->reachable(); },
+                                   .max_endpoint_body_bytes = config.max_endpoint_body_bytes}));
   auto& router = parts.add(
       "router", std::make_unique<http::Router>([&store](const std::string& bearer, const std::string& tenant) {
         return store.access.authenticate(bearer, tenant);
@@ -86,7 +92,8 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
                                                                               .port = listen->second,
                                                                               .io_threads = config.io_threads,
                                                                               .worker_threads = config.worker_threads,
-                                                                              .max_body_bytes = config.max_body_bytes}),
+                                                                              .max_body_bytes = config.max_body_bytes,
+                                                                              .access_log = config.access_log == "json"}),
                    {.stop_intake = [](http::HttpServer& server) { server.stop_accepting(); },
                     // Every run has ended and answered its waiting caller: let those
                     // answers reach the network before the connections close.

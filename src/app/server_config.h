@@ -27,6 +27,7 @@ struct ServerConfig {
   // life left unfinished. Servers sharing one PostgreSQL need distinct ones.
   std::optional<std::string> node_id{};
   std::string log_level = "info";
+  std::string access_log = "json";  // a line per request, or "off"
 
   // The VM pool.
   std::size_t min_vms = services::ExecutorOptions{}.min_vms;
@@ -41,6 +42,7 @@ struct ServerConfig {
   std::size_t io_threads = http::HttpServerOptions{}.io_threads;
   std::size_t worker_threads = http::HttpServerOptions{}.worker_threads;
   std::size_t max_body_bytes = http::HttpServerOptions{}.max_body_bytes;
+  std::size_t max_endpoint_body_bytes = 1024 * 1024;  // an http script's request
 
   services::ExecutorOptions executor_options() const;
 };

@@ -49,6 +49,8 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
       "This server's name in the executions it runs (default: kept in <data-dir>/node-id)");
   add(command, "--log-level", config.log_level, "Lowest level logged: debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  add(command, "--access-log", config.access_log, "A JSON log line per request (json) or none (off)")
+      ->check(CLI::IsMember({"json", "off"}));
   add(command, "--min-vms", config.min_vms, "VMs started at once and kept warm")->check(CLI::Range(1, 10000));
   add(command, "--max-vms", config.max_vms, "Most VMs the pool may hold")->check(CLI::Range(1, 10000));
   add(command, "--max-vms-per-tenant", config.max_vms_per_tenant, "Most VMs one tenant may hold at once")
@@ -68,8 +70,14 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
       ->check(CLI::Range(1, 1024));
   add(command, "--max-body-bytes", config.max_body_bytes, "Largest request body accepted (larger: 413)")
       ->check(CLI::Range(1024, 1 << 30));
+  add(command, "--max-endpoint-body-bytes", config.max_endpoint_body_bytes,
+      "Largest request body an http script is given (larger: 413; at most --max-body-bytes)")
+      ->check(CLI::Range(0, 1 << 30));
   command.callback([&config] {
     if (config.min_vms > config.max_vms) throw CLI::ValidationError("--min-vms", "must not be above --max-vms");
+    if (config.max_endpoint_body_bytes > config.max_body_bytes) {
+      throw CLI::ValidationError("--max-endpoint-body-bytes", "must not be above --max-body-bytes");
+    }
   });
 }
 

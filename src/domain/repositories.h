@@ -162,6 +162,9 @@ class AuditLog {
  public:
   virtual ~AuditLog() = default;
   virtual Result<void> append(const AuditEntry& entry) = 0;
+  // All of them, or — when it fails — perhaps some (entries have ids: append
+  // the rest again).
+  virtual Result<void> append_all(const std::vector<AuditEntry>& entries) = 0;
   // Newest first.
   virtual Result<std::vector<AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) = 0;
 };

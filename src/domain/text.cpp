@@ -1,5 +1,7 @@
 #include "domain/text.h"
 
+#include <cstdint>
+
 namespace jsr::domain {
 
 std::size_t utf8_sequence_length(std::string_view text) {
@@ -90,6 +92,54 @@ std::string quoted(std::string_view text, std::size_t max_characters) {
     ++characters;
   }
   return out;
+}
+
+namespace {
+
+constexpr std::string_view kBase64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int base64_value(char c) {
+  const auto found = kBase64Alphabet.find(c);
+  return found == std::string_view::npos ? -1 : static_cast<int>(found);
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+  std::string encoded;
+  encoded.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t left = bytes.size() - i;
+    std::uint32_t group = static_cast<unsigned char>(bytes[i]) << 16;
+    if (left > 1) group |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (left > 2) group |= static_cast<unsigned char>(bytes[i + 2]);
+    encoded += kBase64Alphabet[(group >> 18) & 63];
+    encoded += kBase64Alphabet[(group >> 12) & 63];
+    encoded += left > 1 ? kBase64Alphabet[(group >> 6) & 63] : '=';
+    encoded += left > 2 ? kBase64Alphabet[group & 63] : '=';
+  }
+  return encoded;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string decoded;
+  decoded.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const int padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+    if (padding == 1 && text[i + 2] == '=') return std::nullopt;  // "x=y=" is not padding
+    std::uint32_t group = 0;
+    for (int k = 0; k < 4 - padding; ++k) {
+      const int value = base64_value(text[i + k]);
+      if (value < 0) return std::nullopt;
+      group |= static_cast<std::uint32_t>(value) << (18 - 6 * k);
+    }
+    decoded += static_cast<char>((group >> 16) & 0xff);
+    if (padding < 2) decoded += static_cast<char>((group >> 8) & 0xff);
+    if (padding < 1) decoded += static_cast<char>(group & 0xff);
+  }
+  return decoded;
 }
 
 }  // namespace jsr::domain

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ std::size_t utf8_sequence_length(std::string_view text);
 // that skips strings. The text need not be valid JSON; stops counting once
 // past `stop_after` (the answer is then stop_after + 1).
 std::size_t json_nesting_depth(std::string_view json, std::size_t stop_after);
+
+// Standard base64 with padding (RFC 4648 §4).
+std::string base64_encode(std::string_view bytes);
+// Strict: padding required, no whitespace; nullopt when `text` is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 // Request text as an error message may quote it: control characters and
 // invalid bytes escaped (\xNN), cut after `max_characters` with an ellipsis.

@@ -56,8 +56,11 @@ void validate_http(TriggerConfig& trigger, FieldErrors& errors) {
     if (path.empty() || path.front() != '/' || path.size() > 200 ||
         !std::all_of(path.begin(), path.end(), is_path_character) || path.find("//") != std::string::npos) {
       errors.push_back({"http_path", "must start with '/' and use letters, digits and - _ . ~ : / (at most 200)"});
+    } else if (auto pattern = HttpPathPattern::parse(path); !pattern) {
+      errors.push_back({"http_path", pattern.error()});
     }
   }
+  if (!trigger.http_auth) trigger.http_auth = HttpAuth::kToken;
   if (trigger.http_methods.empty()) errors.push_back({"http_methods", "needs at least one HTTP method"});
   std::set<std::string> seen;
   for (std::string& method : trigger.http_methods) {
@@ -117,6 +120,7 @@ FieldErrors validate_trigger(ScriptType type, TriggerConfig& trigger) {
   } else {
     refuse(trigger.http_path.has_value(), "http_path", "http");
     refuse(!trigger.http_methods.empty(), "http_methods", "http");
+    refuse(trigger.http_auth.has_value(), "http_auth", "http");
   }
   if (type == ScriptType::kEvent) {
     validate_events(trigger, errors);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/http_route.h"
 #include "domain/schedule_policy.h"
 #include "domain/script_kind.h"
 #include "domain/validation.h"
@@ -32,6 +33,7 @@ struct TriggerConfig {
   std::optional<int> backfill_limit{};  // with misfire_policy backfill: how many missed slots run
   std::optional<std::string> http_path{};
   std::vector<std::string> http_methods{};
+  std::optional<HttpAuth> http_auth{};
   std::vector<std::string> event_types{};
   std::optional<RetryPolicy> retry_policy{};
   friend bool operator==(const TriggerConfig&, const TriggerConfig&) = default;
@@ -39,6 +41,7 @@ struct TriggerConfig {
 
 // Checks the configuration against the type and fills in the defaults: a
 // scheduled script gets "UTC", overlap skip and misfire once (backfill 10);
+// an http script needs a token (http_auth token);
 // an event script gets the default retry policy.
 FieldErrors validate_trigger(ScriptType type, TriggerConfig& trigger);
 

@@ -18,14 +18,14 @@ domain::Result<domain::Principal> AccessService::authenticate(const std::string&
                                                               const std::string& acting_tenant) {
   const Error unauthenticated = Error::unauthenticated("a valid API token is required (Authorization: Bearer <token>)");
   if (bearer_token.empty()) return std::unexpected(unauthenticated);
-  auto token = tokens_.find_by_hash(credentials_.hash(bearer_token));
+  auto token = token_by_hash(credentials_.hash(bearer_token));
   if (!token) return std::unexpected(token.error());
   if (!token->has_value()) return std::unexpected(unauthenticated);
   domain::Principal principal{(*token)->tenant_id, (*token)->id, (*token)->role};
   if (acting_tenant.empty() || acting_tenant == principal.tenant_id) return principal;
   // The same tenant named by its id or its slug gets the same answer.
-  auto tenant = tenants_.find(acting_tenant);
-  if (tenant && !tenant->has_value()) tenant = tenants_.find_by_slug(acting_tenant);
+  auto tenant = tenant_by(acting_tenant, false);
+  if (tenant && !tenant->has_value()) tenant = tenant_by(acting_tenant, true);
   if (!tenant) return std::unexpected(tenant.error());
   const bool own_tenant = tenant->has_value() && (*tenant)->id == principal.tenant_id;
   if (own_tenant) return principal;
@@ -37,6 +37,33 @@ domain::Result<domain::Principal> AccessService::authenticate(const std::string&
   return principal;
 }
 
+domain::Result<std::optional<domain::ApiToken>> AccessService::token_by_hash(const std::string& token_hash) {
+  if (auto cached = tokens_by_hash_.get(token_hash)) return std::move(*cached);
+  const auto generation = tokens_by_hash_.generation();
+  auto token = tokens_.find_by_hash(token_hash);
+  if (token) tokens_by_hash_.put(token_hash, *token, generation);
+  return token;
+}
+
+domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by(const std::string& key, bool is_slug) {
+  const std::string cache_key = (is_slug ? "slug:" : "id:") + key;
+  if (auto known = known_tenants_.get(cache_key)) return std::optional(std::move(*known));
+  if (unknown_tenants_.get(cache_key)) return std::optional<domain::Tenant>();
+  const auto generation = unknown_tenants_.generation();
+  auto tenant = is_slug ? tenants_.find_by_slug(key) : tenants_.find(key);
+  if (!tenant) return tenant;
+  if (tenant->has_value()) {
+    known_tenants_.put(cache_key, **tenant, known_tenants_.generation());
+  } else {
+    unknown_tenants_.put(cache_key, true, generation);
+  }
+  return tenant;
+}
+
+domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by_slug(const std::string& slug) {
+  return tenant_by(slug, true);
+}
+
 domain::Result<domain::Tenant> AccessService::create_tenant(const std::string& name) {
   const std::string slug = domain::slug_for(name);
   if (name.size() > 100 || slug.size() < 2) {
@@ -45,6 +72,7 @@ domain::Result<domain::Tenant> AccessService::create_tenant(const std::string& n
   }
   domain::Tenant tenant{credentials_.new_id(), name, slug, std::chrono::system_clock::now()};
   if (auto added = tenants_.add(tenant); !added) return std::unexpected(added.error());
+  unknown_tenants_.clear();
   return tenant;
 }
 
@@ -67,6 +95,7 @@ domain::Result<IssuedToken> AccessService::issue(const domain::Tenant& tenant, d
                   credentials_.hash(issued.secret),
                   std::chrono::system_clock::now()};
   if (auto added = tokens_.add(issued.token); !added) return std::unexpected(added.error());
+  tokens_by_hash_.erase(issued.token.token_hash);
   return issued;
 }
 
@@ -136,6 +165,7 @@ domain::Result<void> AccessService::revoke_token(const domain::Principal& caller
   auto revoked = tokens_.revoke(caller.tenant_id, token_id);
   if (!revoked) return std::unexpected(revoked.error());
   if (!*revoked) return std::unexpected(Error::not_found("no such token"));
+  tokens_by_hash_.clear();  // the revoked token is refused from the next request on
   record(caller, "token.revoked", "token", token_id);
   return {};
 }

@@ -1,5 +1,8 @@
 // Tenants, API tokens and authentication. A token is shown once, when it is
-// created, and stored only as its hash.
+// created, and stored only as its hash. Authentication reads from memory in
+// steady state: a token (or its absence) is trusted for a second after it was
+// read, and a token revoked on this server is refused at once; tenants are
+// never renamed or deleted, so a known one is kept.
 #pragma once
 
 #include <expected>
@@ -11,6 +14,7 @@
 #include "domain/error.h"
 #include "domain/identity.h"
 #include "domain/repositories.h"
+#include "services/fresh_cache.h"
 
 namespace jsr::services {
 
@@ -35,6 +39,9 @@ class AccessService {
   domain::Result<domain::Principal> authenticate(const std::string& bearer_token,
                                                  const std::string& acting_tenant = "");
 
+  // The tenant with this slug (public webhooks name it), from memory once known.
+  domain::Result<std::optional<domain::Tenant>> tenant_by_slug(const std::string& slug);
+
   // For the command line and superadmins.
   domain::Result<domain::Tenant> create_tenant(const std::string& name);
   domain::Result<IssuedToken> create_token(const std::string& tenant_slug, domain::Role role, const std::string& name);
@@ -50,6 +57,9 @@ class AccessService {
 
  private:
   domain::Result<IssuedToken> issue(const domain::Tenant& tenant, domain::Role role, const std::string& name);
+  domain::Result<std::optional<domain::ApiToken>> token_by_hash(const std::string& token_hash);
+  // By id or slug.
+  domain::Result<std::optional<domain::Tenant>> tenant_by(const std::string& key, bool is_slug);
   void record(const domain::Principal& caller, const std::string& action, const std::string& target_type,
               const std::string& target_id);
 
@@ -57,6 +67,9 @@ class AccessService {
   domain::TokenRepository& tokens_;
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
+  FreshCache<std::string, std::optional<domain::ApiToken>> tokens_by_hash_{std::chrono::seconds(1), 100'000};
+  FreshCache<std::string, domain::Tenant> known_tenants_{std::chrono::hours(24 * 365), 100'000};  // "id:" or "slug:" key
+  FreshCache<std::string, bool> unknown_tenants_{std::chrono::seconds(1), 10'000};
 };
 
 // The error a caller without `permission` gets.

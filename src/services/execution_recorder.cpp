@@ -10,8 +10,9 @@ constexpr int kRetriesWhileStopping = 20;  // 10 s of retries at 500 ms
 
 }  // namespace
 
-ExecutionRecorder::ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options)
-    : repository_(repository), options_(options), writer_([this] { write_batches(); }) {}
+ExecutionRecorder::ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options,
+                                     domain::AuditLog* audit)
+    : repository_(repository), audit_(audit), options_(options), writer_([this] { write_batches(); }) {}
 
 ExecutionRecorder::~ExecutionRecorder() { stop(); }
 
@@ -26,10 +27,19 @@ void ExecutionRecorder::stop() {
 
 void ExecutionRecorder::record(domain::Execution execution) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return buffer_.size() < options_.capacity || buffer_.contains(execution.id); });
+  changed_.wait(lock, [&] { return buffered_count() < options_.capacity || buffer_.contains(execution.id); });
   const std::string id = execution.id;
   buffer_.insert_or_assign(id, Buffered{std::move(execution), ++recorded_});
   if (buffer_.size() >= options_.max_batch) changed_.notify_all();
+}
+
+void ExecutionRecorder::record(domain::AuditEntry entry) {
+  if (audit_ == nullptr) return;
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return buffered_count() < options_.capacity; });
+  audit_buffer_.push_back(std::move(entry));
+  ++recorded_;
+  if (buffered_count() >= options_.max_batch) changed_.notify_all();
 }
 
 std::optional<domain::Execution> ExecutionRecorder::buffered(const std::string& tenant_id,
@@ -62,8 +72,8 @@ void ExecutionRecorder::write_batches() {
   std::unique_lock lock(mutex_);
   while (true) {
     changed_.wait_for(lock, options_.interval,
-                      [&] { return stopping_ || flush_target_ > durable_ || buffer_.size() >= options_.max_batch; });
-    if (buffer_.empty()) {
+                      [&] { return stopping_ || flush_target_ > durable_ || buffered_count() >= options_.max_batch; });
+    if (buffered_count() == 0) {
       durable_ = recorded_;
       changed_.notify_all();
       if (stopping_) return;
@@ -73,16 +83,20 @@ void ExecutionRecorder::write_batches() {
     std::vector<domain::Execution> batch;
     batch.reserve(buffer_.size());
     for (auto& [id, buffered] : buffer_) batch.push_back(buffered.execution);
+    const std::size_t audit_entries = audit_buffer_.size();
+    const std::vector<domain::AuditEntry> audit_batch = audit_buffer_;
     lock.unlock();
-    const auto written = repository_.save_all(batch);
+    auto written = repository_.save_all(batch);
+    if (written && !audit_batch.empty()) written = audit_->append_all(audit_batch);
     lock.lock();
     if (!written) {
       // The database is unreachable or refused: keep everything and retry —
       // while stopping for a bounded time only, so that a dead database
       // cannot keep the process from exiting.
       if (stopping_ && ++failures_while_stopping_ > kRetriesWhileStopping) {
-        lost_ += buffer_.size();
+        lost_ += buffered_count();
         buffer_.clear();
+        audit_buffer_.clear();
         durable_ = recorded_;
         changed_.notify_all();
         return;
@@ -92,6 +106,7 @@ void ExecutionRecorder::write_batches() {
     }
     // Drop what was written, unless a newer state arrived meanwhile.
     std::erase_if(buffer_, [&](const auto& entry) { return entry.second.sequence <= covered; });
+    audit_buffer_.erase(audit_buffer_.begin(), audit_buffer_.begin() + static_cast<std::ptrdiff_t>(audit_entries));
     written_ += batch.size();
     durable_ = covered;
     changed_.notify_all();

@@ -3,6 +3,7 @@
 // buffer is bounded (a full buffer makes the caller wait rather than drop a
 // record), a failed write is retried, and destruction writes everything
 // still buffered, so nothing acknowledged is lost on a graceful shutdown.
+// The audit entries of runs (who started one) travel in the same batches.
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "domain/execution.h"
 #include "domain/repositories.h"
@@ -27,7 +29,9 @@ struct ExecutionRecorderOptions {
 
 class ExecutionRecorder {
  public:
-  ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options = {});
+  // `audit` may be null when no audit entries are recorded.
+  ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options = {},
+                    domain::AuditLog* audit = nullptr);
   ~ExecutionRecorder();  // stop()
   ExecutionRecorder(const ExecutionRecorder&) = delete;
   ExecutionRecorder& operator=(const ExecutionRecorder&) = delete;
@@ -35,6 +39,8 @@ class ExecutionRecorder {
   // Takes the execution's latest state; a later state of the same execution
   // replaces an earlier one not yet written.
   void record(domain::Execution execution);
+  // Written with the next batch (flush() waits for it too).
+  void record(domain::AuditEntry entry);
   // The latest state not yet written, if any.
   std::optional<domain::Execution> buffered(const std::string& tenant_id, const std::string& execution_id) const;
   // Returns once everything recorded before the call is written, or after
@@ -50,7 +56,10 @@ class ExecutionRecorder {
  private:
   void write_batches();
 
+  std::size_t buffered_count() const { return buffer_.size() + audit_buffer_.size(); }
+
   domain::ExecutionRepository& repository_;
+  domain::AuditLog* audit_;
   const ExecutionRecorderOptions options_;
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable changed_;
@@ -59,6 +68,7 @@ class ExecutionRecorder {
     std::uint64_t sequence;  // the value of recorded_ when this state was taken
   };
   std::unordered_map<std::string, Buffered> buffer_;  // by execution id
+  std::vector<domain::AuditEntry> audit_buffer_;
   std::uint64_t recorded_ = 0;                        // records taken, in order
   std::uint64_t durable_ = 0;                         // of those, how many are written
   std::uint64_t written_ = 0;                         // rows written (a record may replace another)

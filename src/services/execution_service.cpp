@@ -132,9 +132,9 @@ domain::Result<void> ExecutionService::launch_recorded(const domain::Script& scr
 void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
   const auto refuse = [&](Error error) { answer(std::unexpected(std::move(error))); };
   if (!caller.may(Permission::kScriptsExecute)) return refuse(forbidden(Permission::kScriptsExecute));
-  auto found = scripts_.find(caller.tenant_id, request.script_id);
+  auto found = find_script(caller.tenant_id, request.script_id);
   if (!found) return refuse(found.error());
-  if (!found->has_value()) return refuse(script_not_found(request.script_id));
+  if (*found == nullptr) return refuse(script_not_found(request.script_id));
   const domain::Script& script = **found;
   if (auto refused = refusal_to_run(script)) return refuse(std::move(*refused));
 
@@ -149,9 +149,18 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
     if (request.wait) return (*waiting)(std::unexpected(accepted.error()));
     return answer(std::unexpected(accepted.error()));
   }
-  (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed", "execution",
-                       execution.id, "{\"script_id\":\"" + script.id() + "\"}", now()});
+  recorder_.record(domain::AuditEntry{credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed",
+                                      "execution", execution.id, "{\"script_id\":\"" + script.id() + "\"}", now()});
   if (!request.wait) answer(std::move(execution));
+}
+
+domain::Result<std::shared_ptr<const domain::Script>> ExecutionService::find_script(const std::string& tenant_id,
+                                                                                     const std::string& script_id) {
+  if (catalog_ != nullptr) return catalog_->find(tenant_id, script_id);
+  auto found = scripts_.find(tenant_id, script_id);
+  if (!found) return std::unexpected(found.error());
+  if (!found->has_value()) return nullptr;
+  return std::make_shared<const domain::Script>(std::move(**found));
 }
 
 void ExecutionService::invoke(const std::string& tenant_id, const std::string& id_or_name, std::string input_json,
@@ -161,10 +170,20 @@ void ExecutionService::invoke(const std::string& tenant_id, const std::string& i
   auto found = catalog_->find_by_id_or_name(tenant_id, id_or_name);
   if (!found) return refuse(found.error());
   if (*found == nullptr) return refuse(script_not_found(id_or_name));
-  const domain::Script& script = **found;
-  if (auto refused = refusal_to_run(script)) return refuse(std::move(*refused));
+  run_and_answer(**found, domain::TriggerType::kInvoke, "null", std::move(input_json), std::move(answer));
+}
+
+void ExecutionService::answer_request(const domain::Script& script, std::string input_json,
+                                      std::string trigger_data_json, RunAnswer answer) {
+  run_and_answer(script, domain::TriggerType::kHttp, std::move(trigger_data_json), std::move(input_json),
+                 std::move(answer));
+}
+
+void ExecutionService::run_and_answer(const domain::Script& script, domain::TriggerType trigger,
+                                      std::string trigger_data_json, std::string input_json, RunAnswer answer) {
+  if (auto refused = refusal_to_run(script)) return answer(std::unexpected(std::move(*refused)));
   auto waiting = std::make_shared<RunAnswer>(std::move(answer));
-  auto accepted = launch_recorded(script, pending_run(script, domain::TriggerType::kInvoke, "null", std::move(input_json)),
+  auto accepted = launch_recorded(script, pending_run(script, trigger, std::move(trigger_data_json), std::move(input_json)),
                                   "", [waiting](const Execution& done) { (*waiting)(done); });
   if (!accepted) (*waiting)(std::unexpected(accepted.error()));
 }

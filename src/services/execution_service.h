@@ -73,6 +73,10 @@ class ExecutionService {
   // The same for an API caller (scripts.execute; the caller's tenant).
   void invoke(const domain::Principal& caller, const std::string& id_or_name, std::string input_json,
               RunAnswer answer);
+  // An http script answering a request (`input_json`), with the ended
+  // execution. The script comes from the catalog (see HttpEndpoints).
+  void answer_request(const domain::Script& script, std::string input_json, std::string trigger_data_json,
+                      RunAnswer answer);
   domain::Result<domain::Execution> get(const domain::Principal& caller, const std::string& execution_id);
   domain::Result<domain::Page<domain::Execution>> list(const domain::Principal& caller, const std::string& script_id,
                                                        const domain::ExecutionQuery& query);
@@ -89,8 +93,14 @@ class ExecutionService {
   // launch(), and a refusal that is the server's (not the script's limit) recorded.
   domain::Result<void> launch_recorded(const domain::Script& script, domain::Execution pending, std::string user_id,
                                        RunEnded ended);
+  // From the catalog when there is one.
+  domain::Result<std::shared_ptr<const domain::Script>> find_script(const std::string& tenant_id,
+                                                                    const std::string& script_id);
   // CONFLICT for a script whose status keeps it from running.
   static std::optional<domain::Error> refusal_to_run(const domain::Script& script);
+  // A run of a script taken from memory whose caller waits for it to end.
+  void run_and_answer(const domain::Script& script, domain::TriggerType trigger, std::string trigger_data_json,
+                      std::string input_json, RunAnswer answer);
   domain::Execution pending_run(const domain::Script& script, domain::TriggerType trigger,
                                 std::string trigger_data_json, std::string input_json);
   // execution.failed on the event bus, for scripts that watch their peers.

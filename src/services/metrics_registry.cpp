@@ -35,26 +35,40 @@ void MetricsRegistry::describe(const std::string& name, const std::string& help)
   help_[name] = help;
 }
 
-void MetricsRegistry::increment(const std::string& name, const Labels& labels, double by) {
-  const Series series{name, render_labels(labels)};
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), counts_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {}
+
+void Histogram::observe(double value) {
+  const auto bucket = std::lower_bound(bounds_.begin(), bounds_.end(), value);
+  counts_[static_cast<std::size_t>(bucket - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(value, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+Counter& MetricsRegistry::counter(const std::string& name, const Labels& labels) {
+  Series series{name, render_labels(labels)};
   std::lock_guard lock(mutex_);
-  counters_[series] += by;
+  auto& cell = counters_[std::move(series)];
+  if (!cell) cell = std::make_unique<Counter>();
+  return *cell;
+}
+
+Histogram& MetricsRegistry::histogram(const std::string& name, const Labels& labels,
+                                      const std::vector<double>& buckets) {
+  Series series{name, render_labels(labels)};
+  std::lock_guard lock(mutex_);
+  auto& cell = histograms_[std::move(series)];
+  if (!cell) cell = std::make_unique<Histogram>(buckets);
+  return *cell;
+}
+
+void MetricsRegistry::increment(const std::string& name, const Labels& labels, double by) {
+  counter(name, labels).add(by);
 }
 
 void MetricsRegistry::observe(const std::string& name, double value, const Labels& labels,
                               const std::vector<double>& buckets) {
-  const Series series{name, render_labels(labels)};
-  std::lock_guard lock(mutex_);
-  auto [entry, created] = histograms_.try_emplace(series);
-  Histogram& histogram = entry->second;
-  if (created) {
-    histogram.bounds = buckets;
-    histogram.counts.assign(buckets.size() + 1, 0);
-  }
-  const auto bucket = std::lower_bound(histogram.bounds.begin(), histogram.bounds.end(), value);
-  ++histogram.counts[static_cast<std::size_t>(bucket - histogram.bounds.begin())];
-  histogram.sum += value;
-  ++histogram.count;
+  histogram(name, labels, buckets).observe(value);
 }
 
 GaugeRegistration MetricsRegistry::gauge(const std::string& name, const Labels& labels, std::function<double()> read) {
@@ -85,13 +99,13 @@ void GaugeRegistration::release() {
 double MetricsRegistry::counter_value(const std::string& name, const Labels& labels) const {
   std::lock_guard lock(mutex_);
   auto found = counters_.find({name, render_labels(labels)});
-  return found == counters_.end() ? 0 : found->second;
+  return found == counters_.end() ? 0 : found->second->value();
 }
 
 std::uint64_t MetricsRegistry::histogram_count(const std::string& name, const Labels& labels) const {
   std::lock_guard lock(mutex_);
   auto found = histograms_.find({name, render_labels(labels)});
-  return found == histograms_.end() ? 0 : found->second.count;
+  return found == histograms_.end() ? 0 : found->second->count();
 }
 
 double MetricsRegistry::gauge_value(const std::string& name, const Labels& labels) const {
@@ -126,14 +140,24 @@ std::string with_label(const std::string& rendered, const std::string& label) {
 }  // namespace
 
 std::string MetricsRegistry::render_prometheus() const {
+  struct HistogramSnapshot {
+    std::vector<double> bounds;
+    std::vector<std::uint64_t> counts;
+    double sum;
+    std::uint64_t count;
+  };
   std::map<Series, double> counters;
-  std::map<Series, Histogram> histograms;
+  std::map<Series, HistogramSnapshot> histograms;
   std::map<Series, std::function<double()>> gauges;
   std::map<std::string, std::string> help;
   {
     std::lock_guard lock(mutex_);
-    counters = counters_;
-    histograms = histograms_;
+    for (const auto& [series, counter] : counters_) counters.emplace(series, counter->value());
+    for (const auto& [series, cell] : histograms_) {
+      HistogramSnapshot snapshot{cell->bounds(), {}, cell->sum(), cell->count()};
+      for (std::size_t i = 0; i <= snapshot.bounds.size(); ++i) snapshot.counts.push_back(cell->bucket(i));
+      histograms.emplace(series, std::move(snapshot));
+    }
     gauges = gauges_;
     help = help_;
   }

@@ -4,7 +4,9 @@
 // directly. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -39,9 +41,43 @@ class [[nodiscard]] GaugeRegistration {
   std::pair<std::string, std::string> series_;  // name, rendered labels
 };
 
+// One series of a counter: a handle resolved once, then updated without a lock.
+class Counter {
+ public:
+  void add(double by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  double value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+// One series of a histogram, updated without a lock; its buckets are fixed.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double value);
+  const std::vector<double>& bounds() const { return bounds_; }
+  // The count of bucket i (the last one is +Inf), the sum and the count.
+  std::uint64_t bucket(std::size_t i) const { return counts_[i].load(std::memory_order_relaxed); }
+  double sum() const { return sum_.load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> counts_;  // one per bound, plus +Inf
+  std::atomic<double> sum_{0};
+  std::atomic<std::uint64_t> count_{0};
+};
+
 class MetricsRegistry {
  public:
   void describe(const std::string& name, const std::string& help);
+
+  // Handles that live as long as the registry: the hot paths resolve them
+  // once and update them without the registry's lock.
+  Counter& counter(const std::string& name, const Labels& labels = {});
+  Histogram& histogram(const std::string& name, const Labels& labels = {},
+                       const std::vector<double>& buckets = kDurationBuckets);
 
   void increment(const std::string& name, const Labels& labels = {}, double by = 1);
   // Histogram buckets are fixed per name at first use.
@@ -61,12 +97,6 @@ class MetricsRegistry {
   static const std::vector<double> kDurationBuckets;  // seconds, 100 µs to 60 s
 
  private:
-  struct Histogram {
-    std::vector<double> bounds;
-    std::vector<std::uint64_t> counts;  // one per bound, plus +Inf
-    double sum = 0;
-    std::uint64_t count = 0;
-  };
   using Series = std::pair<std::string, std::string>;  // name, rendered labels
 
   friend class GaugeRegistration;
@@ -75,8 +105,8 @@ class MetricsRegistry {
 
   mutable std::mutex mutex_;  // guards everything below
   std::map<std::string, std::string> help_;
-  std::map<Series, double> counters_;
-  std::map<Series, Histogram> histograms_;
+  std::map<Series, std::unique_ptr<Counter>> counters_;
+  std::map<Series, std::unique_ptr<Histogram>> histograms_;
   std::map<Series, std::function<double()>> gauges_;
 };
 

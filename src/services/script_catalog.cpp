@@ -18,7 +18,7 @@ void ScriptCatalog::forget(const std::string& tenant_id, const std::string& scri
   ++generation_;
   by_id_.erase({tenant_id, script_id});
   std::erase_if(id_by_name_, [&](const auto& entry) { return entry.second.value == script_id; });
-  event_scripts_.erase(tenant_id);
+  std::erase_if(active_, [&](const auto& entry) { return entry.first.first == tenant_id; });
 }
 
 template <typename T, typename Key>
@@ -71,36 +71,37 @@ domain::Result<std::shared_ptr<const domain::Script>> ScriptCatalog::find_by_id_
   return script;
 }
 
-domain::Result<ScriptCatalog::Scripts> ScriptCatalog::subscribers(const std::string& tenant_id,
-                                                                   const std::string& event_type) {
-  const auto matching = [&](const Scripts& scripts) {
-    Scripts subscribed;
-    for (const auto& script : scripts) {
-      const auto& patterns = script->definition().trigger.event_types;
-      if (std::ranges::any_of(patterns, [&](const std::string& pattern) {
-            return domain::event_matches(pattern, event_type);
-          })) {
-        subscribed.push_back(script);
-      }
-    }
-    return subscribed;
-  };
+domain::Result<ScriptCatalog::Scripts> ScriptCatalog::active(const std::string& tenant_id, domain::ScriptType type) {
   std::uint64_t generation;
   {
     std::lock_guard lock(mutex_);
-    if (auto found = event_scripts_.find(tenant_id);
-        found != event_scripts_.end() && Clock::now() - found->second.loaded_at < freshness_) {
-      return matching(found->second.value);
+    if (auto found = active_.find({tenant_id, type});
+        found != active_.end() && Clock::now() - found->second.loaded_at < freshness_) {
+      return found->second.value;
     }
     generation = generation_;
   }
-  auto loaded = scripts_.active_of_type(tenant_id, domain::ScriptType::kEvent);
+  auto loaded = scripts_.active_of_type(tenant_id, type);
   if (!loaded) return std::unexpected(loaded.error());
   Scripts scripts;
   scripts.reserve(loaded->size());
   for (auto& script : *loaded) scripts.push_back(std::make_shared<const domain::Script>(std::move(script)));
-  Scripts subscribed = matching(scripts);
-  keep(event_scripts_, tenant_id, std::move(scripts), generation);
+  keep(active_, std::pair{tenant_id, type}, scripts, generation);
+  return scripts;
+}
+
+domain::Result<ScriptCatalog::Scripts> ScriptCatalog::subscribers(const std::string& tenant_id,
+                                                                   const std::string& event_type) {
+  auto scripts = active(tenant_id, domain::ScriptType::kEvent);
+  if (!scripts) return scripts;
+  Scripts subscribed;
+  for (const auto& script : *scripts) {
+    const auto& patterns = script->definition().trigger.event_types;
+    if (std::ranges::any_of(patterns,
+                            [&](const std::string& pattern) { return domain::event_matches(pattern, event_type); })) {
+      subscribed.push_back(script);
+    }
+  }
   return subscribed;
 }
 

@@ -1,6 +1,6 @@
 // The scripts the request paths need, from memory: by id (invoke, event
-// deliveries) and the active event scripts of a tenant (the event bus's
-// subscribers). A change stored on this server is seen at once (the script
+// deliveries) and a tenant's active scripts of a type (the event bus's
+// subscribers, the http scripts' endpoints). A change stored on this server is seen at once (the script
 // changes hub); a change another server stored on a shared PostgreSQL is
 // seen once an entry is older than `freshness`. Thread-safe.
 #pragma once
@@ -34,6 +34,8 @@ class ScriptCatalog {
   // The script with this id or, failing that, this name.
   domain::Result<std::shared_ptr<const domain::Script>> find_by_id_or_name(const std::string& tenant_id,
                                                                            const std::string& id_or_name);
+  // The tenant's active scripts of `type`.
+  domain::Result<Scripts> active(const std::string& tenant_id, domain::ScriptType type);
   // The tenant's active event scripts subscribed to `event_type`.
   domain::Result<Scripts> subscribers(const std::string& tenant_id, const std::string& event_type);
 
@@ -56,7 +58,7 @@ class ScriptCatalog {
   std::uint64_t generation_ = 0;  // changes announced so far
   std::map<std::pair<std::string, std::string>, Entry<std::shared_ptr<const domain::Script>>> by_id_;
   std::map<std::pair<std::string, std::string>, Entry<std::string>> id_by_name_;
-  std::map<std::string, Entry<Scripts>> event_scripts_;  // by tenant
+  std::map<std::pair<std::string, domain::ScriptType>, Entry<Scripts>> active_;
   ScriptChanges::Subscription subscription_;  // last: unsubscribed before the maps go
 };
 

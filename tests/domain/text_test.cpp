@@ -35,5 +35,25 @@ TEST(Text, QuotedEscapesControlAndInvalidBytesAndCuts) {
   EXPECT_TRUE(is_valid_utf8(quoted("\xe2\x82\xac\xe2\x82")));
 }
 
+TEST(Base64, RoundTripsEveryLength) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode(std::string("\xff\x00\x01", 3)), "/wAB");
+  for (const std::string bytes : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes);
+  }
+}
+
+TEST(Base64, DecodingIsStrict) {
+  EXPECT_FALSE(base64_decode("Zg=").has_value());     // length
+  EXPECT_FALSE(base64_decode("Z===").has_value());    // too much padding
+  EXPECT_FALSE(base64_decode("Zg=a").has_value());    // padding inside
+  EXPECT_FALSE(base64_decode("Zm9v Zg==").has_value());
+  EXPECT_FALSE(base64_decode("Zg==Zg==").has_value());  // padding before the end
+  EXPECT_EQ(base64_decode("Zg=="), "f");
+}
+
 }  // namespace
 }  // namespace jsr::domain

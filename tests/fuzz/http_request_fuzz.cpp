@@ -79,7 +79,14 @@ struct InProcessServer {
   services::ExecutionService execution_service{scripts,     executions, recorder, executor, audit,
                                                credentials, "fuzz",     &bus,     &catalog};
   services::EventService event_service{{bus, dead_letters, scripts, credentials, audit}};
-  http::ApiServices api{access, script_service, execution_service, event_service, metrics, [] { return true; }};
+  services::HttpEndpoints endpoints{catalog};
+  http::ApiServices api{.access = access,
+                        .scripts = script_service,
+                        .executions = execution_service,
+                        .events = event_service,
+                        .endpoints = endpoints,
+                        .metrics = metrics,
+                        .ready = [] { return true; }};
   std::map<std::string, std::string> tokens_by_role;
   http::Router router{[this](const std::string& bearer, const std::string& tenant) {
     auto known = tokens_by_role.find(bearer);
@@ -124,7 +131,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     auto answered = std::make_shared<std::promise<http::Response>>();
     auto answer = answered->get_future();
-    server.router.handle(*request, [answered](http::Response response) { answered->set_value(std::move(response)); });
+    server.router.handle(
+        *request, [answered](http::Response response) { answered->set_value(std::move(response)); },
+        [](std::function<void()> work) { work(); });
     // A run the request waits on may take long; its answer is checked when it comes in time.
     if (answer.wait_for(std::chrono::seconds(3)) == std::future_status::ready) check_answer(answer.get());
   }

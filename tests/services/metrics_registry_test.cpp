@@ -1,6 +1,8 @@
 #include "services/metrics_registry.h"
 
 #include <gtest/gtest.h>
+#include <thread>
+#include <vector>
 
 namespace jsr::services {
 namespace {
@@ -39,6 +41,28 @@ TEST(MetricsRegistry, AGaugeIsGoneWhenItsRegistrationIs) {
     EXPECT_NE(metrics.render_prometheus().find("jsruntime_vms{state=\"busy\"} 3"), std::string::npos);
   }
   EXPECT_EQ(metrics.render_prometheus().find("jsruntime_vms"), std::string::npos);
+}
+
+TEST(MetricsRegistry, HandlesAreTheSeriesTheyNameAndCountFromManyThreads) {
+  MetricsRegistry metrics;
+  Counter& requests = metrics.counter("jsruntime_requests_total", {{"route", "/x"}});
+  Histogram& latency = metrics.histogram("jsruntime_latency_seconds", {}, {0.01});
+  EXPECT_EQ(&requests, &metrics.counter("jsruntime_requests_total", {{"route", "/x"}}));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10'000; ++i) {
+        requests.add();
+        latency.observe(0.001);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  metrics.increment("jsruntime_requests_total", {{"route", "/x"}});
+  EXPECT_EQ(metrics.counter_value("jsruntime_requests_total", {{"route", "/x"}}), 40'001);
+  EXPECT_EQ(metrics.histogram_count("jsruntime_latency_seconds"), 40'000u);
+  EXPECT_NE(metrics.render_prometheus().find("jsruntime_latency_seconds_bucket{le=\"0.01\"} 40000"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -236,6 +236,7 @@ const std::vector<Migration>& migrations() {
        "", ""},
       {4, "events: deliveries with their attempts, dead letters, servers' leases", kEvents, "",
        tenant_policy("event_deliveries") + tenant_policy("dead_letters")},
+      {5, "http scripts: whether a caller needs a token", "ALTER TABLE scripts ADD COLUMN http_auth TEXT;\n", "", ""},
   };
   return all;
 }

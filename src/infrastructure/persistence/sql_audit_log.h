@@ -11,6 +11,8 @@ class SqlAuditLog final : public domain::AuditLog {
  public:
   explicit SqlAuditLog(Database& database) : database_(database) {}
   domain::Result<void> append(const domain::AuditEntry& entry) override;
+  // One transaction per tenant; an entry already there is not added twice.
+  domain::Result<void> append_all(const std::vector<domain::AuditEntry>& entries) override;
   domain::Result<std::vector<domain::AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) override;
 
  private:

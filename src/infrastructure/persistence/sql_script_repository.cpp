@@ -29,6 +29,7 @@ constexpr std::string_view kScriptColumnNames[] = {
     "backfill_limit",
     "http_path",
     "http_methods",
+    "http_auth",
     "event_types",
     "retry_policy",
     "metadata",
@@ -79,6 +80,7 @@ SqlParams script_params(const Script& script) {
           trigger.backfill_limit ? SqlValue(std::int64_t{*trigger.backfill_limit}) : SqlValue(nullptr),
           optional_value(trigger.http_path),
           strings_to_json(trigger.http_methods),
+          optional_name(trigger.http_auth),
           strings_to_json(trigger.event_types),
           trigger.retry_policy ? SqlValue(retry_policy_to_json(*trigger.retry_policy)) : SqlValue(nullptr),
           definition.metadata_json,
@@ -111,6 +113,8 @@ Script script_from_row(const SqlRow& row, std::vector<std::string> tags) {
     state.definition.trigger.backfill_limit = static_cast<int>(*limit);
   state.definition.trigger.http_path = row.optional_text(column("http_path"));
   state.definition.trigger.http_methods = strings_from_json(row.text(column("http_methods")));
+  if (auto auth = row.optional_text(column("http_auth")))
+    state.definition.trigger.http_auth = domain::http_auth_from_string(*auth);
   state.definition.trigger.event_types = strings_from_json(row.text(column("event_types")));
   if (auto retry = row.optional_text(column("retry_policy")))
     state.definition.trigger.retry_policy = retry_policy_from_json(*retry);

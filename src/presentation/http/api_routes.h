@@ -1,5 +1,6 @@
-// Every route of the REST API under /api/v1, plus /healthz, /readyz,
-// /metrics and /openapi.json.
+// Every route of the REST API under /api/v1, the http scripts' endpoints
+// (/api/scripts/..., /hooks/...), plus /healthz, /readyz, /metrics and
+// /openapi.json.
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include "services/access_service.h"
 #include "services/event_service.h"
 #include "services/execution_service.h"
+#include "services/http_endpoints.h"
 #include "services/metrics_registry.h"
 #include "services/script_service.h"
 
@@ -18,13 +20,16 @@ struct ApiServices {
   services::ScriptService& scripts;
   services::ExecutionService& executions;
   services::EventService& events;
+  services::HttpEndpoints& endpoints;
   services::MetricsRegistry& metrics;
   std::function<bool()> ready;  // database reachable and pool warm
+  std::size_t max_endpoint_body_bytes = 1024 * 1024;  // an http script's request body
 };
 
 void add_script_routes(Router& router, ApiServices& services);
 void add_execution_routes(Router& router, ApiServices& services);
 void add_event_routes(Router& router, ApiServices& services);
+void add_endpoint_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
 void add_system_routes(Router& router, ApiServices& services);
 
@@ -32,6 +37,7 @@ inline void add_api_routes(Router& router, ApiServices& services) {
   add_script_routes(router, services);
   add_execution_routes(router, services);
   add_event_routes(router, services);
+  add_endpoint_routes(router, services);
   add_admin_routes(router, services);
   add_system_routes(router, services);
 }

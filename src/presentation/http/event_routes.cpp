@@ -179,7 +179,8 @@ void add_event_routes(Router& router, ApiServices& api) {
               response.log_fields["execution_id"] = execution->id;
               respond(std::move(response));
             });
-      });
+      },
+      Router::Runs::kOnIoThread);
 }
 
 }  // namespace jsr::http

@@ -31,7 +31,8 @@ void add_execution_routes(Router& router, ApiServices& api) {
                              response.log_fields["execution_id"] = execution->id;
                              respond(std::move(response));
                            });
-      });
+      },
+      Router::Runs::kOnIoThread);
 
   router.add("GET", "/api/v1/scripts/{id}/executions", Router::needs(domain::Permission::kScriptsRead),
              [&api](Request& request) {

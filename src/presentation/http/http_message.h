@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "domain/identity.h"
 
@@ -20,6 +22,7 @@ struct Request {
   std::string body{};
   std::map<std::string, std::string> params{};  // from the route pattern, e.g. {id}
   std::string request_id{};
+  std::string remote_address{};  // the peer's IP address
   std::optional<domain::Principal> principal{};  // set for authenticated routes
   // The pattern of the route that took it ("/api/v1/scripts/{id}"), set by
   // the router when it matches; the label of the request's metrics.
@@ -33,6 +36,7 @@ struct Response {
   int status = 200;
   std::string body{};
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers{};  // sent as given, after Content-Type
   std::map<std::string, std::string> log_fields{};  // added to the request's log line, e.g. execution_id
 };
 

@@ -57,7 +57,11 @@ struct HttpServer::Acceptor {
 
 class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
  public:
-  Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    beast::error_code error;
+    const auto peer = stream_.socket().remote_endpoint(error);
+    if (!error) remote_address_ = peer.address().to_string();
+  }
 
   void read() {
     parser_.emplace();
@@ -83,18 +87,16 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     auto message = parser_->release();
     keep_alive_ = message.keep_alive();
     server_.begin_answer();
+    // Nothing thrown here may reach the I/O thread: it would end the process.
     const unsigned version = message.version();
     const bool head = message.method() == beast::http::verb::head;
-    asio::post(server_.workers_, [self = shared_from_this(), message = std::move(message), version, head]() mutable {
-      // Nothing thrown here may reach the pool's thread: it would end the process.
-      try {
-        self->handle(message, version, head);
-      } catch (const std::exception& failure) {
-        self->answer_failure(failure.what(), version, head);
-      } catch (...) {
-        self->answer_failure("unknown exception", version, head);
-      }
-    });
+    try {
+      handle(message, version, head);
+    } catch (const std::exception& failure) {
+      answer_failure(failure.what(), version, head);
+    } catch (...) {
+      answer_failure("unknown exception", version, head);
+    }
   }
 
   domain::Error read_error(beast::error_code error) const {
@@ -127,9 +129,13 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     }
     auto request = std::make_shared<Request>(std::move(*decoded));
     request->request_id = next_request_id();
-    server_.router_.handle(*request, [self = shared_from_this(), request, started, version, head](Response response) {
-      self->finish(*request, std::move(response), started, version, head);
-    });
+    request->remote_address = remote_address_;
+    server_.router_.handle(
+        *request,
+        [self = shared_from_this(), request, started, version, head](Response response) {
+          self->finish(*request, std::move(response), started, version, head);
+        },
+        [this](std::function<void()> work) { asio::post(server_.workers_, std::move(work)); });
   }
 
   // Called on whichever thread has the answer; never throws.
@@ -137,12 +143,10 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
               unsigned version, bool head) noexcept {
     try {
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-      const std::string route(request.route);
-      server_.metrics_.increment(
-          "jsruntime_http_requests_total",
-          {{"route", route}, {"method", request.method}, {"status", std::to_string(response.status)}});
-      server_.metrics_.observe("jsruntime_http_request_duration_seconds", ms / 1000, {{"route", route}});
-      log_request(request, response, ms);
+      const RequestSeries series = server_.series_for(request.route, request.method, response.status);
+      series.requests->add();
+      series.duration->observe(ms / 1000);
+      if (server_.options_.access_log) log_request(request, response, ms);
     } catch (...) {
       // Metrics and the log line are worth less than the answer.
     }
@@ -167,6 +171,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
         static_cast<beast::http::status>(response.status), version);
     message->set(beast::http::field::server, "jsruntime");
     if (!response.content_type.empty()) message->set(beast::http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) message->set(name, value);
     if (server_.stopping()) keep_alive_ = false;
     message->keep_alive(keep_alive_);
     if (head) {
@@ -208,6 +213,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   bool keep_alive_ = true;
+  std::string remote_address_;
   std::array<char, 16384> scratch_{};
 };
 
@@ -251,6 +257,28 @@ void HttpServer::stop_accepting() {
     beast::error_code ignored;
     acceptor_->socket.close(ignored);
   });
+}
+
+HttpServer::RequestSeries HttpServer::series_for(std::string_view route, std::string_view method, int status) {
+  // A label per method a client makes up would grow the metrics without bound.
+  static constexpr std::array<std::string_view, 9> kMethods{"GET",    "HEAD",    "POST",  "PUT",  "PATCH",
+                                                            "DELETE", "OPTIONS", "TRACE", "CONNECT"};
+  const auto known = std::find(kMethods.begin(), kMethods.end(), method);
+  const std::string_view method_label = known == kMethods.end() ? std::string_view("other") : *known;
+  const auto key = std::tuple(route.data(), method_label, status);
+  {
+    std::shared_lock lock(series_mutex_);
+    if (auto found = series_.find(key); found != series_.end()) return found->second;
+  }
+  const std::string route_label(route);
+  RequestSeries series{
+      &metrics_.counter("jsruntime_http_requests_total", {{"route", route_label},
+                                                           {"method", std::string(method_label)},
+                                                           {"status", std::to_string(status)}}),
+      &metrics_.histogram("jsruntime_http_request_duration_seconds", {{"route", route_label}})};
+  std::unique_lock lock(series_mutex_);
+  series_.emplace(key, series);
+  return series;
 }
 
 void HttpServer::begin_answer() {

@@ -1,8 +1,10 @@
 // The HTTP server (Boost.Beast): accepts connections on a few I/O threads,
-// reads each request with a size limit, and runs the handler on a worker
-// pool (handlers may wait on the database); a handler may also answer later
-// from another thread (a run the caller waits for) without holding a worker. Every request gets an id, a JSON log line
-// and its metrics (by route and status, with a latency histogram).
+// reads each request with a size limit and routes it there; the router runs
+// a handler that may wait on the database on a worker pool, one that never
+// blocks (a script's run) on the I/O thread. A handler may answer later from
+// another thread (a run the caller waits for) without holding a thread. Every
+// request gets an id, a JSON log line and its metrics (by route and status,
+// with a latency histogram).
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -12,7 +14,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
+#include <string_view>
+#include <tuple>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +34,7 @@ struct HttpServerOptions {
   std::size_t io_threads = 2;
   std::size_t worker_threads = 32;
   std::size_t max_body_bytes = 2 * 1024 * 1024;
+  bool access_log = true;  // a log line per request (written by the log's own thread)
 };
 
 class HttpServer {
@@ -52,8 +59,18 @@ class HttpServer {
   void end_answer();
   bool stopping();
 
+  // A request's metrics, resolved once per route, method and status.
+  struct RequestSeries {
+    services::Counter* requests;
+    services::Histogram* duration;
+  };
+  RequestSeries series_for(std::string_view route, std::string_view method, int status);
+
   const Router& router_;
   services::MetricsRegistry& metrics_;
+  std::shared_mutex series_mutex_;  // guards series_
+  // By the route pattern's address (patterns live in the router), method and status.
+  std::map<std::tuple<const char*, std::string_view, int>, RequestSeries> series_;
   const HttpServerOptions options_;
   boost::asio::io_context io_;
   // Keeps the I/O threads running once the acceptor is closed: a waiting

@@ -35,20 +35,30 @@ std::optional<std::string> Request::query_value(const std::string& name) const {
   return found->second;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, Access access, Handler handler) {
-  add_async(method, pattern, access,
-            [handler = std::move(handler)](Request& request, Responder respond) { respond(handler(request)); });
+void Router::add(const std::string& method, const std::string& pattern, Access access, Handler handler, Runs runs) {
+  add_async(
+      method, pattern, access,
+      [handler = std::move(handler)](Request& request, Responder respond) { respond(handler(request)); }, runs);
 }
 
-void Router::add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler) {
-  routes_.push_back({method, pattern, split_path(pattern), access, std::move(handler)});
+void Router::add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler,
+                       Runs runs) {
+  routes_.push_back({method, pattern, split_path(pattern), access, std::move(handler), runs});
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string>& segments,
                      std::map<std::string, std::string>& params) {
-  if (route.segments.size() != segments.size()) return false;
+  const bool takes_rest = !route.segments.empty() && route.segments.back().starts_with("{*");
+  const std::size_t fixed = route.segments.size() - (takes_rest ? 1 : 0);
+  if (takes_rest ? segments.size() < fixed : segments.size() != fixed) return false;
   std::map<std::string, std::string> found;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
+  if (takes_rest) {
+    std::string rest;
+    for (std::size_t i = fixed; i < segments.size(); ++i) rest += "/" + segments[i];
+    const std::string& name = route.segments.back();
+    found[name.substr(2, name.size() - 3)] = rest.empty() ? "/" : rest;
+  }
+  for (std::size_t i = 0; i < fixed; ++i) {
     const std::string& expected = route.segments[i];
     if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
       found[expected.substr(1, expected.size() - 2)] = segments[i];
@@ -60,7 +70,7 @@ bool Router::matches(const Route& route, const std::vector<std::string>& segment
   return true;
 }
 
-void Router::handle(Request& request, Responder respond) const {
+void Router::handle(Request& request, Responder respond, const Offload& offload) const {
   const auto segments = split_path(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {
@@ -70,7 +80,10 @@ void Router::handle(Request& request, Responder respond) const {
     if (!serves(route, request.method)) continue;
     request.params = std::move(params);
     request.route = route.pattern;
-    return dispatch(route, request, std::move(respond));
+    if (route.runs == Runs::kOnIoThread) return dispatch(route, request, std::move(respond));
+    return offload([this, &route, &request, respond = std::move(respond)]() mutable {
+      dispatch(route, request, std::move(respond));
+    });
   }
   const std::string what = domain::quoted(request.method, 16) + " " + domain::quoted(request.path);
   if (path_known)

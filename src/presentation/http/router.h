@@ -2,8 +2,13 @@
 // Authenticated routes get the caller's Principal or answer 401 themselves;
 // a route that names a permission answers 403 to a caller without it before
 // its handler reads the body. Unknown paths answer 404, a known path with
-// another method 405; HEAD is answered wherever GET is. A handler that throws
-// answers 500: no exception leaves the router.
+// another method 405; HEAD is answered wherever GET is. A pattern may end in
+// "{*name}": the rest of the path, "/" and below ("/" when nothing is left).
+// A handler that throws answers 500: no exception leaves the router.
+//
+// Handlers run on a worker (they may wait on the database) unless their route
+// says it never blocks: those run on the I/O thread that read the request,
+// authentication included (from memory in steady state).
 #pragma once
 
 #include <expected>
@@ -37,13 +42,21 @@ class Router {
   static constexpr Access kAuthenticated{true, std::nullopt};
   static Access needs(domain::Permission permission) { return {true, permission}; }
 
+  // Where a route's handler runs.
+  enum class Runs { kOnWorker, kOnIoThread };
+  // Runs blocking work on a worker thread.
+  using Offload = std::function<void(std::function<void()>)>;
+
   explicit Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
 
-  void add(const std::string& method, const std::string& pattern, Access access, Handler handler);
-  void add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler);
-  // `respond` is called exactly once. Sets request.route to the pattern it
-  // matched, once, for the request's metrics.
-  void handle(Request& request, Responder respond) const;
+  void add(const std::string& method, const std::string& pattern, Access access, Handler handler,
+           Runs runs = Runs::kOnWorker);
+  // `method` "*" serves every method.
+  void add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler,
+                 Runs runs = Runs::kOnWorker);
+  // `respond` is called exactly once; it keeps `request` alive. Sets
+  // request.route to the pattern it matched, once, for the request's metrics.
+  void handle(Request& request, Responder respond, const Offload& offload) const;
 
  private:
   struct Route {
@@ -52,11 +65,12 @@ class Router {
     std::vector<std::string> segments;
     Access access;
     AsyncHandler handler;
+    Runs runs;
   };
   static bool matches(const Route& route, const std::vector<std::string>& segments,
                       std::map<std::string, std::string>& params);
   static bool serves(const Route& route, const std::string& method) {
-    return route.method == method || (method == "HEAD" && route.method == "GET");
+    return route.method == "*" || route.method == method || (method == "HEAD" && route.method == "GET");
   }
   void dispatch(const Route& route, Request& request, Responder respond) const;
 

@@ -75,6 +75,9 @@ void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
   if (fields.has("http_path")) trigger.http_path = fields.text("http_path", true);
   if (fields.has("http_methods"))
     trigger.http_methods = fields.strings("http_methods").value_or(std::vector<std::string>{});
+  if (fields.has("http_auth")) {
+    trigger.http_auth = named<domain::HttpAuth>(fields, "http_auth", domain::http_auth_from_string, "token, none");
+  }
   if (fields.has("event_types"))
     trigger.event_types = fields.strings("event_types").value_or(std::vector<std::string>{});
   if (fields.has("retry_policy")) trigger.retry_policy = retry_from(fields);
@@ -82,7 +85,7 @@ void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
 
 bool trigger_given(FieldReader& fields) {
   for (const char* name : {"cron_expression", "timezone", "overlap_policy", "misfire_policy", "backfill_limit",
-                           "http_path", "http_methods", "event_types", "retry_policy"}) {
+                           "http_path", "http_methods", "http_auth", "event_types", "retry_policy"}) {
     if (fields.has(name)) return true;
   }
   return false;
@@ -214,6 +217,7 @@ Json to_json(const domain::Script& script) {
            optional_json(state.schedule.last_run_status, [](auto status) { return domain::to_string(status); })},
           {"http_path", optional_string(trigger.http_path)},
           {"http_methods", trigger.http_methods},
+          {"http_auth", optional_json(trigger.http_auth, [](auto auth) { return domain::to_string(auth); })},
           {"event_types", trigger.event_types},
           {"retry_policy", retry},
           {"tags", definition.tags},

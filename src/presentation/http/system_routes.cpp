@@ -6,7 +6,9 @@
 namespace jsr::http {
 
 void add_system_routes(Router& router, ApiServices& api) {
-  router.add("GET", "/healthz", Router::kPublic, [](Request&) { return json_response(200, {{"status", "ok"}}); });
+  router.add(
+      "GET", "/healthz", Router::kPublic, [](Request&) { return json_response(200, {{"status", "ok"}}); },
+      Router::Runs::kOnIoThread);
   router.add("GET", "/readyz", Router::kPublic, [&api](Request&) {
     return api.ready()
                ? json_response(200, {{"status", "ready"}})
@@ -15,12 +17,12 @@ void add_system_routes(Router& router, ApiServices& api) {
   router.add("GET", "/metrics", Router::kPublic, [&api](Request&) {
     return Response{200, api.metrics.render_prometheus(), "text/plain; version=0.0.4"};
   });
-  router.add("GET", "/openapi.json", Router::kPublic, [](Request&) {
-    return Response{200, std::string(kOpenApiDocument), "application/json"};
-  });
-  router.add("GET", "/api/v1/openapi.json", Router::kPublic, [](Request&) {
-    return Response{200, std::string(kOpenApiDocument), "application/json"};
-  });
+  for (const char* path : {"/openapi.json", "/api/v1/openapi.json"}) {
+    router.add(
+        "GET", path, Router::kPublic,
+        [](Request&) { return Response{200, std::string(kOpenApiDocument), "application/json"}; },
+        Router::Runs::kOnIoThread);
+  }
 }
 
 }  // namespace jsr::http

@@ -154,6 +154,17 @@ TEST_F(HostileRequests, AnOversizedRequestLineIs414AndOversizedHeadersAre431) {
   EXPECT_EQ(error_code(big_headers), "HEADERS_TOO_LARGE");
 }
 
+TEST_F(HostileRequests, MadeUpMethodsShareOneMetricsLabel) {
+  for (const char* method : {"BREW", "WHEN", "SPAM"}) {
+    const HttpReply reply = server().raw_request(std::string(method) + " /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                 "Connection: close\r\n\r\n");
+    EXPECT_EQ(reply.status, 405) << method;
+  }
+  const std::string metrics = server().get("/metrics", "").body;
+  EXPECT_EQ(metrics.find("BREW"), std::string::npos);
+  EXPECT_NE(metrics.find(R"(route="unmatched",method="other",status="405")"), std::string::npos) << metrics;
+}
+
 TEST_F(HostileRequests, ErrorMessagesQuoteRequestTextEscapedAndCut) {
   const HttpReply reply = server().get("/nothing/%01" + std::string(500, 'z'), "");
   EXPECT_EQ(reply.status, 404);

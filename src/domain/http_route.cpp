@@ -1,0 +1,80 @@
+#include "domain/http_route.h"
+
+#include <cctype>
+#include <set>
+
+#include "domain/enum_names.h"
+#include "domain/text.h"
+
+namespace jsr::domain {
+namespace {
+
+constexpr EnumNames<HttpAuth, 2> kHttpAuthNames{{{HttpAuth::kToken, "token"}, {HttpAuth::kNone, "none"}}};
+
+bool is_parameter_name(std::string_view name) {
+  if (name.empty() || name.size() > 64 || std::isdigit(static_cast<unsigned char>(name.front())) != 0) return false;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(HttpAuth auth) { return name_in(kHttpAuthNames, auth); }
+std::optional<HttpAuth> http_auth_from_string(std::string_view name) { return value_in(kHttpAuthNames, name); }
+
+std::vector<std::string_view> path_segments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    if (!segment.empty()) segments.push_back(segment);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+std::expected<HttpPathPattern, std::string> HttpPathPattern::parse(std::string_view pattern) {
+  HttpPathPattern parsed;
+  std::set<std::string_view> names;
+  for (std::string_view segment : path_segments(pattern)) {
+    if (!segment.starts_with(':')) {
+      if (segment.find(':') != std::string_view::npos) {
+        return std::unexpected("a ':' may only begin a segment, as in /orders/:id");
+      }
+      parsed.segments_.push_back({std::string(segment), false});
+      continue;
+    }
+    const std::string_view name = segment.substr(1);
+    if (!is_parameter_name(name)) {
+      return std::unexpected("'" + quoted(segment) + "' is not a parameter: ':' and a name of letters, digits and _");
+    }
+    if (!names.insert(name).second) return std::unexpected("the parameter '" + quoted(segment) + "' appears twice");
+    parsed.segments_.push_back({std::string(name), true});
+  }
+  return parsed;
+}
+
+std::optional<HttpPathPattern::Params> HttpPathPattern::match(const std::vector<std::string_view>& segments) const {
+  if (segments.size() != segments_.size()) return std::nullopt;
+  Params params;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (segments_[i].parameter) {
+      params.emplace(segments_[i].text, segments[i]);
+    } else if (segments_[i].text != segments[i]) {
+      return std::nullopt;
+    }
+  }
+  return params;
+}
+
+bool HttpPathPattern::more_specific_than(const HttpPathPattern& other) const {
+  for (std::size_t i = 0; i < segments_.size() && i < other.segments_.size(); ++i) {
+    if (segments_[i].parameter != other.segments_[i].parameter) return !segments_[i].parameter;
+  }
+  return false;
+}
+
+}  // namespace jsr::domain
