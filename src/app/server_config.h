@@ -35,6 +35,7 @@ struct ServerConfig {
   std::size_t max_vms_per_tenant = services::ExecutorOptions{}.max_vms_per_tenant;
   std::size_t max_concurrent_per_tenant = services::ExecutorOptions{}.max_concurrent_per_tenant;
   std::size_t max_queued = services::ExecutorOptions{}.max_queued;
+  std::size_t vm_memory_budget_mb = services::ExecutorOptions{}.vm_memory_budget_bytes >> 20;
   int vm_idle_seconds = 300;
   std::size_t compile_cache_entries = 1000;
 

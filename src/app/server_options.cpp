@@ -27,6 +27,7 @@ services::ExecutorOptions ServerConfig::executor_options() const {
   options.min_vms = min_vms;
   options.max_vms = max_vms;
   options.max_vms_per_tenant = max_vms_per_tenant;
+  options.vm_memory_budget_bytes = vm_memory_budget_mb << 20;
   options.max_concurrent_per_tenant = max_concurrent_per_tenant;
   options.max_queued = max_queued;
   options.idle_timeout = std::chrono::seconds(vm_idle_seconds);
@@ -53,6 +54,9 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
       ->check(CLI::IsMember({"json", "off"}));
   add(command, "--min-vms", config.min_vms, "VMs started at once and kept warm")->check(CLI::Range(1, 10000));
   add(command, "--max-vms", config.max_vms, "Most VMs the pool may hold")->check(CLI::Range(1, 10000));
+  add(command, "--vm-memory-budget-mb", config.vm_memory_budget_mb,
+      "The pool grows for another tenant only while its VMs use less memory than this")
+      ->check(CLI::Range(16, 1 << 24));
   add(command, "--max-vms-per-tenant", config.max_vms_per_tenant, "Most VMs one tenant may hold at once")
       ->check(CLI::Range(1, 10000));
   add(command, "--max-concurrent-per-tenant", config.max_concurrent_per_tenant,

@@ -148,12 +148,19 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
 // See vm_choice.h for the policy.
 Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& tenant) {
   const TenantLoad load{tenant_id, tenant.leased_vms, options_.max_vms_per_tenant};
-  VmChoice choice = choose_vm(vms_, load, vms_.size() < options_.max_vms);
+  VmChoice choice = choose_vm(vms_, load, may_grow_locked());
   if (choice.kind == VmChoiceKind::kGrow) {
     if (VmSlot* grown = grow_locked()) return grown;
     choice = choose_vm(vms_, load, false);  // the engine cannot start more VMs now
   }
   return choice.kind == VmChoiceKind::kWait ? nullptr : vms_[choice.index].get();
+}
+
+bool Executor::may_grow_locked() const {
+  if (vms_.size() >= options_.max_vms) return false;
+  std::size_t memory = 0;
+  for (const auto& slot : vms_) memory += slot->vm->memory_bytes();
+  return memory < options_.vm_memory_budget_bytes;
 }
 
 Executor::VmSlot* Executor::grow_locked() {

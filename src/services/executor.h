@@ -34,7 +34,10 @@ namespace jsr::services {
 
 struct ExecutorOptions {
   std::size_t min_vms = 2 * std::max(1u, std::thread::hardware_concurrency());  // pre-warmed at start
-  std::size_t max_vms = 100;
+  std::size_t max_vms = 256;
+  // The pool grows (rather than re-lease a VM warm for another tenant) only
+  // while its VMs' memory is below this.
+  std::size_t vm_memory_budget_bytes = std::size_t{4} << 30;
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(5);  // for VMs above the minimum
   std::size_t max_vms_per_tenant = 5;
   std::size_t max_concurrent_per_tenant = 1000;  // executions started and not yet ended
@@ -117,6 +120,8 @@ class Executor {
 
   void dispatch_locked(std::vector<Start>& starts);
   VmSlot* vm_for_locked(const std::string& tenant_id, Tenant& tenant);
+  // Below max_vms and the memory budget.
+  bool may_grow_locked() const;
   VmSlot* grow_locked();
   std::unique_ptr<VmSlot> new_slot();
   void launch(std::vector<Start>& starts);

@@ -2,9 +2,12 @@
 // kept apart from its lock and threads (leveldb's PickCompaction), so it is
 // tested without VMs (tests/services/vm_choice_test.cpp):
 //   1. an idle VM already warm for the tenant (the most recently idle: its
-//      thread and caches are still hot);
-//   2. within the tenant's VM quota: a fresh VM, else the one idle longest
-//      (it is re-leased), else a new one if the pool may grow;
+//      thread and caches are still hot); else one of the tenant's VMs that
+//      runs a single execution — waiting behind it costs less than a realm;
+//   2. within the tenant's VM quota: a fresh VM, else a new one if the pool
+//      may grow (VMs stay warm for the tenants they served: with many
+//      tenants, re-leasing would rebuild a realm, ~10 ms, on every run),
+//      else the one idle longest (it is re-leased);
 //   3. otherwise the tenant's least loaded VM, where the execution runs
 //      while the others there await;
 //   4. none: the execution waits in the queue.
@@ -29,6 +32,10 @@ struct TenantLoad {
   std::size_t leased_vms = 0;
   std::size_t max_vms_per_tenant = 0;
 };
+
+// A tenant's next execution joins its own busy VM while that runs fewer than
+// this many: a new VM would first build the tenant's realm (~10 ms).
+inline constexpr std::size_t kSpreadPastInFlight = 2;
 
 // `vms` is a range of objects (or pointers to them) with `tenant` (leased
 // to while running, else warm for; empty when fresh), `in_flight` and
@@ -60,10 +67,13 @@ VmChoice choose_vm(const Vms& vms, const TenantLoad& load, bool pool_can_grow) {
     }
   }
   if (warm != SIZE_MAX) return {VmChoiceKind::kWarm, warm};
+  if (least_loaded != SIZE_MAX && fields(vms[least_loaded]).in_flight < kSpreadPastInFlight) {
+    return {VmChoiceKind::kMultiplex, least_loaded};
+  }
   if (load.leased_vms < load.max_vms_per_tenant) {
     if (fresh != SIZE_MAX) return {VmChoiceKind::kFresh, fresh};
-    if (longest_idle != SIZE_MAX) return {VmChoiceKind::kLongestIdle, longest_idle};
     if (pool_can_grow) return {VmChoiceKind::kGrow, 0};
+    if (longest_idle != SIZE_MAX) return {VmChoiceKind::kLongestIdle, longest_idle};
   }
   if (least_loaded != SIZE_MAX) return {VmChoiceKind::kMultiplex, least_loaded};
   return {};

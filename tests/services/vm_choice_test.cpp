@@ -28,13 +28,23 @@ TEST(VmChoice, TakesTheMostRecentlyIdleVmWarmForTheTenant) {
   EXPECT_EQ(choice.index, 2u);
 }
 
-TEST(VmChoice, WithinTheQuotaPrefersAFreshVmThenTheLongestIdleThenANewOne) {
+TEST(VmChoice, WithinTheQuotaPrefersAFreshVmThenANewOneThenTheLongestIdle) {
   EXPECT_EQ(choose_vm(std::vector<Vm>{{"globex", 0, kEarly}, {"", 0, kLate}}, acme(0), true).kind,
             VmChoiceKind::kFresh);
-  const VmChoice reused = choose_vm(std::vector<Vm>{{"globex", 0, kLate}, {"initech", 0, kEarly}}, acme(0), true);
+  const std::vector<Vm> warm_for_others = {{"globex", 0, kLate}, {"initech", 0, kEarly}};
+  EXPECT_EQ(choose_vm(warm_for_others, acme(0), true).kind, VmChoiceKind::kGrow) << "others' VMs stay warm";
+  const VmChoice reused = choose_vm(warm_for_others, acme(0), false);
   EXPECT_EQ(reused.kind, VmChoiceKind::kLongestIdle);
   EXPECT_EQ(reused.index, 1u);
-  EXPECT_EQ(choose_vm(std::vector<Vm>{{"globex", 1, kEarly}}, acme(0), true).kind, VmChoiceKind::kGrow);
+}
+
+TEST(VmChoice, ATenantWaitsBehindItsOwnVmsSingleRunRatherThanBuildAnotherRealm) {
+  const std::vector<Vm> vms = {{"acme", 1, kEarly}, {"", 0, kEarly}, {"globex", 0, kEarly}};
+  const VmChoice choice = choose_vm(vms, acme(1, 5), true);
+  EXPECT_EQ(choice.kind, VmChoiceKind::kMultiplex);
+  EXPECT_EQ(choice.index, 0u);
+  const std::vector<Vm> busier = {{"acme", 2, kEarly}, {"", 0, kEarly}};
+  EXPECT_EQ(choose_vm(busier, acme(1, 5), true).kind, VmChoiceKind::kFresh) << "two in flight: spread";
 }
 
 TEST(VmChoice, AtItsQuotaATenantMultiplexesOntoItsLeastLoadedVm) {
