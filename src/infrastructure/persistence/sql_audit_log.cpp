@@ -1,8 +1,7 @@
 #include "infrastructure/persistence/sql_audit_log.h"
 
-#include <map>
-
 #include "infrastructure/persistence/row_codec.h"
+#include "infrastructure/persistence/tenant_batch.h"
 
 namespace jsr::persistence {
 
@@ -11,23 +10,18 @@ using domain::Error;
 domain::Result<void> SqlAuditLog::append(const domain::AuditEntry& entry) { return append_all({entry}); }
 
 domain::Result<void> SqlAuditLog::append_all(const std::vector<domain::AuditEntry>& entries) {
-  std::map<std::string, std::vector<const domain::AuditEntry*>> by_tenant;
-  for (const auto& entry : entries) by_tenant[entry.tenant_id].push_back(&entry);
-  for (const auto& [tenant_id, batch] : by_tenant) {
-    auto written = database_.transaction(tenant_id, [&](SqlConnection& connection) -> domain::Result<void> {
-      for (const domain::AuditEntry* entry : batch) {
-        auto added = connection.execute(
-            "INSERT INTO audit_log (id, tenant_id, user_id, action, target_type, target_id, details, created_at_us) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            {entry->id, entry->tenant_id, entry->actor_id, entry->action, entry->target_type, entry->target_id,
-             entry->details_json, to_micros(entry->created_at)});
-        if (!added) return std::unexpected(added.error());
-      }
-      return {};
-    });
-    if (!written) return written;
-  }
-  return {};
+  return write_by_tenant(
+      database_, entries, [](SqlConnection& connection, const std::vector<const domain::AuditEntry*>& group) {
+        for (const domain::AuditEntry* entry : group) {
+          auto added = connection.execute(
+              "INSERT INTO audit_log (id, tenant_id, user_id, action, target_type, target_id, details, created_at_us) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+              {entry->id, entry->tenant_id, entry->actor_id, entry->action, entry->target_type, entry->target_id,
+               entry->details_json, to_micros(entry->created_at)});
+          if (!added) return domain::Result<void>(std::unexpected(added.error()));
+        }
+        return domain::Result<void>();
+      });
 }
 
 domain::Result<std::vector<domain::AuditEntry>> SqlAuditLog::recent(const std::string& tenant_id, std::size_t limit) {

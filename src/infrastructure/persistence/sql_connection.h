@@ -52,6 +52,9 @@ class SqlConnection {
   // PostgreSQL; empty for maintenance that spans tenants); `read_only`: it
   // will not write (SQLite then need not wait for the writer).
   virtual domain::Result<void> begin(const std::string& tenant_id, bool read_only = false) = 0;
+  // Scopes the rest of the transaction to another tenant (a batch that spans
+  // tenants in one transaction); nothing to do on SQLite.
+  virtual domain::Result<void> act_for(const std::string& tenant_id) = 0;
   virtual domain::Result<void> commit() = 0;
   virtual void rollback() = 0;
 };

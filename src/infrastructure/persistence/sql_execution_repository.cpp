@@ -6,6 +6,7 @@
 
 #include "infrastructure/persistence/row_codec.h"
 #include "infrastructure/persistence/sql_columns.h"
+#include "infrastructure/persistence/tenant_batch.h"
 
 namespace jsr::persistence {
 namespace {
@@ -104,15 +105,10 @@ domain::Result<void> write_executions(SqlConnection& connection, std::span<const
 domain::Result<void> SqlExecutionRepository::save(const Execution& execution) { return save_all({execution}); }
 
 domain::Result<void> SqlExecutionRepository::save_all(const std::vector<Execution>& executions) {
-  // One transaction per tenant: row-level security scopes a transaction to one.
-  std::map<std::string, std::vector<const Execution*>> by_tenant;
-  for (const Execution& execution : executions) by_tenant[execution.tenant_id].push_back(&execution);
-  for (const auto& [tenant_id, batch] : by_tenant) {
-    auto written = database_.transaction(
-        tenant_id, [&](SqlConnection& connection) { return write_executions(connection, batch); });
-    if (!written) return written;
-  }
-  return {};
+  return write_by_tenant(database_, executions,
+                         [](SqlConnection& connection, const std::vector<const Execution*>& batch) {
+                           return write_executions(connection, batch);
+                         });
 }
 
 domain::Result<std::optional<Execution>> SqlExecutionRepository::find(const std::string& tenant_id,

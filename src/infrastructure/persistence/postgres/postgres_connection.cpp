@@ -118,6 +118,12 @@ domain::Result<void> PostgresConnection::begin(const std::string& tenant_id, boo
   return {};
 }
 
+domain::Result<void> PostgresConnection::act_for(const std::string& tenant_id) {
+  auto set = execute("SELECT set_config('app.tenant_id', ?, true)", {tenant_id});
+  if (!set) return std::unexpected(set.error());
+  return {};
+}
+
 domain::Result<void> PostgresConnection::commit() { return execute_script("COMMIT"); }
 
 void PostgresConnection::rollback() { (void)execute_script("ROLLBACK"); }

@@ -21,6 +21,7 @@ class PostgresConnection final : public SqlConnection {
   domain::Result<SqlRows> execute(const std::string& sql, const SqlParams& params) override;
   domain::Result<void> execute_script(const std::string& sql) override;
   domain::Result<void> begin(const std::string& tenant_id, bool read_only = false) override;
+  domain::Result<void> act_for(const std::string& tenant_id) override;
   domain::Result<void> commit() override;
   void rollback() override;
 

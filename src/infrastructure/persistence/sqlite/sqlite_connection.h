@@ -25,6 +25,7 @@ class SqliteConnection final : public SqlConnection {
   domain::Result<SqlRows> execute(const std::string& sql, const SqlParams& params) override;
   domain::Result<void> execute_script(const std::string& sql) override;
   domain::Result<void> begin(const std::string& tenant_id, bool read_only = false) override;
+  domain::Result<void> act_for(const std::string&) override { return {}; }
   domain::Result<void> commit() override;
   void rollback() override;
 
