@@ -16,7 +16,7 @@ FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_request_fuzz
 
-.PHONY: all deps build test run bench debug fuzz format clean
+.PHONY: all deps build test run bench bench-http debug fuzz format clean
 
 all: build
 
@@ -44,6 +44,15 @@ run: deps $(BUILD_DIR)/CMakeCache.txt
 bench: deps $(BUILD_DIR)/CMakeCache.txt
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target jsruntime-bench
 	@$(BUILD_DIR)/jsruntime-bench
+
+# The request path against Node's http and workerd (bench/http_bench.py);
+# workerd comes from npm (bench/package-lock.json), wrk and node from Debian.
+bench-http: deps $(BUILD_DIR)/CMakeCache.txt
+	@./scripts/install-deps.sh wrk nodejs
+	@command -v npm >/dev/null || ./scripts/install-deps.sh npm  # NodeSource's nodejs ships its own
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target jsruntime
+	@cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@python3 bench/http_bench.py
 
 debug: deps
 	@cmake -S . -B $(DEBUG_DIR) -DCMAKE_BUILD_TYPE=Debug -DJSR_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null

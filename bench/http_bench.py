@@ -238,8 +238,11 @@ def bench_noisy_neighbour(server, duration):
                   p99_alone_ms=alone["p99_ms"], rps_alone=alone["rps"])
 
 
-def start_postgres(workdir):
-    directory = os.path.join(workdir, "postgres")
+def start_postgres():
+    # Its own directory: the server runs as the postgres user, who cannot enter the bench's.
+    directory = tempfile.mkdtemp(prefix="jsruntime-bench-postgres-")
+    os.chmod(directory, 0o755)
+    directory = os.path.join(directory, "server")
     subprocess.run([os.path.join(ROOT, "tests/support/postgres_server.sh"), "start", directory], check=True)
     with open(os.path.join(directory, "url")) as file:
         admin_url = file.read().strip()
@@ -296,7 +299,7 @@ def main():
         bench_noisy_neighbour(server, duration)
         running.pop().stop()
 
-        postgres_dir, url = start_postgres(workdir)
+        postgres_dir, url = start_postgres()
         try:
             server = Jsruntime(args.binary, workdir, url)
             running.append(server)
@@ -305,6 +308,7 @@ def main():
             running.pop().stop()
         finally:
             subprocess.run([os.path.join(ROOT, "tests/support/postgres_server.sh"), "stop", postgres_dir])
+            shutil.rmtree(os.path.dirname(postgres_dir), ignore_errors=True)
     finally:
         for process in reversed(running):
             process.stop()

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "app/retention_job.h"
+#include "infrastructure/persistence/postgres/postgres_change_feed.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/source_checker.h"
@@ -101,8 +102,29 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   auto& compile_cache =
       parts.add("compile cache", std::make_unique<runtime::CompileCache>(config.compile_cache_entries));
   auto& script_changes = parts.add("script changes", std::make_unique<services::ScriptChanges>());
-  auto& catalog =
-      parts.add("script catalog", std::make_unique<services::ScriptCatalog>(store.scripts, script_changes));
+  // Other servers' changes come through the change feed: what is in memory is kept longer.
+  auto& catalog = parts.add("script catalog", std::make_unique<services::ScriptCatalog>(
+                                                  store.scripts, script_changes, std::chrono::minutes(1)));
+  if (config.database.database_url) {
+    parts.add("change feed",
+              std::make_unique<persistence::PostgresChangeFeed>(
+                  *config.database.database_url,
+                  persistence::ChangeListener{
+                      .changed =
+                          [&script_changes, &store](std::string_view kind, std::string_view key) {
+                            if (kind == "token") return store.access.forget_token(std::string(key));
+                            const auto colon = key.find(':');
+                            const std::string tenant_id(key.substr(0, colon)), script_id(key.substr(colon + 1));
+                            // As a local change: the catalog forgets it, the scheduler looks again.
+                            script_changes.announce(tenant_id, script_id);
+                          },
+                      .missed =
+                          [&catalog, &store] {
+                            catalog.forget_all();
+                            store.access.forget_tokens();
+                          },
+                      .trouble = [](const std::string& what) { log::warn("change feed", {{"error", what}}); }}));
+  }
   // Stops after the executor has drained: the last runs may still publish.
   auto& bus = parts.add(
       "event bus",

@@ -38,11 +38,23 @@ domain::Result<domain::Principal> AccessService::authenticate(const std::string&
 }
 
 domain::Result<std::optional<domain::ApiToken>> AccessService::token_by_hash(const std::string& token_hash) {
-  if (auto cached = tokens_by_hash_.get(token_hash)) return std::move(*cached);
-  const auto generation = tokens_by_hash_.generation();
+  if (auto known = known_tokens_.get(token_hash)) return std::optional(std::move(*known));
+  if (unknown_tokens_.get(token_hash)) return std::optional<domain::ApiToken>();
+  const auto known_generation = known_tokens_.generation(), unknown_generation = unknown_tokens_.generation();
   auto token = tokens_.find_by_hash(token_hash);
-  if (token) tokens_by_hash_.put(token_hash, *token, generation);
+  if (token && token->has_value()) known_tokens_.put(token_hash, **token, known_generation);
+  if (token && !token->has_value()) unknown_tokens_.put(token_hash, true, unknown_generation);
   return token;
+}
+
+void AccessService::forget_token(const std::string& token_hash) {
+  known_tokens_.erase(token_hash);
+  unknown_tokens_.erase(token_hash);
+}
+
+void AccessService::forget_tokens() {
+  known_tokens_.clear();
+  unknown_tokens_.clear();
 }
 
 domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by(const std::string& key, bool is_slug) {
@@ -95,7 +107,7 @@ domain::Result<IssuedToken> AccessService::issue(const domain::Tenant& tenant, d
                   credentials_.hash(issued.secret),
                   std::chrono::system_clock::now()};
   if (auto added = tokens_.add(issued.token); !added) return std::unexpected(added.error());
-  tokens_by_hash_.erase(issued.token.token_hash);
+  unknown_tokens_.erase(issued.token.token_hash);
   return issued;
 }
 
@@ -165,7 +177,7 @@ domain::Result<void> AccessService::revoke_token(const domain::Principal& caller
   auto revoked = tokens_.revoke(caller.tenant_id, token_id);
   if (!revoked) return std::unexpected(revoked.error());
   if (!*revoked) return std::unexpected(Error::not_found("no such token"));
-  tokens_by_hash_.clear();  // the revoked token is refused from the next request on
+  known_tokens_.clear();  // the revoked token is refused from the next request on
   record(caller, "token.revoked", "token", token_id);
   return {};
 }

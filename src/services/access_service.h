@@ -1,8 +1,10 @@
 // Tenants, API tokens and authentication. A token is shown once, when it is
 // created, and stored only as its hash. Authentication reads from memory in
-// steady state: a token (or its absence) is trusted for a second after it was
-// read, and a token revoked on this server is refused at once; tenants are
-// never renamed or deleted, so a known one is kept.
+// steady state: a token is trusted for a minute after it was read, an unknown
+// one is looked up again after a second; a token revoked on this server is
+// refused at once, one revoked on another server sharing the database once
+// the database's change feed reports it (forget_token). Tenants are never
+// renamed or deleted, so a known one is kept.
 #pragma once
 
 #include <expected>
@@ -39,6 +41,10 @@ class AccessService {
   domain::Result<domain::Principal> authenticate(const std::string& bearer_token,
                                                  const std::string& acting_tenant = "");
 
+  // A token changed elsewhere (its hash), or every token (notices were lost).
+  void forget_token(const std::string& token_hash);
+  void forget_tokens();
+
   // The tenant with this slug (public webhooks name it), from memory once known.
   domain::Result<std::optional<domain::Tenant>> tenant_by_slug(const std::string& slug);
 
@@ -67,7 +73,8 @@ class AccessService {
   domain::TokenRepository& tokens_;
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
-  FreshCache<std::string, std::optional<domain::ApiToken>> tokens_by_hash_{std::chrono::seconds(1), 100'000};
+  FreshCache<std::string, domain::ApiToken> known_tokens_{std::chrono::minutes(1), 100'000};  // by hash
+  FreshCache<std::string, bool> unknown_tokens_{std::chrono::seconds(1), 10'000};
   FreshCache<std::string, domain::Tenant> known_tenants_{std::chrono::hours(24 * 365), 100'000};  // "id:" or "slug:" key
   FreshCache<std::string, bool> unknown_tenants_{std::chrono::seconds(1), 10'000};
 };

@@ -21,6 +21,14 @@ void ScriptCatalog::forget(const std::string& tenant_id, const std::string& scri
   std::erase_if(active_, [&](const auto& entry) { return entry.first.first == tenant_id; });
 }
 
+void ScriptCatalog::forget_all() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  by_id_.clear();
+  id_by_name_.clear();
+  active_.clear();
+}
+
 template <typename T, typename Key>
 void ScriptCatalog::keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before) {
   std::lock_guard lock(mutex_);

@@ -2,7 +2,8 @@
 // deliveries) and a tenant's active scripts of a type (the event bus's
 // subscribers, the http scripts' endpoints). A change stored on this server is seen at once (the script
 // changes hub); a change another server stored on a shared PostgreSQL is
-// seen once an entry is older than `freshness`. Thread-safe.
+// seen when the database's change feed reports it, or at the latest once an
+// entry is older than `freshness`. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -34,6 +35,11 @@ class ScriptCatalog {
   // The script with this id or, failing that, this name.
   domain::Result<std::shared_ptr<const domain::Script>> find_by_id_or_name(const std::string& tenant_id,
                                                                            const std::string& id_or_name);
+  // A change another server made (the database's change feed), or — when
+  // the feed lost notices — everything.
+  void forget(const std::string& tenant_id, const std::string& script_id);
+  void forget_all();
+
   // The tenant's active scripts of `type`.
   domain::Result<Scripts> active(const std::string& tenant_id, domain::ScriptType type);
   // The tenant's active event scripts subscribed to `event_type`.
@@ -47,7 +53,6 @@ class ScriptCatalog {
     Clock::time_point loaded_at;
   };
 
-  void forget(const std::string& tenant_id, const std::string& script_id);
   // Keeps what was loaded unless a change was announced while it loaded.
   template <typename T, typename Key>
   void keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before);

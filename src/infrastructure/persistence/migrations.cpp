@@ -169,6 +169,28 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )SQL";
 
+// Every server of a shared PostgreSQL keeps scripts and tokens in memory:
+// the database itself tells them (LISTEN jsruntime_changes) what changed,
+// after the change commits, whichever server made it.
+const char* const kPostgresChangeNotices = R"SQL(
+CREATE FUNCTION jsruntime_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  changed RECORD;
+BEGIN
+  IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
+  IF TG_TABLE_NAME = 'scripts' THEN
+    PERFORM pg_notify('jsruntime_changes', 'script:' || changed.tenant_id || ':' || changed.id);
+  ELSE
+    PERFORM pg_notify('jsruntime_changes', 'token:' || changed.token_hash);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER scripts_changed AFTER INSERT OR UPDATE OR DELETE ON scripts
+FOR EACH ROW EXECUTE FUNCTION jsruntime_notify_change();
+CREATE TRIGGER api_tokens_changed AFTER UPDATE OR DELETE ON api_tokens
+FOR EACH ROW EXECUTE FUNCTION jsruntime_notify_change();
+)SQL";
+
 // Events live as deliveries (one per subscribed script, carrying the event)
 // until their last attempt; the dead ones become dead letters. The old
 // dead_letters table of migration 1 was never written: it is replaced.
@@ -237,6 +259,7 @@ const std::vector<Migration>& migrations() {
       {4, "events: deliveries with their attempts, dead letters, servers' leases", kEvents, "",
        tenant_policy("event_deliveries") + tenant_policy("dead_letters")},
       {5, "http scripts: whether a caller needs a token", "ALTER TABLE scripts ADD COLUMN http_auth TEXT;\n", "", ""},
+      {6, "servers are told of changed scripts and tokens", "", "", kPostgresChangeNotices},
   };
   return all;
 }

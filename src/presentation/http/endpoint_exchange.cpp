@@ -75,6 +75,7 @@ domain::Result<std::string> endpoint_input(const Request& request, std::string_v
     auto body = parse_json_text(request.body, domain::kMaxScriptJsonDepth);
     if (!body) return std::unexpected(body.error());
     input["body"] = std::move(*body);
+    input["rawBody"] = request.body;  // what a webhook's signature signs
   } else if (domain::is_valid_utf8(request.body)) {
     input["body"] = request.body;
   } else {

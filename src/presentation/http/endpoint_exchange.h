@@ -2,7 +2,7 @@
 // response. The script's input is
 //   {method, path, params, query, headers, body, ip}
 // with header names in lower case and Authorization left out; a JSON body
-// parsed, another body as text, or — when it is not UTF-8 — as base64 with
+// parsed (and as it came in `rawBody`, for signature checks), another body as text, or — when it is not UTF-8 — as base64 with
 // `isBase64Encoded: true`. Its output is either {status, headers, body,
 // isBase64Encoded} (an object with no other keys) or any other value, sent as
 // a 200 JSON body.

@@ -35,6 +35,7 @@ TEST(EndpointInput, CarriesTheRequestWithoutItsAuthorization) {
   EXPECT_FALSE(input["headers"].contains("authorization"));
   EXPECT_EQ(input["headers"]["x-signature"], "abc");
   EXPECT_EQ(input["body"], (Json{{"total", 12.5}}));
+  EXPECT_EQ(input["rawBody"], R"({"total":12.5})");
   EXPECT_EQ(input["ip"], "127.0.0.1");
   EXPECT_FALSE(input.contains("isBase64Encoded"));
 }

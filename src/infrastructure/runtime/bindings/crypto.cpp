@@ -1,8 +1,11 @@
 // `crypto`: randomUUID() (version 4) and getRandomValues(integerTypedArray),
-// from the kernel's random source.
+// from the kernel's random source; hmac(algorithm, key, data) → hex and
+// timingSafeEqual(a, b) for verifying a webhook's signature (the engine has
+// no crypto.subtle).
 #include <js/experimental/TypedData.h>
 
 #include "infrastructure/runtime/bindings/native.h"
+#include "infrastructure/security/hmac.h"
 #include "infrastructure/security/random.h"
 
 namespace jsr::runtime::bindings {
@@ -40,9 +43,20 @@ JsResult<JS::Value> get_random_values(JS::HandleValue array) {
   return array.get();
 }
 
+// Strings are taken as their UTF-8 bytes.
+JsResult<std::string> hmac(std::string algorithm, std::string key, std::string data) {
+  auto mac = security::hmac_hex(algorithm, key, data);
+  if (!mac) return std::unexpected(JsError::type_error("the algorithm must be 'sha256', 'sha512' or 'sha1'"));
+  return std::move(*mac);
+}
+
+bool timing_safe_equal(std::string a, std::string b) { return security::timing_safe_equal(a, b); }
+
 const JSFunctionSpec kCryptoMethods[] = {
     method<"crypto.randomUUID", random_uuid>(),
     method<"crypto.getRandomValues", get_random_values>(),
+    method<"crypto.hmac", hmac>(),
+    method<"crypto.timingSafeEqual", timing_safe_equal>(),
     JS_FS_END,
 };
 
