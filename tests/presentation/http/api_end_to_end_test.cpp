@@ -401,10 +401,11 @@ TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
   EXPECT_EQ(openapi["openapi"], "3.0.3");
   for (const char* path : {"/api/v1/scripts/{id}/versions/{n}/rollback", "/api/v1/scripts/{id}/invoke", "/api/v1/events",
                            "/api/v1/dead-letters", "/api/v1/dead-letters/{id}", "/api/v1/dead-letters/{id}/replay",
-                           "/api/v1/dead-letters/replay"}) {
+                           "/api/v1/dead-letters/replay", "/api/scripts/{path}", "/hooks/{tenant}/{path}"}) {
     EXPECT_TRUE(openapi["paths"].contains(path)) << path;
   }
   EXPECT_TRUE(openapi["components"]["schemas"]["Execution"]["properties"].contains("skip_reason"));
+  EXPECT_TRUE(openapi["components"]["schemas"]["Script"]["properties"].contains("http_auth"));
 }
 
 }  // namespace
