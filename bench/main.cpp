@@ -1,5 +1,5 @@
 // jsruntime-bench [NAME...]: runs every benchmark, or the named ones
-// (cold_vm, warm_w1, limits, isolated_w1, cpu, concurrent_w9, pool, fairness, records,
+// (cold_vm, warm_w1, tenant_switch, limits, isolated_w1, cpu, concurrent_w9, pool, fairness, records,
 // cron_start_delay, invoke, events_e2e).
 #include <algorithm>
 #include <cmath>

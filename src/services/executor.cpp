@@ -20,7 +20,9 @@ ExecutionOutcome cancelled(const std::string& why) {
 }  // namespace
 
 Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, ExecutorOptions options)
-    : factory_(factory), metrics_(metrics), options_(options) {
+    : factory_(factory), metrics_(metrics),
+      duration_(metrics.histogram("jsruntime_execution_duration_seconds")),
+      options_(options) {
   for (std::size_t i = 0; i < std::min(options_.min_vms, options_.max_vms); ++i) {
     vms_.push_back(new_slot());
   }
@@ -224,12 +226,11 @@ void Executor::on_done(Finished finished) {
   const std::string& tenant_id = finished.tenant_id;
   ExecutionOutcome& outcome = finished.outcome;
   Completion& done = finished.done;
-  metrics_.increment("jsruntime_executions_total",
-                     {{"tenant", tenant_id}, {"status", std::string(domain::to_string(outcome.status))}});
-  metrics_.observe("jsruntime_execution_duration_seconds", outcome.metrics.duration_ms / 1000);
+  duration_.observe(outcome.metrics.duration_ms / 1000);
   std::vector<Start> starts;
   {
     std::lock_guard lock(mutex_);
+    executions_counter_locked(tenant_id, outcome.status).add();
     Tenant& tenant = tenants_[tenant_id];
     --slot->in_flight;
     --tenant.in_flight;
@@ -250,6 +251,15 @@ void Executor::on_done(Finished finished) {
   std::lock_guard lock(mutex_);
   --completing_;
   if (queued_ == 0 && running_ == 0 && completing_ == 0) emptied_.notify_all();
+}
+
+Counter& Executor::executions_counter_locked(const std::string& tenant_id, domain::ExecutionStatus status) {
+  auto [entry, added] = executions_counters_.try_emplace({tenant_id, status}, nullptr);
+  if (added) {
+    entry->second = &metrics_.counter("jsruntime_executions_total",
+                                      {{"tenant", tenant_id}, {"status", std::string(domain::to_string(status))}});
+  }
+  return *entry->second;
 }
 
 void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <future>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -140,12 +141,16 @@ class Executor {
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
   void reap_idle_vms();
   void register_gauges();
+  // The series of jsruntime_executions_total, resolved once each.
+  Counter& executions_counter_locked(const std::string& tenant_id, domain::ExecutionStatus status);
 
   domain::ScriptVmFactory& factory_;
   MetricsRegistry& metrics_;
+  Histogram& duration_;
   const ExecutorOptions options_;
 
   mutable std::mutex mutex_;                  // guards every field below
+  std::map<std::pair<std::string, domain::ExecutionStatus>, Counter*> executions_counters_;
   std::condition_variable emptied_;           // nothing queued or running any more (waited for by drain)
   std::condition_variable stopping_changed_;  // wakes the housekeeper to stop
   std::vector<std::unique_ptr<VmSlot>> vms_;

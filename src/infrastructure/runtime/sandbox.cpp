@@ -29,6 +29,7 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
       arena_(arena),
       context_(engine, stack_bytes),
       jobs_(context_.get(), [this] { return current_ != nullptr ? current_->serial() : 0; }),
+      tidy_timer_(loop),
       extra_globals_(std::move(extra_globals)),
       event_publisher_(event_publisher),
       host_call_sink_(std::make_shared<HostCallSettlement::Sink>(
@@ -46,6 +47,7 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
   JS::SetOutOfMemoryCallback(cx, &Sandbox::on_out_of_memory, this);
   JS_SetGCCallback(cx, &Sandbox::on_gc, this);
   JS::SetGCNurseryCollectionCallback(cx, &Sandbox::on_nursery_collection);
+  schedule_tidy();  // the first lease finds a realm ready
 }
 
 Sandbox::~Sandbox() {
@@ -118,14 +120,50 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
 }
 
 void Sandbox::lease_to(const std::string& tenant_id) {
-  // The previous tenant's realm becomes garbage; collect it before building
-  // the next one so that nothing of it lingers in this VM.
   realm_.reset();
+  if (spare_) {
+    // The previous tenant's realm is garbage nothing can reach (realms share
+    // no objects); the tidy-up collects it once this VM is idle.
+    realm_ = std::move(spare_);
+    realm_->lease_to(tenant_id);
+  } else {
+    JS_GC(cx());
+    arena_.purge();
+    arena_.set_enforcing(false);
+    realm_ = std::make_unique<TenantRealm>(cx(), tenant_id, extra_globals_);
+    JS_GC(cx());
+  }
+  arena_baseline_ = arena_.mapped_bytes();
+  heap_baseline_ = context_.heap_bytes();
+  arena_.set_external_bytes(0);
+  schedule_tidy();
+}
+
+void Sandbox::schedule_tidy() {
+  if (std::exchange(tidy_scheduled_, true)) return;
+  boost::asio::post(loop_, [this] { tidy(); });
+}
+
+void Sandbox::tidy() {
+  if (!executions_.empty() || !waiting_.empty()) {
+    tidy_timer_.expires_after(std::chrono::milliseconds(5));
+    tidy_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (!error) tidy();
+    });
+    return;
+  }
+  tidy_scheduled_ = false;
+  arena_.set_enforcing(false);
   JS_GC(cx());
   arena_.purge();
-  arena_.set_enforcing(false);
-  realm_ = std::make_unique<TenantRealm>(cx(), tenant_id, extra_globals_);
-  JS_GC(cx());
+  if (!spare_) {
+    try {
+      spare_ = std::make_unique<TenantRealm>(cx(), "", extra_globals_);
+    } catch (const std::runtime_error&) {
+      // The next lease builds its realm itself.
+    }
+    JS_GC(cx());
+  }
   arena_baseline_ = arena_.mapped_bytes();
   heap_baseline_ = context_.heap_bytes();
   arena_.set_external_bytes(0);

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -87,7 +88,14 @@ class Sandbox final : public ScriptHost {
     Completion done;
   };
 
+  // Takes the spare realm when there is one (no build on the request path),
+  // else builds the tenant's realm; either way a tidy-up follows.
   void lease_to(const std::string& tenant_id);
+  // Once no execution is in progress: collects what the last tenant left,
+  // purges the arena, builds the spare realm the next lease takes and resets
+  // the memory baselines. Retried shortly while the VM is busy.
+  void schedule_tidy();
+  void tidy();
   // Full collection, helper threads' frees included, then an arena purge.
   void collect_everything();
   void begin(RunningExecution& execution);
@@ -125,6 +133,9 @@ class Sandbox final : public ScriptHost {
   JsContext context_;
   ExecutionJobQueue jobs_;
   std::unique_ptr<TenantRealm> realm_;
+  std::unique_ptr<TenantRealm> spare_;  // built while idle, for no tenant yet
+  boost::asio::steady_timer tidy_timer_;
+  bool tidy_scheduled_ = false;
   std::unordered_map<std::uint64_t, std::unique_ptr<RunningExecution>> executions_;
   std::deque<Waiting> waiting_;
   std::set<std::uint64_t> touched_;

@@ -27,6 +27,9 @@ class TenantRealm {
   TenantRealm(JSContext* cx, std::string tenant_id, std::span<const GlobalInstaller> extra_globals = {});
 
   const std::string& tenant_id() const { return tenant_id_; }
+  // A spare realm (built for no tenant: nothing in it is a tenant's) given
+  // to the tenant a VM is leased to.
+  void lease_to(std::string tenant_id) { tenant_id_ = std::move(tenant_id); }
   JSObject* global() const { return global_; }
 
   // Resets realm-wide state that freezing does not cover: the legacy
