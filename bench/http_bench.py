@@ -210,12 +210,19 @@ def bench_many_tenants(server, duration, node_rps, single_rps):
         tenant = server.api.call("POST", "/api/v1/tenants", {"name": f"Bench Tenant {i:03d}"})
         hello_script(server.api, auth="none", tenant=tenant["slug"])
         paths.append(f"/hooks/{tenant['slug']}/hello")
+    # Each tenant's first run builds its VM and realm: measured apart, then the steady state.
+    started = time.perf_counter()
+    for path in paths:
+        with urllib.request.urlopen(server.base + path) as response:
+            response.read()
+    first_runs_ms = (time.perf_counter() - started) * 1000 / len(paths)
     script = round_robin_script(server.data_dir, "tenants", paths)
     result = wrk(server.base, duration, script=script)
     return report("http_script_hello_200_tenants", result, node_rps,
                   ("rps >= 0.5x single tenant, p99 <= 10 ms",
                    lambda line: line["rps"] >= 0.5 * single_rps and line["p99_ms"] <= 10),
-                  ratio_to_single_tenant=round(result["rps"] / single_rps, 2))
+                  ratio_to_single_tenant=round(result["rps"] / single_rps, 2),
+                  first_run_per_tenant_ms=round(first_runs_ms, 2))
 
 
 def bench_noisy_neighbour(server, duration):

@@ -87,7 +87,9 @@ domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completi
     }
     const std::string tenant_id = request.tenant_id;
     const std::string execution_id = request.execution_id;
+    const bool arrives = !tenants_.contains(tenant_id);
     Tenant& tenant = tenants_[tenant_id];
+    if (arrives && tenants_.size() == 2) rebalance_priorities_locked();  // the lone tenant has company now
     tenant.queue.push_back({std::move(request), std::move(done), std::move(started)});
     executions_[execution_id] = Whereabouts{std::prev(tenant.queue.end()), nullptr};
     ++queued_;
@@ -139,7 +141,10 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
     ++running_;
     tenant.last_served = ++dispatch_sequence_;
     executions_[pending.request.execution_id] = Whereabouts{{}, slot};
-    const bool backlog = has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
+    // Yielding matters only to other tenants: a lone tenant's VMs would just
+    // yield to everything else on the machine (p99 34 ms instead of 15 ms).
+    const bool backlog =
+        tenants_.size() > 1 && has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
     starts.push_back({slot, std::move(pending), slot->background != backlog ? Priority(backlog) : Priority::kKeep});
     slot->background = backlog;
     if (!tenant.queue.empty()) ready_.insert({tenant.last_served, tenant_id});
@@ -267,6 +272,20 @@ void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {
   if (found != tenants_.end() && found->second.in_flight == 0 && found->second.queue.empty() &&
       found->second.leased_vms == 0) {
     tenants_.erase(found);
+    if (tenants_.size() == 1) rebalance_priorities_locked();  // the one left is alone now
+  }
+}
+
+void Executor::rebalance_priorities_locked() {
+  for (auto& slot : vms_) {
+    if (slot->in_flight == 0) continue;  // set when it is next given work
+    auto found = tenants_.find(slot->tenant);
+    const bool background = found != tenants_.end() && tenants_.size() > 1 &&
+                            has_backlog(found->second.queue.size(), found->second.in_flight, found->second.leased_vms);
+    if (background == slot->background) continue;
+    slot->background = background;
+    slot->vm->set_background(background);
+    slot->running_in_background = background;
   }
 }
 

@@ -141,6 +141,9 @@ class Executor {
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
   void reap_idle_vms();
   void register_gauges();
+  // Whether a tenant's VMs yield depends on other tenants having work: looked
+  // at again for every busy VM when a second tenant arrives or the last other leaves.
+  void rebalance_priorities_locked();
   // The series of jsruntime_executions_total, resolved once each.
   Counter& executions_counter_locked(const std::string& tenant_id, domain::ExecutionStatus status);
 

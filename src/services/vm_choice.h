@@ -79,10 +79,11 @@ VmChoice choose_vm(const Vms& vms, const TenantLoad& load, bool pool_can_grow) {
   return {};
 }
 
-// A tenant whose work piles up — waiting in the queue, or more executions
-// than VMs — has its VMs yield the CPU to other tenants' VMs.
+// A tenant whose work piles up — waiting in the queue, or more executions on
+// its VMs than the one behind another that choose_vm allows each — has its
+// VMs yield the CPU to other tenants' VMs.
 constexpr bool has_backlog(std::size_t queued, std::size_t in_flight, std::size_t leased_vms) {
-  return queued > 0 || in_flight > leased_vms;
+  return queued > 0 || in_flight > leased_vms * kSpreadPastInFlight;
 }
 
 }  // namespace jsr::services

@@ -65,10 +65,11 @@ TEST(VmChoice, WorksOnTheExecutorsOwnPointers) {
   EXPECT_EQ(choose_vm(vms, acme(0), false).kind, VmChoiceKind::kWarm);
 }
 
-TEST(Backlog, IsWorkWaitingOrMoreExecutionsThanVms) {
+TEST(Backlog, IsWorkWaitingOrMoreThanTwoExecutionsAVm) {
   EXPECT_FALSE(has_backlog(0, 2, 2));
+  EXPECT_FALSE(has_backlog(0, 2, 1)) << "one waiting behind another: what choose_vm does by design";
   EXPECT_TRUE(has_backlog(1, 1, 2));
-  EXPECT_TRUE(has_backlog(0, 3, 2));
+  EXPECT_TRUE(has_backlog(0, 5, 2));
 }
 
 }  // namespace
