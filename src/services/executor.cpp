@@ -89,7 +89,7 @@ domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completi
     const std::string execution_id = request.execution_id;
     const bool arrives = !tenants_.contains(tenant_id);
     Tenant& tenant = tenants_[tenant_id];
-    if (arrives && tenants_.size() == 2) rebalance_priorities_locked();  // the lone tenant has company now
+    if (arrives && tenants_.size() == 2) rebalance_priorities_locked();  // a lone tenant has company now
     tenant.queue.push_back({std::move(request), std::move(done), std::move(started)});
     executions_[execution_id] = Whereabouts{std::prev(tenant.queue.end()), nullptr};
     ++queued_;
@@ -141,10 +141,8 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
     ++running_;
     tenant.last_served = ++dispatch_sequence_;
     executions_[pending.request.execution_id] = Whereabouts{{}, slot};
-    // Yielding matters only to other tenants: a lone tenant's VMs would just
-    // yield to everything else on the machine (p99 34 ms instead of 15 ms).
     const bool backlog =
-        tenants_.size() > 1 && has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
+        has_company_locked() && has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
     starts.push_back({slot, std::move(pending), slot->background != backlog ? Priority(backlog) : Priority::kKeep});
     slot->background = backlog;
     if (!tenant.queue.empty()) ready_.insert({tenant.last_served, tenant_id});
@@ -272,15 +270,20 @@ void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {
   if (found != tenants_.end() && found->second.in_flight == 0 && found->second.queue.empty() &&
       found->second.leased_vms == 0) {
     tenants_.erase(found);
-    if (tenants_.size() == 1) rebalance_priorities_locked();  // the one left is alone now
   }
+}
+
+bool Executor::has_company_locked() {
+  const auto now = Clock::now();
+  if (tenants_.size() > 1) last_company_ = now;
+  return now - last_company_ < kCompanyMemory;
 }
 
 void Executor::rebalance_priorities_locked() {
   for (auto& slot : vms_) {
     if (slot->in_flight == 0) continue;  // set when it is next given work
     auto found = tenants_.find(slot->tenant);
-    const bool background = found != tenants_.end() && tenants_.size() > 1 &&
+    const bool background = found != tenants_.end() && has_company_locked() &&
                             has_backlog(found->second.queue.size(), found->second.in_flight, found->second.leased_vms);
     if (background == slot->background) continue;
     slot->background = background;
