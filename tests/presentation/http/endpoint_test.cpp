@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <thread>
 
+#include "support/await.h"
 #include "support/postgres_fixture.h"
 #include "support/server_process.h"
 
@@ -21,19 +22,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr const char* kEcho = "export default (request) => request";
-
-// Polls (bounded) until `done` holds for what `read` returns.
-template <typename Read, typename Done>
-auto await_value(Read read, Done done, seconds limit = seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  auto seen = read();
-  while (!done(seen) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(20));
-    seen = read();
-  }
-  EXPECT_TRUE(done(seen)) << "never got there";
-  return seen;
-}
 
 class Endpoints : public ::testing::Test {
  protected:

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "domain/utc_time.h"
+#include "support/await.h"
 #include "support/postgres_fixture.h"
 #include "support/server_process.h"
 
@@ -26,20 +27,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 std::string fresh_data_dir() { return testing::fresh_data_dir("events"); }
-
-// Polls (bounded) until `done` holds for what `read` returns.
-template <typename Read, typename Done>
-json await_json(Read read, Done done, seconds limit = seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  json seen;
-  while (std::chrono::steady_clock::now() < deadline) {
-    seen = read();
-    if (done(seen)) return seen;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  ADD_FAILURE() << "never got there; last seen: " << seen.dump();
-  return seen;
-}
 
 class Events : public ::testing::Test {
  protected:
@@ -78,7 +65,7 @@ class Events : public ::testing::Test {
 
   json await_executions(const std::string& script, std::size_t count, const std::string& status,
                         const std::string& token = "") {
-    return await_json([&] { return executions(script, token); },
+    return await_value([&] { return executions(script, token); },
                       [&](const json& items) {
                         return static_cast<std::size_t>(std::count_if(items.begin(), items.end(), [&](const json& e) {
                                  return e["status"] == status;
@@ -91,7 +78,7 @@ class Events : public ::testing::Test {
   }
 
   json await_dead_letters(std::size_t count, const std::string& query = "") {
-    return await_json([&] { return dead_letters(query); },
+    return await_value([&] { return dead_letters(query); },
                       [&](const json& page) { return page["items"].size() >= count; });
   }
 
@@ -130,7 +117,7 @@ TEST_F(Events, AnEventRunsEverySubscribedScriptWithItsPayloadAndTrigger) {
     return runs;
   };
   for (const std::string& script : {orders, everything}) {
-    const json runs = await_json([&] { return order_runs(script); },
+    const json runs = await_value([&] { return order_runs(script); },
                                  [](const json& runs) { return !runs.empty() && runs[0]["status"] == "completed"; });
     ASSERT_EQ(runs.size(), 1u) << runs.dump();
     EXPECT_EQ(runs[0]["trigger_type"], "event");
@@ -325,7 +312,7 @@ TEST_F(Events, ScriptsPublishEventsThatRunOtherScriptsAndChainsStop) {
   EXPECT_EQ(invoices[0]["trigger_data"]["eventId"], publisher_runs[0]["output"]);
 
   publish("loop.again", 0);
-  const json loops = await_json([&] { return executions(looping); },
+  const json loops = await_value([&] { return executions(looping); },
                                 [](const json& items) {
                                   return std::any_of(items.begin(), items.end(),
                                                      [](const json& e) { return e["status"] == "failed"; });
@@ -428,7 +415,7 @@ TEST_F(Events, AKilledServerRunsEveryStoredEventAfterItsRestart) {
   server_->kill_hard();
   server_ = start();
 
-  const json runs = await_json(
+  const json runs = await_value(
       [&] {
         json all = json::array();
         for (int page = 1; page <= 20; ++page) {
@@ -480,7 +467,7 @@ TEST(EventsOnPostgres, TwoServersShareTheDeliveriesAndRunEachOnce) {
     ASSERT_EQ((i % 2 == 0 ? first : second).post("/api/v1/events", admin, {{"type", "order.created"}, {"payload", i}}).status,
               202);
   }
-  const json runs = await_json(
+  const json runs = await_value(
       [&] {
         json all = json::array();
         for (int page = 1; page <= 3; ++page) {
@@ -535,14 +522,14 @@ TEST(EventsOnPostgres, AnotherServerTakesOverADeadServersRunsAndDeliveries) {
   const auto list = [&](const ServerProcess& server) {
     return server.get("/api/v1/scripts/" + script + "/executions?per_page=100", admin).json()["items"];
   };
-  await_json([&] { return list(*doomed); },
+  await_value([&] { return list(*doomed); },
              [](const json& items) {
                return std::any_of(items.begin(), items.end(), [](const json& e) { return e["status"] == "running"; });
              });
   doomed->kill_hard();
   doomed.reset();
 
-  const json runs = await_json(
+  const json runs = await_value(
       [&] { return list(survivor); },
       [](const json& items) {
         std::set<int> done;
