@@ -1,0 +1,78 @@
+// PostgreSQL's change feed against a real server: a stored change of a script
+// or a token reaches the listener after its commit, a (re)connection is
+// reported as missed notices, and payloads it does not know are dropped.
+#include "infrastructure/persistence/postgres/postgres_change_feed.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <gtest/gtest.h>
+#include <mutex>
+#include <vector>
+
+#include "infrastructure/persistence/database.h"
+#include "support/postgres_fixture.h"
+
+namespace jsr::persistence {
+namespace {
+
+TEST(ChangeFeed, PayloadsAreAKindAndAKey) {
+  std::string_view kind, key;
+  ASSERT_TRUE(PostgresChangeFeed::parse("script:t1:s1", kind, key));
+  EXPECT_EQ(kind, "script");
+  EXPECT_EQ(key, "t1:s1");
+  ASSERT_TRUE(PostgresChangeFeed::parse("token:abc", kind, key));
+  EXPECT_EQ(kind, "token");
+  EXPECT_FALSE(PostgresChangeFeed::parse("script:no-tenant", kind, key));
+  EXPECT_FALSE(PostgresChangeFeed::parse("tenant:x", kind, key));
+  EXPECT_FALSE(PostgresChangeFeed::parse("nothing", kind, key));
+}
+
+struct Heard {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> notices;
+  int missed = 0;
+
+  bool await(const std::function<bool()>& done) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(10), done);
+  }
+};
+
+TEST(ChangeFeed, ACommittedScriptOrTokenChangeIsHeardAfterTheConnectionIsReported) {
+  const std::string url = testing::fresh_postgres_database();
+  auto database = Database::open_postgres(url);  // runs the migrations, the trigger among them
+  Heard heard;
+  PostgresChangeFeed feed(url, {.changed =
+                                    [&](std::string_view kind, std::string_view key) {
+                                      std::lock_guard lock(heard.mutex);
+                                      heard.notices.push_back(std::string(kind) + " " + std::string(key));
+                                      heard.changed.notify_all();
+                                    },
+                                .missed =
+                                    [&] {
+                                      std::lock_guard lock(heard.mutex);
+                                      ++heard.missed;
+                                      heard.changed.notify_all();
+                                    },
+                                .trouble = [](const std::string&) {}});
+  ASSERT_TRUE(heard.await([&] { return heard.missed == 1; })) << "connecting is reported";
+  auto changed = database->transaction("", [](SqlConnection& connection) -> domain::Result<void> {
+    auto tenant = connection.execute("INSERT INTO tenants (id, name, slug, created_at) VALUES ('t1', 'T', 't', 0)");
+    if (!tenant) return std::unexpected(tenant.error());
+    auto revoked = connection.execute(
+        "INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, created_at) "
+        "VALUES ('k1', 't1', 'k', 'viewer', 'hash1', 0)");
+    if (!revoked) return std::unexpected(revoked.error());
+    auto updated = connection.execute("UPDATE api_tokens SET revoked_at = 1 WHERE id = 'k1'");
+    if (!updated) return std::unexpected(updated.error());
+    return {};
+  });
+  ASSERT_TRUE(changed.has_value()) << changed.error().message;
+  ASSERT_TRUE(heard.await([&] { return !heard.notices.empty(); }));
+  std::lock_guard lock(heard.mutex);
+  EXPECT_EQ(heard.notices, std::vector<std::string>{"token hash1"}) << "a new token is not news; its revocation is";
+}
+
+}  // namespace
+}  // namespace jsr::persistence
