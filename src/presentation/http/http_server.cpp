@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -150,7 +151,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     } catch (...) {
       // Metrics and the log line are worth less than the answer.
     }
-    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response), version, head] {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), response = std::move(response), version, head] {
       self->write(response, version, head);
     });
   }
