@@ -57,19 +57,30 @@ void AccessService::forget_tokens() {
   unknown_tokens_.clear();
 }
 
+void AccessService::know(const domain::Tenant& tenant) {
+  known_tenants_.put("id:" + tenant.id, tenant, known_tenants_.generation());
+  known_tenants_.put("slug:" + tenant.slug, tenant, known_tenants_.generation());
+}
+
 domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by(const std::string& key, bool is_slug) {
   const std::string cache_key = (is_slug ? "slug:" : "id:") + key;
   if (auto known = known_tenants_.get(cache_key)) return std::optional(std::move(*known));
-  if (unknown_tenants_.get(cache_key)) return std::optional<domain::Tenant>();
-  const auto generation = unknown_tenants_.generation();
-  auto tenant = is_slug ? tenants_.find_by_slug(key) : tenants_.find(key);
-  if (!tenant) return tenant;
-  if (tenant->has_value()) {
-    known_tenants_.put(cache_key, **tenant, known_tenants_.generation());
-  } else {
-    unknown_tenants_.put(cache_key, true, generation);
+  std::lock_guard lock(tenant_reload_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_tenant_reload_ >= std::chrono::seconds(1)) {
+    auto all = tenants_.list();
+    if (!all) return std::unexpected(all.error());
+    last_tenant_reload_ = now;
+    ++tenant_reloads_;
+    for (const auto& tenant : *all) know(tenant);
   }
-  return tenant;
+  if (auto known = known_tenants_.get(cache_key)) return std::optional(std::move(*known));
+  return std::optional<domain::Tenant>();
+}
+
+std::uint64_t AccessService::tenant_reloads() {
+  std::lock_guard lock(tenant_reload_mutex_);
+  return tenant_reloads_;
 }
 
 domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by_slug(const std::string& slug) {
@@ -84,7 +95,7 @@ domain::Result<domain::Tenant> AccessService::create_tenant(const std::string& n
   }
   domain::Tenant tenant{credentials_.new_id(), name, slug, std::chrono::system_clock::now()};
   if (auto added = tenants_.add(tenant); !added) return std::unexpected(added.error());
-  unknown_tenants_.clear();
+  know(tenant);
   return tenant;
 }
 

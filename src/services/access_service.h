@@ -4,10 +4,15 @@
 // one is looked up again after a second; a token revoked on this server is
 // refused at once, one revoked on another server sharing the database once
 // the database's change feed reports it (forget_token). Tenants are never
-// renamed or deleted, so a known one is kept.
+// renamed or deleted, so a known one is kept, and a name nobody has is
+// answered by reloading every tenant at most once a second: a flood of
+// made-up slugs at the public hooks costs the database one read a second.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <expected>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +52,8 @@ class AccessService {
 
   // The tenant with this slug (public webhooks name it), from memory once known.
   domain::Result<std::optional<domain::Tenant>> tenant_by_slug(const std::string& slug);
+  // How often every tenant was read again to look for one not known here.
+  std::uint64_t tenant_reloads();
 
   // For the command line and superadmins.
   domain::Result<domain::Tenant> create_tenant(const std::string& name);
@@ -66,6 +73,7 @@ class AccessService {
   domain::Result<std::optional<domain::ApiToken>> token_by_hash(const std::string& token_hash);
   // By id or slug.
   domain::Result<std::optional<domain::Tenant>> tenant_by(const std::string& key, bool is_slug);
+  void know(const domain::Tenant& tenant);
   void record(const domain::Principal& caller, const std::string& action, const std::string& target_type,
               const std::string& target_id);
 
@@ -76,7 +84,9 @@ class AccessService {
   FreshCache<std::string, domain::ApiToken> known_tokens_{std::chrono::minutes(1), 100'000};  // by hash
   FreshCache<std::string, bool> unknown_tokens_{std::chrono::seconds(1), 10'000};
   FreshCache<std::string, domain::Tenant> known_tenants_{std::chrono::hours(24 * 365), 100'000};  // "id:" or "slug:" key
-  FreshCache<std::string, bool> unknown_tenants_{std::chrono::seconds(1), 10'000};
+  std::mutex tenant_reload_mutex_;  // guards last_tenant_reload_, tenant_reloads_
+  std::chrono::steady_clock::time_point last_tenant_reload_{};
+  std::uint64_t tenant_reloads_ = 0;
 };
 
 // The error a caller without `permission` gets.
