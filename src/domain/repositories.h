@@ -143,6 +143,8 @@ class TokenRepository {
   // Only tokens not revoked.
   virtual Result<std::optional<ApiToken>> find_by_hash(const std::string& token_hash) = 0;
   virtual Result<std::vector<ApiToken>> list(const std::string& tenant_id) = 0;
+  // Every tenant's tokens not revoked.
+  virtual Result<std::vector<ApiToken>> list_all() = 0;
   virtual Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) = 0;
 };
 

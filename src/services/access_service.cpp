@@ -39,22 +39,33 @@ domain::Result<domain::Principal> AccessService::authenticate(const std::string&
 
 domain::Result<std::optional<domain::ApiToken>> AccessService::token_by_hash(const std::string& token_hash) {
   if (auto known = known_tokens_.get(token_hash)) return std::optional(std::move(*known));
-  if (unknown_tokens_.get(token_hash)) return std::optional<domain::ApiToken>();
-  const auto known_generation = known_tokens_.generation(), unknown_generation = unknown_tokens_.generation();
-  auto token = tokens_.find_by_hash(token_hash);
-  if (token && token->has_value()) known_tokens_.put(token_hash, **token, known_generation);
-  if (token && !token->has_value()) unknown_tokens_.put(token_hash, true, unknown_generation);
-  return token;
+  std::lock_guard lock(token_reload_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_token_reload_ >= std::chrono::seconds(1)) {
+    const auto generation = known_tokens_.generation();
+    auto all = tokens_.list_all();
+    if (!all) return std::unexpected(all.error());
+    for (const auto& token : *all) known_tokens_.put(token.token_hash, token, generation);
+    // A token forgotten meanwhile: what was read may predate it; read again next time.
+    if (known_tokens_.generation() == generation) last_token_reload_ = now;
+  }
+  if (auto known = known_tokens_.get(token_hash)) return std::optional(std::move(*known));
+  return std::optional<domain::ApiToken>();
 }
 
 void AccessService::forget_token(const std::string& token_hash) {
   known_tokens_.erase(token_hash);
-  unknown_tokens_.erase(token_hash);
+  reload_tokens_next_time();
 }
 
 void AccessService::forget_tokens() {
   known_tokens_.clear();
-  unknown_tokens_.clear();
+  reload_tokens_next_time();
+}
+
+void AccessService::reload_tokens_next_time() {
+  std::lock_guard lock(token_reload_mutex_);
+  last_token_reload_ = {};
 }
 
 void AccessService::know(const domain::Tenant& tenant) {
@@ -118,7 +129,7 @@ domain::Result<IssuedToken> AccessService::issue(const domain::Tenant& tenant, d
                   credentials_.hash(issued.secret),
                   std::chrono::system_clock::now()};
   if (auto added = tokens_.add(issued.token); !added) return std::unexpected(added.error());
-  unknown_tokens_.erase(issued.token.token_hash);
+  known_tokens_.put(issued.token.token_hash, issued.token, known_tokens_.generation());
   return issued;
 }
 
@@ -188,7 +199,7 @@ domain::Result<void> AccessService::revoke_token(const domain::Principal& caller
   auto revoked = tokens_.revoke(caller.tenant_id, token_id);
   if (!revoked) return std::unexpected(revoked.error());
   if (!*revoked) return std::unexpected(Error::not_found("no such token"));
-  known_tokens_.clear();  // the revoked token is refused from the next request on
+  forget_tokens();  // the revoked token is refused from the next request on
   record(caller, "token.revoked", "token", token_id);
   return {};
 }

@@ -1,7 +1,8 @@
 // Tenants, API tokens and authentication. A token is shown once, when it is
 // created, and stored only as its hash. Authentication reads from memory in
-// steady state: a token is trusted for a minute after it was read, an unknown
-// one is looked up again after a second; a token revoked on this server is
+// steady state: a token is trusted for a minute after it was read, and one
+// not known here is looked for by reloading every token at most once a second
+// (a flood of made-up tokens costs the database one read a second); a token revoked on this server is
 // refused at once, one revoked on another server sharing the database once
 // the database's change feed reports it (forget_token). Tenants are never
 // renamed or deleted, so a known one is kept, and a name nobody has is
@@ -74,6 +75,8 @@ class AccessService {
   // By id or slug.
   domain::Result<std::optional<domain::Tenant>> tenant_by(const std::string& key, bool is_slug);
   void know(const domain::Tenant& tenant);
+  // After a token was forgotten: the others it took along are read at the next lookup.
+  void reload_tokens_next_time();
   void record(const domain::Principal& caller, const std::string& action, const std::string& target_type,
               const std::string& target_id);
 
@@ -82,7 +85,8 @@ class AccessService {
   domain::AuditLog& audit_;
   domain::Credentials& credentials_;
   FreshCache<std::string, domain::ApiToken> known_tokens_{std::chrono::minutes(1), 100'000};  // by hash
-  FreshCache<std::string, bool> unknown_tokens_{std::chrono::seconds(1), 10'000};
+  std::mutex token_reload_mutex_;  // guards last_token_reload_
+  std::chrono::steady_clock::time_point last_token_reload_{};
   FreshCache<std::string, domain::Tenant> known_tenants_{std::chrono::hours(24 * 365), 100'000};  // "id:" or "slug:" key
   std::mutex tenant_reload_mutex_;  // guards last_tenant_reload_, tenant_reloads_
   std::chrono::steady_clock::time_point last_tenant_reload_{};

@@ -41,6 +41,30 @@ class CountingTenants final : public domain::TenantRepository {
   domain::TenantRepository& inner_;
 };
 
+class CountingTokens final : public domain::TokenRepository {
+ public:
+  explicit CountingTokens(domain::TokenRepository& inner) : inner_(inner) {}
+  domain::Result<void> add(const domain::ApiToken& token) override { return inner_.add(token); }
+  domain::Result<std::optional<domain::ApiToken>> find_by_hash(const std::string& hash) override {
+    ++reads;
+    return inner_.find_by_hash(hash);
+  }
+  domain::Result<std::vector<domain::ApiToken>> list(const std::string& tenant_id) override {
+    return inner_.list(tenant_id);
+  }
+  domain::Result<std::vector<domain::ApiToken>> list_all() override {
+    ++reads;
+    return inner_.list_all();
+  }
+  domain::Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) override {
+    return inner_.revoke(tenant_id, token_id);
+  }
+  std::atomic<int> reads{0};
+
+ private:
+  domain::TokenRepository& inner_;
+};
+
 class AccessServiceTest : public ::testing::Test {
  protected:
   AccessServiceTest()
@@ -53,7 +77,8 @@ class AccessServiceTest : public ::testing::Test {
   std::unique_ptr<persistence::Database> database_;
   persistence::SqlTenantRepository stored_tenants_{*database_};
   CountingTenants tenants_{stored_tenants_};
-  persistence::SqlTokenRepository tokens_{*database_};
+  persistence::SqlTokenRepository stored_tokens_{*database_};
+  CountingTokens tokens_{stored_tokens_};
   persistence::SqlAuditLog audit_{*database_};
   security::SystemCredentials credentials_;
   AccessService access_{tenants_, tokens_, audit_, credentials_};
@@ -87,7 +112,7 @@ TEST_F(AccessServiceTest, ATenantAddedElsewhereIsFoundAfterASecond) {
   EXPECT_EQ((*found)->id, "t-later");
 }
 
-TEST_F(AccessServiceTest, ARevokedTokenIsRefusedAtOnceThoughKnownTokensAreKept) {
+TEST_F(AccessServiceTest, ARevokedTokenIsRefusedAtOnceAndMadeUpOnesCostOneReadASecond) {
   ASSERT_TRUE(access_.create_tenant("Shop").has_value());
   auto issued = access_.create_token("shop", domain::Role::kDeveloper, "dev");
   ASSERT_TRUE(issued.has_value());
@@ -100,6 +125,14 @@ TEST_F(AccessServiceTest, ARevokedTokenIsRefusedAtOnceThoughKnownTokensAreKept) 
   auto refused = access_.authenticate(issued->secret);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, domain::ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(access_.authenticate(admin->secret).has_value()) << "the other tokens still work right after";
+  const int before = tokens_.reads;
+  for (int i = 0; i < 1000; ++i) {
+    auto made_up = access_.authenticate("made-up-token-" + std::to_string(i));
+    ASSERT_FALSE(made_up.has_value());
+    EXPECT_EQ(made_up.error().code, domain::ErrorCode::kUnauthenticated);
+  }
+  EXPECT_LE(tokens_.reads - before, 2) << "made-up tokens: one reload a second at most";
 }
 
 }  // namespace

@@ -38,17 +38,29 @@ domain::Result<std::optional<domain::ApiToken>> SqlTokenRepository::find_by_hash
   });
 }
 
-domain::Result<std::vector<domain::ApiToken>> SqlTokenRepository::list(const std::string& tenant_id) {
-  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::ApiToken>> {
-    auto rows = connection.execute(
-        "SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens "
-        "WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
-        {tenant_id});
+namespace {
+
+domain::Result<std::vector<domain::ApiToken>> tokens_where(Database& database, const std::string& condition,
+                                                           const SqlParams& params) {
+  return database.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::ApiToken>> {
+    auto rows = connection.execute("SELECT id, tenant_id, name, role, token_hash, created_at FROM api_tokens WHERE " +
+                                       condition + " AND revoked_at IS NULL ORDER BY created_at, id",
+                                   params);
     if (!rows) return std::unexpected(rows.error());
     std::vector<domain::ApiToken> tokens;
     for (const auto& row : *rows) tokens.push_back(token_from_row(row));
     return tokens;
   });
+}
+
+}  // namespace
+
+domain::Result<std::vector<domain::ApiToken>> SqlTokenRepository::list(const std::string& tenant_id) {
+  return tokens_where(database_, "tenant_id = ?", {tenant_id});
+}
+
+domain::Result<std::vector<domain::ApiToken>> SqlTokenRepository::list_all() {
+  return tokens_where(database_, "1 = 1", {});
 }
 
 domain::Result<bool> SqlTokenRepository::revoke(const std::string& tenant_id, const std::string& token_id) {

@@ -13,6 +13,7 @@ class SqlTokenRepository final : public domain::TokenRepository {
   domain::Result<void> add(const domain::ApiToken& token) override;
   domain::Result<std::optional<domain::ApiToken>> find_by_hash(const std::string& token_hash) override;
   domain::Result<std::vector<domain::ApiToken>> list(const std::string& tenant_id) override;
+  domain::Result<std::vector<domain::ApiToken>> list_all() override;
   domain::Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) override;
 
  private:
