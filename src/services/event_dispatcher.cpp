@@ -181,12 +181,7 @@ void EventDispatcher::dispatch(Delivery delivery) {
     return settled(later(std::move(delivery), options_.busy_delay));
   }
   lock.unlock();
-  pending.finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
-                     domain::ExecutionErrorCode::kCancelled,
-                     "the server did not take the run (" + accepted.error().message + "); the event is delivered again")),
-                 system_clock::now());
-  parts_.recorder.record(pending);
-  settled(later(std::move(delivery), options_.refused_delay));
+  settled(later(std::move(delivery), options_.refused_delay));  // the refused run's record is the service's
 }
 
 void EventDispatcher::run_ended(const ScriptKey& key) {

@@ -25,18 +25,28 @@ void ExecutionRecorder::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+bool ExecutionRecorder::admit(domain::Execution execution) {
+  std::lock_guard lock(mutex_);
+  if (buffered_count() >= admission_limit()) return false;
+  take(std::move(execution));
+  return true;
+}
+
 void ExecutionRecorder::record(domain::Execution execution) {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return buffered_count() < options_.capacity || buffer_.contains(execution.id); });
-  const std::string id = execution.id;
-  buffer_.insert_or_assign(id, Buffered{std::move(execution), ++recorded_});
+  take(std::move(execution));
+}
+
+void ExecutionRecorder::take(domain::Execution execution) {
+  std::string id = execution.id;
+  buffer_.insert_or_assign(std::move(id), Buffered{std::move(execution), ++recorded_});
   if (buffer_.size() >= options_.max_batch) changed_.notify_all();
 }
 
 void ExecutionRecorder::record(domain::AuditEntry entry) {
   if (audit_ == nullptr) return;
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return buffered_count() < options_.capacity; });
+  std::lock_guard lock(mutex_);
   audit_buffer_.push_back(std::move(entry));
   ++recorded_;
   if (buffered_count() >= options_.max_batch) changed_.notify_all();

@@ -1,9 +1,12 @@
 // Writes execution records off the hot path: executions are handed over
 // without waiting for the database and written in batches by one thread. The
-// buffer is bounded (a full buffer makes the caller wait rather than drop a
-// record), a failed write is retried, and destruction writes everything
-// still buffered, so nothing acknowledged is lost on a graceful shutdown.
-// The audit entries of runs (who started one) travel in the same batches.
+// buffer is bounded: a new execution is refused once it is three quarters
+// full (the caller refuses the run: the database is not keeping up or is
+// unreachable), so the rest is room for the later states of executions
+// already taken — a run that started can always record how it ended. A
+// failed write is retried, and destruction writes everything still
+// buffered, so nothing acknowledged is lost on a graceful shutdown. The
+// audit entries of runs (who started one) travel in the same batches.
 #pragma once
 
 #include <chrono>
@@ -36,10 +39,15 @@ class ExecutionRecorder {
   ExecutionRecorder(const ExecutionRecorder&) = delete;
   ExecutionRecorder& operator=(const ExecutionRecorder&) = delete;
 
+  // Takes a new execution's first state, or returns false when the buffer
+  // is at its admission limit. Never waits.
+  [[nodiscard]] bool admit(domain::Execution execution);
   // Takes the execution's latest state; a later state of the same execution
-  // replaces an earlier one not yet written.
+  // replaces an earlier one not yet written. Waits only when the buffer is
+  // full and the execution is not in it.
   void record(domain::Execution execution);
-  // Written with the next batch (flush() waits for it too).
+  // Written with the next batch (flush() waits for it too). Never waits: an
+  // entry belongs to a run admitted before it.
   void record(domain::AuditEntry entry);
   // The latest state not yet written, if any.
   std::optional<domain::Execution> buffered(const std::string& tenant_id, const std::string& execution_id) const;
@@ -57,6 +65,8 @@ class ExecutionRecorder {
   void write_batches();
 
   std::size_t buffered_count() const { return buffer_.size() + audit_buffer_.size(); }
+  std::size_t admission_limit() const { return options_.capacity - options_.capacity / 4; }
+  void take(domain::Execution execution);  // mutex_ held
 
   domain::ExecutionRepository& repository_;
   domain::AuditLog* audit_;

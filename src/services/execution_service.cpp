@@ -71,7 +71,11 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   // callbacks share it: the executor calls `started` before it hands the run
   // to the VM, so the completion always sees the start.
   auto record = std::make_shared<Execution>(std::move(pending));
-  recorder_.record(*record);
+  if (!recorder_.admit(*record)) {
+    release_run(script_id);
+    return std::unexpected(domain::Error::overloaded(
+        "the execution records are not being written fast enough (is the database reachable?); try again later"));
+  }
   auto accepted = executor_.submit(
       std::move(run),
       [this, record, script_id, event_depth, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
@@ -85,7 +89,14 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
         record->start(now());
         recorder_.record(*record);
       });
-  if (!accepted) release_run(script_id);
+  if (!accepted) {
+    release_run(script_id);
+    record->finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
+                       domain::ExecutionErrorCode::kCancelled,
+                       "the server did not take the run (" + accepted.error().message + ")")),
+                   now());
+    recorder_.record(*record);
+  }
   return accepted;
 }
 
@@ -116,19 +127,6 @@ Execution ExecutionService::pending_run(const domain::Script& script, domain::Tr
   return execution;
 }
 
-domain::Result<void> ExecutionService::launch_recorded(const domain::Script& script, Execution pending,
-                                                       std::string user_id, RunEnded ended) {
-  auto accepted = launch(script, pending, std::move(user_id), 0, std::move(ended));
-  // A run refused at its script's own limit was never recorded; any other refusal is the server's: recorded.
-  if (!accepted && !accepted.error().is(domain::ErrorCode::kRateLimited)) {
-    pending.finish(domain::ExecutionOutcome::failed(
-                       domain::ExecutionError::of(domain::ExecutionErrorCode::kCancelled, accepted.error().message)),
-                   now());
-    recorder_.record(std::move(pending));
-  }
-  return accepted;
-}
-
 void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
   const auto refuse = [&](Error error) { answer(std::unexpected(std::move(error))); };
   if (!caller.may(Permission::kScriptsExecute)) return refuse(forbidden(Permission::kScriptsExecute));
@@ -144,7 +142,7 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   auto waiting = std::make_shared<RunAnswer>(request.wait ? std::move(answer) : RunAnswer());
   RunEnded ended;
   if (request.wait) ended = [waiting](const Execution& done) { (*waiting)(done); };
-  auto accepted = launch_recorded(script, execution, caller.actor_id, std::move(ended));
+  auto accepted = launch(script, execution, caller.actor_id, 0, std::move(ended));
   if (!accepted) {
     if (request.wait) return (*waiting)(std::unexpected(accepted.error()));
     return answer(std::unexpected(accepted.error()));
@@ -183,8 +181,8 @@ void ExecutionService::run_and_answer(const domain::Script& script, domain::Trig
                                       std::string trigger_data_json, std::string input_json, RunAnswer answer) {
   if (auto refused = refusal_to_run(script)) return answer(std::unexpected(std::move(*refused)));
   auto waiting = std::make_shared<RunAnswer>(std::move(answer));
-  auto accepted = launch_recorded(script, pending_run(script, trigger, std::move(trigger_data_json), std::move(input_json)),
-                                  "", [waiting](const Execution& done) { (*waiting)(done); });
+  auto accepted = launch(script, pending_run(script, trigger, std::move(trigger_data_json), std::move(input_json)), "",
+                         0, [waiting](const Execution& done) { (*waiting)(done); });
   if (!accepted) (*waiting)(std::unexpected(accepted.error()));
 }
 

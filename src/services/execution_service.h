@@ -59,8 +59,8 @@ class ExecutionService {
   // Starts a run a trigger has already recorded as `pending` (a cron slot,
   // an event delivery): `ended` gets the ended execution on the thread that
   // ended it. Refused (the script's max_concurrent_runs, a full queue, a
-  // drain) with the reason and the record left to the trigger. Its context
-  // has no user.
+  // drain) with the reason; the record is launch()'s. Its context has no
+  // user.
   // `event_depth`: of the event that caused the run (see domain::kMaxEventDepth).
   domain::Result<void> start(const domain::Script& script, domain::Execution pending, RunEnded ended,
                              int event_depth = 0);
@@ -87,12 +87,12 @@ class ExecutionService {
 
  private:
   // Reserves a place among the script's runs, records the run pending and
-  // hands it to the executor; its later states go to the recorder too.
+  // hands it to the executor; its later states go to the recorder too. A run
+  // refused before it was recorded (the script's max_concurrent_runs, a
+  // recorder too far behind its database) leaves no record; one the executor
+  // refuses (full, draining) is recorded CANCELLED with the reason.
   domain::Result<void> launch(const domain::Script& script, domain::Execution pending, std::string user_id,
                               int event_depth, RunEnded ended);
-  // launch(), and a refusal that is the server's (not the script's limit) recorded.
-  domain::Result<void> launch_recorded(const domain::Script& script, domain::Execution pending, std::string user_id,
-                                       RunEnded ended);
   // From the catalog when there is one.
   domain::Result<std::shared_ptr<const domain::Script>> find_script(const std::string& tenant_id,
                                                                     const std::string& script_id);

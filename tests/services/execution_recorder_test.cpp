@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "infrastructure/persistence/database.h"
+#include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_execution_repository.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
+#include "support/outage_repository.h"
 
 namespace jsr::services {
 namespace {
@@ -65,6 +67,41 @@ TEST_F(ExecutionRecorderTest, TheLatestStateWinsAndIsReadableBeforeItIsWritten) 
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->status, domain::ExecutionStatus::kCompleted);
   EXPECT_EQ(stored->output_json, "42");
+}
+
+// A database that stops answering must not stop the threads that hand over
+// records (an HTTP I/O thread among them): new executions are refused at
+// three quarters of the buffer, the states of those already taken and the
+// audit entries of their runs are still taken, and all of it is written
+// once the database is back.
+TEST_F(ExecutionRecorderTest, WhileTheDatabaseIsDownNewExecutionsAreRefusedAndTakenOnesStillEnd) {
+  jsr::testing::OutageExecutionRepository flaky(repository_);
+  persistence::SqlAuditLog audit(*database_);
+  flaky.down = true;
+  ExecutionRecorder recorder(flaky, {.max_batch = 16, .interval = std::chrono::milliseconds(5), .capacity = 100},
+                             &audit);
+  int admitted = 0;
+  while (recorder.admit(running(admitted))) ++admitted;
+  EXPECT_EQ(admitted, 75);
+  EXPECT_FALSE(recorder.admit(running(1000))) << "still refused: nothing was written";
+
+  for (int i = 0; i < admitted; ++i) {
+    domain::Execution ended = running(i);
+    ended.finish(domain::ExecutionOutcome{}, std::chrono::system_clock::now());
+    recorder.record(std::move(ended));  // in the buffer already: returns at once
+    recorder.record(domain::AuditEntry{"audit-" + std::to_string(i), "tenant-a", "token", "script.executed",
+                                       "execution", "e-" + std::to_string(i), "{}", std::chrono::system_clock::now()});
+  }
+  EXPECT_EQ(recorder.written(), 0u);
+
+  flaky.down = false;
+  recorder.flush();
+  const auto stored = repository_.list_for_script("tenant-a", "s-1", {.per_page = 100});
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->total, 75u);
+  for (const auto& execution : stored->items) EXPECT_EQ(execution.status, domain::ExecutionStatus::kCompleted);
+  EXPECT_EQ(audit.recent("tenant-a", 100)->size(), 75u);
+  EXPECT_TRUE(recorder.admit(running(1000))) << "the database is back: new executions are taken again";
 }
 
 }  // namespace

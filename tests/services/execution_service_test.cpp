@@ -15,8 +15,10 @@
 #include "infrastructure/runtime/vm.h"
 #include "infrastructure/security/system_credentials.h"
 #include "infrastructure/time/system_time_zones.h"
+#include "infrastructure/persistence/sql_tenant_repository.h"
 #include "services/script_service.h"
 #include "support/domain_printers.h"
+#include "support/outage_repository.h"
 
 namespace jsr::services {
 namespace {
@@ -77,6 +79,51 @@ TEST_F(ExecutionServiceTest, AnotherNodesExecutionIsLeftToThatNode) {
   ASSERT_TRUE(cancelled.has_value());
   recorder_.flush();
   EXPECT_EQ((*executions_.find("tenant-a", "e-elsewhere"))->status, domain::ExecutionStatus::kRunning);
+}
+
+// With the recorder's buffer backed up behind an unreachable database, a
+// run is refused OVERLOADED at once (the HTTP answer is 503) instead of
+// waiting for room on the caller's thread, and it leaves no record behind.
+TEST_F(ExecutionServiceTest, ARunIsRefusedWhileTheRecordsCannotBeWritten) {
+  persistence::SqlTenantRepository tenants(*database_);
+  ASSERT_TRUE(tenants.add({"tenant-a", "A", "a", std::chrono::system_clock::now()}).has_value());
+  time::SystemTimeZones time_zones;
+  ScriptService scripts(scripts_, audit_, credentials_, time_zones);
+  domain::ScriptDefinition definition;
+  definition.name = "answer";
+  definition.source = "export default () => 42";
+  definition.resource_limits.max_concurrent_runs = 100;
+  auto script = scripts.create(admin_, definition, domain::ScriptStatus::kActive);
+  ASSERT_TRUE(script.has_value()) << script.error().message;
+
+  jsr::testing::OutageExecutionRepository flaky(executions_);
+  flaky.down = true;
+  ExecutionRecorder recorder(flaky, {.interval = std::chrono::milliseconds(5), .capacity = 8});
+  ExecutionService service(scripts_, flaky, recorder, executor_, audit_, credentials_, "node-a");
+  const auto run = [&] {
+    std::optional<domain::Result<domain::Execution>> answer;
+    service.run(admin_, {.script_id = script->id(), .wait = false},
+                [&](domain::Result<domain::Execution> result) { answer = std::move(result); });
+    EXPECT_TRUE(answer.has_value()) << "a run that does not wait is answered before run() returns";
+    return std::move(*answer);
+  };
+  std::vector<std::string> taken;
+  for (int i = 0; i < 6; ++i) {
+    auto accepted = run();
+    ASSERT_TRUE(accepted.has_value()) << accepted.error().message;
+    taken.push_back(accepted->id);
+  }
+  auto refused = run();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, domain::ErrorCode::kOverloaded);
+
+  flaky.down = false;
+  recorder.flush();
+  const auto stored = executions_.list_for_script("tenant-a", script->id(), {.per_page = 100});
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->total, taken.size()) << "the refused run left no record";
+  EXPECT_TRUE(run().has_value()) << "runs are taken again once the records are written";
+  executor_.drain(std::chrono::seconds(5));  // every completion has run before `service` goes
 }
 
 }  // namespace
