@@ -10,7 +10,7 @@ namespace jsr::domain {
 class Credentials {
  public:
   virtual ~Credentials() = default;
-  virtual std::string new_id() = 0;                        // a random UUID (version 4)
+  virtual std::string new_id() = 0;                        // a UUID; later ones sort later (version 7)
   virtual std::string new_token() = 0;                     // "jsr_" and 43 URL-safe characters
   virtual std::string hash(const std::string& token) = 0;  // hex SHA-256
 };

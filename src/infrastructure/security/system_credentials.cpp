@@ -10,7 +10,7 @@
 namespace jsr::security {
 
 std::string SystemCredentials::new_id() {
-  std::string id = random_uuid();
+  std::string id = time_ordered_uuid();
   if (id.empty()) throw std::runtime_error("no randomness available");
   return id;
 }
