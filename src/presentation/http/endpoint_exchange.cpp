@@ -87,8 +87,9 @@ domain::Result<std::string> endpoint_input(const Request& request, std::string_v
 
 Response endpoint_response(const std::string& output_json) {
   Json output = Json::parse(output_json, nullptr, false);
-  if (output.is_discarded()) output = nullptr;
-  if (!is_response_shape(output)) return json_response(200, output);
+  if (output.is_discarded()) return json_response(200, nullptr);
+  // The engine wrote it as JSON already: sent as it is.
+  if (!is_response_shape(output)) return {200, output_json, "application/json"};
 
   Response response;
   response.status = 200;
