@@ -79,6 +79,8 @@ Response error_response(const Error& error) {
                               {{"code", to_string(status == 500 ? domain::ErrorCode::kInternal : error.code)},
                                {"message", message},
                                {"details", details}}}});
+  // Overload and drain pass: a client may come back in a second.
+  if (status == 503) response.headers.emplace_back("Retry-After", "1");
   if (status == 500) response.log_fields["error"] = std::string(to_string(error.code)) + ": " + error.message;
   return response;
 }

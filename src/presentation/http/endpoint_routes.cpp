@@ -16,14 +16,6 @@ Response no_endpoint(const Request& request) {
                                                  domain::quoted(request.path)));
 }
 
-Response refusal(const domain::Error& error) {
-  Response response = error_response(error);
-  if (error.is(domain::ErrorCode::kOverloaded) || error.is(domain::ErrorCode::kShuttingDown)) {
-    response.headers.emplace_back("Retry-After", "1");
-  }
-  return response;
-}
-
 std::string joined(const std::vector<std::string>& words) {
   std::string text;
   for (const auto& word : words) text += (text.empty() ? "" : ", ") + word;
@@ -48,7 +40,7 @@ void serve_endpoint(ApiServices& api, const std::string& tenant_id, bool public_
   api.executions.answer_request(
       *match->script, std::move(*input), json_text({{"method", request.method}, {"path", path}}),
       [respond = std::move(respond)](domain::Result<domain::Execution> execution) {
-        if (!execution) return respond(refusal(execution.error()));
+        if (!execution) return respond(error_response(execution.error()));
         Response response = execution->status == domain::ExecutionStatus::kCompleted
                                 ? endpoint_response(execution->output_json.value_or("null"))
                                 : failed_endpoint_response(*execution);

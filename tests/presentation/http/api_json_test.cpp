@@ -45,5 +45,13 @@ TEST(ErrorResponse, AServerFailureShowsNoInternalsButLogsThem) {
   EXPECT_EQ(response.log_fields.at("error"), "DATABASE_ERROR: no such table: scripts (host db-7)");
 }
 
+TEST(ErrorResponse, AnOverloadedOrDrainingServerAsksToComeBackInASecond) {
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  const Headers retry_after = {{"Retry-After", "1"}};
+  EXPECT_EQ(error_response(Error{ErrorCode::kOverloaded, "full"}).headers, retry_after);
+  EXPECT_EQ(error_response(Error{ErrorCode::kShuttingDown, "draining"}).headers, retry_after);
+  EXPECT_EQ(error_response(Error{ErrorCode::kRateLimited, "too many"}).headers, Headers{});
+}
+
 }  // namespace
 }  // namespace jsr::http
