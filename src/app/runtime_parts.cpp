@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "app/retention_job.h"
+#include "domain/rate_limiter.h"
 #include "infrastructure/persistence/postgres/postgres_change_feed.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
@@ -130,8 +131,11 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
       "event bus",
       std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
       {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
-  auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
-                                                 engine, compile_cache, runtime::Vm::Options{.event_publisher = &bus}));
+  auto& api_calls = parts.add("SDK calls a minute", std::make_unique<domain::RateLimiter>());
+  auto& vm_factory = parts.add(
+      "VM factory", std::make_unique<runtime::VmFactory>(
+                        engine, compile_cache,
+                        runtime::Vm::Options{.services = {.events = &bus, .api_calls = &api_calls}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),

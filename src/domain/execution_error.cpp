@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ExecutionErrorCode, 12> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 18> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -18,6 +18,12 @@ constexpr EnumNames<ExecutionErrorCode, 12> kCodeNames{{
     {ExecutionErrorCode::kCancelled, "CANCELLED"},
     {ExecutionErrorCode::kInterrupted, "INTERRUPTED"},
     {ExecutionErrorCode::kSkipped, "SKIPPED"},
+    {ExecutionErrorCode::kApiLimit, "API_LIMIT"},
+    {ExecutionErrorCode::kRateLimited, "RATE_LIMITED"},
+    {ExecutionErrorCode::kSsrfBlocked, "SSRF_BLOCKED"},
+    {ExecutionErrorCode::kNetworkError, "NETWORK_ERROR"},
+    {ExecutionErrorCode::kHttpTimeout, "HTTP_TIMEOUT"},
+    {ExecutionErrorCode::kResponseTooLarge, "RESPONSE_TOO_LARGE"},
 }};
 
 constexpr EnumNames<ExecutionStatus, 7> kStatusNames{{
@@ -42,6 +48,23 @@ std::string_view to_string(ExecutionStatus status) { return name_in(kStatusNames
 
 std::optional<ExecutionStatus> execution_status_from_string(std::string_view name) {
   return value_in(kStatusNames, name);
+}
+
+bool is_sdk_error(ExecutionErrorCode code) {
+  switch (code) {
+    case ExecutionErrorCode::kApiLimit:
+    case ExecutionErrorCode::kRateLimited:
+    case ExecutionErrorCode::kSsrfBlocked:
+    case ExecutionErrorCode::kNetworkError:
+    case ExecutionErrorCode::kHttpTimeout:
+    case ExecutionErrorCode::kResponseTooLarge: return true;
+    default: return false;
+  }
+}
+
+bool is_retryable_sdk_error(ExecutionErrorCode code) {
+  return code == ExecutionErrorCode::kRateLimited || code == ExecutionErrorCode::kNetworkError ||
+         code == ExecutionErrorCode::kHttpTimeout;
 }
 
 ExecutionStatus status_for(const std::optional<ExecutionError>& error) {

@@ -22,7 +22,20 @@ enum class ExecutionErrorCode {
   kCancelled,
   kInterrupted,  // the server running it stopped (a crash, kill -9) before it ended
   kSkipped,      // a trigger's slot recorded but not run (see SkipReason)
+  // Refusals of the script SDK: thrown into the script as an Error with this
+  // `code`; uncaught, the execution ends with it.
+  kApiLimit,          // more SDK calls than the execution's max_api_calls
+  kRateLimited,       // more SDK calls than the script's max_api_calls_per_minute
+  kSsrfBlocked,       // sdk.http to a destination that is not public
+  kNetworkError,      // sdk.http could not reach or talk to the server
+  kHttpTimeout,       // sdk.http got no whole answer within its timeout
+  kResponseTooLarge,  // sdk.http's answer was over its size limit
 };
+
+// The SDK refusals above: the codes a script's error may carry into the record.
+bool is_sdk_error(ExecutionErrorCode code);
+// Whether running again could succeed: false for refusals that would repeat.
+bool is_retryable_sdk_error(ExecutionErrorCode code);
 
 // The wire name shown by the CLI and the API, e.g. "MEMORY_LIMIT".
 std::string_view to_string(ExecutionErrorCode code);

@@ -1,4 +1,4 @@
-// One line a script logged through `console`.
+// One line a script logged through `console` or `sdk.log`.
 #pragma once
 
 #include <chrono>
@@ -11,11 +11,15 @@ enum class LogLevel { kDebug, kInfo, kLog, kWarn, kError };
 
 std::string_view to_string(LogLevel level);
 std::optional<LogLevel> log_level_from_string(std::string_view name);
+// Whether a line of `level` is shown when asking for `minimum` and above
+// (debug < log = info < warn < error).
+bool at_least(LogLevel level, LogLevel minimum);
 
 struct LogEntry {
   LogLevel level = LogLevel::kLog;
   std::string message;
   std::chrono::system_clock::time_point time;
+  std::string metadata_json{};  // sdk.log's metadata object as JSON; empty when there is none
 };
 
 }  // namespace jsr::domain

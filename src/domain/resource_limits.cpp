@@ -12,7 +12,7 @@ constexpr ResourceLimitField size_field(std::string_view name, bool settable) {
 
 }  // namespace
 
-const std::array<ResourceLimitField, 7> kResourceLimitFields = {{
+const std::array<ResourceLimitField, 8> kResourceLimitFields = {{
     {"max_execution_time_ms", true, true,
      [](const ResourceLimits& limits) { return static_cast<std::uint64_t>(limits.max_execution_time.count()); },
      [](ResourceLimits& limits, std::uint64_t value) {
@@ -21,6 +21,7 @@ const std::array<ResourceLimitField, 7> kResourceLimitFields = {{
     size_field<&ResourceLimits::max_memory_bytes>("max_memory_bytes", true),
     size_field<&ResourceLimits::max_output_bytes>("max_output_size_bytes", true),
     size_field<&ResourceLimits::max_concurrent_runs>("max_concurrent_runs", true),
+    size_field<&ResourceLimits::max_api_calls>("max_api_calls", true),
     size_field<&ResourceLimits::max_api_calls_per_minute>("max_api_calls_per_minute", true),
     size_field<&ResourceLimits::max_log_lines>("max_log_lines", false),
     size_field<&ResourceLimits::max_log_bytes>("max_log_bytes", false),
@@ -47,6 +48,9 @@ FieldErrors validate_script_limits(const ResourceLimits& limits, const std::stri
   }
   if (limits.max_concurrent_runs < 1 || limits.max_concurrent_runs > 1000) {
     errors.push_back({prefix + ".max_concurrent_runs", "must be between 1 and 1000"});
+  }
+  if (limits.max_api_calls < 1 || limits.max_api_calls > 10'000) {
+    errors.push_back({prefix + ".max_api_calls", "must be between 1 and 10000"});
   }
   if (limits.max_api_calls_per_minute < 1 || limits.max_api_calls_per_minute > 100'000) {
     errors.push_back({prefix + ".max_api_calls_per_minute", "must be between 1 and 100000"});

@@ -24,7 +24,8 @@ struct ResourceLimits {
   std::size_t max_log_line_bytes = 16 * 1024;            // longer lines are cut, with a marker
   std::size_t max_pending_timers = 10'000;               // setTimeout throws a RangeError past it
   std::size_t max_concurrent_runs = 5;                   // runs of one script at once
-  std::size_t max_api_calls_per_minute = 60;             // host calls (sdk.http, sdk.db, ...)
+  std::size_t max_api_calls = 100;                       // SDK calls (sdk.http, sdk.db, ...) per execution: API_LIMIT
+  std::size_t max_api_calls_per_minute = 60;             // SDK calls of all the script's runs: RATE_LIMITED
 
   friend bool operator==(const ResourceLimits&, const ResourceLimits&) = default;
 };
@@ -44,7 +45,7 @@ struct ResourceLimitField {
   void (*set)(ResourceLimits& limits, std::uint64_t value);
 };
 
-extern const std::array<ResourceLimitField, 7> kResourceLimitFields;
+extern const std::array<ResourceLimitField, 8> kResourceLimitFields;
 
 // The bounds a script's own limits must keep (a `jsruntime run` on the
 // command line may go lower). Field names are prefixed with `field_prefix`.

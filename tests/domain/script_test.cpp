@@ -213,8 +213,20 @@ TEST(ScriptLimits, DefaultsAreTheSeeds) {
   EXPECT_EQ(limits.max_execution_time, std::chrono::milliseconds(30000));
   EXPECT_EQ(limits.max_memory_bytes, 67108864u);
   EXPECT_EQ(limits.max_concurrent_runs, 5u);
+  EXPECT_EQ(limits.max_api_calls, 100u);
   EXPECT_EQ(limits.max_api_calls_per_minute, 60u);
   EXPECT_EQ(limits.max_output_bytes, 1048576u);
+  EXPECT_TRUE(validate_script_limits(limits).empty());
+}
+
+TEST(ScriptLimits, SdkCallsPerExecutionAreBetweenOneAndTenThousand) {
+  ResourceLimits limits;
+  limits.max_api_calls = 0;
+  ASSERT_EQ(validate_script_limits(limits).size(), 1u);
+  EXPECT_EQ(validate_script_limits(limits)[0].field, "resource_limits.max_api_calls");
+  limits.max_api_calls = 10'001;
+  EXPECT_EQ(validate_script_limits(limits).size(), 1u);
+  limits.max_api_calls = 10'000;
   EXPECT_TRUE(validate_script_limits(limits).empty());
 }
 

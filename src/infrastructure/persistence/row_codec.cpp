@@ -98,8 +98,10 @@ domain::ExecutionError error_from_json(const std::string& text) {
 std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
   json entries = json::array();
   for (const auto& entry : logs) {
-    entries.push_back(
-        {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", to_millis(entry.time)}});
+    json stored = {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", to_millis(entry.time)}};
+    // Written by the engine as JSON: kept as the text it is.
+    if (!entry.metadata_json.empty()) stored["metadata"] = json::parse(entry.metadata_json, nullptr, false);
+    entries.push_back(std::move(stored));
   }
   return text_of(entries);
 }
@@ -108,7 +110,9 @@ std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
   std::vector<domain::LogEntry> logs;
   for (const json& entry : json::parse(text)) {
     const auto level = domain::log_level_from_string(entry.value("level", "log")).value_or(domain::LogLevel::kLog);
-    logs.push_back({level, entry.value("message", ""), from_millis(entry.value("time", std::int64_t{0}))});
+    const auto metadata = entry.find("metadata");
+    logs.push_back({level, entry.value("message", ""), from_millis(entry.value("time", std::int64_t{0})),
+                    metadata == entry.end() ? std::string() : text_of(*metadata)});
   }
   return logs;
 }

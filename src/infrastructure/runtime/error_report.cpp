@@ -89,18 +89,39 @@ std::optional<std::string> start_of_own_message(JSContext* cx, JS::HandleObject 
   return start + " … [message truncated]";
 }
 
-// `throw Object.assign(new Error("bad input"), { retryable: false })`: an own
-// data property, read without running anything (a proxy is not asked).
-bool says_not_retryable(JSContext* cx, JS::HandleValue thrown) {
-  if (!thrown.isObject() || js::IsProxy(&thrown.toObject())) return false;
+// An own data property of a thrown object, read without running anything
+// (no getter is called, a proxy is not asked); undefined when there is none.
+JS::Value own_data_property(JSContext* cx, JS::HandleValue thrown, const char* name) {
+  if (!thrown.isObject() || js::IsProxy(&thrown.toObject())) return JS::UndefinedValue();
   JS::RootedObject object(cx, &thrown.toObject());
   JS::Rooted<mozilla::Maybe<JS::PropertyDescriptor>> descriptor(cx);
-  if (!JS_GetOwnPropertyDescriptor(cx, object, "retryable", &descriptor)) {
+  if (!JS_GetOwnPropertyDescriptor(cx, object, name, &descriptor)) {
     JS_ClearPendingException(cx);
-    return false;
+    return JS::UndefinedValue();
   }
-  return descriptor.isSome() && descriptor->isDataDescriptor() && descriptor->value().isBoolean() &&
-         !descriptor->value().toBoolean();
+  if (descriptor.isNothing() || !descriptor->isDataDescriptor()) return JS::UndefinedValue();
+  return descriptor->value();
+}
+
+// `throw Object.assign(new Error("bad input"), { retryable: false })`.
+bool says_not_retryable(JSContext* cx, JS::HandleValue thrown) {
+  const JS::Value retryable = own_data_property(cx, thrown, "retryable");
+  return retryable.isBoolean() && !retryable.toBoolean();
+}
+
+// An SDK refusal the script let through (its Error's `code`, "API_LIMIT").
+std::optional<ExecutionErrorCode> sdk_error_code(JSContext* cx, JS::HandleValue thrown) {
+  JS::RootedValue code(cx, own_data_property(cx, thrown, "code"));
+  if (!code.isString() || JS_GetStringLength(code.toString()) > 32) return std::nullopt;
+  JS::RootedString text(cx, code.toString());
+  JS::UniqueChars name = JS_EncodeStringToUTF8(cx, text);
+  if (!name) {
+    JS_ClearPendingException(cx);
+    return std::nullopt;
+  }
+  const auto parsed = domain::execution_error_code_from_string(name.get());
+  if (!parsed || !domain::is_sdk_error(*parsed)) return std::nullopt;
+  return parsed;
 }
 
 ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, ExecutionErrorCode code) {
@@ -160,6 +181,12 @@ ExecutionError describe(JSContext* cx, const JS::ExceptionStack& original, Execu
   }
 
   error.retryable = !says_not_retryable(cx, thrown.exception());
+  if (code == ExecutionErrorCode::kRuntimeError) {
+    if (const auto sdk_code = sdk_error_code(cx, thrown.exception())) {
+      error.code = *sdk_code;
+      error.retryable = error.retryable && domain::is_retryable_sdk_error(*sdk_code);
+    }
+  }
 
   const std::string_view message = error.message;
   if (message.find("too much recursion") != std::string_view::npos) {

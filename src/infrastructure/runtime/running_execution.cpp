@@ -16,11 +16,12 @@ RunningExecution::RunningExecution(JSContext* cx, boost::asio::io_context& loop,
       loop_(loop),
       deadline_alarm_(loop) {}
 
-bool RunningExecution::append_log(domain::LogLevel level, std::string message) {
+bool RunningExecution::append_log(domain::LogLevel level, std::string message, std::string metadata_json) {
   const auto& limits = request_.limits;
-  if (logs_.size() >= limits.max_log_lines || log_bytes_ + message.size() > limits.max_log_bytes) return false;
-  log_bytes_ += message.size();
-  logs_.push_back({level, std::move(message), std::chrono::system_clock::now()});
+  const std::size_t bytes = message.size() + metadata_json.size();
+  if (logs_.size() >= limits.max_log_lines || log_bytes_ + bytes > limits.max_log_bytes) return false;
+  log_bytes_ += bytes;
+  logs_.push_back({level, std::move(message), std::chrono::system_clock::now(), std::move(metadata_json)});
   return true;
 }
 

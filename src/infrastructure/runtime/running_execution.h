@@ -52,8 +52,9 @@ class RunningExecution {
   Clock::time_point deadline() const { return deadline_; }
   boost::asio::steady_timer& deadline_alarm() { return deadline_alarm_; }
 
-  // Appends a console line; false when a log limit is reached.
-  bool append_log(domain::LogLevel level, std::string message);
+  // Appends a log line (its metadata as JSON, or empty); false when a log
+  // limit is reached.
+  bool append_log(domain::LogLevel level, std::string message, std::string metadata_json = {});
   const std::vector<domain::LogEntry>& logs() const { return logs_; }
 
   // The reason the engine was asked to stop this execution, if any. Once set,
@@ -80,6 +81,13 @@ class RunningExecution {
     return true;
   }
   std::uint32_t next_timer_id() { return ++last_timer_id_; }
+  // Counts one SDK call; false (nothing counted) past the request's max_api_calls.
+  bool count_api_call() {
+    if (api_calls_ >= request_.limits.max_api_calls) return false;
+    ++api_calls_;
+    return true;
+  }
+  std::size_t api_calls_left() const { return request_.limits.max_api_calls - api_calls_; }
 
   // The execution's peak is what it adds to what the VM held when it started
   // (garbage of earlier executions, other runs of the tenant). That starting
@@ -114,6 +122,7 @@ class RunningExecution {
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;
   std::uint32_t published_events_ = 0;
+  std::size_t api_calls_ = 0;
   std::unordered_map<std::uint32_t, std::unique_ptr<JS::PersistentRootedObject>> host_calls_;
   std::uint32_t last_host_call_id_ = 0;
   std::size_t memory_baseline_ = 0;

@@ -23,7 +23,7 @@ using domain::ExecutionErrorCode;
 
 Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
                  std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals,
-                 domain::EventPublisher* event_publisher)
+                 HostServices services)
     : loop_(loop),
       compile_cache_(compile_cache),
       arena_(arena),
@@ -31,13 +31,12 @@ Sandbox::Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena
       jobs_(context_.get(), [this] { return current_ != nullptr ? current_->serial() : 0; }),
       tidy_timer_(loop),
       extra_globals_(std::move(extra_globals)),
-      event_publisher_(event_publisher),
+      services_(services),
       host_call_sink_(std::make_shared<HostCallSettlement::Sink>(
-          [this](std::uint64_t serial, std::uint32_t call, bool fulfilled, HostCallValue value, std::string message) {
-            boost::asio::post(loop_,
-                              [this, serial, call, fulfilled, value = std::move(value), message = std::move(message)] {
-                                settle_host_call(serial, call, fulfilled, value, message);
-                              });
+          [this](std::uint64_t serial, std::uint32_t call, bool fulfilled, HostCallValue value, HostCallError error) {
+            boost::asio::post(loop_, [this, serial, call, fulfilled, value = std::move(value), error = std::move(error)] {
+              settle_host_call(serial, call, fulfilled, value, error);
+            });
           })),
       watchdog_([cx = context_.get()] { JS_RequestInterruptCallback(cx); }) {
   JSContext* cx = context_.get();

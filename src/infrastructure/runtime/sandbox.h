@@ -51,7 +51,7 @@ class Sandbox final : public ScriptHost {
   // `extra_globals` are installed in every realm after jsruntime's own.
   Sandbox(Engine& engine, CompileCache& compile_cache, MemoryArena& arena, boost::asio::io_context& loop,
           std::size_t stack_bytes, std::vector<GlobalInstaller> extra_globals = {},
-          domain::EventPublisher* event_publisher = nullptr);
+          HostServices services = {});
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
@@ -79,7 +79,8 @@ class Sandbox final : public ScriptHost {
   void clear_timer(RunningExecution& execution, std::uint32_t id) override;
   void queue_microtask(JS::HandleObject callback) override;
   std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) override;
-  domain::EventPublisher* event_publisher() const override { return event_publisher_; }
+  const HostServices& services() const override { return services_; }
+  std::size_t memory_in_use() const override;
 
  private:
   class Turn;
@@ -108,8 +109,6 @@ class Sandbox final : public ScriptHost {
   void finish(RunningExecution& execution, ExecutionOutcome outcome);
   void finish_with_error(RunningExecution& execution, domain::ExecutionError error);
   domain::ExecutionError termination_error(const RunningExecution& execution) const;
-  // GC heap plus arena beyond the baselines.
-  std::size_t memory_in_use() const;
 
   // Runs queued promise jobs and advances every execution they touched, until
   // nothing is left to run.
@@ -117,7 +116,7 @@ class Sandbox final : public ScriptHost {
   void drain_jobs();
   void fire_timer(std::uint64_t serial, std::uint32_t id);
   void settle_host_call(std::uint64_t serial, std::uint32_t call, bool fulfilled, const HostCallValue& value,
-                        const std::string& error_message);
+                        const HostCallError& error);
   void on_deadline(std::uint64_t serial);
   void cancel_requested_executions();
   RunningExecution* find(std::uint64_t serial);
@@ -150,7 +149,7 @@ class Sandbox final : public ScriptHost {
   bool heavy_garbage_ = false;  // an execution that used much of its budget ended since the last full collection
 
   std::vector<GlobalInstaller> extra_globals_;
-  domain::EventPublisher* const event_publisher_;
+  const HostServices services_;
   CancelMailbox cancels_;  // shared with other threads
   // Where host calls' settlements arrive from other threads; closed first
   // when the Sandbox goes, so a late one is dropped.

@@ -5,6 +5,7 @@
 #include <js/CallAndConstruct.h>
 #include <js/Promise.h>
 
+#include "infrastructure/runtime/bindings/binding.h"
 #include "infrastructure/runtime/sandbox.h"
 #include "infrastructure/runtime/sandbox_turn.h"
 
@@ -66,7 +67,7 @@ std::optional<ScriptHost::StartedHostCall> Sandbox::begin_host_call(RunningExecu
 }
 
 void Sandbox::settle_host_call(std::uint64_t serial, std::uint32_t call, bool fulfilled, const HostCallValue& value,
-                               const std::string& error_message) {
+                               const HostCallError& error) {
   RunningExecution* execution = find(serial);
   if (execution == nullptr) return;  // it ended meanwhile: nobody waits for this
   auto pending = execution->take_host_call(call);
@@ -83,14 +84,16 @@ void Sandbox::settle_host_call(std::uint64_t serial, std::uint32_t call, bool fu
     } else {
       // The host's refusal, or the engine failing to build the value: an
       // Error the script can catch, unless the execution is being stopped.
-      if (!JS_IsExceptionPending(cx) && !execution->termination()) {
+      const bool refused = !JS_IsExceptionPending(cx) && !execution->termination();
+      if (refused) {
         JS_ReportErrorUTF8(cx, "%s",
-                           fulfilled ? "the host call's result could not be converted" : error_message.c_str());
+                           fulfilled ? "the host call's result could not be converted" : error.message.c_str());
       }
       JS::RootedValue reason(cx);
       if (JS_GetPendingException(cx, &reason)) {
         JS_ClearPendingException(cx);
-        settled = JS::RejectPromise(cx, promise, reason);
+        settled = (!refused || fulfilled || bindings::set_error_code(cx, reason, error.code)) &&
+                  JS::RejectPromise(cx, promise, reason);
       }
     }
   }

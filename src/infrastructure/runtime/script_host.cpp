@@ -9,9 +9,9 @@ ScriptHost& ScriptHost::of(JSContext* cx) { return *static_cast<ScriptHost*>(JS_
 void ScriptHost::attach(JSContext* cx, ScriptHost* host) { JS_SetContextPrivate(cx, host); }
 
 void HostCallSettlement::Sink::deliver(std::uint64_t execution, std::uint32_t call, bool fulfilled, HostCallValue value,
-                                       std::string error_message) {
+                                       HostCallError error) {
   std::lock_guard lock(mutex_);
-  if (deliver_) deliver_(execution, call, fulfilled, std::move(value), std::move(error_message));
+  if (deliver_) deliver_(execution, call, fulfilled, std::move(value), std::move(error));
 }
 
 void HostCallSettlement::Sink::close() {
@@ -19,16 +19,18 @@ void HostCallSettlement::Sink::close() {
   deliver_ = nullptr;
 }
 
-HostCallSettlement::~HostCallSettlement() { complete(false, nullptr, "the host call ended without a result"); }
+HostCallSettlement::~HostCallSettlement() {
+  complete(false, nullptr, {{}, "the host call ended without a result"});
+}
 
 void HostCallSettlement::resolve(HostCallValue value) { complete(true, std::move(value), {}); }
 
-void HostCallSettlement::reject(std::string message) { complete(false, nullptr, std::move(message)); }
+void HostCallSettlement::reject(HostCallError error) { complete(false, nullptr, std::move(error)); }
 
-void HostCallSettlement::complete(bool fulfilled, HostCallValue value, std::string error_message) {
+void HostCallSettlement::complete(bool fulfilled, HostCallValue value, HostCallError error) {
   // Once: the first completion takes the sink, later ones find none.
   if (auto sink = std::exchange(sink_, {}).lock()) {
-    sink->deliver(execution_, call_, fulfilled, std::move(value), std::move(error_message));
+    sink->deliver(execution_, call_, fulfilled, std::move(value), std::move(error));
   }
 }
 

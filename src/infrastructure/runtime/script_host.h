@@ -16,13 +16,18 @@
 #include <optional>
 #include <string>
 
-namespace jsr::domain {
-class EventPublisher;
-}  // namespace jsr::domain
+#include "infrastructure/runtime/host_services.h"
 
 namespace jsr::runtime {
 
 class RunningExecution;
+
+// Why a host call was refused: an Error with this message and, when `code`
+// is not empty, a `code` property (an SDK refusal such as "SSRF_BLOCKED").
+struct HostCallError {
+  std::string code;
+  std::string message;
+};
 
 // Turns a host call's result into the value its promise is resolved with,
 // on the VM thread. False when the engine failed: the promise is rejected
@@ -40,10 +45,10 @@ class HostCallSettlement {
   class Sink {
    public:
     using Deliver = std::function<void(std::uint64_t execution, std::uint32_t call, bool fulfilled, HostCallValue value,
-                                       std::string error_message)>;
+                                       HostCallError error)>;
     explicit Sink(Deliver deliver) : deliver_(std::move(deliver)) {}
     void deliver(std::uint64_t execution, std::uint32_t call, bool fulfilled, HostCallValue value,
-                 std::string error_message);
+                 HostCallError error);
     void close();
 
    private:
@@ -61,10 +66,11 @@ class HostCallSettlement {
 
   void resolve(HostCallValue value);
   // Rejects with an Error whose message is `message`.
-  void reject(std::string message);
+  void reject(std::string message) { reject(HostCallError{{}, std::move(message)}); }
+  void reject(HostCallError error);
 
  private:
-  void complete(bool fulfilled, HostCallValue value, std::string error_message);
+  void complete(bool fulfilled, HostCallValue value, HostCallError error);
 
   std::weak_ptr<Sink> sink_;
   std::uint64_t execution_;
@@ -91,8 +97,12 @@ class ScriptHost {
   };
   virtual std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) = 0;
 
-  // Where events.publish goes; null where events cannot be published.
-  virtual domain::EventPublisher* event_publisher() const = 0;
+  // What the server lends host calls (events, SDK services).
+  virtual const HostServices& services() const = 0;
+
+  // What the VM's executions hold beyond its footprint when leased: GC heap
+  // and malloc arena together, the figure memory limits are checked against.
+  virtual std::size_t memory_in_use() const = 0;
 
  protected:
   ~ScriptHost() = default;

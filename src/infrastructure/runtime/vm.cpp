@@ -38,7 +38,7 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, const Options& options
   try {
     sandbox =
         std::make_unique<Sandbox>(engine, compile_cache, arena, loop_, options.stack_bytes, options.extra_globals,
-                                  options.event_publisher);
+                                  options.services);
   } catch (const std::exception& error) {
     std::lock_guard lock(mutex_);
     startup_error_ = error.what();

@@ -19,6 +19,7 @@
 #include "domain/event_store.h"
 #include "domain/execution_request.h"
 #include "domain/script_vm.h"
+#include "infrastructure/runtime/host_services.h"
 #include "infrastructure/runtime/tenant_realm.h"
 
 namespace jsr::runtime {
@@ -40,8 +41,8 @@ class Vm final : public domain::ScriptVm {
     std::size_t stack_bytes = 8 * 1024 * 1024;
     // Installed in every realm after jsruntime's own globals.
     std::vector<GlobalInstaller> extra_globals{};
-    // Where scripts' events.publish goes; without one it is refused.
-    domain::EventPublisher* event_publisher = nullptr;
+    // What scripts' host calls use (events, SDK services); a missing one is refused.
+    HostServices services{};
   };
 
   // Returns when the VM is ready to run (its context and self-hosted code are

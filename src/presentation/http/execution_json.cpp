@@ -16,8 +16,9 @@ Json to_json(const std::optional<domain::ExecutionError>& error) {
 Json to_json(const std::vector<domain::LogEntry>& logs) {
   Json entries = Json::array();
   for (const auto& entry : logs) {
-    entries.push_back(
-        {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}});
+    Json shown = {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", iso8601(entry.time)}};
+    if (!entry.metadata_json.empty()) shown["metadata"] = stored_json(entry.metadata_json);
+    entries.push_back(std::move(shown));
   }
   return entries;
 }

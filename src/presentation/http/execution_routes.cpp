@@ -59,8 +59,21 @@ void add_execution_routes(Router& router, ApiServices& api) {
 
   router.add("GET", "/api/v1/executions/{id}", Router::needs(domain::Permission::kScriptsRead),
              [&api](Request& request) {
+               std::optional<domain::LogLevel> minimum_level;
+               if (auto level = request.query_value("log_level"); level && !level->empty()) {
+                 minimum_level = domain::log_level_from_string(*level);
+                 if (!minimum_level) {
+                   return error_response(domain::Error::validation_failed(
+                       "invalid filters", {{"log_level", "must be one of debug, log, info, warn, error"}}));
+                 }
+               }
                auto execution = api.executions.get(*request.principal, request.params.at("id"));
                if (!execution) return error_response(execution.error());
+               // The lines at that level and above; log_lines in the metrics still counts them all.
+               if (minimum_level) {
+                 std::erase_if(execution->logs,
+                               [&](const domain::LogEntry& line) { return !domain::at_least(line.level, *minimum_level); });
+               }
                Response response = json_response(200, to_json(*execution));
                response.log_fields["execution_id"] = execution->id;
                return response;

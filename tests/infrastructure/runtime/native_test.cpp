@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/rate_limiter.h"
 #include "infrastructure/runtime/runtime_fixture.h"
 
 namespace jsr::runtime::testing {
@@ -77,20 +78,32 @@ JsResult<void> refuse_now(HostCallSettlement, std::string reason) {
   return std::unexpected(JsError::type_error(reason));
 }
 
+void refuse_with_code(HostCallSettlement settlement, std::string code) {
+  workers().run([settlement = std::move(settlement), code]() mutable { settlement.reject({code, "refused: " + code}); });
+}
+
 const JSFunctionSpec kProbeMethods[] = {
     bindings::method<"probe.describe", describe_call>(),         bindings::method<"probe.half", half>(),
     bindings::method<"probe.isCallable", is_callable>(),         bindings::async_method<"probe.later", later>(),
     bindings::async_method<"probe.refuseLater", refuse_later>(), bindings::async_method<"probe.forget", forget>(),
-    bindings::async_method<"probe.refuseNow", refuse_now>(),     JS_FS_END,
+    bindings::async_method<"probe.refuseNow", refuse_now>(),     bindings::sdk_method<"probe.sdkCall", later>(),
+    bindings::async_method<"probe.refuseWithCode", refuse_with_code>(), JS_FS_END,
 };
 
 bool install_probe(JSContext* cx, JS::HandleObject global) {
   return bindings::define_api_object(cx, global, "probe", kProbeMethods) != nullptr;
 }
 
+// One per process, as the server has: SDK calls a minute, by script.
+domain::RateLimiter& api_calls_per_minute() {
+  static domain::RateLimiter limiter;
+  return limiter;
+}
+
 class TypedNatives : public RuntimeTest {
  protected:
-  TypedNatives() : RuntimeTest(Vm::Options{.extra_globals = {install_probe}}) {}
+  TypedNatives()
+      : RuntimeTest(Vm::Options{.extra_globals = {install_probe}, .services = {.api_calls = &api_calls_per_minute()}}) {}
   ~TypedNatives() override { workers().join_all(); }
 };
 
@@ -153,6 +166,62 @@ TEST_F(TypedNatives, AHostCallThatOutlivesItsExecutionIsDropped) {
   EXPECT_EQ(timed_out.error->code, domain::ExecutionErrorCode::kTimeout);
   workers().join_all();  // the late settlement has been delivered to the VM by now
   EXPECT_EQ(output_of(R"(export default async function () { return await probe.later('next', 1); })"), "next!");
+}
+
+TEST_F(TypedNatives, ARefusalsCodeIsOnTheErrorTheScriptCatches) {
+  EXPECT_EQ(output_of(R"(export default async function () {
+    try { await probe.refuseWithCode('SSRF_BLOCKED'); } catch (e) { return [e instanceof Error, e.code, e.message]; }
+  })"),
+            json::parse(R"([true,"SSRF_BLOCKED","refused: SSRF_BLOCKED"])"));
+}
+
+TEST_F(TypedNatives, SdkCallsPastTheExecutionsLimitAreRefusedWithApiLimit) {
+  ExecutionRequest request = request_for(R"(export default async function () {
+    const left = [context.budget.apiCallsLeft()];
+    const settled = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => probe.sdkCall('call ' + i, 1)));
+    left.push(context.budget.apiCallsLeft());
+    return [left, settled.map((s) => s.status === 'fulfilled' ? s.value : s.reason.code)];
+  })");
+  request.script_id = "script-api-limit";
+  request.limits.max_api_calls = 3;
+  const ExecutionOutcome outcome = run(request);
+  ASSERT_EQ(outcome.status, domain::ExecutionStatus::kCompleted) << describe(outcome);
+  EXPECT_EQ(json::parse(outcome.output_json),
+            json::parse(R"([[3,0],["call 1!","call 2!","call 3!","API_LIMIT","API_LIMIT"]])"));
+}
+
+TEST_F(TypedNatives, AnUncaughtSdkRefusalIsTheExecutionsErrorWhereTheScriptMadeTheCall) {
+  ExecutionRequest request = request_for("export default async function () {\n  await probe.sdkCall('a', 1);\n"
+                                         "  await probe.sdkCall('b', 1);\n}");
+  request.script_id = "script-uncaught-limit";
+  request.limits.max_api_calls = 1;
+  const ExecutionOutcome outcome = run(request);
+  ASSERT_TRUE(outcome.error.has_value());
+  EXPECT_EQ(outcome.error->code, domain::ExecutionErrorCode::kApiLimit) << describe(outcome);
+  EXPECT_EQ(outcome.error->line, 3u);
+  EXPECT_GT(outcome.error->column, 0u);
+  EXPECT_FALSE(outcome.error->retryable) << "the same run would be refused again";
+  EXPECT_NE(outcome.error->message.find("at most 1 SDK calls"), std::string::npos) << outcome.error->message;
+}
+
+TEST_F(TypedNatives, AScriptsRunsShareItsSdkCallsAMinute) {
+  const auto run_calling = [&](int calls) {
+    ExecutionRequest request = request_for(R"(export default async function (n) {
+      const settled = await Promise.allSettled(Array.from({ length: n }, () => probe.sdkCall('ok', 0)));
+      return settled.map((s) => s.status === 'fulfilled' ? s.value : s.reason.code);
+    })",
+                                           std::to_string(calls));
+    request.script_id = "script-rate-limited";
+    request.limits.max_api_calls_per_minute = 3;
+    return json::parse(run(request).output_json);
+  };
+  EXPECT_EQ(run_calling(2), json::parse(R"(["ok!","ok!"])"));
+  EXPECT_EQ(run_calling(2), json::parse(R"(["ok!","RATE_LIMITED"])"));
+  // Another script has its own allowance.
+  ExecutionRequest other = request_for("export default async () => await probe.sdkCall('other', 0)");
+  other.script_id = "script-with-its-own-allowance";
+  other.limits.max_api_calls_per_minute = 3;
+  EXPECT_EQ(json::parse(run(other).output_json), "other!");
 }
 
 }  // namespace

@@ -157,6 +157,33 @@ TYPED_TEST(Api, RunsWaitOrReturnAtOnceAndAreRecorded) {
   EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/executions?status=failed", this->admin_).json()["total"], 0);
 }
 
+TYPED_TEST(Api, AnExecutionsLogsKeepTheirMetadataAndAreFilteredByLevel) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script(
+      {{"name", "Logger"},
+       {"type", "oneoff"},
+       {"source",
+        "export default () => { sdk.log.debug('d'); console.log('plain'); sdk.log.warn('w', { order: 7 });"
+        " sdk.log.error('e', { nested: { deep: [1, 'two'] } }); }"}});
+  const json execution = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, json::object()).json();
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  const std::string path = "/api/v1/executions/" + execution["id"].get<std::string>();
+  const auto levels_and_metadata = [](const json& read) {
+    json lines = json::array();
+    for (const json& line : read["logs"]) lines.push_back({line["level"], line.value("metadata", json(nullptr))});
+    return lines;
+  };
+  EXPECT_EQ(levels_and_metadata(server.get(path, this->admin_).json()),
+            json::parse(R"([["debug",null],["log",null],["warn",{"order":7}],["error",{"nested":{"deep":[1,"two"]}}]])"));
+  const json warnings = server.get(path + "?log_level=warn", this->admin_).json();
+  EXPECT_EQ(levels_and_metadata(warnings), json::parse(R"([["warn",{"order":7}],["error",{"nested":{"deep":[1,"two"]}}]])"));
+  EXPECT_EQ(warnings["metrics"]["log_lines"], 4);
+  EXPECT_EQ(levels_and_metadata(server.get(path + "?log_level=info", this->admin_).json()).size(), 3u);
+  const HttpReply bad = server.get(path + "?log_level=loud", this->admin_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["details"][0]["field"], "log_level");
+}
+
 TYPED_TEST(Api, AFailingRunReportsItsErrorWithTheLine) {
   auto& server = *this->server_;
   const std::string id =

@@ -1,13 +1,14 @@
 // The script suite: every tests/scripts/**/*.js run through the real server,
 // as a user's script runs. Each ends with the outcome its header names, its
 // record reads back as valid JSON, and the server answers /healthz after
-// every one. hostile/ holds the attacks, globals/ what the globals do; the
-// SDK's behaviour is tested here too.
+// every one. hostile/ holds the attacks, globals/ what the globals do, sdk/
+// what the script SDK does.
 //
 // Header lines: `// expect: CODE` (an error code, COMPLETED, or VALIDATION_FAILED
 // for a source refused when it is saved), and optionally
 // `// expect-output: JSON`, `// input: JSON`, `// expect-message: text`,
-// `// expect-log: text`, `// expect-line: N`, `// limits: {resource_limits}`.
+// `// expect-log: text`, `// expect-logs: [{level, message, metadata?}...]` (every
+// line, times left out), `// expect-line: N`, `// limits: {resource_limits}`.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -132,6 +133,15 @@ TEST_P(ScriptSuite, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
   if (auto log = script.header.find("expect-log"); log != script.header.end()) {
     ASSERT_FALSE(execution["logs"].empty());
     EXPECT_NE(execution["logs"][0]["message"].get<std::string>().find(log->second), std::string::npos);
+  }
+  if (auto logs = script.header.find("expect-logs"); logs != script.header.end()) {
+    json lines = json::array();
+    for (json line : execution["logs"]) {
+      EXPECT_TRUE(line["time"].is_string()) << line.dump();
+      line.erase("time");
+      lines.push_back(std::move(line));
+    }
+    EXPECT_EQ(lines, json::parse(logs->second));
   }
   EXPECT_LT(execution["error"].dump().size(), 16u * 1024) << "an error record stays small";
 

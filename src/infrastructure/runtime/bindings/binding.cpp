@@ -14,7 +14,7 @@ namespace jsr::runtime::bindings {
 bool install_globals(JSContext* cx, JS::HandleObject global) {
   return install_console(cx, global) && install_context(cx, global) && install_timers(cx, global) &&
          install_crypto(cx, global) && install_encoding(cx, global) && install_structured_clone(cx, global) &&
-         install_events(cx, global);
+         install_events(cx, global) && install_sdk(cx, global);
 }
 
 JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* name, const JSFunctionSpec* methods) {
@@ -22,6 +22,13 @@ JSObject* define_api_object(JSContext* cx, JS::HandleObject target, const char* 
   if (!api || !JS_DefineFunctions(cx, api, methods)) return nullptr;
   if (!JS_DefineProperty(cx, target, name, api, JSPROP_READONLY | JSPROP_PERMANENT)) return nullptr;
   return api;
+}
+
+bool set_error_code(JSContext* cx, JS::HandleValue error, const std::string& code) {
+  if (code.empty() || !error.isObject()) return true;
+  JS::RootedObject object(cx, &error.toObject());
+  JS::RootedString text(cx, JS_NewStringCopyN(cx, code.data(), code.size()));
+  return text && JS_DefineProperty(cx, object, "code", text, JSPROP_ENUMERATE);
 }
 
 std::u16string utf16_of(JSContext* cx, JSString* string, bool& ok) {

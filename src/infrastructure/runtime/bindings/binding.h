@@ -20,7 +20,7 @@ class RunningExecution;
 namespace jsr::runtime::bindings {
 
 // Installs console, context, timers, queueMicrotask, structuredClone, crypto,
-// TextEncoder/TextDecoder, atob/btoa and events on a fresh global.
+// TextEncoder/TextDecoder, atob/btoa, events and sdk on a fresh global.
 bool install_globals(JSContext* cx, JS::HandleObject global);
 
 bool install_console(JSContext* cx, JS::HandleObject global);
@@ -30,6 +30,13 @@ bool install_crypto(JSContext* cx, JS::HandleObject global);
 bool install_encoding(JSContext* cx, JS::HandleObject global);
 bool install_structured_clone(JSContext* cx, JS::HandleObject global);
 bool install_events(JSContext* cx, JS::HandleObject global);
+bool install_sdk(JSContext* cx, JS::HandleObject global);
+// The parts of `sdk`, each defined on the sdk object.
+bool install_sdk_log(JSContext* cx, JS::HandleObject sdk);
+
+// Reserved slots of the global the engine leaves to embedders
+// (JSCLASS_GLOBAL_APPLICATION_SLOTS): what bindings keep per realm.
+inline constexpr uint32_t kBudgetSlot = 0;  // context.budget, one per realm
 
 // Builds the deep-frozen `context` object of an execution.
 JSObject* make_context_object(JSContext* cx, const RunningExecution& execution);
@@ -82,6 +89,10 @@ bool guarded(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
     return host_call_failed(cx, std::current_exception());
   }
 }
+
+// Gives a thrown error its `code` property ("SSRF_BLOCKED"); nothing when
+// `code` is empty. False when the engine failed.
+bool set_error_code(JSContext* cx, JS::HandleValue error, const std::string& code);
 
 // String contents, without running script code (the value is already a string).
 std::u16string utf16_of(JSContext* cx, JSString* string, bool& ok);

@@ -12,6 +12,7 @@
 #include <new>
 #include <string_view>
 
+#include "infrastructure/runtime/bindings/log_line.h"
 #include "infrastructure/runtime/bindings/native.h"
 #include "infrastructure/runtime/text_codec.h"
 
@@ -19,51 +20,6 @@ namespace jsr::runtime::bindings {
 namespace {
 
 using domain::LogLevel;
-
-// One console line as it is built: never more than `max_bytes` of it is kept.
-class LogLine {
- public:
-  explicit LogLine(std::size_t max_bytes) : max_bytes_(max_bytes) {}
-
-  std::size_t room() const { return max_bytes_ - text_.size(); }
-  bool full() const { return truncated_; }
-
-  void append(std::string_view part) {
-    if (truncated_) return;
-    if (part.size() <= room()) {
-      text_.append(part);
-      return;
-    }
-    std::size_t keep = room();
-    // Cut at a character boundary, not inside a UTF-8 sequence.
-    while (keep > 0 && (static_cast<unsigned char>(part[keep]) & 0xC0) == 0x80) --keep;
-    text_.append(part.substr(0, keep));
-    truncated_ = true;
-  }
-
-  std::string finish() && {
-    if (truncated_) text_ += " … [line truncated at " + std::to_string(max_bytes_) + " bytes]";
-    return std::move(text_);
-  }
-
- private:
-  std::size_t max_bytes_;
-  std::string text_;
-  bool truncated_ = false;
-};
-
-// Appends at most what the line has room for: a long string is cut before
-// it is copied out of the engine.
-bool append_string(JSContext* cx, JSString* string, LogLine& line) {
-  JS::RootedString text(cx, string);
-  if (JS_GetStringLength(text) > line.room()) {
-    text = JS_NewDependentString(cx, text, 0, line.room() + 1);
-    if (!text) return false;
-  }
-  bool ok = false;
-  line.append(utf8_of(cx, text, ok));
-  return ok;
-}
 
 enum class JsonResult { kWritten, kNone, kStopped };
 
@@ -154,12 +110,7 @@ JsResult<void> log(RunningExecution& execution, JSContext* cx, RestArguments val
     if (i > 0) line.append(" ");
     if (!append_formatted(cx, values.values[i], line)) return std::unexpected(JsError::from_engine());
   }
-  if (!execution.append_log(kLevel, std::move(line).finish())) {
-    // Uncatchable: unwinding with no exception ends the execution.
-    execution.terminate(domain::ExecutionErrorCode::kLogLimit);
-    return std::unexpected(JsError::from_engine());
-  }
-  return {};
+  return append_log_line(execution, kLevel, std::move(line).finish());
 }
 
 const JSFunctionSpec kConsoleMethods[] = {

@@ -1,9 +1,13 @@
 // `context`: who runs this execution and why — tenantId, userId,
-// organizationId, scriptId, executionId, input, trigger {type, ...its data}. The
-// global is an accessor resolving to the running execution's own deep-frozen
-// object, so code resuming after an `await` or in a timer sees its own.
+// organizationId, scriptId, executionId, input, trigger {type, ...its data} —
+// and what it has left: budget.remainingMs(), memoryBytes(), apiCallsLeft().
+// The global is an accessor resolving to the running execution's own
+// deep-frozen object, so code resuming after an `await` or in a timer sees its own.
 #include <js/JSON.h>
+#include <js/Object.h>
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "infrastructure/runtime/bindings/native.h"
@@ -12,6 +16,26 @@ namespace jsr::runtime::bindings {
 namespace {
 
 JSObject* get_context(RunningExecution& execution) { return execution.context_object; }
+
+double remaining_ms(RunningExecution& execution) {
+  const auto left = execution.deadline() - RunningExecution::Clock::now();
+  return std::max(0.0, std::chrono::duration<double, std::milli>(left).count());
+}
+
+double memory_bytes_left(RunningExecution& execution, ScriptHost& host) {
+  const std::size_t limit = execution.request().limits.max_memory_bytes;
+  const std::size_t in_use = host.memory_in_use();
+  return static_cast<double>(in_use < limit ? limit - in_use : 0);
+}
+
+double api_calls_left(RunningExecution& execution) { return static_cast<double>(execution.api_calls_left()); }
+
+const JSFunctionSpec kBudgetMethods[] = {
+    method<"context.budget.remainingMs", remaining_ms>(),
+    method<"context.budget.memoryBytes", memory_bytes_left>(),
+    method<"context.budget.apiCallsLeft", api_calls_left>(),
+    JS_FS_END,
+};
 
 // Input and trigger data are already JSON (the trigger's an object or null); splice them in unparsed.
 std::string context_json(const ExecutionRequest& request) {
@@ -45,11 +69,18 @@ JSObject* make_context_object(JSContext* cx, const RunningExecution& execution) 
   JS::RootedValue parsed(cx);
   if (!text || !JS_ParseJSON(cx, text, &parsed) || !parsed.isObject()) return nullptr;
   JS::RootedObject context(cx, &parsed.toObject());
+  // The realm's one budget object: its methods read whichever execution runs.
+  JS::RootedObject global(cx, JS::CurrentGlobalOrNull(cx));
+  JS::RootedValue budget(cx, JS::GetReservedSlot(global, kBudgetSlot));
+  if (!budget.isObject() || !JS_DefineProperty(cx, context, "budget", budget, JSPROP_ENUMERATE)) return nullptr;
   if (!JS_DeepFreezeObject(cx, context)) return nullptr;
   return context;
 }
 
 bool install_context(JSContext* cx, JS::HandleObject global) {
+  JS::RootedObject budget(cx, JS_NewPlainObject(cx));
+  if (!budget || !JS_DefineFunctions(cx, budget, kBudgetMethods) || !JS_DeepFreezeObject(cx, budget)) return false;
+  JS::SetReservedSlot(global, kBudgetSlot, JS::ObjectValue(*budget));
   return JS_DefineProperty(cx, global, "context", native<"context", get_context>, nullptr,
                            JSPROP_ENUMERATE | JSPROP_PERMANENT);
 }

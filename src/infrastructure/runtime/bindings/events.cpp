@@ -12,7 +12,7 @@ namespace {
 
 JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
                        std::string type, std::optional<JS::HandleValue> payload) {
-  domain::EventPublisher* publisher = host.event_publisher();
+  domain::EventPublisher* publisher = host.services().events;
   if (publisher == nullptr) return std::unexpected(JsError::error("events cannot be published here"));
   if (!execution.count_published_event(domain::kMaxEventsPerExecution)) {
     return std::unexpected(JsError::range_error("an execution may publish at most " +

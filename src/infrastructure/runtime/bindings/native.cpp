@@ -3,6 +3,7 @@
 #include <js/Conversions.h>
 #include <js/Exception.h>
 
+#include "domain/rate_limiter.h"
 #include "infrastructure/runtime/text_codec.h"
 
 namespace jsr::runtime::bindings::native_detail {
@@ -51,7 +52,29 @@ bool to_value(JSContext* cx, const Latin1& text, JS::MutableHandleValue out) {
 
 bool throw_error(NativeCall& call, const JsError& error) {
   if (error.pending) return false;
-  return call.throw_error(error.type, error.message);
+  call.throw_error(error.type, error.message);
+  if (error.code.empty()) return false;
+  JSContext* cx = call.cx();
+  JS::RootedValue thrown(cx);
+  if (!JS_GetPendingException(cx, &thrown)) return false;
+  JS_ClearPendingException(cx);
+  if (set_error_code(cx, thrown, error.code)) JS_SetPendingException(cx, thrown);
+  return false;
+}
+
+std::optional<JsError> refuse_sdk_call(RunningExecution& execution, ScriptHost& host) {
+  const domain::ResourceLimits& limits = execution.request().limits;
+  if (!execution.count_api_call()) {
+    return JsError::coded(to_string(domain::ExecutionErrorCode::kApiLimit),
+                          "an execution may make at most " + std::to_string(limits.max_api_calls) + " SDK calls");
+  }
+  domain::RateLimiter* per_minute = host.services().api_calls;
+  if (per_minute != nullptr && !per_minute->try_take(execution.request().script_id, limits.max_api_calls_per_minute)) {
+    return JsError::coded(to_string(domain::ExecutionErrorCode::kRateLimited),
+                          "the script's runs may make at most " + std::to_string(limits.max_api_calls_per_minute) +
+                              " SDK calls a minute");
+  }
+  return std::nullopt;
 }
 
 bool reject_with_pending(NativeCall& call) {

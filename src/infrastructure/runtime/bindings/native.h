@@ -34,6 +34,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -66,10 +67,14 @@ struct JsError {
   JSExnType type = JSEXN_ERR;
   std::string message;
   bool pending = false;  // from_engine: nothing to throw, unwind with what is there
+  std::string code{};    // an SDK refusal's code, the thrown Error's `code` property
 
   static JsError type_error(std::string message) { return {JSEXN_TYPEERR, std::move(message), false}; }
   static JsError range_error(std::string message) { return {JSEXN_RANGEERR, std::move(message), false}; }
   static JsError error(std::string message) { return {JSEXN_ERR, std::move(message), false}; }
+  static JsError coded(std::string_view code, std::string message) {
+    return {JSEXN_ERR, std::move(message), false, std::string(code)};
+  }
   static JsError from_engine() { return {JSEXN_ERR, {}, true}; }
 };
 
@@ -304,6 +309,10 @@ using SignatureOf = Signature<decltype(kFunction)>;
 
 bool reject_with_pending(NativeCall& call);
 
+// An SDK call is counted against the execution's max_api_calls and the
+// script's max_api_calls_per_minute; the refusal when either is spent.
+std::optional<JsError> refuse_sdk_call(RunningExecution& execution, ScriptHost& host);
+
 }  // namespace native_detail
 
 template <FixedName kName, auto kFunction>
@@ -330,7 +339,8 @@ bool native(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
 // The promise-returning form: `kFunction(HostCallSettlement, arguments...)`
 // returns void or JsResult<void>; a refusal (or an argument that does not
 // convert) rejects the promise instead of throwing, as Web APIs do.
-template <FixedName kName, auto kFunction>
+// `kSdkCall` ones count against the SDK call limits first.
+template <FixedName kName, auto kFunction, bool kSdkCall = false>
 bool async_native(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
   try {
     using Plain = typename native_detail::AsyncSignature<decltype(kFunction)>::Plain;
@@ -342,6 +352,12 @@ bool async_native(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
     constexpr auto kIndices = std::make_index_sequence<std::tuple_size_v<typename Call::Holders>>();
     if (!call.require(Call::kRequiredCount) || !Call::fill(call, holders, kIndices)) {
       return native_detail::reject_with_pending(call);
+    }
+    if constexpr (kSdkCall) {
+      if (auto refused = native_detail::refuse_sdk_call(*execution, ScriptHost::of(cx))) {
+        native_detail::throw_error(call, *refused);
+        return native_detail::reject_with_pending(call);
+      }
     }
     auto started = ScriptHost::of(cx).begin_host_call(*execution);
     if (!started) return false;
@@ -376,6 +392,14 @@ constexpr JSFunctionSpec async_method(unsigned flags = JSPROP_ENUMERATE) {
   using Plain = typename native_detail::AsyncSignature<decltype(kFunction)>::Plain;
   const auto nargs = static_cast<uint16_t>(native_detail::Signature<Plain>::kRequiredCount);
   return JS_FN(kName.property(), (async_native<kName, kFunction>), nargs, static_cast<uint16_t>(flags));
+}
+
+// An SDK method: an async_method counted against the SDK call limits.
+template <FixedName kName, auto kFunction>
+constexpr JSFunctionSpec sdk_method(unsigned flags = JSPROP_ENUMERATE) {
+  using Plain = typename native_detail::AsyncSignature<decltype(kFunction)>::Plain;
+  const auto nargs = static_cast<uint16_t>(native_detail::Signature<Plain>::kRequiredCount);
+  return JS_FN(kName.property(), (async_native<kName, kFunction, true>), nargs, static_cast<uint16_t>(flags));
 }
 
 // Resolves a host call's promise with `value`, converted on the VM thread.

@@ -1,0 +1,13 @@
+// `sdk`: the object holding the script SDK — sdk.log so far — each API in
+// its own file beside this one. Frozen with the rest of the realm.
+#include "infrastructure/runtime/bindings/binding.h"
+
+namespace jsr::runtime::bindings {
+
+bool install_sdk(JSContext* cx, JS::HandleObject global) {
+  JS::RootedObject sdk(cx, JS_NewPlainObject(cx));
+  if (!sdk || !install_sdk_log(cx, sdk)) return false;
+  return JS_DefineProperty(cx, global, "sdk", sdk, JSPROP_ENUMERATE | JSPROP_READONLY | JSPROP_PERMANENT);
+}
+
+}  // namespace jsr::runtime::bindings

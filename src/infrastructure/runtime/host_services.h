@@ -1,0 +1,24 @@
+// What the server lends the scripts' host calls: where events go, the
+// allowance of SDK calls per script and the outbound HTTP client. Each is
+// optional (a `jsruntime run` or a test VM has fewer); a binding whose
+// service is missing refuses its call.
+#pragma once
+
+namespace jsr::domain {
+class EventPublisher;
+class RateLimiter;
+}  // namespace jsr::domain
+
+namespace jsr::net {
+class HttpClient;
+}  // namespace jsr::net
+
+namespace jsr::runtime {
+
+struct HostServices {
+  domain::EventPublisher* events = nullptr;  // events.publish
+  domain::RateLimiter* api_calls = nullptr;  // max_api_calls_per_minute, by script; none: not limited
+  net::HttpClient* http = nullptr;           // sdk.http
+};
+
+}  // namespace jsr::runtime
