@@ -5,6 +5,7 @@
 
 #include "app/retention_job.h"
 #include "domain/rate_limiter.h"
+#include "infrastructure/net/http_client.h"
 #include "infrastructure/persistence/postgres/postgres_change_feed.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
@@ -132,10 +133,14 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
       std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
       {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
   auto& api_calls = parts.add("SDK calls a minute", std::make_unique<domain::RateLimiter>());
+  std::vector<net::AllowRule> allowed;
+  for (const auto& rule : config.http_allow) allowed.push_back(*net::parse_allow_rule(rule));  // checked as options
+  auto& http_client = parts.add("sdk.http client", std::make_unique<net::HttpClient>(net::HttpClient::Options{
+                                                       .policy = net::DestinationPolicy(std::move(allowed))}));
   auto& vm_factory = parts.add(
       "VM factory", std::make_unique<runtime::VmFactory>(
                         engine, compile_cache,
-                        runtime::Vm::Options{.services = {.events = &bus, .api_calls = &api_calls}}));
+                        runtime::Vm::Options{.services = {.events = &bus, .api_calls = &api_calls, .http = &http_client}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),

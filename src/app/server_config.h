@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "presentation/http/http_server.h"
@@ -38,6 +39,9 @@ struct ServerConfig {
   std::size_t vm_memory_budget_mb = services::ExecutorOptions{}.vm_memory_budget_bytes >> 20;
   int vm_idle_seconds = 300;
   std::size_t compile_cache_entries = 1000;
+
+  // sdk.http: destinations allowed besides public addresses, HOST[:PORT] or CIDR.
+  std::vector<std::string> http_allow{};
 
   // The HTTP server.
   std::size_t io_threads = http::HttpServerOptions{}.io_threads;

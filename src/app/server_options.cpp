@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "infrastructure/net/destination_policy.h"
 #include "services/log.h"
 
 namespace jsr::app {
@@ -77,7 +78,13 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--max-endpoint-body-bytes", config.max_endpoint_body_bytes,
       "Largest request body an http script is given (larger: 413; at most --max-body-bytes)")
       ->check(CLI::Range(0, 1 << 30));
+  add(command, "--http-allow", config.http_allow,
+      "A destination sdk.http may reach although it is not public: HOST[:PORT] or CIDR (repeatable)")
+      ->delimiter(',');
   command.callback([&config] {
+    for (const auto& rule : config.http_allow) {
+      if (auto parsed = net::parse_allow_rule(rule); !parsed) throw CLI::ValidationError("--http-allow", parsed.error());
+    }
     if (config.min_vms > config.max_vms) throw CLI::ValidationError("--min-vms", "must not be above --max-vms");
     if (config.max_endpoint_body_bytes > config.max_body_bytes) {
       throw CLI::ValidationError("--max-endpoint-body-bytes", "must not be above --max-body-bytes");

@@ -46,6 +46,23 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+std::string valid_utf8(std::string_view text) {
+  if (is_valid_utf8(text)) return std::string(text);
+  std::string repaired;
+  repaired.reserve(text.size() + 16);
+  while (!text.empty()) {
+    const std::size_t length = utf8_sequence_length(text);
+    if (length == 0) {
+      repaired += "\xEF\xBF\xBD";
+      text.remove_prefix(1);
+    } else {
+      repaired.append(text.substr(0, length));
+      text.remove_prefix(length);
+    }
+  }
+  return repaired;
+}
+
 std::size_t json_nesting_depth(std::string_view json, std::size_t stop_after) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false;

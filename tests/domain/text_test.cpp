@@ -55,5 +55,13 @@ TEST(Base64, DecodingIsStrict) {
   EXPECT_EQ(base64_decode("Zg=="), "f");
 }
 
+TEST(ValidUtf8, ReplacesEachInvalidByteAndKeepsTheRest) {
+  EXPECT_EQ(valid_utf8("plain ✓"), "plain ✓");
+  EXPECT_EQ(valid_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(valid_utf8("\xC3"), "\xEF\xBF\xBD");                              // cut short
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80x"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx");  // a surrogate
+  EXPECT_TRUE(is_valid_utf8(valid_utf8("\xF4\x90\x80\x80 \xC0\xAF")));
+}
+
 }  // namespace
 }  // namespace jsr::domain

@@ -25,13 +25,13 @@ bool RunningExecution::append_log(domain::LogLevel level, std::string message, s
   return true;
 }
 
-std::uint32_t RunningExecution::add_host_call(JSContext* cx, JSObject* promise) {
+std::uint32_t RunningExecution::add_host_call(JSContext* cx, JSObject* promise, JSObject* stack) {
   const std::uint32_t id = ++last_host_call_id_;
-  host_calls_[id] = std::make_unique<JS::PersistentRootedObject>(cx, promise);
+  host_calls_[id] = std::make_unique<HostCall>(cx, promise, stack);
   return id;
 }
 
-std::unique_ptr<JS::PersistentRootedObject> RunningExecution::take_host_call(std::uint32_t id) {
+std::unique_ptr<RunningExecution::HostCall> RunningExecution::take_host_call(std::uint32_t id) {
   auto found = host_calls_.find(id);
   if (found == host_calls_.end()) return nullptr;
   auto promise = std::move(found->second);

@@ -64,9 +64,15 @@ class RunningExecution {
     if (!termination_) termination_ = reason;
   }
 
-  // Host calls in flight: each one's promise, until its settlement arrives.
-  std::uint32_t add_host_call(JSContext* cx, JSObject* promise);
-  std::unique_ptr<JS::PersistentRootedObject> take_host_call(std::uint32_t id);
+  // A host call in flight: its promise, and the script's stack where it was
+  // made (a refusal's Error points there), until its settlement arrives.
+  struct HostCall {
+    HostCall(JSContext* cx, JSObject* promise, JSObject* stack) : promise(cx, promise), stack(cx, stack) {}
+    JS::PersistentRootedObject promise;
+    JS::PersistentRootedObject stack;
+  };
+  std::uint32_t add_host_call(JSContext* cx, JSObject* promise, JSObject* stack);
+  std::unique_ptr<HostCall> take_host_call(std::uint32_t id);
   // Something the execution waits on will still happen: a timer or a host call.
   bool expects_more() const { return !timers_.empty() || !host_calls_.empty(); }
 
@@ -123,7 +129,7 @@ class RunningExecution {
   std::uint32_t last_timer_id_ = 0;
   std::uint32_t published_events_ = 0;
   std::size_t api_calls_ = 0;
-  std::unordered_map<std::uint32_t, std::unique_ptr<JS::PersistentRootedObject>> host_calls_;
+  std::unordered_map<std::uint32_t, std::unique_ptr<HostCall>> host_calls_;
   std::uint32_t last_host_call_id_ = 0;
   std::size_t memory_baseline_ = 0;
   std::size_t peak_memory_bytes_ = 0;

@@ -3,7 +3,10 @@
 // runs script code opens a turn of its execution and pumps afterwards.
 #include <js/Array.h>
 #include <js/CallAndConstruct.h>
+#include <js/ErrorReport.h>
 #include <js/Promise.h>
+#include <js/SavedFrameAPI.h>
+#include <js/Stack.h>
 
 #include "infrastructure/runtime/bindings/binding.h"
 #include "infrastructure/runtime/sandbox.h"
@@ -12,6 +15,31 @@
 namespace jsr::runtime {
 
 using domain::ExecutionErrorCode;
+
+namespace {
+
+// Enough of the stack for the author to find the call.
+constexpr unsigned kHostCallStackFrames = 16;
+
+// The Error a refused host call rejects with: made where the script called,
+// so its line and stack are the script's, with the refusal's `code`.
+bool refusal_error(JSContext* cx, JS::HandleObject stack, const HostCallError& error, JS::MutableHandleValue out) {
+  JS::RootedString file(cx);
+  uint32_t line = 0, column = 0;
+  if (stack) {
+    JS::GetSavedFrameSource(cx, nullptr, stack, &file, JS::SavedFrameSelfHosted::Exclude);
+    JS::GetSavedFrameLine(cx, nullptr, stack, &line, JS::SavedFrameSelfHosted::Exclude);
+    JS::GetSavedFrameColumn(cx, nullptr, stack, &column, JS::SavedFrameSelfHosted::Exclude);
+  }
+  if (!file) file = JS_GetEmptyString(cx);
+  JS::RootedString message(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(error.message.data(), error.message.size())));
+  if (!message) return false;
+  JS::Rooted<mozilla::Maybe<JS::Value>> no_cause(cx, mozilla::Nothing());
+  return JS::CreateError(cx, JSEXN_ERR, stack, file, line, column, nullptr, message, no_cause, out) &&
+         bindings::set_error_code(cx, out, error.code);
+}
+
+}  // namespace
 
 std::uint32_t Sandbox::set_timer(RunningExecution& execution, JS::HandleObject callback, JS::HandleObject arguments,
                                  double delay_ms) {
@@ -60,9 +88,12 @@ void Sandbox::fire_timer(std::uint64_t serial, std::uint32_t id) {
 }
 
 std::optional<ScriptHost::StartedHostCall> Sandbox::begin_host_call(RunningExecution& execution) {
-  JSObject* promise = JS::NewPromiseObject(cx(), nullptr);
-  if (promise == nullptr) return std::nullopt;
-  const std::uint32_t call = execution.add_host_call(cx(), promise);
+  JS::RootedObject promise(cx(), JS::NewPromiseObject(cx(), nullptr));
+  JS::RootedObject stack(cx());
+  if (!promise || !JS::CaptureCurrentStack(cx(), &stack, JS::StackCapture(JS::MaxFrames(kHostCallStackFrames)))) {
+    return std::nullopt;
+  }
+  const std::uint32_t call = execution.add_host_call(cx(), promise, stack);
   return StartedHostCall{promise, HostCallSettlement(host_call_sink_, execution.serial(), call)};
 }
 
@@ -74,7 +105,8 @@ void Sandbox::settle_host_call(std::uint64_t serial, std::uint32_t call, bool fu
   if (!pending) return;
   JSContext* cx = this->cx();
   JSAutoRealm in_realm(cx, realm_->global());
-  JS::RootedObject promise(cx, pending->get());
+  JS::RootedObject promise(cx, pending->promise);
+  JS::RootedObject stack(cx, pending->stack);
   bool settled = false;
   {
     Turn turn(*this, *execution);
@@ -85,15 +117,15 @@ void Sandbox::settle_host_call(std::uint64_t serial, std::uint32_t call, bool fu
       // The host's refusal, or the engine failing to build the value: an
       // Error the script can catch, unless the execution is being stopped.
       const bool refused = !JS_IsExceptionPending(cx) && !execution->termination();
-      if (refused) {
-        JS_ReportErrorUTF8(cx, "%s",
-                           fulfilled ? "the host call's result could not be converted" : error.message.c_str());
-      }
       JS::RootedValue reason(cx);
-      if (JS_GetPendingException(cx, &reason)) {
-        JS_ClearPendingException(cx);
-        settled = (!refused || fulfilled || bindings::set_error_code(cx, reason, error.code)) &&
-                  JS::RejectPromise(cx, promise, reason);
+      if (refused && !fulfilled) {
+        settled = refusal_error(cx, stack, error, &reason) && JS::RejectPromise(cx, promise, reason);
+      } else {
+        if (refused) JS_ReportErrorUTF8(cx, "the host call's result could not be converted");
+        if (JS_GetPendingException(cx, &reason)) {
+          JS_ClearPendingException(cx);
+          settled = JS::RejectPromise(cx, promise, reason);
+        }
       }
     }
   }

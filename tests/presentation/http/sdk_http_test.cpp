@@ -1,0 +1,110 @@
+// sdk.http as a script uses it, through the real server: a local partner API
+// allowed with --http-allow, every other loopback destination refused.
+#include <gtest/gtest.h>
+
+#include "support/server_process.h"
+#include "support/test_origin.h"
+
+namespace jsr::testing {
+namespace {
+
+using nlohmann::json;
+
+class SdkHttp : public ::testing::Test {
+ protected:
+  SdkHttp()
+      : server_({"--data-dir", fresh_data_dir("sdk-http"), "--http-allow", "127.0.0.1:" + std::to_string(origin_.port())}),
+        admin_(server_.bootstrap_token()) {}
+
+  // Runs `source` once with `input`; the execution record.
+  json run(const std::string& source, const json& input = nullptr) {
+    const HttpReply created = server_.post("/api/v1/scripts", admin_,
+                                           {{"name", "http " + std::to_string(++scripts_)}, {"type", "oneoff"},
+                                            {"source", source}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return server_.post("/api/v1/scripts/" + created.json()["id"].get<std::string>() + "/executions", admin_,
+                        {{"input", input}})
+        .json();
+  }
+
+  TestOrigin origin_;
+  ServerProcess server_;
+  std::string admin_;
+  int scripts_ = 0;
+};
+
+TEST_F(SdkHttp, AScriptCallsAPartnerApiWithEveryMethodAndBodyKind) {
+  const json execution = run(R"(export default async ({ base }) => {
+    const got = await sdk.http.get(base + '/echo', { query: { q: 'a b', n: 2 }, headers: { 'X-Key': 'k1' } });
+    const posted = await sdk.http.post(base + '/echo', { order: 7 });
+    const put = await sdk.http.put(base + '/echo', 'plain text', { headers: { 'Content-Type': 'text/csv' } });
+    const removed = await sdk.http.delete(base + '/echo');
+    const custom = await sdk.http.request({ method: 'patch', url: base + '/echo', body: 'x' });
+    const text = await sdk.http.get(base + '/text');
+    const missing = await sdk.http.get(base + '/nowhere');
+    const latin1 = await sdk.http.get(base + '/latin1');
+    const notJson = await sdk.http.get(base + '/not-json');
+    return {
+      got: [got.status, got.headers['content-type'], got.body.target, got.body.headers['X-Key']],
+      posted: [posted.body.method, posted.body.body, posted.body.headers['Content-Type']],
+      put: [put.body.method, put.body.body, put.body.headers['Content-Type']],
+      removed: removed.body.method, custom: [custom.body.method, custom.body.body],
+      text: text.body, missing: [missing.status, missing.body.error], latin1: latin1.body, notJson: notJson.body,
+      left: context.budget.apiCallsLeft(),
+    };
+  })",
+                             {{"base", origin_.url("")}});
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  EXPECT_EQ(execution["output"], json::parse(R"({
+    "got": [200, "application/json", "/echo?q=a%20b&n=2", "k1"],
+    "posted": ["POST", "{\"order\":7}", "application/json"],
+    "put": ["PUT", "plain text", "text/csv"],
+    "removed": "DELETE", "custom": ["PATCH", "x"],
+    "text": "hello", "missing": [404, "no such path"], "latin1": "caf\ufffd", "notJson": "{oops",
+    "left": 91})"));
+}
+
+TEST_F(SdkHttp, DestinationsNotAllowedAreRefusedWithACodeTheScriptCanRead) {
+  const std::string port = std::to_string(origin_.port());
+  const json execution = run(R"(export default async ({ port }) => {
+    const codes = [];
+    // 127.0.0.1 is allowed at the origin's port only, in whatever form.
+    for (const url of ['http://127.0.0.2:' + port + '/echo', 'http://2130706433:1/', 'http://[::1]:' + port + '/',
+                       'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/']) {
+      try { await sdk.http.get(url); codes.push('reached'); } catch (e) { codes.push(e.code); }
+    }
+    let wrong = null;
+    try { await sdk.http.get('file:///etc/passwd'); } catch (e) { wrong = e.name + ': ' + e.message; }
+    return [codes, wrong];
+  })",
+                             {{"port", port}});
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  EXPECT_EQ(execution["output"], json::parse(R"([["SSRF_BLOCKED","SSRF_BLOCKED","SSRF_BLOCKED","SSRF_BLOCKED","SSRF_BLOCKED"],
+                                   "TypeError: sdk.http.get: only http and https URLs may be fetched"])"));
+  EXPECT_EQ(origin_.requests(), 0u);
+}
+
+TEST_F(SdkHttp, AnUncaughtRefusalIsTheExecutionsErrorAtTheLineOfTheCall) {
+  const json execution = run("export default async () => {\n  return await sdk.http.get('http://127.0.0.1:1/');\n};");
+  EXPECT_EQ(execution["status"], "failed");
+  EXPECT_EQ(execution["error"]["code"], "SSRF_BLOCKED") << execution.dump();
+  EXPECT_EQ(execution["error"]["line"], 2);
+}
+
+TEST_F(SdkHttp, ACallNeverOutlivesItsExecution) {
+  const HttpReply created = server_.post(
+      "/api/v1/scripts", admin_,
+      {{"name", "slow partner"}, {"type", "oneoff"},
+       {"source", "export default async ({ url }) => (await sdk.http.get(url, { timeout: 60000 })).status"},
+       {"resource_limits", {{"max_execution_time_ms", 1000}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json execution = server_.post("/api/v1/scripts/" + created.json()["id"].get<std::string>() + "/executions",
+                                       admin_, {{"input", {{"url", origin_.url("/slow?ms=3000")}}}})
+                             .json();
+  // The call's own deadline is the execution's: it fails first, as HTTP_TIMEOUT, before the run's TIMEOUT.
+  EXPECT_TRUE(execution["error"]["code"] == "HTTP_TIMEOUT" || execution["error"]["code"] == "TIMEOUT") << execution.dump();
+  EXPECT_LT(execution["metrics"]["duration_ms"].get<double>(), 2000);
+}
+
+}  // namespace
+}  // namespace jsr::testing
