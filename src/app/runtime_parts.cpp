@@ -6,6 +6,7 @@
 #include "app/retention_job.h"
 #include "domain/rate_limiter.h"
 #include "infrastructure/net/http_client.h"
+#include "services/security_log.h"
 #include "infrastructure/persistence/postgres/postgres_change_feed.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
@@ -133,6 +134,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
       std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
       {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
   auto& api_calls = parts.add("SDK calls a minute", std::make_unique<domain::RateLimiter>());
+  auto& security_log = parts.add("security log", std::make_unique<services::LoggedSecurityLog>(metrics));
   std::vector<net::AllowRule> allowed;
   for (const auto& rule : config.http_allow) allowed.push_back(*net::parse_allow_rule(rule));  // checked as options
   auto& http_client = parts.add("sdk.http client", std::make_unique<net::HttpClient>(net::HttpClient::Options{
@@ -140,7 +142,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   auto& vm_factory = parts.add(
       "VM factory", std::make_unique<runtime::VmFactory>(
                         engine, compile_cache,
-                        runtime::Vm::Options{.services = {.events = &bus, .api_calls = &api_calls, .http = &http_client}}));
+                        runtime::Vm::Options{.services = {.events = &bus, .api_calls = &api_calls, .http = &http_client, .security = &security_log}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),

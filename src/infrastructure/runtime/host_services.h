@@ -7,6 +7,7 @@
 namespace jsr::domain {
 class EventPublisher;
 class RateLimiter;
+class SecurityLog;
 }  // namespace jsr::domain
 
 namespace jsr::net {
@@ -19,6 +20,7 @@ struct HostServices {
   domain::EventPublisher* events = nullptr;  // events.publish
   domain::RateLimiter* api_calls = nullptr;  // max_api_calls_per_minute, by script; none: not limited
   net::HttpClient* http = nullptr;           // sdk.http
+  domain::SecurityLog* security = nullptr;   // told of every refused operation
 };
 
 }  // namespace jsr::runtime

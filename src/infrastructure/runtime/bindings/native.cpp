@@ -4,6 +4,7 @@
 #include <js/Exception.h>
 
 #include "domain/rate_limiter.h"
+#include "domain/security_log.h"
 #include "infrastructure/runtime/text_codec.h"
 
 namespace jsr::runtime::bindings::native_detail {
@@ -64,17 +65,26 @@ bool throw_error(NativeCall& call, const JsError& error) {
 
 std::optional<JsError> refuse_sdk_call(RunningExecution& execution, ScriptHost& host) {
   const domain::ResourceLimits& limits = execution.request().limits;
+  std::optional<JsError> refused;
   if (!execution.count_api_call()) {
-    return JsError::coded(to_string(domain::ExecutionErrorCode::kApiLimit),
-                          "an execution may make at most " + std::to_string(limits.max_api_calls) + " SDK calls");
+    refused = JsError::coded(to_string(domain::ExecutionErrorCode::kApiLimit),
+                             "an execution may make at most " + std::to_string(limits.max_api_calls) + " SDK calls");
+  } else if (domain::RateLimiter* per_minute = host.services().api_calls;
+             per_minute != nullptr &&
+             !per_minute->try_take(execution.request().script_id, limits.max_api_calls_per_minute)) {
+    refused = JsError::coded(to_string(domain::ExecutionErrorCode::kRateLimited),
+                             "the script's runs may make at most " + std::to_string(limits.max_api_calls_per_minute) +
+                                 " SDK calls a minute");
   }
-  domain::RateLimiter* per_minute = host.services().api_calls;
-  if (per_minute != nullptr && !per_minute->try_take(execution.request().script_id, limits.max_api_calls_per_minute)) {
-    return JsError::coded(to_string(domain::ExecutionErrorCode::kRateLimited),
-                          "the script's runs may make at most " + std::to_string(limits.max_api_calls_per_minute) +
-                              " SDK calls a minute");
-  }
-  return std::nullopt;
+  if (refused) report_refusal(host, execution, refused->code, refused->message);
+  return refused;
+}
+
+void report_refusal(ScriptHost& host, const RunningExecution& execution, std::string_view code, std::string detail) {
+  domain::SecurityLog* security = host.services().security;
+  if (security == nullptr) return;
+  const auto& request = execution.request();
+  security->refused({code, request.tenant_id, request.script_id, request.execution_id, std::move(detail)});
 }
 
 bool reject_with_pending(NativeCall& call) {

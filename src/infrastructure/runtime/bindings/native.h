@@ -312,6 +312,8 @@ bool reject_with_pending(NativeCall& call);
 // An SDK call is counted against the execution's max_api_calls and the
 // script's max_api_calls_per_minute; the refusal when either is spent.
 std::optional<JsError> refuse_sdk_call(RunningExecution& execution, ScriptHost& host);
+// Tells the security log (when the host has one) of a refused operation.
+void report_refusal(ScriptHost& host, const RunningExecution& execution, std::string_view code, std::string detail);
 
 }  // namespace native_detail
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "domain/security_log.h"
 #include "domain/text.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/runtime/bindings/native.h"
@@ -179,8 +180,17 @@ JsResult<void> send(HostCallSettlement settlement, JSContext* cx, ScriptHost& ho
                                                                            RunningExecution::Clock::now());
   request.timeout = std::max(std::chrono::milliseconds(1), std::min(request.timeout, left));
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
-  client->send(std::move(request), [shared](net::HttpResult result) {
-    if (!result) return shared->reject({std::string(domain::to_string(result.error().code)), result.error().message});
+  const auto& caller = execution.request();
+  domain::SecurityLog* security = host.services().security;
+  client->send(std::move(request), [shared, security, tenant = caller.tenant_id, script = caller.script_id,
+                                    id = caller.execution_id](net::HttpResult result) {
+    if (!result) {
+      const std::string_view code = domain::to_string(result.error().code);
+      if (security != nullptr && result.error().code == domain::ExecutionErrorCode::kSsrfBlocked) {
+        security->refused({code, tenant, script, id, result.error().message});
+      }
+      return shared->reject({std::string(code), result.error().message});
+    }
     shared->resolve(response_value(std::move(*result)));
   });
   return {};
