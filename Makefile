@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libmozjs-102-dev libjemalloc-dev libboost-dev libssl-dev nlohmann-json3-dev \
 	libspdlog-dev libcli11-dev libhowardhinnant-date-dev libsqlite3-dev libpq-dev \
-	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 tzdata
+	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 tzdata ca-certificates
 
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60

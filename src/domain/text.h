@@ -22,6 +22,9 @@ bool is_valid_utf8(std::string_view text);
 // The length of the well-formed UTF-8 sequence that `text` starts with, or 0
 // when it starts with an invalid one (or is empty).
 std::size_t utf8_sequence_length(std::string_view text);
+// ASCII letters in lower case, every other byte as it is (header names, hosts).
+std::string ascii_lower(std::string_view text);
+
 // `text` with each invalid byte replaced by U+FFFD (text from outside — a
 // partner's HTTP answer — made fit for the engine and for JSON).
 std::string valid_utf8(std::string_view text);

@@ -1,5 +1,7 @@
 #include "infrastructure/net/destination_policy.h"
 
+#include "domain/text.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -141,11 +143,6 @@ std::optional<Address> numeric_v4(std::string_view host) {
   return Address(address_v4(static_cast<std::uint32_t>(address)));
 }
 
-std::string lower(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lowered;
-}
 
 }  // namespace
 
@@ -228,13 +225,13 @@ std::expected<AllowRule, std::string> parse_allow_rule(std::string_view text) {
   } else if (host.find_first_of("[]/@ ") != std::string_view::npos) {
     return std::unexpected("not a host name: " + shown);
   } else {
-    rule.name = lower(host);
+    rule.name = domain::ascii_lower(host);
   }
   return rule;
 }
 
 bool DestinationPolicy::allows(std::string_view host, std::uint16_t port, const Address& address) const {
-  const std::string lowered = lower(host);
+  const std::string lowered = domain::ascii_lower(host);
   return std::any_of(allowed_.begin(), allowed_.end(), [&](const AllowRule& rule) {
     if (rule.port && *rule.port != port) return false;
     if (!rule.name.empty()) return rule.name == lowered;

@@ -1,5 +1,7 @@
 #include "infrastructure/net/http_client.h"
 
+#include "domain/text.h"
+
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -27,11 +29,6 @@ using domain::ExecutionErrorCode;
 
 constexpr std::size_t kMaxResponseHeaderBytes = 64 * 1024;
 
-std::string lower(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lowered;
-}
 
 bool is_host_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
@@ -57,7 +54,7 @@ std::expected<Url, std::string> parse_url(std::string_view text) {
   Url url;
   const auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos) return std::unexpected("not an absolute http or https URL");
-  const std::string scheme = lower(text.substr(0, scheme_end));
+  const std::string scheme = domain::ascii_lower(text.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") return std::unexpected("only http and https URLs may be fetched");
   url.secure = scheme == "https";
   url.port = url.secure ? 443 : 80;
@@ -72,7 +69,7 @@ std::expected<Url, std::string> parse_url(std::string_view text) {
   if (authority.starts_with('[')) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return std::unexpected("an IPv6 host needs its closing ]");
-    url.host = lower(authority.substr(0, close + 1));
+    url.host = domain::ascii_lower(authority.substr(0, close + 1));
     if (close + 1 < authority.size()) {
       if (authority[close + 1] != ':') return std::unexpected("unexpected text after the host");
       port = authority.substr(close + 2);
@@ -80,7 +77,7 @@ std::expected<Url, std::string> parse_url(std::string_view text) {
     if (!numeric_host(url.host)) return std::unexpected("not an IPv6 address: " + url.host);
   } else {
     const auto colon = authority.find(':');
-    url.host = lower(authority.substr(0, colon));
+    url.host = domain::ascii_lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
     if (!std::all_of(url.host.begin(), url.host.end(), is_host_character)) {
       return std::unexpected("not a host name: " + url.host);
@@ -251,12 +248,12 @@ class HttpClient::Exchange : public std::enable_shared_from_this<Exchange> {
       if (status == 303 || ((status == 301 || status == 302) && request_.method == "POST")) {
         request_.method = "GET";
         request_.body.clear();
-        std::erase_if(request_.headers, [](const auto& header) { return lower(header.first) == "content-type"; });
+        std::erase_if(request_.headers, [](const auto& header) { return domain::ascii_lower(header.first) == "content-type"; });
       }
       // Credentials meant for one origin are not handed to another.
       if (next->origin() != url_.origin()) {
         std::erase_if(request_.headers, [](const auto& header) {
-          const std::string name = lower(header.first);
+          const std::string name = domain::ascii_lower(header.first);
           return name == "authorization" || name == "cookie";
         });
       }
@@ -267,7 +264,7 @@ class HttpClient::Exchange : public std::enable_shared_from_this<Exchange> {
     answer.status = static_cast<int>(status);
     for (const auto& field : response) {
       const auto name = field.name_string();
-      answer.headers.emplace_back(lower({name.data(), name.size()}), std::string(field.value()));
+      answer.headers.emplace_back(domain::ascii_lower({name.data(), name.size()}), std::string(field.value()));
     }
     answer.body = std::move(response.body());
     answer.url = url_.origin() + url_.target;

@@ -29,11 +29,6 @@ bool is_header_value(std::string_view value) {
   });
 }
 
-std::string lower(std::string_view text) {
-  std::string lowered(text);
-  std::ranges::transform(lowered, lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lowered;
-}
 
 Response invalid_response(const std::string& what) {
   Response response = json_response(
@@ -108,7 +103,7 @@ Response endpoint_response(const std::string& output_json) {
       if (name.empty() || !std::ranges::all_of(name, is_token_character)) {
         return invalid_response("the header name " + domain::quoted(name, 60) + " is not a token");
       }
-      const std::string lowered = lower(name);
+      const std::string lowered = domain::ascii_lower(name);
       if (std::ranges::find(kServerOwnedHeaders, lowered) != kServerOwnedHeaders.end()) {
         return invalid_response("the header " + domain::quoted(name, 60) + " is the server's to send");
       }

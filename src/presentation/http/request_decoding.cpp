@@ -14,11 +14,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string lower(std::string_view text) {
-  std::string lowered(text);
-  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lowered;
-}
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -40,7 +35,7 @@ domain::Result<Request> to_request(const boost::beast::http::request<boost::beas
   request.path = std::move(target->path);
   request.query = std::move(target->query);
   for (const auto& field : message) {
-    const std::string name = lower(std::string_view(field.name_string().data(), field.name_string().size()));
+    const std::string name = domain::ascii_lower(std::string_view(field.name_string().data(), field.name_string().size()));
     const std::string_view value(field.value().data(), field.value().size());
     if (auto checked = check_header(name, value); !checked) return std::unexpected(checked.error());
     request.headers[name] = std::string(value);
@@ -99,7 +94,7 @@ domain::Result<void> check_header(std::string_view name, std::string_view value)
 MediaType parse_media_type(std::string_view content_type) {
   MediaType media;
   const auto semicolon = content_type.find(';');
-  media.type = lower(trimmed(content_type.substr(0, semicolon)));
+  media.type = domain::ascii_lower(trimmed(content_type.substr(0, semicolon)));
   std::string_view parameters =
       semicolon == std::string_view::npos ? std::string_view() : content_type.substr(semicolon + 1);
   while (!parameters.empty()) {
@@ -107,10 +102,10 @@ MediaType parse_media_type(std::string_view content_type) {
     const std::string_view parameter = trimmed(parameters.substr(0, next));
     parameters = next == std::string_view::npos ? std::string_view() : parameters.substr(next + 1);
     const auto equals = parameter.find('=');
-    if (equals == std::string_view::npos || lower(trimmed(parameter.substr(0, equals))) != "charset") continue;
+    if (equals == std::string_view::npos || domain::ascii_lower(trimmed(parameter.substr(0, equals))) != "charset") continue;
     std::string_view value = trimmed(parameter.substr(equals + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    media.charset = lower(value);
+    media.charset = domain::ascii_lower(value);
   }
   return media;
 }

@@ -28,8 +28,8 @@ constexpr std::size_t kMaxRequestBytes = 5 * 1024 * 1024;
 constexpr std::chrono::milliseconds kDefaultTimeout{10'000};
 
 // Headers the client sets itself, or that would change how the exchange is framed.
-bool is_reserved_header(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+bool is_reserved_header(std::string_view header) {
+  const std::string name = domain::ascii_lower(header);
   return name == "host" || name == "content-length" || name == "transfer-encoding" || name == "connection" ||
          name == "upgrade" || name == "te" || name == "trailer" || name == "keep-alive" || name == "expect";
 }
@@ -84,9 +84,7 @@ std::optional<JsError> apply_options(const json& options, net::HttpRequest& requ
           return JsError::type_error("header " + name + " may not hold CR, LF or NUL");
         }
         if (is_reserved_header(name)) return JsError::type_error("header " + name + " is set by the client");
-        std::string lowered = name;
-        std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-        has_content_type = has_content_type || lowered == "content-type";
+        has_content_type = has_content_type || domain::ascii_lower(name) == "content-type";
         request.headers.emplace_back(name, text);
       }
     } else if (key == "query") {
