@@ -84,6 +84,27 @@ TEST_F(SdkHttp, DestinationsNotAllowedAreRefusedWithACodeTheScriptCanRead) {
   EXPECT_EQ(origin_.requests(), 0u);
 }
 
+TEST_F(SdkHttp, HostileRequestPartsAreRefusedBeforeAnythingIsSent) {
+  const json execution = run(R"(export default async ({ base }) => {
+    const tries = [
+      () => sdk.http.get(base + '/echo', { headers: { 'X-A': 'ok\r\nX-Injected: 1' } }),
+      () => sdk.http.get(base + '/echo', { headers: { 'Host': 'evil.example' } }),
+      () => sdk.http.get(base + '/echo', { headers: { 'Bad Name': 'x' } }),
+      () => sdk.http.get(base + '/echo', { surprise: 1 }),
+      () => sdk.http.get(base + '/a b'),
+      () => sdk.http.request({ method: 'GET\r\n', url: base + '/echo' }),
+      () => sdk.http.post(base + '/echo', { big: 1n }),
+    ];
+    const names = [];
+    for (const attempt of tries) { try { await attempt(); names.push('sent'); } catch (e) { names.push(e.name); } }
+    return names;
+  })",
+                             {{"base", origin_.url("")}});
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  EXPECT_EQ(execution["output"], json(std::vector<std::string>(7, "TypeError")));
+  EXPECT_EQ(origin_.requests(), 0u);
+}
+
 TEST_F(SdkHttp, AnUncaughtRefusalIsTheExecutionsErrorAtTheLineOfTheCall) {
   const json execution = run("export default async () => {\n  return await sdk.http.get('http://127.0.0.1:1/');\n};");
   EXPECT_EQ(execution["status"], "failed");
