@@ -2,6 +2,10 @@
 // allowed with --http-allow, every other loopback destination refused.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <sstream>
+
+#include "support/await.h"
 #include "support/server_process.h"
 #include "support/test_origin.h"
 
@@ -82,6 +86,30 @@ TEST_F(SdkHttp, DestinationsNotAllowedAreRefusedWithACodeTheScriptCanRead) {
   EXPECT_EQ(execution["output"], json::parse(R"([["SSRF_BLOCKED","SSRF_BLOCKED","SSRF_BLOCKED","SSRF_BLOCKED","SSRF_BLOCKED"],
                                    "TypeError: sdk.http.get: only http and https URLs may be fetched"])"));
   EXPECT_EQ(origin_.requests(), 0u);
+}
+
+TEST_F(SdkHttp, EveryRefusalIsASecurityLogLineWithWhoAndWhatAndACountInMetrics) {
+  const json execution = run(R"(export default async () => {
+    try { await sdk.http.get('http://169.254.169.254/latest/meta-data/'); } catch (e) {}
+    return 'done';
+  })");
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  const std::string log = await_value([&] { return server_.server_log(); },
+                                      [](const std::string& text) { return text.find("\"refused\"") != std::string::npos; });
+  std::optional<json> line;
+  std::istringstream lines(log);
+  for (std::string text; std::getline(lines, text);) {
+    const json parsed = json::parse(text, nullptr, false);
+    if (parsed.is_object() && parsed.value("msg", "") == "refused") line = parsed;
+  }
+  ASSERT_TRUE(line) << log;
+  EXPECT_EQ((*line)["code"], "SSRF_BLOCKED");
+  EXPECT_EQ((*line)["script_id"], execution["script_id"]);
+  EXPECT_EQ((*line)["execution_id"], execution["id"]);
+  EXPECT_FALSE((*line)["tenant_id"].get<std::string>().empty());
+  EXPECT_NE((*line)["what"].get<std::string>().find("169.254.169.254"), std::string::npos) << *line;
+  EXPECT_NE(server_.get("/metrics", admin_).body.find("jsruntime_sdk_refusals_total{code=\"SSRF_BLOCKED\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(SdkHttp, HostileRequestPartsAreRefusedBeforeAnythingIsSent) {
