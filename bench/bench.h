@@ -34,6 +34,7 @@ void run_runtime_benchmarks(runtime::Engine& engine, const Workloads& workloads,
 void run_executor_benchmarks(runtime::Engine& engine, const Workloads& workloads, const Selection& wanted);
 void run_records_benchmarks(const Selection& wanted);
 void run_schedule_benchmarks(runtime::Engine& engine, const Selection& wanted);
+void run_sdk_benchmarks(runtime::Engine& engine, const Selection& wanted);  // concurrent_http
 void run_trigger_benchmarks(const Selection& wanted);  // events_e2e
 void run_invoke_benchmark();  // in a process without an Engine of its own
 

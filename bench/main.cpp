@@ -1,6 +1,6 @@
 // jsruntime-bench [NAME...]: runs every benchmark, or the named ones
 // (cold_vm, warm_w1, tenant_switch, limits, isolated_w1, cpu, concurrent_w9, pool, fairness, records,
-// cron_start_delay, invoke, events_e2e).
+// cron_start_delay, invoke, events_e2e, concurrent_http).
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -73,5 +73,6 @@ int main(int argc, char** argv) {
   jsr::bench::run_records_benchmarks(wanted);
   jsr::bench::run_schedule_benchmarks(engine, wanted);
   jsr::bench::run_trigger_benchmarks(wanted);
+  jsr::bench::run_sdk_benchmarks(engine, wanted);
   return 0;
 }
