@@ -15,6 +15,7 @@
 #include "infrastructure/time/system_time_zones.h"
 #include "services/event_dispatcher.h"
 #include "services/log.h"
+#include "services/memory_cache.h"
 #include "services/node_lease.h"
 #include "services/scheduler.h"
 #include "services/script_catalog.h"
@@ -86,6 +87,13 @@ std::unique_ptr<std::vector<services::GaugeRegistration>> server_gauges(services
   return gauges;
 }
 
+// sdk.cache: in this server's memory on SQLite (one server); on PostgreSQL
+// in a table every server shares.
+domain::ScriptCache& add_script_cache(ServerParts& parts, const ServerConfig& config) {
+  const std::size_t bound = config.cache_mb_per_tenant << 20;
+  return parts.add("sdk.cache", std::make_unique<services::MemoryCache>(bound));
+}
+
 }  // namespace
 
 RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
@@ -139,10 +147,14 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   for (const auto& rule : config.http_allow) allowed.push_back(*net::parse_allow_rule(rule));  // checked as options
   auto& http_client = parts.add("sdk.http client", std::make_unique<net::HttpClient>(net::HttpClient::Options{
                                                        .policy = net::DestinationPolicy(std::move(allowed))}));
-  auto& vm_factory = parts.add(
-      "VM factory", std::make_unique<runtime::VmFactory>(
-                        engine, compile_cache,
-                        runtime::Vm::Options{.services = {.events = &bus, .api_calls = &api_calls, .http = &http_client, .security = &security_log}}));
+  domain::ScriptCache& cache = add_script_cache(parts, config);
+  auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
+                                                 engine, compile_cache,
+                                                 runtime::Vm::Options{.services = {.events = &bus,
+                                                                                   .api_calls = &api_calls,
+                                                                                   .http = &http_client,
+                                                                                   .security = &security_log,
+                                                                                   .cache = &cache}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),

@@ -42,6 +42,8 @@ struct ServerConfig {
 
   // sdk.http: destinations allowed besides public addresses, HOST[:PORT] or CIDR.
   std::vector<std::string> http_allow{};
+  // sdk.cache: what one tenant's entries may take before the least recently used go.
+  std::size_t cache_mb_per_tenant = 16;
 
   // The HTTP server.
   std::size_t io_threads = http::HttpServerOptions{}.io_threads;

@@ -81,6 +81,9 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--http-allow", config.http_allow,
       "A destination sdk.http may reach although it is not public: HOST[:PORT] or CIDR (repeatable)")
       ->delimiter(',');
+  add(command, "--cache-mb-per-tenant", config.cache_mb_per_tenant,
+      "MiB one tenant's sdk.cache entries may take; past it the least recently used go")
+      ->check(CLI::Range(1, 1 << 20));
   command.callback([&config] {
     for (const auto& rule : config.http_allow) {
       if (auto parsed = net::parse_allow_rule(rule); !parsed) throw CLI::ValidationError("--http-allow", parsed.error());

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ExecutionErrorCode, 18> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 19> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -24,6 +24,7 @@ constexpr EnumNames<ExecutionErrorCode, 18> kCodeNames{{
     {ExecutionErrorCode::kNetworkError, "NETWORK_ERROR"},
     {ExecutionErrorCode::kHttpTimeout, "HTTP_TIMEOUT"},
     {ExecutionErrorCode::kResponseTooLarge, "RESPONSE_TOO_LARGE"},
+    {ExecutionErrorCode::kStorageError, "STORAGE_ERROR"},
 }};
 
 constexpr EnumNames<ExecutionStatus, 7> kStatusNames{{
@@ -57,14 +58,15 @@ bool is_sdk_error(ExecutionErrorCode code) {
     case ExecutionErrorCode::kSsrfBlocked:
     case ExecutionErrorCode::kNetworkError:
     case ExecutionErrorCode::kHttpTimeout:
-    case ExecutionErrorCode::kResponseTooLarge: return true;
+    case ExecutionErrorCode::kResponseTooLarge:
+    case ExecutionErrorCode::kStorageError: return true;
     default: return false;
   }
 }
 
 bool is_retryable_sdk_error(ExecutionErrorCode code) {
   return code == ExecutionErrorCode::kRateLimited || code == ExecutionErrorCode::kNetworkError ||
-         code == ExecutionErrorCode::kHttpTimeout;
+         code == ExecutionErrorCode::kHttpTimeout || code == ExecutionErrorCode::kStorageError;
 }
 
 ExecutionStatus status_for(const std::optional<ExecutionError>& error) {

@@ -30,6 +30,7 @@ enum class ExecutionErrorCode {
   kNetworkError,      // sdk.http could not reach or talk to the server
   kHttpTimeout,       // sdk.http got no whole answer within its timeout
   kResponseTooLarge,  // sdk.http's answer was over its size limit
+  kStorageError,      // sdk.cache's or sdk.db's store failed (not the script's fault)
 };
 
 // The SDK refusals above: the codes a script's error may carry into the record.

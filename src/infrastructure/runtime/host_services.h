@@ -1,5 +1,6 @@
 // What the server lends the scripts' host calls: where events go, the
-// allowance of SDK calls per script and the outbound HTTP client. Each is
+// allowance of SDK calls per script, the outbound HTTP client and the
+// cache. Each is
 // optional (a `jsruntime run` or a test VM has fewer); a binding whose
 // service is missing refuses its call.
 #pragma once
@@ -7,6 +8,7 @@
 namespace jsr::domain {
 class EventPublisher;
 class RateLimiter;
+class ScriptCache;
 class SecurityLog;
 }  // namespace jsr::domain
 
@@ -21,6 +23,7 @@ struct HostServices {
   domain::RateLimiter* api_calls = nullptr;  // max_api_calls_per_minute, by script; none: not limited
   net::HttpClient* http = nullptr;           // sdk.http
   domain::SecurityLog* security = nullptr;   // told of every refused operation
+  domain::ScriptCache* cache = nullptr;      // sdk.cache
 };
 
 }  // namespace jsr::runtime

@@ -2,6 +2,7 @@
 
 #include <js/Conversions.h>
 #include <js/Exception.h>
+#include <js/JSON.h>
 
 #include "domain/rate_limiter.h"
 #include "domain/security_log.h"
@@ -49,6 +50,11 @@ bool to_value(JSContext* cx, const Latin1& text, JS::MutableHandleValue out) {
   if (string == nullptr) return false;
   out.setString(string);
   return true;
+}
+
+bool to_value(JSContext* cx, const JsonText& json, JS::MutableHandleValue out) {
+  JS::RootedString text(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(json.text.data(), json.text.size())));
+  return text && JS_ParseJSON(cx, text, out);
 }
 
 bool throw_error(NativeCall& call, const JsError& error) {

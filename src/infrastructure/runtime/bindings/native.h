@@ -14,7 +14,7 @@
 // execution is running" otherwise) and ScriptHost&.
 //
 // Results: void, bool, arithmetic types, std::string (UTF-8),
-// std::u16string, Latin1, JS::Value, JSObject*, or JsResult<T> of those.
+// std::u16string, Latin1, JsonText, JS::Value, JSObject*, or JsResult<T> of those.
 //
 // A host call that finishes later is an `async_method`: its function takes a
 // HostCallSettlement first and hands it to whoever finishes the work; the
@@ -95,6 +95,11 @@ struct RestArguments {
 // Bytes returned as a string of the same code units (atob, btoa).
 struct Latin1 {
   std::string bytes;
+};
+
+// A result that is JSON text, handed to the script parsed (a stored value).
+struct JsonText {
+  std::string text;
 };
 
 namespace native_detail {
@@ -232,6 +237,7 @@ struct Argument<ScriptHost&> {
 bool to_value(JSContext* cx, const std::string& utf8, JS::MutableHandleValue out);
 bool to_value(JSContext* cx, const std::u16string& units, JS::MutableHandleValue out);
 bool to_value(JSContext* cx, const Latin1& text, JS::MutableHandleValue out);
+bool to_value(JSContext* cx, const JsonText& json, JS::MutableHandleValue out);
 inline bool to_value(JSContext*, bool flag, JS::MutableHandleValue out) {
   out.setBoolean(flag);
   return true;
