@@ -8,6 +8,8 @@
 #include "infrastructure/net/http_client.h"
 #include "services/security_log.h"
 #include "infrastructure/persistence/postgres/postgres_change_feed.h"
+#include "infrastructure/persistence/sql_script_cache.h"
+#include "infrastructure/persistence/worker_threads.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/source_checker.h"
@@ -89,8 +91,12 @@ std::unique_ptr<std::vector<services::GaugeRegistration>> server_gauges(services
 
 // sdk.cache: in this server's memory on SQLite (one server); on PostgreSQL
 // in a table every server shares.
-domain::ScriptCache& add_script_cache(ServerParts& parts, const ServerConfig& config) {
+domain::ScriptCache& add_script_cache(ServerParts& parts, const ServerConfig& config, Store& store,
+                                      persistence::WorkerThreads& workers) {
   const std::size_t bound = config.cache_mb_per_tenant << 20;
+  if (store.database->dialect() == persistence::SqlDialect::kPostgres) {
+    return parts.add("sdk.cache", std::make_unique<persistence::SqlScriptCache>(*store.database, workers, bound));
+  }
   return parts.add("sdk.cache", std::make_unique<services::MemoryCache>(bound));
 }
 
@@ -147,7 +153,9 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   for (const auto& rule : config.http_allow) allowed.push_back(*net::parse_allow_rule(rule));  // checked as options
   auto& http_client = parts.add("sdk.http client", std::make_unique<net::HttpClient>(net::HttpClient::Options{
                                                        .policy = net::DestinationPolicy(std::move(allowed))}));
-  domain::ScriptCache& cache = add_script_cache(parts, config);
+  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(2),
+                                 {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
+  domain::ScriptCache& cache = add_script_cache(parts, config, store, data_workers);
   auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
                                                  engine, compile_cache,
                                                  runtime::Vm::Options{.services = {.events = &bus,

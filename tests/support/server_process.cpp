@@ -242,6 +242,16 @@ std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& argume
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+std::string ServerProcess::new_tenant_token(const std::string& superadmin, const std::string& name) const {
+  const HttpReply tenant = post("/api/v1/tenants", superadmin, {{"name", name}});
+  if (tenant.status != 201) throw std::runtime_error("tenant not created: " + tenant.body);
+  const HttpReply token =
+      request_with_headers("POST", "/api/v1/tokens", superadmin, {{"X-Tenant", tenant.json()["slug"]}},
+                           nlohmann::json{{"role", "org_admin"}, {"name", "admin of " + name}}.dump());
+  if (token.status != 201) throw std::runtime_error("token not created: " + token.body);
+  return token.json().value("token", "");
+}
+
 std::string fresh_data_dir(const std::string& what) {
   static std::atomic<int> counter{0};
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /

@@ -53,6 +53,9 @@ class ServerProcess {
   HttpReply patch(const std::string& target, const std::string& token, const nlohmann::json& body) const {
     return request("PATCH", target, token, body.dump());
   }
+  // Creates a tenant named `name` as `superadmin`; an org_admin token of it.
+  // Throws when either step is refused.
+  std::string new_tenant_token(const std::string& superadmin, const std::string& name) const;
 
  private:
   std::string stderr_path_;

@@ -235,6 +235,21 @@ CREATE TABLE nodes (
 );
 )SQL";
 
+// sdk.cache shared by every server on PostgreSQL (SQLite keeps it in the
+// server's memory): UNLOGGED, since a cache may be lost and writes are many.
+const char* const kPostgresScriptCache = R"SQL(
+CREATE UNLOGGED TABLE sdk_cache (
+  tenant_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  expires_at BIGINT,
+  used_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+);
+CREATE INDEX idx_sdk_cache_use ON sdk_cache (tenant_id, used_at);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -260,6 +275,7 @@ const std::vector<Migration>& migrations() {
        tenant_policy("event_deliveries") + tenant_policy("dead_letters")},
       {5, "http scripts: whether a caller needs a token", "ALTER TABLE scripts ADD COLUMN http_auth TEXT;\n", "", ""},
       {6, "servers are told of changed scripts and tokens", "", "", kPostgresChangeNotices},
+      {7, "sdk.cache shared by the servers", "", "", std::string(kPostgresScriptCache) + tenant_policy("sdk_cache")},
   };
   return all;
 }

@@ -157,6 +157,30 @@ TYPED_TEST(Api, RunsWaitOrReturnAtOnceAndAreRecorded) {
   EXPECT_EQ(server.get("/api/v1/scripts/" + id + "/executions?status=failed", this->admin_).json()["total"], 0);
 }
 
+TYPED_TEST(Api, TheCacheOutlivesARunIsSharedByATenantsScriptsAndByNoOtherTenant) {
+  auto& server = *this->server_;
+  const auto run = [&](const std::string& token, const std::string& source) {
+    const HttpReply created =
+        server.post("/api/v1/scripts", token, {{"name", "cache " + source.substr(30, 12)}, {"type", "oneoff"}, {"source", source}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    const json execution =
+        server.post("/api/v1/scripts/" + created.json()["id"].get<std::string>() + "/executions", token, json::object())
+            .json();
+    EXPECT_EQ(execution["status"], "completed") << execution.dump();
+    return execution["output"];
+  };
+  EXPECT_EQ(run(this->admin_, "export default async () => { await sdk.cache.set('rate', { eur: 1.08 }, 3600); "
+                              "return sdk.cache.increment('runs'); }"),
+            1);
+  EXPECT_EQ(run(this->admin_, "export default async () => [await sdk.cache.get('rate'), "
+                              "await sdk.cache.increment('runs')]"),
+            json::parse(R"([{"eur":1.08},2])"));
+  const std::string other = server.new_tenant_token(this->admin_, "Other Shop");
+  EXPECT_EQ(run(other, "export default async () => [await sdk.cache.get('rate'), await sdk.cache.exists('runs'), "
+                       "await sdk.cache.increment('runs')]"),
+            json::parse(R"([null,false,1])"));
+}
+
 TYPED_TEST(Api, AnExecutionsLogsKeepTheirMetadataAndAreFilteredByLevel) {
   auto& server = *this->server_;
   const std::string id = this->create_script(

@@ -51,13 +51,7 @@ class Endpoints : public ::testing::Test {
   }
 
   std::string other_tenant_token(const std::string& name = "Other Shop") {
-    const HttpReply tenant = server_->post("/api/v1/tenants", admin_, {{"name", name}});
-    EXPECT_EQ(tenant.status, 201) << tenant.body;
-    const HttpReply token = server_->request_with_headers("POST", "/api/v1/tokens", admin_,
-                                                          {{"X-Tenant", tenant.json()["slug"]}},
-                                                          json{{"role", "org_admin"}, {"name", "other"}}.dump());
-    EXPECT_EQ(token.status, 201) << token.body;
-    return token.json().value("token", "");
+    return server_->new_tenant_token(admin_, name);
   }
 
   json executions(const std::string& script) {

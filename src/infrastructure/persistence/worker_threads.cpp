@@ -1,0 +1,48 @@
+#include "infrastructure/persistence/worker_threads.h"
+
+namespace jsr::persistence {
+
+WorkerThreads::WorkerThreads(std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) threads_.emplace_back([this] { serve(); });
+}
+
+WorkerThreads::~WorkerThreads() { stop(); }
+
+void WorkerThreads::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  arrived_.notify_all();
+  threads_.clear();  // joins
+}
+
+void WorkerThreads::post(std::function<void()> work) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    queue_.push_back(std::move(work));
+  }
+  arrived_.notify_one();
+}
+
+std::size_t WorkerThreads::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void WorkerThreads::serve() {
+  while (true) {
+    std::function<void()> work;
+    {
+      std::unique_lock lock(mutex_);
+      arrived_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      work = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    work();
+  }
+}
+
+}  // namespace jsr::persistence
