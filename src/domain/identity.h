@@ -25,6 +25,7 @@ enum class Permission {
   kEventsPublish,    // publish events to the tenant's subscribed scripts
   kDeadLettersManage,  // replay and discard dead letters (reading them is kScriptsRead)
   kTokensManage,   // this tenant's tokens
+  kSecretsManage,  // write and delete this tenant's secrets (their names are kScriptsRead)
   kTenantsManage,  // every tenant
 };
 

@@ -276,6 +276,10 @@ const std::vector<Migration>& migrations() {
       {5, "http scripts: whether a caller needs a token", "ALTER TABLE scripts ADD COLUMN http_auth TEXT;\n", "", ""},
       {6, "servers are told of changed scripts and tokens", "", "", kPostgresChangeNotices},
       {7, "sdk.cache shared by the servers", "", "", std::string(kPostgresScriptCache) + tenant_policy("sdk_cache")},
+      {8, "tenant secrets, sealed with the server's key",
+       "CREATE TABLE secrets (\n  tenant_id TEXT NOT NULL,\n  name TEXT NOT NULL,\n  sealed TEXT NOT NULL,\n"
+       "  created_at BIGINT NOT NULL,\n  updated_at BIGINT NOT NULL,\n  PRIMARY KEY (tenant_id, name)\n);\n",
+       "", tenant_policy("secrets")},
   };
   return all;
 }
