@@ -9,6 +9,8 @@
 #include "services/security_log.h"
 #include "infrastructure/persistence/postgres/postgres_change_feed.h"
 #include "infrastructure/persistence/sql_script_cache.h"
+#include "infrastructure/persistence/sql_secret_repository.h"
+#include "infrastructure/security/secret_box.h"
 #include "infrastructure/persistence/worker_threads.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
@@ -156,13 +158,29 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(2),
                                  {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
   domain::ScriptCache& cache = add_script_cache(parts, config, store, data_workers);
+  auto& secret_repository =
+      parts.add("secrets", std::make_unique<persistence::SqlSecretRepository>(*store.database));
+  const fs::path key_file = config.secret_key_file.empty() ? fs::path(config.database.data_dir) / "secret.key"
+                                                           : fs::path(config.secret_key_file);
+  security::SecretBox* secret_box = nullptr;
+  try {
+    secret_box = &parts.add("secret key", security::SecretBox::from_key_file(key_file));
+  } catch (const std::exception& error) {
+    throw CannotStart{"cannot use the secret key", error.what()};
+  }
+  auto& secrets = parts.add("secret service", std::make_unique<services::SecretService>(services::SecretService::Parts{
+                                                  secret_repository, *secret_box, store.audit, store.credentials,
+                                                  [&data_workers](std::function<void()> work) {
+                                                    data_workers.post(std::move(work));
+                                                  }}));
   auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
                                                  engine, compile_cache,
                                                  runtime::Vm::Options{.services = {.events = &bus,
                                                                                    .api_calls = &api_calls,
                                                                                    .http = &http_client,
                                                                                    .security = &security_log,
-                                                                                   .cache = &cache}}));
+                                                                                   .cache = &cache,
+                                                                                   .secrets = &secrets}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
@@ -201,7 +219,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                 services::NodeLease::Parts{store.nodes, store.executions, store.events}, node_id),
             {.finish = [](services::NodeLease& lease) { lease.stop(); }});
   parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
-  return {store, node_id, metrics, executor, recorder, scripts, executions, events, bus, catalog};
+  return {store, node_id, metrics, executor, recorder, scripts, executions, events, bus, catalog, secrets};
 }
 
 }  // namespace jsr::app

@@ -17,6 +17,7 @@
 #include "services/metrics_registry.h"
 #include "services/script_catalog.h"
 #include "services/script_service.h"
+#include "services/secret_service.h"
 
 namespace jsr::app {
 
@@ -37,6 +38,7 @@ struct RuntimeParts {
   services::EventService& events;
   services::EventBus& bus;
   services::ScriptCatalog& catalog;
+  services::SecretService& secrets;
 };
 
 // Opens the database, takes over what this node's previous life left

@@ -44,6 +44,8 @@ struct ServerConfig {
   std::vector<std::string> http_allow{};
   // sdk.cache: what one tenant's entries may take before the least recently used go.
   std::size_t cache_mb_per_tenant = 16;
+  // sdk.secrets: the key tenant secrets are sealed with; <data_dir>/secret.key when empty.
+  std::string secret_key_file{};
 
   // The HTTP server.
   std::size_t io_threads = http::HttpServerOptions{}.io_threads;

@@ -81,6 +81,8 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--http-allow", config.http_allow,
       "A destination sdk.http may reach although it is not public: HOST[:PORT] or CIDR (repeatable)")
       ->delimiter(',');
+  add(command, "--secret-key-file", config.secret_key_file,
+      "The key tenant secrets are sealed with, made (mode 0600) when missing; default <data-dir>/secret.key");
   add(command, "--cache-mb-per-tenant", config.cache_mb_per_tenant,
       "MiB one tenant's sdk.cache entries may take; past it the least recently used go")
       ->check(CLI::Range(1, 1 << 20));

@@ -1,5 +1,7 @@
 #include "domain/execution.h"
 
+#include "domain/secret.h"
+
 #include "domain/enum_names.h"
 
 namespace jsr::domain {
@@ -50,6 +52,9 @@ std::optional<DomainEvent> Execution::finish(const ExecutionOutcome& outcome, Ti
   output_json = outcome.error ? std::nullopt : std::optional(outcome.output_json);
   logs = outcome.logs;
   metrics = outcome.metrics;
+  if (const SecretScrubber scrubber(outcome.secrets_read); !scrubber.empty()) {
+    scrub_outcome(scrubber, *this);
+  }
   if (!outcome.error) return ExecutionCompleted{tenant_id, script_id, id, outcome.metrics.duration_ms};
   return ExecutionFailed{tenant_id, script_id, id, outcome.error->code};
 }

@@ -42,6 +42,9 @@ struct ExecutionOutcome {
   std::optional<ExecutionError> error;
   std::vector<LogEntry> logs;
   ExecutionMetrics metrics;
+  // Secret values the run read: its logs and error are scrubbed of them
+  // already; whoever stores its output (Execution::finish) scrubs that too.
+  std::vector<std::string> secrets_read{};
 
   static ExecutionOutcome failed(ExecutionError error) {
     ExecutionOutcome outcome;

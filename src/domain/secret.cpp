@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/execution.h"
+
 namespace jsr::domain {
 namespace {
 
@@ -115,6 +117,31 @@ void SecretScrubber::scrub(std::string& text) const {
       text.replace(at, form.size(), kScrubbedSecret);
     }
   }
+}
+
+void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome) {
+  for (LogEntry& line : outcome.logs) {
+    scrubber.scrub(line.message);
+    scrubber.scrub(line.metadata_json);
+  }
+  if (outcome.error) {
+    scrubber.scrub(outcome.error->message);
+    scrubber.scrub(outcome.error->stack);
+  }
+}
+
+void scrub_outcome(const SecretScrubber& scrubber, Execution& execution) {
+  for (LogEntry& line : execution.logs) {
+    scrubber.scrub(line.message);
+    scrubber.scrub(line.metadata_json);
+  }
+  if (execution.error) {
+    scrubber.scrub(execution.error->message);
+    scrubber.scrub(execution.error->stack);
+  }
+  if (execution.output_json) scrubber.scrub(*execution.output_json);
+  scrubber.scrub(execution.input_json);
+  scrubber.scrub(execution.trigger_data_json);
 }
 
 }  // namespace jsr::domain

@@ -84,4 +84,11 @@ class SecretScrubber {
   std::vector<std::string> forms_;  // longest first, so a form inside another goes with it
 };
 
+struct Execution;
+struct ExecutionOutcome;
+// What is recorded of a run that read secrets: its logs (messages and
+// metadata), error (message and stack), output, input and trigger data.
+void scrub_outcome(const SecretScrubber& scrubber, Execution& execution);
+void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome);
+
 }  // namespace jsr::domain

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "fuzz/fuzz_check.h"
+#include "infrastructure/persistence/sql_secret_repository.h"
+#include "infrastructure/security/secret_box.h"
 #include "infrastructure/persistence/database.h"
 #include "infrastructure/persistence/sql_audit_log.h"
 #include "infrastructure/persistence/sql_event_store.h"
@@ -80,12 +82,17 @@ struct InProcessServer {
                                                credentials, "fuzz",     &bus,     &catalog};
   services::EventService event_service{{bus, dead_letters, scripts, credentials, audit}};
   services::HttpEndpoints endpoints{catalog};
+  persistence::SqlSecretRepository secret_repository{*database};
+  security::SecretBox secret_box{security::SecretBox::Key{}};
+  services::SecretService secrets{{secret_repository, secret_box, audit, credentials,
+                                   [](std::function<void()> work) { work(); }}};
   http::ApiServices api{.access = access,
                         .scripts = script_service,
                         .executions = execution_service,
                         .events = event_service,
                         .endpoints = endpoints,
                         .metrics = metrics,
+                        .secrets = secrets,
                         .ready = [] { return true; }};
   std::map<std::string, std::string> tokens_by_role;
   http::Router router{[this](const std::string& bearer, const std::string& tenant) {

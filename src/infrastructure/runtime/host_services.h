@@ -9,6 +9,7 @@ namespace jsr::domain {
 class EventPublisher;
 class RateLimiter;
 class ScriptCache;
+class SecretReader;
 class SecurityLog;
 }  // namespace jsr::domain
 
@@ -24,6 +25,7 @@ struct HostServices {
   net::HttpClient* http = nullptr;           // sdk.http
   domain::SecurityLog* security = nullptr;   // told of every refused operation
   domain::ScriptCache* cache = nullptr;      // sdk.cache
+  domain::SecretReader* secrets = nullptr;   // sdk.secrets
 };
 
 }  // namespace jsr::runtime

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -108,6 +110,18 @@ class RunningExecution {
 
   Completion take_completion() { return std::move(done_); }
 
+  // The secret values this execution read: scrubbed from what is recorded of
+  // it. Filled by sdk.secrets' answers on whichever thread they come.
+  struct SecretsRead {
+    std::mutex mutex;
+    std::vector<std::string> values;
+  };
+  const std::shared_ptr<SecretsRead>& secrets_read() const { return secrets_read_; }
+  std::vector<std::string> secret_values() const {
+    std::lock_guard lock(secrets_read_->mutex);
+    return secrets_read_->values;
+  }
+
   Phase phase = Phase::kEvaluating;
   JS::PersistentRootedObject module;
   JS::PersistentRootedObject context_object;
@@ -133,6 +147,7 @@ class RunningExecution {
   std::uint32_t last_host_call_id_ = 0;
   std::size_t memory_baseline_ = 0;
   std::size_t peak_memory_bytes_ = 0;
+  std::shared_ptr<SecretsRead> secrets_read_ = std::make_shared<SecretsRead>();
 };
 
 }  // namespace jsr::runtime

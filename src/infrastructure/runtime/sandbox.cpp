@@ -9,6 +9,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "domain/secret.h"
 #include "infrastructure/runtime/bindings/binding.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/error_report.h"
@@ -335,6 +336,10 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes();
   const bool heavy = outcome.metrics.peak_memory_bytes > execution.request().limits.max_memory_bytes / 4;
   outcome.metrics.log_lines = outcome.logs.size();
+  outcome.secrets_read = execution.secret_values();
+  if (const domain::SecretScrubber scrubber(outcome.secrets_read); !scrubber.empty()) {
+    domain::scrub_outcome(scrubber, outcome);
+  }
   auto done = execution.take_completion();
   const std::uint64_t serial = execution.serial();
   cancels_.remove(execution.request().execution_id);

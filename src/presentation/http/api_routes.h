@@ -12,6 +12,7 @@
 #include "services/http_endpoints.h"
 #include "services/metrics_registry.h"
 #include "services/script_service.h"
+#include "services/secret_service.h"
 
 namespace jsr::http {
 
@@ -22,6 +23,7 @@ struct ApiServices {
   services::EventService& events;
   services::HttpEndpoints& endpoints;
   services::MetricsRegistry& metrics;
+  services::SecretService& secrets;
   std::function<bool()> ready;  // database reachable and pool warm
   std::size_t max_endpoint_body_bytes = 1024 * 1024;  // an http script's request body
 };
@@ -31,6 +33,7 @@ void add_execution_routes(Router& router, ApiServices& services);
 void add_event_routes(Router& router, ApiServices& services);
 void add_endpoint_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
+void add_secret_routes(Router& router, ApiServices& services);
 void add_system_routes(Router& router, ApiServices& services);
 
 inline void add_api_routes(Router& router, ApiServices& services) {
@@ -39,6 +42,7 @@ inline void add_api_routes(Router& router, ApiServices& services) {
   add_event_routes(router, services);
   add_endpoint_routes(router, services);
   add_admin_routes(router, services);
+  add_secret_routes(router, services);
   add_system_routes(router, services);
 }
 

@@ -181,6 +181,64 @@ TYPED_TEST(Api, TheCacheOutlivesARunIsSharedByATenantsScriptsAndByNoOtherTenant)
             json::parse(R"([null,false,1])"));
 }
 
+TYPED_TEST(Api, ASecretIsReadByScriptsAndAppearsInNoRecordListingOrLog) {
+  auto& server = *this->server_;
+  const std::string value = "sk_live_Zq81mW/hidden+value";
+  const HttpReply created = server.request("PUT", "/api/v1/secrets/PARTNER_KEY", this->admin_, json{{"value", value}}.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(server.request("PUT", "/api/v1/secrets/PARTNER_KEY", this->admin_, json{{"value", value}}.dump()).status, 200);
+  EXPECT_EQ(server.request("PUT", "/api/v1/secrets/SHORT", this->admin_, R"({"value":"abc"})").status, 400);
+  EXPECT_EQ(server.request("PUT", "/api/v1/secrets/bad%20name", this->admin_, json{{"value", value}}.dump()).status, 400);
+  const std::string viewer = this->token_for("viewer");
+  EXPECT_EQ(server.request("PUT", "/api/v1/secrets/OTHER", viewer, json{{"value", value}}.dump()).status, 403);
+  const HttpReply listed = server.get("/api/v1/secrets", viewer);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.json()["items"][0]["name"], "PARTNER_KEY");
+  EXPECT_EQ(listed.body.find("sk_live"), std::string::npos);
+
+  const std::string id = this->create_script(
+      {{"name", "Uses a secret"},
+       {"type", "oneoff"},
+       {"source",
+        "export default async () => {\n"
+        "  const key = await sdk.secrets.get('PARTNER_KEY');\n"
+        "  console.log('key', key, btoa(key), encodeURIComponent(key), btoa('user:' + key));\n"
+        "  sdk.log.info('as metadata', { key, nested: JSON.stringify({ key }) });\n"
+        "  if (await sdk.secrets.get('NOT_THERE') !== null) throw new Error('a missing secret is null');\n"
+        "  return { key, length: key.length };\n"
+        "};"}});
+  const json execution = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, json::object()).json();
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  EXPECT_EQ(execution["output"]["length"], value.size()) << "the script got the value";
+  const std::string record = server.get("/api/v1/executions/" + execution["id"].get<std::string>(), this->admin_).body;
+  for (const std::string& form : {std::string("Zq81mW"), std::string("ZV9acTgxbVcv"), std::string("hidden%2Bvalue"),
+                                 std::string("dXNlcjpza19saXZlX1pxODFtVy9oaWRkZW4rdmFsdWU")}) {
+    EXPECT_EQ(record.find(form), std::string::npos) << form << " in " << record;
+  }
+  EXPECT_NE(record.find("[secret]"), std::string::npos) << record;
+
+  // A failing run's error is scrubbed too.
+  const std::string thrower = this->create_script(
+      {{"name", "Leaks in an error"},
+       {"type", "oneoff"},
+       {"source", "export default async () => { throw new Error('bad key ' + await sdk.secrets.get('PARTNER_KEY')); };"}});
+  const json failed = server.post("/api/v1/scripts/" + thrower + "/executions", this->admin_, json::object()).json();
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["error"]["message"], "Error: bad key [secret]") << failed.dump();
+
+  EXPECT_EQ(server.server_log().find("Zq81mW"), std::string::npos);
+  // What the database holds, on SQLite: no form of the value in any page of the file.
+  server.stop();
+  const auto data_dir = std::find(this->flags_.begin(), this->flags_.end(), "--data-dir");
+  for (const auto& entry : fs::directory_iterator(*(data_dir + 1))) {
+    std::ifstream file(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("Zq81mW"), std::string::npos) << entry.path();
+  }
+  this->server_ = std::make_unique<ServerProcess>(this->flags_);
+  EXPECT_EQ(this->server_->get("/api/v1/secrets", this->admin_).json()["items"].size(), 1u);
+}
+
 TYPED_TEST(Api, AnExecutionsLogsKeepTheirMetadataAndAreFilteredByLevel) {
   auto& server = *this->server_;
   const std::string id = this->create_script(
