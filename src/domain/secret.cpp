@@ -119,26 +119,28 @@ void SecretScrubber::scrub(std::string& text) const {
   }
 }
 
-void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome) {
-  for (LogEntry& line : outcome.logs) {
+namespace {
+
+void scrub_logs_and_error(const SecretScrubber& scrubber, std::vector<LogEntry>& logs,
+                          std::optional<ExecutionError>& error) {
+  for (LogEntry& line : logs) {
     scrubber.scrub(line.message);
     scrubber.scrub(line.metadata_json);
   }
-  if (outcome.error) {
-    scrubber.scrub(outcome.error->message);
-    scrubber.scrub(outcome.error->stack);
+  if (error) {
+    scrubber.scrub(error->message);
+    scrubber.scrub(error->stack);
   }
 }
 
+}  // namespace
+
+void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome) {
+  scrub_logs_and_error(scrubber, outcome.logs, outcome.error);
+}
+
 void scrub_outcome(const SecretScrubber& scrubber, Execution& execution) {
-  for (LogEntry& line : execution.logs) {
-    scrubber.scrub(line.message);
-    scrubber.scrub(line.metadata_json);
-  }
-  if (execution.error) {
-    scrubber.scrub(execution.error->message);
-    scrubber.scrub(execution.error->stack);
-  }
+  scrub_logs_and_error(scrubber, execution.logs, execution.error);
   if (execution.output_json) scrubber.scrub(*execution.output_json);
   scrubber.scrub(execution.input_json);
   scrubber.scrub(execution.trigger_data_json);
