@@ -52,9 +52,8 @@ std::optional<DomainEvent> Execution::finish(const ExecutionOutcome& outcome, Ti
   output_json = outcome.error ? std::nullopt : std::optional(outcome.output_json);
   logs = outcome.logs;
   metrics = outcome.metrics;
-  if (const SecretScrubber scrubber(outcome.secrets_read); !scrubber.empty()) {
-    scrub_outcome(scrubber, *this);
-  }
+  // Most runs read no secret: nothing to build then.
+  if (!outcome.secrets_read.empty()) scrub_outcome(SecretScrubber(outcome.secrets_read), *this);
   if (!outcome.error) return ExecutionCompleted{tenant_id, script_id, id, outcome.metrics.duration_ms};
   return ExecutionFailed{tenant_id, script_id, id, outcome.error->code};
 }

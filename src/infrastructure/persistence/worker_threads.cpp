@@ -26,11 +26,6 @@ void WorkerThreads::post(std::function<void()> work) {
   arrived_.notify_one();
 }
 
-std::size_t WorkerThreads::queued() const {
-  std::lock_guard lock(mutex_);
-  return queue_.size();
-}
-
 void WorkerThreads::serve() {
   while (true) {
     std::function<void()> work;

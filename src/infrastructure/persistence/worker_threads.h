@@ -23,12 +23,11 @@ class WorkerThreads {
   void post(std::function<void()> work);
   // Runs what is queued, then ends the threads; work posted afterwards is dropped.
   void stop();
-  std::size_t queued() const;
 
  private:
   void serve();
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable arrived_;
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;

@@ -337,9 +337,7 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   const bool heavy = outcome.metrics.peak_memory_bytes > execution.request().limits.max_memory_bytes / 4;
   outcome.metrics.log_lines = outcome.logs.size();
   outcome.secrets_read = execution.secret_values();
-  if (const domain::SecretScrubber scrubber(outcome.secrets_read); !scrubber.empty()) {
-    domain::scrub_outcome(scrubber, outcome);
-  }
+  if (!outcome.secrets_read.empty()) domain::scrub_outcome(domain::SecretScrubber(outcome.secrets_read), outcome);
   auto done = execution.take_completion();
   const std::uint64_t serial = execution.serial();
   cancels_.remove(execution.request().execution_id);
