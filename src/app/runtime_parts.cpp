@@ -8,8 +8,11 @@
 #include "infrastructure/net/http_client.h"
 #include "services/security_log.h"
 #include "infrastructure/persistence/postgres/postgres_change_feed.h"
+#include "infrastructure/persistence/postgres/postgres_data_space.h"
 #include "infrastructure/persistence/sql_script_cache.h"
 #include "infrastructure/persistence/sql_secret_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_data_space.h"
+#include "infrastructure/persistence/tenant_data_spaces.h"
 #include "infrastructure/security/secret_box.h"
 #include "infrastructure/persistence/worker_threads.h"
 #include "infrastructure/runtime/compile_cache.h"
@@ -102,6 +105,26 @@ domain::ScriptCache& add_script_cache(ServerParts& parts, const ServerConfig& co
   return parts.add("sdk.cache", std::make_unique<services::MemoryCache>(bound));
 }
 
+// sdk.db: a SQLite file per tenant beside the server's database, or a schema
+// and roles per tenant in its PostgreSQL database.
+domain::ScriptDatabase& add_script_database(ServerParts& parts, const ServerConfig& config, Store& store,
+                                            persistence::WorkerThreads& workers, const security::SecretBox& key) {
+  persistence::DataSpaceEngine* engine = nullptr;
+  try {
+    if (config.database.database_url) {
+      engine = &parts.add("sdk.db roles", std::make_unique<persistence::PostgresDataSpaces>(
+                                              *config.database.database_url, *store.database,
+                                              [&key](const std::string& role) { return key.derive("sdk.db " + role); }));
+    } else {
+      engine = &parts.add("sdk.db files", std::make_unique<persistence::SqliteDataSpaces>(
+                                              fs::path(config.database.data_dir) / "data-spaces"));
+    }
+  } catch (const std::exception& error) {
+    throw CannotStart{"cannot prepare sdk.db", error.what()};
+  }
+  return parts.add("sdk.db", std::make_unique<persistence::TenantDataSpaces>(*engine, workers));
+}
+
 }  // namespace
 
 RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
@@ -155,7 +178,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   for (const auto& rule : config.http_allow) allowed.push_back(*net::parse_allow_rule(rule));  // checked as options
   auto& http_client = parts.add("sdk.http client", std::make_unique<net::HttpClient>(net::HttpClient::Options{
                                                        .policy = net::DestinationPolicy(std::move(allowed))}));
-  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(2),
+  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(4),
                                  {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
   domain::ScriptCache& cache = add_script_cache(parts, config, store, data_workers);
   auto& secret_repository =
@@ -173,6 +196,10 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                                                   [&data_workers](std::function<void()> work) {
                                                     data_workers.post(std::move(work));
                                                   }}));
+  domain::ScriptDatabase& script_database = add_script_database(parts, config, store, data_workers, *secret_box);
+  auto& migrations = parts.add("sdk.db migrations", std::make_unique<services::DbMigrationService>(
+                                                         services::DbMigrationService::Parts{
+                                                             script_database, store.audit, store.credentials}));
   auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
                                                  engine, compile_cache,
                                                  runtime::Vm::Options{.services = {.events = &bus,
@@ -180,7 +207,8 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                                                                                    .http = &http_client,
                                                                                    .security = &security_log,
                                                                                    .cache = &cache,
-                                                                                   .secrets = &secrets}}));
+                                                                                   .secrets = &secrets,
+                                                                                   .db = &script_database}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
@@ -219,7 +247,8 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                 services::NodeLease::Parts{store.nodes, store.executions, store.events}, node_id),
             {.finish = [](services::NodeLease& lease) { lease.stop(); }});
   parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
-  return {store, node_id, metrics, executor, recorder, scripts, executions, events, bus, catalog, secrets};
+  return {store,  node_id, metrics, executor, recorder, scripts, executions,
+          events, bus,     catalog, secrets,  migrations};
 }
 
 }  // namespace jsr::app

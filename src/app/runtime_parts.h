@@ -9,6 +9,7 @@
 #include "app/server_config.h"
 #include "app/server_parts.h"
 #include "app/store.h"
+#include "services/db_migration_service.h"
 #include "services/event_bus.h"
 #include "services/event_service.h"
 #include "services/execution_recorder.h"
@@ -39,6 +40,7 @@ struct RuntimeParts {
   services::EventBus& bus;
   services::ScriptCatalog& catalog;
   services::SecretService& secrets;
+  services::DbMigrationService& migrations;
 };
 
 // Opens the database, takes over what this node's previous life left

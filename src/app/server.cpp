@@ -76,6 +76,7 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
                                    .endpoints = endpoints,
                                    .metrics = core.metrics,
                                    .secrets = core.secrets,
+                                   .migrations = core.migrations,
                                    .ready = [&executor = core.executor,
                                              &store] { return executor.stats().vms_total > 0 && store.database->reachable(); },
                                    .max_endpoint_body_bytes = config.max_endpoint_body_bytes}));

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ExecutionErrorCode, 19> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 23> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -25,6 +25,10 @@ constexpr EnumNames<ExecutionErrorCode, 19> kCodeNames{{
     {ExecutionErrorCode::kHttpTimeout, "HTTP_TIMEOUT"},
     {ExecutionErrorCode::kResponseTooLarge, "RESPONSE_TOO_LARGE"},
     {ExecutionErrorCode::kStorageError, "STORAGE_ERROR"},
+    {ExecutionErrorCode::kUnauthorizedOperation, "UNAUTHORIZED_OPERATION"},
+    {ExecutionErrorCode::kRowLimit, "ROW_LIMIT"},
+    {ExecutionErrorCode::kQueryTimeout, "QUERY_TIMEOUT"},
+    {ExecutionErrorCode::kQueryError, "QUERY_ERROR"},
 }};
 
 constexpr EnumNames<ExecutionStatus, 7> kStatusNames{{
@@ -59,14 +63,19 @@ bool is_sdk_error(ExecutionErrorCode code) {
     case ExecutionErrorCode::kNetworkError:
     case ExecutionErrorCode::kHttpTimeout:
     case ExecutionErrorCode::kResponseTooLarge:
-    case ExecutionErrorCode::kStorageError: return true;
+    case ExecutionErrorCode::kStorageError:
+    case ExecutionErrorCode::kUnauthorizedOperation:
+    case ExecutionErrorCode::kRowLimit:
+    case ExecutionErrorCode::kQueryTimeout:
+    case ExecutionErrorCode::kQueryError: return true;
     default: return false;
   }
 }
 
 bool is_retryable_sdk_error(ExecutionErrorCode code) {
   return code == ExecutionErrorCode::kRateLimited || code == ExecutionErrorCode::kNetworkError ||
-         code == ExecutionErrorCode::kHttpTimeout || code == ExecutionErrorCode::kStorageError;
+         code == ExecutionErrorCode::kHttpTimeout || code == ExecutionErrorCode::kStorageError ||
+         code == ExecutionErrorCode::kQueryTimeout;
 }
 
 ExecutionStatus status_for(const std::optional<ExecutionError>& error) {

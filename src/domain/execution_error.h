@@ -31,6 +31,10 @@ enum class ExecutionErrorCode {
   kHttpTimeout,       // sdk.http got no whole answer within its timeout
   kResponseTooLarge,  // sdk.http's answer was over its size limit
   kStorageError,      // sdk.cache's or sdk.db's store failed (not the script's fault)
+  kUnauthorizedOperation,  // sdk.db: the database refused (DDL, DCL, ATTACH, tables not the tenant's)
+  kRowLimit,               // sdk.db: more rows than 1 000 (or 8 MiB) in one answer
+  kQueryTimeout,           // sdk.db: a statement ran longer than 5 s
+  kQueryError,             // sdk.db: the database rejected the SQL or a constraint
 };
 
 // The SDK refusals above: the codes a script's error may carry into the record.

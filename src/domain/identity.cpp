@@ -31,6 +31,7 @@ std::string_view to_string(Permission permission) {
     case Permission::kDeadLettersManage: return "dead_letters.manage";
     case Permission::kTokensManage: return "tokens.manage";
     case Permission::kSecretsManage: return "secrets.manage";
+    case Permission::kDbMigrate: return "db.migrate";
     case Permission::kTenantsManage: return "tenants.manage";
   }
   std::unreachable();

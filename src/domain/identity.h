@@ -26,6 +26,7 @@ enum class Permission {
   kDeadLettersManage,  // replay and discard dead letters (reading them is kScriptsRead)
   kTokensManage,   // this tenant's tokens
   kSecretsManage,  // write and delete this tenant's secrets (their names are kScriptsRead)
+  kDbMigrate,      // apply migrations to this tenant's sdk.db data space (listing them is kScriptsRead)
   kTenantsManage,  // every tenant
 };
 

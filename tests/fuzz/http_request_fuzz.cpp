@@ -24,6 +24,8 @@
 #include "infrastructure/persistence/sql_script_repository.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_data_space.h"
+#include "infrastructure/persistence/tenant_data_spaces.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
@@ -86,6 +88,10 @@ struct InProcessServer {
   security::SecretBox secret_box{security::SecretBox::Key{}};
   services::SecretService secrets{{secret_repository, secret_box, audit, credentials,
                                    [](std::function<void()> work) { work(); }}};
+  persistence::WorkerThreads data_workers{1};
+  persistence::SqliteDataSpaces data_files{directory / "data-spaces"};
+  persistence::TenantDataSpaces data_spaces{data_files, data_workers};
+  services::DbMigrationService migrations{{data_spaces, audit, credentials}};
   http::ApiServices api{.access = access,
                         .scripts = script_service,
                         .executions = execution_service,
@@ -93,6 +99,7 @@ struct InProcessServer {
                         .endpoints = endpoints,
                         .metrics = metrics,
                         .secrets = secrets,
+                        .migrations = migrations,
                         .ready = [] { return true; }};
   std::map<std::string, std::string> tokens_by_role;
   http::Router router{[this](const std::string& bearer, const std::string& tenant) {

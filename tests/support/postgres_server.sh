@@ -2,7 +2,8 @@
 # Starts or stops a throwaway PostgreSQL server for the tests.
 #   postgres_server.sh start DIR   initdb in DIR, start on a free port of 127.0.0.1,
 #                                  create the role "jsruntime" (no superuser, no
-#                                  BYPASSRLS) and write the admin URL to DIR/url
+#                                  BYPASSRLS; CREATEROLE for sdk.db's tenant roles)
+#                                  and write the admin URL to DIR/url
 #   postgres_server.sh stop DIR    stop the server and remove DIR
 # initdb refuses to run as root, so as root the server runs as user postgres.
 set -eu
@@ -33,7 +34,7 @@ start)
     exit 1
   fi
   $as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE jsruntime LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB" >/dev/null
+    -c "CREATE ROLE jsruntime LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB CREATEROLE" >/dev/null
   echo "postgresql://postgres@127.0.0.1:$port" >"$dir/url"
   ;;
 stop)

@@ -1,14 +1,15 @@
 // What the server lends the scripts' host calls: where events go, the
-// allowance of SDK calls per script, the outbound HTTP client and the
-// cache. Each is
-// optional (a `jsruntime run` or a test VM has fewer); a binding whose
-// service is missing refuses its call.
+// allowance of SDK calls per script, the outbound HTTP client, the cache,
+// the secrets and the tenants' databases. Each is optional (a `jsruntime
+// run` or a test VM has fewer); a binding whose service is missing refuses
+// its call.
 #pragma once
 
 namespace jsr::domain {
 class EventPublisher;
 class RateLimiter;
 class ScriptCache;
+class ScriptDatabase;
 class SecretReader;
 class SecurityLog;
 }  // namespace jsr::domain
@@ -26,6 +27,7 @@ struct HostServices {
   domain::SecurityLog* security = nullptr;   // told of every refused operation
   domain::ScriptCache* cache = nullptr;      // sdk.cache
   domain::SecretReader* secrets = nullptr;   // sdk.secrets
+  domain::ScriptDatabase* db = nullptr;      // sdk.db
 };
 
 }  // namespace jsr::runtime

@@ -21,6 +21,7 @@
 #include "domain/execution_error.h"
 #include "domain/execution_request.h"
 #include "domain/log_entry.h"
+#include "domain/script_database.h"
 
 namespace jsr::runtime {
 
@@ -121,6 +122,10 @@ class RunningExecution {
     std::lock_guard lock(secrets_read_->mutex);
     return secrets_read_->values;
   }
+
+  // sdk.db's session, opened by the first statement; closing it rolls back
+  // a transaction the execution left open.
+  std::unique_ptr<domain::DbSession> db_session;
 
   Phase phase = Phase::kEvaluating;
   JS::PersistentRootedObject module;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "infrastructure/security/hmac.h"
 #include "infrastructure/security/random.h"
 
 namespace jsr::security {
@@ -141,6 +142,11 @@ std::optional<std::string> SecretBox::open(std::string_view text, std::string_vi
     return std::nullopt;
   }
   return plaintext;
+}
+
+std::string SecretBox::derive(std::string_view purpose) const {
+  const std::string_view key(reinterpret_cast<const char*>(key_.data()), key_.size());
+  return *hmac_hex("sha256", key, purpose);
 }
 
 }  // namespace jsr::security

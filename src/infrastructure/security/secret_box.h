@@ -28,6 +28,10 @@ class SecretBox final : public domain::SecretCipher {
   // Nothing when the text was not sealed with this key and context, or was changed.
   std::optional<std::string> open(std::string_view sealed, std::string_view context) override;
 
+  // A value only this key makes for `purpose` (64 hex digits): the passwords
+  // of sdk.db's PostgreSQL roles, the same on every server sharing the key.
+  std::string derive(std::string_view purpose) const;
+
  private:
   Key key_;
 };

@@ -7,6 +7,7 @@
 
 #include "presentation/http/router.h"
 #include "services/access_service.h"
+#include "services/db_migration_service.h"
 #include "services/event_service.h"
 #include "services/execution_service.h"
 #include "services/http_endpoints.h"
@@ -24,6 +25,7 @@ struct ApiServices {
   services::HttpEndpoints& endpoints;
   services::MetricsRegistry& metrics;
   services::SecretService& secrets;
+  services::DbMigrationService& migrations;
   std::function<bool()> ready;  // database reachable and pool warm
   std::size_t max_endpoint_body_bytes = 1024 * 1024;  // an http script's request body
 };
@@ -34,6 +36,7 @@ void add_event_routes(Router& router, ApiServices& services);
 void add_endpoint_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
 void add_secret_routes(Router& router, ApiServices& services);
+void add_db_routes(Router& router, ApiServices& services);
 void add_system_routes(Router& router, ApiServices& services);
 
 inline void add_api_routes(Router& router, ApiServices& services) {
@@ -43,6 +46,7 @@ inline void add_api_routes(Router& router, ApiServices& services) {
   add_endpoint_routes(router, services);
   add_admin_routes(router, services);
   add_secret_routes(router, services);
+  add_db_routes(router, services);
   add_system_routes(router, services);
 }
 

@@ -36,6 +36,7 @@ bool install_sdk_log(JSContext* cx, JS::HandleObject sdk);
 bool install_sdk_http(JSContext* cx, JS::HandleObject sdk);
 bool install_sdk_cache(JSContext* cx, JS::HandleObject sdk);
 bool install_sdk_secrets(JSContext* cx, JS::HandleObject sdk);
+bool install_sdk_db(JSContext* cx, JS::HandleObject sdk);
 
 // Reserved slots of the global the engine leaves to embedders
 // (JSCLASS_GLOBAL_APPLICATION_SLOTS): what bindings keep per realm.

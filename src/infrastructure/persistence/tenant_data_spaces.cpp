@@ -1,0 +1,218 @@
+#include "infrastructure/persistence/tenant_data_spaces.h"
+
+#include <deque>
+#include <future>
+
+namespace jsr::persistence {
+namespace {
+
+using domain::DbFailure;
+
+struct SessionState {
+  std::atomic<bool> closed{false};
+};
+
+domain::DbResult unavailable(const std::string& why) {
+  return std::unexpected(DbFailure{DbFailure::Kind::kUnavailable, "the tenant's database cannot be reached: " + why});
+}
+
+domain::DbResult misuse(std::string message) {
+  return std::unexpected(DbFailure{DbFailure::Kind::kQuery, std::move(message)});
+}
+
+}  // namespace
+
+struct TenantDataSpaces::Work {
+  std::uint64_t session = 0;
+  Step step = Step::kStatement;
+  std::shared_ptr<SessionState> state{};
+  domain::DbStatement statement{};
+  domain::DbDone done{};
+  std::function<void(DataSpaceConnection*, const std::string& why_not)> task{};  // kMaintenance
+};
+
+struct TenantDataSpaces::Lane {
+  explicit Lane(std::string tenant) : tenant_id(std::move(tenant)) {}
+
+  // The next work that may run: the transaction owner's while it has one.
+  std::deque<Work>::iterator runnable() {
+    if (transaction_owner == 0) return queue.begin();
+    for (auto it = queue.begin(); it != queue.end(); ++it) {
+      if (it->session == transaction_owner) return it;
+    }
+    return queue.end();
+  }
+
+  const std::string tenant_id;
+  std::mutex mutex;  // guards queue, draining and transaction_owner
+  std::deque<Work> queue;
+  bool draining = false;
+  std::uint64_t transaction_owner = 0;
+  std::unique_ptr<DataSpaceConnection> connection;  // used by the one draining
+};
+
+class TenantDataSpaces::Session final : public domain::DbSession {
+ public:
+  Session(TenantDataSpaces& spaces, std::shared_ptr<Lane> lane, std::uint64_t id)
+      : spaces_(spaces), lane_(std::move(lane)), id_(id) {}
+  ~Session() override {
+    state_->closed = true;
+    spaces_.submit(lane_, Work{.session = id_, .step = Step::kClose, .state = state_});
+  }
+
+  void run(domain::DbStatement statement, domain::DbDone done) override {
+    spaces_.submit(lane_, Work{.session = id_, .step = Step::kStatement, .state = state_,
+                               .statement = std::move(statement), .done = std::move(done)});
+  }
+  void begin(domain::DbDone done) override {
+    spaces_.submit(lane_, Work{.session = id_, .step = Step::kBegin, .state = state_, .done = std::move(done)});
+  }
+  void finish(bool commit, domain::DbDone done) override {
+    spaces_.submit(lane_, Work{.session = id_, .step = commit ? Step::kCommit : Step::kRollback, .state = state_,
+                               .done = std::move(done)});
+  }
+
+ private:
+  TenantDataSpaces& spaces_;
+  std::shared_ptr<Lane> lane_;
+  const std::uint64_t id_;
+  std::shared_ptr<SessionState> state_ = std::make_shared<SessionState>();
+};
+
+TenantDataSpaces::TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& workers, std::size_t max_open_connections)
+    : engine_(engine), workers_(workers), max_open_connections_(max_open_connections) {}
+
+TenantDataSpaces::~TenantDataSpaces() = default;
+
+std::unique_ptr<domain::DbSession> TenantDataSpaces::open_session(const std::string& tenant_id) {
+  return std::make_unique<Session>(*this, lane_for(tenant_id), ++last_session_);
+}
+
+std::shared_ptr<TenantDataSpaces::Lane> TenantDataSpaces::lane_for(const std::string& tenant_id) {
+  std::lock_guard lock(mutex_);
+  auto& lane = lanes_[tenant_id];
+  if (!lane) lane = std::make_shared<Lane>(tenant_id);
+  return lane;
+}
+
+void TenantDataSpaces::submit(const std::shared_ptr<Lane>& lane, Work work) {
+  std::lock_guard lock(lane->mutex);
+  lane->queue.push_back(std::move(work));
+  schedule(lane);
+}
+
+void TenantDataSpaces::schedule(const std::shared_ptr<Lane>& lane) {
+  if (lane->draining || lane->runnable() == lane->queue.end()) return;
+  lane->draining = true;
+  workers_.post([this, lane] { drain(lane); });
+}
+
+void TenantDataSpaces::drain(const std::shared_ptr<Lane>& lane) {
+  Work work;
+  std::uint64_t owner = 0;
+  {
+    std::lock_guard lock(lane->mutex);
+    auto next = lane->runnable();
+    work = std::move(*next);
+    lane->queue.erase(next);
+    owner = lane->transaction_owner;
+  }
+  const bool abandoned = work.state && work.state->closed && work.step != Step::kClose;
+  const bool ends_transaction = work.step == Step::kCommit || work.step == Step::kRollback || work.step == Step::kClose;
+  const bool needs_connection = !abandoned && (!ends_transaction || owner == work.session);
+  std::string why_not;
+  if (needs_connection && (!lane->connection || !lane->connection->usable())) {
+    if (lane->connection) {
+      lane->connection.reset();
+      --open_connections_;
+      owner = 0;  // a lost connection took its transaction with it
+    }
+    try {
+      lane->connection = engine_.connect(lane->tenant_id);
+      ++open_connections_;
+    } catch (const std::exception& error) {
+      why_not = error.what();
+    }
+  }
+  DataSpaceConnection* connection = lane->connection.get();
+
+  domain::DbResult answer = unavailable(why_not);
+  const bool owns = owner != 0 && owner == work.session;
+  switch (work.step) {
+    case Step::kStatement:
+      if (abandoned || !connection) break;
+      answer = connection->run(work.statement, StatementGuard{std::chrono::steady_clock::now() +
+                                                                  domain::kDbStatementTimeout,
+                                                              &work.state->closed});
+      break;
+    case Step::kBegin:
+      if (abandoned || !connection) break;
+      if (owns) {
+        answer = misuse("a transaction is already open: sdk.db.transaction does not nest");
+        break;
+      }
+      answer = connection->begin();
+      if (answer) owner = work.session;
+      break;
+    case Step::kCommit:
+    case Step::kRollback:
+    case Step::kClose:
+      if (!owns) {
+        answer = misuse("no transaction is open");
+        break;
+      }
+      answer = connection ? connection->finish(work.step == Step::kCommit && !abandoned) : unavailable(why_not);
+      owner = 0;
+      break;
+    case Step::kMaintenance:
+      work.task(connection, why_not);
+      break;
+  }
+  if (!abandoned && work.done) work.done(std::move(answer));
+
+  std::lock_guard lock(lane->mutex);
+  lane->transaction_owner = owner;
+  lane->draining = false;
+  const bool idle = lane->queue.empty() && owner == 0;
+  if (idle && lane->connection && open_connections_ > max_open_connections_) {
+    lane->connection.reset();
+    --open_connections_;
+  }
+  schedule(lane);
+}
+
+template <typename Answer>
+Answer TenantDataSpaces::maintain(const std::string& tenant_id,
+                                  std::function<Answer(DataSpaceConnection&)> task) {
+  auto answered = std::make_shared<std::promise<Answer>>();
+  auto future = answered->get_future();
+  submit(lane_for(tenant_id),
+         Work{.session = ++last_session_,
+              .step = Step::kMaintenance,
+              .task = [answered, task = std::move(task)](DataSpaceConnection* connection, const std::string& why_not) {
+                if (connection == nullptr) {
+                  return answered->set_value(std::unexpected(
+                      domain::Error::database("the tenant's database cannot be reached: " + why_not)));
+                }
+                answered->set_value(task(*connection));
+              }});
+  try {
+    return future.get();
+  } catch (const std::future_error&) {  // the workers stopped before it ran
+    return std::unexpected(domain::Error::shutting_down("the server is stopping"));
+  }
+}
+
+domain::Result<domain::DbMigration> TenantDataSpaces::migrate(const std::string& tenant_id, const std::string& name,
+                                                              const std::string& sql,
+                                                              const std::string& applied_by) {
+  return maintain<domain::Result<domain::DbMigration>>(
+      tenant_id, [&](DataSpaceConnection& connection) { return connection.migrate(name, sql, applied_by); });
+}
+
+domain::Result<std::vector<domain::DbMigration>> TenantDataSpaces::migrations(const std::string& tenant_id) {
+  return maintain<domain::Result<std::vector<domain::DbMigration>>>(
+      tenant_id, [](DataSpaceConnection& connection) { return connection.migrations(); });
+}
+
+}  // namespace jsr::persistence

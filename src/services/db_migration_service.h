@@ -1,0 +1,32 @@
+// Migrations of a tenant's sdk.db data space for API callers: org admins
+// apply them (each once, in the order given, audited), every role of the
+// tenant lists them.
+#pragma once
+
+#include "domain/credentials.h"
+#include "domain/identity.h"
+#include "domain/repositories.h"
+#include "domain/script_database.h"
+
+namespace jsr::services {
+
+inline constexpr std::size_t kMaxMigrationSqlBytes = 1024 * 1024;
+
+class DbMigrationService {
+ public:
+  struct Parts {
+    domain::ScriptDatabase& db;
+    domain::AuditLog& audit;
+    domain::Credentials& credentials;
+  };
+  explicit DbMigrationService(Parts parts) : parts_(parts) {}
+
+  domain::Result<domain::DbMigration> apply(const domain::Principal& caller, const std::string& name,
+                                            const std::string& sql);
+  domain::Result<std::vector<domain::DbMigration>> list(const domain::Principal& caller);
+
+ private:
+  Parts parts_;
+};
+
+}  // namespace jsr::services
