@@ -39,6 +39,9 @@ class DataSpaceConnection {
   virtual domain::Result<domain::DbMigration> migrate(const std::string& name, const std::string& sql,
                                                       const std::string& applied_by) = 0;
   virtual domain::Result<std::vector<domain::DbMigration>> migrations() = 0;
+  // Forgets what a session's statements set (search_path, role, ...), so
+  // that the next execution of the tenant starts as the first did.
+  virtual void reset_session() = 0;
   // False once the connection is lost: it is replaced.
   virtual bool usable() const = 0;
 };

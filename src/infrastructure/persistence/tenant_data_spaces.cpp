@@ -154,14 +154,18 @@ void TenantDataSpaces::drain(const std::shared_ptr<Lane>& lane) {
       answer = connection->begin();
       if (answer) owner = work.session;
       break;
+    case Step::kClose:
+      if (owns && connection) (void)connection->finish(false);
+      if (owns) owner = 0;
+      if (lane->connection) lane->connection->reset_session();
+      break;
     case Step::kCommit:
     case Step::kRollback:
-    case Step::kClose:
       if (!owns) {
         answer = misuse("no transaction is open");
         break;
       }
-      answer = connection ? connection->finish(work.step == Step::kCommit && !abandoned) : unavailable(why_not);
+      answer = connection ? connection->finish(work.step == Step::kCommit) : unavailable(why_not);
       owner = 0;
       break;
     case Step::kMaintenance:

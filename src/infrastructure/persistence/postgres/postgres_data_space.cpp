@@ -62,6 +62,7 @@ class PostgresDataSpace final : public DataSpaceConnection {
   ~PostgresDataSpace() override { PQfinish(connection_); }
 
   bool usable() const override { return PQstatus(connection_) == CONNECTION_OK; }
+  void reset_session() override { (void)command("DISCARD ALL"); }
 
   domain::DbResult run(const domain::DbStatement& statement, const StatementGuard& guard) override {
     auto params = parse_db_params(statement.params_json);
@@ -383,6 +384,7 @@ class TenantSpace final : public DataSpaceConnection {
   domain::DbResult begin() override { return app_->begin(); }
   domain::DbResult finish(bool commit) override { return app_->finish(commit); }
   bool usable() const override { return app_->usable(); }
+  void reset_session() override { app_->reset_session(); }
 
   domain::Result<domain::DbMigration> migrate(const std::string& name, const std::string& sql,
                                               const std::string& applied_by) override {

@@ -175,6 +175,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
     return applied;
   }
 
+  void reset_session() override {}  // a script can set nothing that lasts: pragmas are refused
   bool usable() const override { return true; }
 
  private:
