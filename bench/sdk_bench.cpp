@@ -2,17 +2,25 @@
 // through the pool as the server runs them, the I/O in the SDK's hands.
 #include <atomic>
 #include <condition_variable>
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <unistd.h>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "bench/bench.h"
 #include "infrastructure/net/http_client.h"
+#include "infrastructure/persistence/postgres/postgres_data_space.h"
+#include "infrastructure/persistence/sqlite/sqlite_data_space.h"
+#include "infrastructure/persistence/tenant_data_spaces.h"
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/vm.h"
 #include "services/executor.h"
 #include "services/metrics_registry.h"
+#include "support/postgres_fixture.h"
 #include "support/test_origin.h"
 
 namespace jsr::bench {
@@ -76,10 +84,82 @@ void concurrent_http(runtime::Engine& engine, std::size_t count) {
             << std::endl;
 }
 
+// The median time of one execution of `source`, run `runs` times one after
+// another (each awaited before the next), in microseconds.
+double median_run_us(services::Executor& executor, const std::string& source, std::size_t runs) {
+  std::vector<double> times;
+  times.reserve(runs);
+  for (std::size_t i = 0; i < runs; ++i) {
+    domain::ExecutionRequest request;
+    request.execution_id = "db-" + std::to_string(i);
+    request.tenant_id = "01a23c00-0000-7000-8000-0000000000db";
+    request.source = source;
+    request.source_name = "db_query.js";
+    std::promise<bool> done;
+    const auto start = std::chrono::steady_clock::now();
+    auto accepted = executor.submit(std::move(request), [&](domain::ExecutionOutcome outcome) {
+      done.set_value(outcome.status == domain::ExecutionStatus::kCompleted);
+    });
+    if (!accepted || !done.get_future().get()) std::abort();
+    times.push_back(ms_since(start) * 1000);
+  }
+  std::nth_element(times.begin(), times.begin() + runs / 2, times.end());
+  return times[runs / 2];
+}
+
+// p50 of a run that awaits one one-row sdk.db.queryOne, less the p50 of the
+// same run without it: what the call adds, database, threads and all.
+void db_query(runtime::Engine& engine, const std::string& backend, persistence::DataSpaceEngine& spaces,
+              double target_us) {
+  persistence::WorkerThreads workers(4);
+  persistence::TenantDataSpaces data(spaces, workers);
+  const std::string tenant = "01a23c00-0000-7000-8000-0000000000db";
+  if (!data.migrate(tenant, "001", "CREATE TABLE prices (sku TEXT PRIMARY KEY, cents INTEGER);"
+                                   "INSERT INTO prices VALUES ('tea', 350)", "bench")) {
+    std::abort();
+  }
+  runtime::CompileCache cache;
+  runtime::VmFactory factory(engine, cache, runtime::Vm::Options{.services = {.db = &data}});
+  services::MetricsRegistry metrics;
+  services::Executor executor(factory, metrics, services::ExecutorOptions{});
+  const std::string with_query =
+      "export default async () => (await sdk.db.queryOne('SELECT cents FROM prices WHERE sku = $1', ['tea'])).cents;";
+  const std::string without = "export default async () => (await Promise.resolve({ cents: 350 })).cents;";
+  (void)median_run_us(executor, with_query, 200);  // warm: VM, realm, compiled scripts, connection
+  (void)median_run_us(executor, without, 200);
+  const double base_us = median_run_us(executor, without, 2000);
+  const double query_us = median_run_us(executor, with_query, 2000);
+  const double added_us = query_us - base_us;
+  std::cout << json{{"bench", "db_query"},
+                    {"backend", backend},
+                    {"p50_run_us", rounded(query_us, 1)},
+                    {"p50_without_us", rounded(base_us, 1)},
+                    {"p50_added_us", rounded(added_us, 1)},
+                    {"target", "p50_added_us <= " + std::to_string(static_cast<int>(target_us))},
+                    {"met", added_us <= target_us}}
+                   .dump()
+            << std::endl;
+  workers.stop();
+}
+
+void db_query_benchmarks(runtime::Engine& engine) {
+  const auto directory = std::filesystem::temp_directory_path() / ("jsruntime-bench-db-" + std::to_string(::getpid()));
+  {
+    persistence::SqliteDataSpaces files(directory);
+    db_query(engine, "sqlite", files, 100);
+  }
+  std::filesystem::remove_all(directory);
+  const std::string url = testing::fresh_postgres_database();
+  auto platform = persistence::Database::open_postgres(url);
+  persistence::PostgresDataSpaces roles(url, *platform, [](const std::string& role) { return "bench " + role; });
+  db_query(engine, "postgresql", roles, 400);
+}
+
 }  // namespace
 
 void run_sdk_benchmarks(runtime::Engine& engine, const Selection& wanted) {
   if (wanted("concurrent_http")) concurrent_http(engine, 1000);
+  if (wanted("db_query")) db_query_benchmarks(engine);
 }
 
 }  // namespace jsr::bench
