@@ -1,7 +1,8 @@
-// Health, readiness, metrics and the OpenAPI document: no token needed.
+// Health, readiness, metrics, the OpenAPI document and the scripts' typings:
+// no token needed.
 #include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
-#include "presentation/http/openapi_document.h"
+#include "presentation/http/embedded_documents.h"
 
 namespace jsr::http {
 
@@ -23,6 +24,10 @@ void add_system_routes(Router& router, ApiServices& api) {
         [](Request&) { return Response{200, std::string(kOpenApiDocument), "application/json"}; },
         Router::Runs::kOnIoThread);
   }
+  router.add(
+      "GET", "/api/v1/sdk.d.ts", Router::kPublic,
+      [](Request&) { return Response{200, std::string(kSdkTypings), "application/typescript; charset=utf-8"}; },
+      Router::Runs::kOnIoThread);
 }
 
 }  // namespace jsr::http

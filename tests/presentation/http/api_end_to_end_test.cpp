@@ -515,6 +515,9 @@ TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
   }
   EXPECT_TRUE(openapi["components"]["schemas"]["Execution"]["properties"].contains("skip_reason"));
   EXPECT_TRUE(openapi["components"]["schemas"]["Script"]["properties"].contains("http_auth"));
+  const HttpReply typings = server.get("/api/v1/sdk.d.ts", "");
+  EXPECT_EQ(typings.status, 200);
+  EXPECT_NE(typings.body.find("interface SdkDb {"), std::string::npos) << typings.body.substr(0, 200);
 }
 
 }  // namespace
