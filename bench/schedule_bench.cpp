@@ -64,6 +64,9 @@ class WatchedExecutions final : public domain::ExecutionRepository {
   domain::Result<std::size_t> interrupt_unfinished(const std::string& node_id, domain::Timestamp now) override {
     return stored_.interrupt_unfinished(node_id, now);
   }
+  domain::Result<std::int64_t> count_runs_since(const std::string& tenant_id, domain::Timestamp since) override {
+    return stored_.count_runs_since(tenant_id, since);
+  }
 
   std::vector<double> await_delays(std::size_t count) {
     std::unique_lock lock(mutex_);

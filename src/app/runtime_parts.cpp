@@ -108,7 +108,8 @@ domain::ScriptCache& add_script_cache(ServerParts& parts, const ServerConfig& co
 // sdk.db: a SQLite file per tenant beside the server's database, or a schema
 // and roles per tenant in its PostgreSQL database.
 domain::ScriptDatabase& add_script_database(ServerParts& parts, const ServerConfig& config, Store& store,
-                                            persistence::WorkerThreads& workers, const security::SecretBox& key) {
+                                            persistence::WorkerThreads& workers, const security::SecretBox& key,
+                                            persistence::TenantDataSpaces::DataLimit data_limit) {
   persistence::DataSpaceEngine* engine = nullptr;
   try {
     if (config.database.database_url) {
@@ -122,7 +123,7 @@ domain::ScriptDatabase& add_script_database(ServerParts& parts, const ServerConf
   } catch (const std::exception& error) {
     throw CannotStart{"cannot prepare sdk.db", error.what()};
   }
-  return parts.add("sdk.db", std::make_unique<persistence::TenantDataSpaces>(*engine, workers));
+  return parts.add("sdk.db", std::make_unique<persistence::TenantDataSpaces>(*engine, workers, std::move(data_limit)));
 }
 
 }  // namespace
@@ -196,10 +197,20 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                                                   [&data_workers](std::function<void()> work) {
                                                     data_workers.post(std::move(work));
                                                   }}));
-  domain::ScriptDatabase& script_database = add_script_database(parts, config, store, data_workers, *secret_box);
+  auto& quotas = parts.add("quotas", std::make_unique<services::QuotaMeter>(services::QuotaMeter::Parts{
+                                         store.tenants, store.executions,
+                                         {config.default_executions_per_hour, config.default_data_mb << 20}}));
+  const auto data_limit = [&store, &quotas](const std::string& tenant_id) {
+    auto tenant = store.tenants.find(tenant_id);
+    const domain::TenantQuotas set = tenant && *tenant ? (*tenant)->quotas : domain::TenantQuotas{};
+    return *quotas.effective(set).data_bytes;
+  };
+  domain::ScriptDatabase& script_database =
+      add_script_database(parts, config, store, data_workers, *secret_box, data_limit);
   auto& migrations = parts.add("sdk.db migrations", std::make_unique<services::DbMigrationService>(
                                                          services::DbMigrationService::Parts{
-                                                             script_database, store.audit, store.credentials}));
+                                                             script_database, store.audit, store.credentials,
+                                                             data_limit}));
   auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
                                                  engine, compile_cache,
                                                  runtime::Vm::Options{.services = {.events = &bus,
@@ -225,7 +236,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
                                                         store.scripts, store.executions, recorder, executor,
                                                         store.audit, store.credentials, node_id, &bus,
-                                                        &catalog));
+                                                        &catalog, &quotas));
   auto& events = parts.add("event service", std::make_unique<services::EventService>(services::EventService::Parts{
                                                 bus, store.dead_letters, store.scripts, store.credentials, store.audit}));
   parts.add("scheduler",
@@ -248,7 +259,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
             {.finish = [](services::NodeLease& lease) { lease.stop(); }});
   parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
   return {store,  node_id, metrics, executor, recorder, scripts, executions,
-          events, bus,     catalog, secrets,  migrations};
+          events, bus,     catalog, secrets,  migrations, quotas};
 }
 
 }  // namespace jsr::app

@@ -41,6 +41,7 @@ struct RuntimeParts {
   services::ScriptCatalog& catalog;
   services::SecretService& secrets;
   services::DbMigrationService& migrations;
+  services::QuotaMeter& quotas;
 };
 
 // Opens the database, takes over what this node's previous life left

@@ -77,6 +77,7 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
                                    .metrics = core.metrics,
                                    .secrets = core.secrets,
                                    .migrations = core.migrations,
+                                   .quotas = core.quotas,
                                    .ready = [&executor = core.executor,
                                              &store] { return executor.stats().vms_total > 0 && store.database->reachable(); },
                                    .max_endpoint_body_bytes = config.max_endpoint_body_bytes}));

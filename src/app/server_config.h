@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 #include <string>
@@ -46,6 +47,9 @@ struct ServerConfig {
   std::size_t cache_mb_per_tenant = 16;
   // sdk.secrets: the key tenant secrets are sealed with; <data_dir>/secret.key when empty.
   std::string secret_key_file{};
+  // Tenants' quotas where a superadmin set none (PATCH /api/v1/tenants/{id}).
+  std::int64_t default_executions_per_hour = 10'000;
+  std::int64_t default_data_mb = 256;
 
   // The HTTP server.
   std::size_t io_threads = http::HttpServerOptions{}.io_threads;

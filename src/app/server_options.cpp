@@ -86,6 +86,12 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--cache-mb-per-tenant", config.cache_mb_per_tenant,
       "MiB one tenant's sdk.cache entries may take; past it the least recently used go")
       ->check(CLI::Range(1, 1 << 20));
+  add(command, "--default-executions-per-hour", config.default_executions_per_hour,
+      "Runs a tenant may begin in one clock hour, unless a superadmin set its quota")
+      ->check(CLI::Range(1, 1'000'000'000));
+  add(command, "--default-data-mb", config.default_data_mb,
+      "MiB a tenant's sdk.db data space may take, unless a superadmin set its quota")
+      ->check(CLI::Range(1, 1 << 20));
   command.callback([&config] {
     for (const auto& rule : config.http_allow) {
       if (auto parsed = net::parse_allow_rule(rule); !parsed) throw CLI::ValidationError("--http-allow", parsed.error());

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ErrorCode, 20> kErrorCodeNames{{
+constexpr EnumNames<ErrorCode, 21> kErrorCodeNames{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kInvalidJson, "INVALID_JSON"},
     {ErrorCode::kInvalidUtf8, "INVALID_UTF8"},
@@ -21,6 +21,7 @@ constexpr EnumNames<ErrorCode, 20> kErrorCodeNames{{
     {ErrorCode::kUriTooLong, "URI_TOO_LONG"},
     {ErrorCode::kUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
     {ErrorCode::kRateLimited, "RATE_LIMITED"},
+    {ErrorCode::kQuotaExceeded, "QUOTA_EXCEEDED"},
     {ErrorCode::kHeadersTooLarge, "HEADERS_TOO_LARGE"},
     {ErrorCode::kOverloaded, "OVERLOADED"},
     {ErrorCode::kShuttingDown, "SHUTTING_DOWN"},

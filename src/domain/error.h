@@ -32,6 +32,7 @@ enum class ErrorCode {
   kUriTooLong,
   kUnsupportedMediaType,
   kRateLimited,
+  kQuotaExceeded,  // the tenant's quota (runs this hour) is spent
   kHeadersTooLarge,
   kOverloaded,
   kShuttingDown,
@@ -61,6 +62,7 @@ struct Error {
   static Error conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
   static Error invalid_transition(std::string message) { return {ErrorCode::kInvalidTransition, std::move(message)}; }
   static Error rate_limited(std::string message) { return {ErrorCode::kRateLimited, std::move(message)}; }
+  static Error quota_exceeded(std::string message) { return {ErrorCode::kQuotaExceeded, std::move(message)}; }
   static Error overloaded(std::string message) { return {ErrorCode::kOverloaded, std::move(message)}; }
   static Error shutting_down(std::string message) { return {ErrorCode::kShuttingDown, std::move(message)}; }
   static Error database(std::string message) { return {ErrorCode::kDatabaseError, std::move(message)}; }

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ExecutionErrorCode, 23> kCodeNames{{
+constexpr EnumNames<ExecutionErrorCode, 24> kCodeNames{{
     {ExecutionErrorCode::kSyntaxError, "SYNTAX_ERROR"},
     {ExecutionErrorCode::kRuntimeError, "RUNTIME_ERROR"},
     {ExecutionErrorCode::kTimeout, "TIMEOUT"},
@@ -29,6 +29,7 @@ constexpr EnumNames<ExecutionErrorCode, 23> kCodeNames{{
     {ExecutionErrorCode::kRowLimit, "ROW_LIMIT"},
     {ExecutionErrorCode::kQueryTimeout, "QUERY_TIMEOUT"},
     {ExecutionErrorCode::kQueryError, "QUERY_ERROR"},
+    {ExecutionErrorCode::kQuotaExceeded, "QUOTA_EXCEEDED"},
 }};
 
 constexpr EnumNames<ExecutionStatus, 7> kStatusNames{{
@@ -67,7 +68,8 @@ bool is_sdk_error(ExecutionErrorCode code) {
     case ExecutionErrorCode::kUnauthorizedOperation:
     case ExecutionErrorCode::kRowLimit:
     case ExecutionErrorCode::kQueryTimeout:
-    case ExecutionErrorCode::kQueryError: return true;
+    case ExecutionErrorCode::kQueryError:
+    case ExecutionErrorCode::kQuotaExceeded: return true;
     default: return false;
   }
 }

@@ -35,6 +35,7 @@ enum class ExecutionErrorCode {
   kRowLimit,               // sdk.db: more rows than 1 000 (or 8 MiB) in one answer
   kQueryTimeout,           // sdk.db: a statement ran longer than 5 s
   kQueryError,             // sdk.db: the database rejected the SQL or a constraint
+  kQuotaExceeded,          // sdk.db: a write past the tenant's data_bytes quota
 };
 
 // The SDK refusals above: the codes a script's error may carry into the record.

@@ -35,11 +35,19 @@ std::optional<Role> role_from_string(std::string_view name);
 std::string_view to_string(Permission permission);
 bool allows(Role role, Permission permission);
 
+// What a superadmin set for a tenant; none: the server's default.
+struct TenantQuotas {
+  std::optional<std::int64_t> executions_per_hour{};  // runs begun in one clock hour (UTC)
+  std::optional<std::int64_t> data_bytes{};           // its sdk.db data space
+  friend bool operator==(const TenantQuotas&, const TenantQuotas&) = default;
+};
+
 struct Tenant {
   std::string id{};
   std::string name{};
   std::string slug{};
   std::chrono::system_clock::time_point created_at{};
+  TenantQuotas quotas{};
 };
 
 struct ApiToken {

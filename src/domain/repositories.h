@@ -86,6 +86,8 @@ class ExecutionRepository {
   // Ends every execution `node_id` left pending or running, in all tenants,
   // as failed with INTERRUPTED; returns how many.
   virtual Result<std::size_t> interrupt_unfinished(const std::string& node_id, Timestamp now) = 0;
+  // How many of the tenant's executions were created since `since` (skipped slots not counted).
+  virtual Result<std::int64_t> count_runs_since(const std::string& tenant_id, Timestamp since) = 0;
 };
 
 // An active scheduled script as the scheduler plans it.
@@ -134,6 +136,8 @@ class TenantRepository {
   virtual Result<std::optional<Tenant>> find(const std::string& tenant_id) = 0;
   virtual Result<std::optional<Tenant>> find_by_slug(const std::string& slug) = 0;
   virtual Result<std::vector<Tenant>> list() = 0;
+  // The tenant with its new quotas, or none when there is no such tenant.
+  virtual Result<std::optional<Tenant>> set_quotas(const std::string& tenant_id, const TenantQuotas& quotas) = 0;
 };
 
 class TokenRepository {

@@ -40,6 +40,7 @@ struct DbFailure {
     kTimeout,       // the statement ran past kDbStatementTimeout
     kQuery,         // the SQL is wrong or breaks a constraint: the database's message
     kUnavailable,   // the data space could not be reached
+    kQuota,         // a write past the tenant's data_bytes quota
   } kind;
   std::string message;
 };
@@ -82,6 +83,8 @@ class ScriptDatabase {
   virtual Result<DbMigration> migrate(const std::string& tenant_id, const std::string& name, const std::string& sql,
                                       const std::string& applied_by) = 0;
   virtual Result<std::vector<DbMigration>> migrations(const std::string& tenant_id) = 0;
+  // The bytes the tenant's data space takes.
+  virtual Result<std::int64_t> bytes_used(const std::string& tenant_id) = 0;
 
  protected:
   ~ScriptDatabase() = default;

@@ -155,6 +155,17 @@ domain::Result<std::vector<domain::Tenant>> AccessService::list_tenants(const do
   return tenants_.list();
 }
 
+domain::Result<domain::Tenant> AccessService::set_quotas(const domain::Principal& caller, const std::string& tenant_id,
+                                                         const domain::TenantQuotas& quotas) {
+  if (!caller.may(Permission::kTenantsManage)) return std::unexpected(forbidden(Permission::kTenantsManage));
+  auto updated = tenants_.set_quotas(tenant_id, quotas);
+  if (!updated) return std::unexpected(updated.error());
+  if (!*updated) return std::unexpected(Error::not_found("no tenant " + domain::quoted(tenant_id)));
+  know(**updated);
+  record(caller, "tenant.quotas_changed", "tenant", tenant_id);
+  return **updated;
+}
+
 domain::Result<domain::Tenant> AccessService::create_tenant(const domain::Principal& caller, const std::string& name) {
   if (!caller.may(Permission::kTenantsManage)) return std::unexpected(forbidden(Permission::kTenantsManage));
   auto tenant = create_tenant(name);

@@ -65,6 +65,9 @@ class AccessService {
   // For callers with the matching permissions.
   domain::Result<std::vector<domain::Tenant>> list_tenants(const domain::Principal& caller);
   domain::Result<domain::Tenant> create_tenant(const domain::Principal& caller, const std::string& name);
+  // Superadmins only; NOT_FOUND for no such tenant.
+  domain::Result<domain::Tenant> set_quotas(const domain::Principal& caller, const std::string& tenant_id,
+                                            const domain::TenantQuotas& quotas);
   domain::Result<IssuedToken> create_token(const domain::Principal& caller, domain::Role role, const std::string& name);
   domain::Result<std::vector<domain::ApiToken>> list_tokens(const domain::Principal& caller);
   domain::Result<void> revoke_token(const domain::Principal& caller, const std::string& token_id);

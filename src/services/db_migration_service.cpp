@@ -31,6 +31,13 @@ domain::Result<domain::DbMigration> DbMigrationService::apply(const domain::Prin
   return applied;
 }
 
+domain::Result<DbMigrationService::DataUsage> DbMigrationService::data_usage(const domain::Principal& caller) {
+  if (!caller.may(domain::Permission::kScriptsRead)) return std::unexpected(forbidden(domain::Permission::kScriptsRead));
+  auto used = parts_.db.bytes_used(caller.tenant_id);
+  if (!used) return std::unexpected(used.error());
+  return DataUsage{parts_.data_limit ? parts_.data_limit(caller.tenant_id) : 0, *used};
+}
+
 domain::Result<std::vector<domain::DbMigration>> DbMigrationService::list(const domain::Principal& caller) {
   if (!caller.may(domain::Permission::kScriptsRead)) return std::unexpected(forbidden(domain::Permission::kScriptsRead));
   return parts_.db.migrations(caller.tenant_id);

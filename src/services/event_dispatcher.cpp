@@ -181,6 +181,12 @@ void EventDispatcher::dispatch(Delivery delivery) {
     return settled(later(std::move(delivery), options_.busy_delay));
   }
   lock.unlock();
+  if (accepted.error().is(domain::ErrorCode::kQuotaExceeded)) {
+    // The tenant's runs of this hour are spent: delivered in the next one (not an attempt).
+    const auto now = system_clock::now();
+    const auto next_hour = std::chrono::floor<std::chrono::hours>(now) + std::chrono::hours(1);
+    return settled(later(std::move(delivery), std::chrono::ceil<std::chrono::milliseconds>(next_hour - now)));
+  }
   settled(later(std::move(delivery), options_.refused_delay));  // the refused run's record is the service's
 }
 

@@ -46,6 +46,9 @@ void ExecutionService::announce_failure(const Execution& execution, int event_de
 
 domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
                                               int event_depth, RunEnded ended) {
+  if (quotas_ != nullptr) {
+    if (auto admitted = quotas_->admit_run(script.tenant_id()); !admitted) return std::unexpected(admitted.error());
+  }
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
     return std::unexpected(domain::Error::rate_limited("the script already has " +

@@ -18,6 +18,7 @@
 #include "domain/repositories.h"
 #include "services/execution_recorder.h"
 #include "services/executor.h"
+#include "services/quota_meter.h"
 #include "services/script_catalog.h"
 
 namespace jsr::services {
@@ -37,7 +38,8 @@ class ExecutionService {
   ExecutionService(domain::ScriptRepository& scripts, domain::ExecutionRepository& executions,
                    ExecutionRecorder& recorder, Executor& executor, domain::AuditLog& audit,
                    domain::Credentials& credentials, std::string node_id = "",
-                   domain::EventPublisher* events = nullptr, ScriptCatalog* catalog = nullptr)
+                   domain::EventPublisher* events = nullptr, ScriptCatalog* catalog = nullptr,
+                   QuotaMeter* quotas = nullptr)
       : node_id_(std::move(node_id)),
         scripts_(scripts),
         executions_(executions),
@@ -46,7 +48,8 @@ class ExecutionService {
         audit_(audit),
         credentials_(credentials),
         events_(events),
-        catalog_(catalog) {}
+        catalog_(catalog),
+        quotas_(quotas) {}
 
   using RunAnswer = std::function<void(domain::Result<domain::Execution>)>;
   using RunEnded = std::function<void(const domain::Execution&)>;
@@ -117,6 +120,7 @@ class ExecutionService {
   domain::Credentials& credentials_;
   domain::EventPublisher* events_;
   ScriptCatalog* catalog_;
+  QuotaMeter* quotas_;  // none: runs are not counted
 
   std::mutex runs_mutex_;                                          // guards runs_in_progress_
   std::unordered_map<std::string, std::size_t> runs_in_progress_;  // by script id

@@ -92,6 +92,7 @@ struct InProcessServer {
   persistence::SqliteDataSpaces data_files{directory / "data-spaces"};
   persistence::TenantDataSpaces data_spaces{data_files, data_workers};
   services::DbMigrationService migrations{{data_spaces, audit, credentials}};
+  services::QuotaMeter quotas{{tenants, executions}};
   http::ApiServices api{.access = access,
                         .scripts = script_service,
                         .executions = execution_service,
@@ -100,6 +101,7 @@ struct InProcessServer {
                         .metrics = metrics,
                         .secrets = secrets,
                         .migrations = migrations,
+                        .quotas = quotas,
                         .ready = [] { return true; }};
   std::map<std::string, std::string> tokens_by_role;
   http::Router router{[this](const std::string& bearer, const std::string& tenant) {

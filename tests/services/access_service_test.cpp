@@ -35,6 +35,10 @@ class CountingTenants final : public domain::TenantRepository {
     ++reads;
     return inner_.list();
   }
+  domain::Result<std::optional<domain::Tenant>> set_quotas(const std::string& id,
+                                                           const domain::TenantQuotas& quotas) override {
+    return inner_.set_quotas(id, quotas);
+  }
   std::atomic<int> reads{0};
 
  private:

@@ -35,6 +35,9 @@ class OutageExecutionRepository : public domain::ExecutionRepository {
   domain::Result<std::size_t> interrupt_unfinished(const std::string& node_id, domain::Timestamp now) override {
     return real_.interrupt_unfinished(node_id, now);
   }
+  domain::Result<std::int64_t> count_runs_since(const std::string& tenant_id, domain::Timestamp since) override {
+    return real_.count_runs_since(tenant_id, since);
+  }
 
  private:
   static std::unexpected<domain::Error> unreachable() {

@@ -39,6 +39,9 @@ class DataSpaceConnection {
   virtual domain::Result<domain::DbMigration> migrate(const std::string& name, const std::string& sql,
                                                       const std::string& applied_by) = 0;
   virtual domain::Result<std::vector<domain::DbMigration>> migrations() = 0;
+  virtual domain::Result<std::int64_t> bytes_used() = 0;
+  // Writes that would grow the data space past `bytes` fail with kQuota.
+  virtual void limit_size(std::int64_t bytes) = 0;
   // Forgets what a session's statements set (search_path, role, ...), so
   // that the next execution of the tenant starts as the first did.
   virtual void reset_session() = 0;

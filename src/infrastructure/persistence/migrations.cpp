@@ -280,6 +280,11 @@ const std::vector<Migration>& migrations() {
        "CREATE TABLE secrets (\n  tenant_id TEXT NOT NULL,\n  name TEXT NOT NULL,\n  sealed TEXT NOT NULL,\n"
        "  created_at BIGINT NOT NULL,\n  updated_at BIGINT NOT NULL,\n  PRIMARY KEY (tenant_id, name)\n);\n",
        "", tenant_policy("secrets")},
+      {9, "tenant quotas: executions an hour and data-space bytes (none: the server's default)",
+       "ALTER TABLE tenants ADD COLUMN executions_per_hour BIGINT;\n"
+       "ALTER TABLE tenants ADD COLUMN data_bytes BIGINT;\n"
+       "CREATE INDEX idx_executions_tenant_created ON script_executions (tenant_id, created_at);\n",
+       "", ""},
   };
   return all;
 }

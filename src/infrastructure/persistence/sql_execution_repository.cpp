@@ -148,6 +148,17 @@ domain::Result<domain::Page<Execution>> SqlExecutionRepository::list_for_script(
   });
 }
 
+domain::Result<std::int64_t> SqlExecutionRepository::count_runs_since(const std::string& tenant_id,
+                                                                     domain::Timestamp since) {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::int64_t> {
+    auto counted = connection.execute(
+        "SELECT COUNT(*) FROM script_executions WHERE tenant_id = ? AND created_at >= ? AND status <> 'skipped'",
+        {tenant_id, to_millis(since)});
+    if (!counted) return std::unexpected(counted.error());
+    return counted->front().integer(0);
+  });
+}
+
 domain::Result<std::size_t> SqlExecutionRepository::prune_before(domain::Timestamp cutoff) {
   return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     auto counted =

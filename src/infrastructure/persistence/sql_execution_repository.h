@@ -23,6 +23,7 @@ class SqlExecutionRepository final : public domain::ExecutionRepository {
                                                                   const std::string& script_id,
                                                                   const domain::ExecutionQuery& query) override;
   domain::Result<std::size_t> prune_before(domain::Timestamp cutoff) override;
+  domain::Result<std::int64_t> count_runs_since(const std::string& tenant_id, domain::Timestamp since) override;
   domain::Result<std::size_t> interrupt_unfinished(const std::string& node_id, domain::Timestamp now) override;
 
  private:

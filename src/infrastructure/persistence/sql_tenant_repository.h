@@ -14,6 +14,8 @@ class SqlTenantRepository final : public domain::TenantRepository {
   domain::Result<std::optional<domain::Tenant>> find(const std::string& tenant_id) override;
   domain::Result<std::optional<domain::Tenant>> find_by_slug(const std::string& slug) override;
   domain::Result<std::vector<domain::Tenant>> list() override;
+  domain::Result<std::optional<domain::Tenant>> set_quotas(const std::string& tenant_id,
+                                                           const domain::TenantQuotas& quotas) override;
 
  private:
   Database& database_;

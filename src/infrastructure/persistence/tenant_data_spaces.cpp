@@ -49,6 +49,7 @@ struct TenantDataSpaces::Lane {
   bool draining = false;
   std::uint64_t transaction_owner = 0;
   std::unique_ptr<DataSpaceConnection> connection;  // used by the one draining
+  std::chrono::steady_clock::time_point limit_read_at{};  // when data_bytes was last applied to `connection`
 };
 
 class TenantDataSpaces::Session final : public domain::DbSession {
@@ -79,8 +80,12 @@ class TenantDataSpaces::Session final : public domain::DbSession {
   std::shared_ptr<SessionState> state_ = std::make_shared<SessionState>();
 };
 
-TenantDataSpaces::TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& workers, std::size_t max_open_connections)
-    : engine_(engine), workers_(workers), max_open_connections_(max_open_connections) {}
+TenantDataSpaces::TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& workers, DataLimit data_limit,
+                                   std::size_t max_open_connections)
+    : engine_(engine),
+      workers_(workers),
+      data_limit_(std::move(data_limit)),
+      max_open_connections_(max_open_connections) {}
 
 TenantDataSpaces::~TenantDataSpaces() = default;
 
@@ -130,11 +135,17 @@ void TenantDataSpaces::drain(const std::shared_ptr<Lane>& lane) {
     try {
       lane->connection = engine_.connect(lane->tenant_id);
       ++open_connections_;
+      lane->limit_read_at = {};
     } catch (const std::exception& error) {
       why_not = error.what();
     }
   }
   DataSpaceConnection* connection = lane->connection.get();
+  if (connection != nullptr && data_limit_ &&
+      std::chrono::steady_clock::now() - lane->limit_read_at > std::chrono::minutes(1)) {
+    connection->limit_size(data_limit_(lane->tenant_id));
+    lane->limit_read_at = std::chrono::steady_clock::now();
+  }
 
   domain::DbResult answer = unavailable(why_not);
   const bool owns = owner != 0 && owner == work.session;
@@ -212,6 +223,11 @@ domain::Result<domain::DbMigration> TenantDataSpaces::migrate(const std::string&
                                                               const std::string& applied_by) {
   return maintain<domain::Result<domain::DbMigration>>(
       tenant_id, [&](DataSpaceConnection& connection) { return connection.migrate(name, sql, applied_by); });
+}
+
+domain::Result<std::int64_t> TenantDataSpaces::bytes_used(const std::string& tenant_id) {
+  return maintain<domain::Result<std::int64_t>>(tenant_id,
+                                                [](DataSpaceConnection& connection) { return connection.bytes_used(); });
 }
 
 domain::Result<std::vector<domain::DbMigration>> TenantDataSpaces::migrations(const std::string& tenant_id) {

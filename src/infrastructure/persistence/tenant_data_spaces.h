@@ -21,13 +21,17 @@ namespace jsr::persistence {
 
 class TenantDataSpaces final : public domain::ScriptDatabase {
  public:
-  TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& workers, std::size_t max_open_connections = 64);
+  // A tenant's data_bytes quota; read when a connection opens and each minute after.
+  using DataLimit = std::function<std::int64_t(const std::string& tenant_id)>;
+  TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& workers, DataLimit data_limit = {},
+                   std::size_t max_open_connections = 64);
   ~TenantDataSpaces();
 
   std::unique_ptr<domain::DbSession> open_session(const std::string& tenant_id) override;
   domain::Result<domain::DbMigration> migrate(const std::string& tenant_id, const std::string& name,
                                               const std::string& sql, const std::string& applied_by) override;
   domain::Result<std::vector<domain::DbMigration>> migrations(const std::string& tenant_id) override;
+  domain::Result<std::int64_t> bytes_used(const std::string& tenant_id) override;
 
   struct Lane;
 
@@ -45,6 +49,7 @@ class TenantDataSpaces final : public domain::ScriptDatabase {
 
   DataSpaceEngine& engine_;
   WorkerThreads& workers_;
+  DataLimit data_limit_;
   const std::size_t max_open_connections_;
   std::mutex mutex_;  // guards lanes_
   std::unordered_map<std::string, std::shared_ptr<Lane>> lanes_;

@@ -1,12 +1,43 @@
-// Tenants (superadmins) and API tokens (admins of a tenant).
+// Tenants and their quotas (superadmins), a tenant's own quota usage, and API
+// tokens (admins of a tenant).
+#include <algorithm>
+
+#include "domain/utc_time.h"
 #include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
 
 namespace jsr::http {
 namespace {
 
+Json optional_json(const std::optional<std::int64_t>& value) { return value ? Json(*value) : Json(nullptr); }
+
 Json tenant_json(const domain::Tenant& tenant) {
-  return {{"id", tenant.id}, {"name", tenant.name}, {"slug", tenant.slug}, {"created_at", iso8601(tenant.created_at)}};
+  return {{"id", tenant.id},
+          {"name", tenant.name},
+          {"slug", tenant.slug},
+          {"created_at", iso8601(tenant.created_at)},
+          {"quotas",
+           {{"executions_per_hour", optional_json(tenant.quotas.executions_per_hour)},
+            {"data_bytes", optional_json(tenant.quotas.data_bytes)}}}};
+}
+
+// One quota of a PATCH body: absent keeps it, null is the server's default,
+// else an integer in [minimum, maximum].
+bool read_quota(const Json& quotas, const char* name, std::int64_t minimum, std::int64_t maximum,
+                std::optional<std::int64_t>& out, domain::FieldErrors& errors) {
+  if (!quotas.contains(name)) return true;
+  const Json& value = quotas[name];
+  if (value.is_null()) {
+    out.reset();
+    return true;
+  }
+  if (!value.is_number_integer() || value.get<std::int64_t>() < minimum || value.get<std::int64_t>() > maximum) {
+    errors.push_back({std::string("quotas.") + name, "null (the default) or an integer from " +
+                                                         std::to_string(minimum) + " to " + std::to_string(maximum)});
+    return false;
+  }
+  out = value.get<std::int64_t>();
+  return true;
 }
 
 Json token_json(const domain::ApiToken& token) {
@@ -25,6 +56,45 @@ void add_admin_routes(Router& router, ApiServices& api) {
     Json items = Json::array();
     for (const auto& tenant : *tenants) items.push_back(tenant_json(tenant));
     return json_response(200, {{"items", items}});
+  });
+
+  router.add("PATCH", "/api/v1/tenants/{id}", Router::needs(domain::Permission::kTenantsManage),
+             [&api](Request& request) {
+               auto body = json_body(request);
+               if (!body) return error_response(body.error());
+               const std::string& id = request.params.at("id");
+               auto tenants = api.access.list_tenants(*request.principal);
+               if (!tenants) return error_response(tenants.error());
+               auto tenant = std::find_if(tenants->begin(), tenants->end(), [&](const auto& t) { return t.id == id; });
+               if (tenant == tenants->end()) return error_response(domain::Error::not_found("no tenant " + id));
+               if (!body->is_object() || !(*body)["quotas"].is_object()) {
+                 return error_response(domain::Error::validation_failed(
+                     "invalid tenant change", {{"quotas", "is required: {executions_per_hour, data_bytes}"}}));
+               }
+               const Json& quotas = (*body)["quotas"];
+               domain::TenantQuotas changed = tenant->quotas;
+               domain::FieldErrors errors;
+               read_quota(quotas, "executions_per_hour", 1, 1'000'000'000, changed.executions_per_hour, errors);
+               read_quota(quotas, "data_bytes", 1 << 20, std::int64_t{1} << 40, changed.data_bytes, errors);
+               if (!errors.empty()) {
+                 return error_response(domain::Error::validation_failed("invalid quotas", std::move(errors)));
+               }
+               auto updated = api.access.set_quotas(*request.principal, id, changed);
+               if (!updated) return error_response(updated.error());
+               api.quotas.forget(id);
+               return json_response(200, tenant_json(*updated));
+             });
+
+  router.add("GET", "/api/v1/quota", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
+    const std::string& tenant_id = request.principal->tenant_id;
+    auto runs = api.quotas.runs_this_hour(tenant_id);
+    if (!runs) return error_response(runs.error());
+    auto data = api.migrations.data_usage(*request.principal);
+    if (!data) return error_response(data.error());
+    return json_response(200, {{"executions_per_hour",
+                                {{"limit", runs->limit}, {"used", runs->used},
+                                 {"resets_at", domain::iso_utc(runs->resets_at)}}},
+                               {"data_bytes", {{"limit", data->limit}, {"used", data->used}}}});
   });
 
   router.add("POST", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage), [&api](Request& request) {

@@ -39,7 +39,8 @@ int status_for(domain::ErrorCode code) {
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUriTooLong: return 414;
     case ErrorCode::kUnsupportedMediaType: return 415;
-    case ErrorCode::kRateLimited: return 429;
+    case ErrorCode::kRateLimited:
+    case ErrorCode::kQuotaExceeded: return 429;
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kOverloaded:
     case ErrorCode::kShuttingDown: return 503;

@@ -12,6 +12,7 @@
 #include "services/execution_service.h"
 #include "services/http_endpoints.h"
 #include "services/metrics_registry.h"
+#include "services/quota_meter.h"
 #include "services/script_service.h"
 #include "services/secret_service.h"
 
@@ -26,6 +27,7 @@ struct ApiServices {
   services::MetricsRegistry& metrics;
   services::SecretService& secrets;
   services::DbMigrationService& migrations;
+  services::QuotaMeter& quotas;
   std::function<bool()> ready;  // database reachable and pool warm
   std::size_t max_endpoint_body_bytes = 1024 * 1024;  // an http script's request body
 };

@@ -17,6 +17,8 @@ using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 constexpr const char* kInsufficientPrivilege = "42501";
 constexpr const char* kQueryCanceled = "57014";
+constexpr const char* kReadOnlyTransaction = "25006";
+constexpr auto kSizeKeptFor = std::chrono::seconds(10);
 constexpr const char* kUniqueViolation = "23505";
 constexpr auto kMigrationTimeout = std::chrono::seconds(60);
 
@@ -64,6 +66,22 @@ class PostgresDataSpace final : public DataSpaceConnection {
   bool usable() const override { return PQstatus(connection_) == CONNECTION_OK; }
   void reset_session() override { (void)command("DISCARD ALL"); }
 
+  domain::Result<std::int64_t> bytes_used() override {
+    const char* schema[] = {schema_.c_str()};
+    PgResult sized(PQexecParams(connection_,
+                                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 "
+                                "AND c.relkind IN ('r', 'm')",
+                                1, nullptr, schema, nullptr, nullptr, 0),
+                   &PQclear);
+    if (PQresultStatus(sized.get()) != PGRES_TUPLES_OK) {
+      return std::unexpected(domain::Error::database(trimmed(PQresultErrorMessage(sized.get()))));
+    }
+    return std::atoll(PQgetvalue(sized.get(), 0, 0));
+  }
+
+  void limit_size(std::int64_t bytes) override { limit_bytes_ = bytes; }
+
   domain::DbResult run(const domain::DbStatement& statement, const StatementGuard& guard) override {
     auto params = parse_db_params(statement.params_json);
     if (!params) return std::unexpected(DbFailure{DbFailure::Kind::kQuery, "the parameters must be an array"});
@@ -75,6 +93,7 @@ class PostgresDataSpace final : public DataSpaceConnection {
       values[i] = texts[i].c_str();
     }
     refused_privilege_ = false;
+    if (!in_transaction_ && over_quota()) (void)command("SET default_transaction_read_only = on");
     if (PQsendQueryParams(connection_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                           nullptr, nullptr, 0) != 1) {
       return lost_or(trimmed(PQerrorMessage(connection_)));
@@ -133,7 +152,9 @@ class PostgresDataSpace final : public DataSpaceConnection {
   }
 
   domain::DbResult begin() override {
-    if (auto begun = command("BEGIN"); !begun) return begun;
+    // Over its quota a transaction is read only, and stays so: after a query it cannot be made read-write.
+    if (auto begun = over_quota() ? command("BEGIN READ ONLY") : command("BEGIN"); !begun) return begun;
+    if (over_quota()) (void)command("SELECT 1");
     in_transaction_ = true;
     return "null";
   }
@@ -237,6 +258,10 @@ class PostgresDataSpace final : public DataSpaceConnection {
   DbFailure failure_of(const PGresult* result, const StatementGuard& guard, bool cancelled_for_time) const {
     const std::string state = field(result, PG_DIAG_SQLSTATE);
     if (state == kQueryCanceled) return cancelled_for_time ? guard.failure() : StatementGuard{}.failure();
+    if (state == kReadOnlyTransaction && over_quota_) {
+      return {DbFailure::Kind::kQuota,
+              "the tenant's data space is over its quota (data_bytes): it may be read, not written"};
+    }
     const std::string message = trimmed(field(result, PG_DIAG_MESSAGE_PRIMARY));
     if (state == kInsufficientPrivilege) {
       return {DbFailure::Kind::kUnauthorized,
@@ -366,7 +391,21 @@ class PostgresDataSpace final : public DataSpaceConnection {
     return migration;
   }
 
+  // Whether the schema takes more than its quota, measured at most every few seconds.
+  bool over_quota() {
+    if (!limit_bytes_) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - size_measured_at_ > kSizeKeptFor) {
+      if (auto used = bytes_used()) over_quota_ = *used >= *limit_bytes_;
+      size_measured_at_ = now;
+    }
+    return over_quota_;
+  }
+
   std::string schema_;
+  std::optional<std::int64_t> limit_bytes_;
+  bool over_quota_ = false;
+  std::chrono::steady_clock::time_point size_measured_at_{};
   pg_conn* connection_ = nullptr;
   bool in_transaction_ = false;
   bool refused_privilege_ = false;
@@ -384,6 +423,8 @@ class TenantSpace final : public DataSpaceConnection {
   domain::DbResult begin() override { return app_->begin(); }
   domain::DbResult finish(bool commit) override { return app_->finish(commit); }
   bool usable() const override { return app_->usable(); }
+  domain::Result<std::int64_t> bytes_used() override { return app_->bytes_used(); }
+  void limit_size(std::int64_t bytes) override { app_->limit_size(bytes); }
   void reset_session() override { app_->reset_session(); }
 
   domain::Result<domain::DbMigration> migrate(const std::string& name, const std::string& sql,

@@ -176,6 +176,20 @@ class SqliteDataSpace final : public DataSpaceConnection {
   }
 
   void reset_session() override {}  // a script can set nothing that lasts: pragmas are refused
+
+  domain::Result<std::int64_t> bytes_used() override {
+    const auto pages = pragma("page_count"), page_size = pragma("page_size");
+    if (!pages || !page_size) return std::unexpected(domain::Error::database(sqlite3_errmsg(db_)));
+    return *pages * *page_size;
+  }
+
+  // SQLite keeps max_page_count at least at the pages in use: a space over
+  // its quota takes no new page (deletes and updates in place still work).
+  void limit_size(std::int64_t bytes) override {
+    const auto page_size = pragma("page_size");
+    if (!page_size || *page_size <= 0) return;
+    (void)pragma("max_page_count = " + std::to_string(std::max<std::int64_t>(1, bytes / *page_size)));
+  }
   bool usable() const override { return true; }
 
  private:
@@ -201,9 +215,25 @@ class SqliteDataSpace final : public DataSpaceConnection {
     return std::unexpected(DbFailure{kind, std::move(message)});
   }
 
+  std::optional<std::int64_t> pragma(const std::string& statement) {
+    Speaking platform(current_speaker_, Speaker::kPlatform);
+    Statement asked;
+    const std::string sql = "PRAGMA " + statement;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &asked.handle, nullptr) != SQLITE_OK ||
+        sqlite3_step(asked.handle) != SQLITE_ROW) {
+      return std::nullopt;
+    }
+    return sqlite3_column_int64(asked.handle, 0);
+  }
+
   // The database's refusal or error for the last call.
   domain::DbResult refusal() const {
     const int code = sqlite3_extended_errcode(db_);
+    if ((code & 0xff) == SQLITE_FULL) {
+      return failure(DbFailure::Kind::kQuota,
+                     "the tenant's data space is at its quota (data_bytes): it may be read, and rows deleted, "
+                     "but not grow");
+    }
     if (code == SQLITE_AUTH) {
       return failure(DbFailure::Kind::kUnauthorized,
                      "the database refused the statement: a script may read and write its tenant's tables, not "

@@ -31,6 +31,7 @@ ExecutionErrorCode code_of(DbFailure::Kind kind) {
     case DbFailure::Kind::kRowLimit: return ExecutionErrorCode::kRowLimit;
     case DbFailure::Kind::kTimeout: return ExecutionErrorCode::kQueryTimeout;
     case DbFailure::Kind::kQuery: return ExecutionErrorCode::kQueryError;
+    case DbFailure::Kind::kQuota: return ExecutionErrorCode::kQuotaExceeded;
     case DbFailure::Kind::kUnavailable: break;
   }
   return ExecutionErrorCode::kStorageError;
@@ -53,7 +54,8 @@ domain::DbDone settle(HostCallSettlement settlement, ScriptHost& host, const Run
     if (result) return resolve(*shared, JsonText{std::move(*result)});
     const std::string_view code = to_string(code_of(result.error().kind));
     const auto kind = result.error().kind;
-    if (security != nullptr && (kind == DbFailure::Kind::kUnauthorized || kind == DbFailure::Kind::kRowLimit)) {
+    if (security != nullptr && (kind == DbFailure::Kind::kUnauthorized || kind == DbFailure::Kind::kRowLimit ||
+                                kind == DbFailure::Kind::kQuota)) {
       security->refused({code, tenant, script, id, "sdk.db " + domain::quoted(sql, 200)});
     }
     shared->reject({std::string(code), std::move(result.error().message)});
