@@ -230,7 +230,8 @@ TYPED_TEST(Api, ASecretIsReadByScriptsAndAppearsInNoRecordListingOrLog) {
   // What the database holds, on SQLite: no form of the value in any page of the file.
   server.stop();
   const auto data_dir = std::find(this->flags_.begin(), this->flags_.end(), "--data-dir");
-  for (const auto& entry : fs::directory_iterator(*(data_dir + 1))) {
+  for (const auto& entry : fs::recursive_directory_iterator(*(data_dir + 1))) {
+    if (!entry.is_regular_file()) continue;
     std::ifstream file(entry.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     EXPECT_EQ(bytes.find("Zq81mW"), std::string::npos) << entry.path();
