@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "support/await.h"
 #include "support/postgres_fixture.h"
 #include "support/server_process.h"
 
@@ -179,6 +180,35 @@ TYPED_TEST(Api, TheCacheOutlivesARunIsSharedByATenantsScriptsAndByNoOtherTenant)
   EXPECT_EQ(run(other, "export default async () => [await sdk.cache.get('rate'), await sdk.cache.exists('runs'), "
                        "await sdk.cache.increment('runs')]"),
             json::parse(R"([null,false,1])"));
+}
+
+TYPED_TEST(Api, AnEventPublishedByARunThatReadASecretCarriesNoFormOfIt) {
+  auto& server = *this->server_;
+  const std::string value = "whsec_Pq47cv/event+value";
+  ASSERT_EQ(server.request("PUT", "/api/v1/secrets/HOOK_KEY", this->admin_, json{{"value", value}}.dump()).status, 201);
+  const std::string subscriber = this->create_script({{"name", "Receives"},
+                                                      {"type", "event"},
+                                                      {"status", "active"},
+                                                      {"event_types", {"key.shared"}},
+                                                      {"source", "export default (input) => input"}});
+  const std::string publisher = this->create_script(
+      {{"name", "Leaks"},
+       {"type", "oneoff"},
+       {"source",
+        "export default async () => {\n"
+        "  const key = await sdk.secrets.get('HOOK_KEY');\n"
+        "  await events.publish('key.shared', { key, encoded: btoa(key), note: 'sent' });\n"
+        "};"}});
+  const json published = server.post("/api/v1/scripts/" + publisher + "/executions", this->admin_, json::object()).json();
+  ASSERT_EQ(published["status"], "completed") << published.dump();
+  const json delivered = await_value(
+      [&] { return server.get("/api/v1/scripts/" + subscriber + "/executions", this->admin_).json(); },
+      [](const json& listed) { return listed["total"].get<int>() >= 1 && listed["items"][0]["status"] == "completed"; });
+  const json& run = delivered["items"][0];
+  EXPECT_EQ(run["input"]["note"], "sent") << run.dump();
+  EXPECT_EQ(run["input"]["key"], "[secret]") << run.dump();
+  EXPECT_EQ(run.dump().find("Pq47cv"), std::string::npos) << run.dump();
+  EXPECT_EQ(run.dump().find("d2hzZWNfUHE0N2N2"), std::string::npos) << "base64 of the value: " << run.dump();
 }
 
 TYPED_TEST(Api, ASecretIsReadByScriptsAndAppearsInNoRecordListingOrLog) {

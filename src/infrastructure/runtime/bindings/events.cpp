@@ -2,8 +2,11 @@
 // execution's tenant, one link deeper in its chain than the event that
 // caused the run; the promise resolves with the event's id once it is
 // stored (or refused: a bad type, a payload over the limit, a chain too long).
+// A payload is stored and becomes other runs' input: the secrets the run read
+// are scrubbed from it as from the run's own record.
 #include "domain/event.h"
 #include "domain/event_store.h"
+#include "domain/secret.h"
 #include "infrastructure/runtime/bindings/native.h"
 #include "infrastructure/runtime/json_output.h"
 
@@ -27,6 +30,7 @@ JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost&
     }
     payload_json = std::move(*serialized);
   }
+  if (auto secrets = execution.secret_values(); !secrets.empty()) domain::SecretScrubber(secrets).scrub(payload_json);
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   const domain::ExecutionRequest& request = execution.request();
   publisher->publish({request.tenant_id, std::move(type), std::move(payload_json), request.event_depth + 1},
