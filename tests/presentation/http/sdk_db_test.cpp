@@ -6,25 +6,13 @@
 
 #include <algorithm>
 
-#include "support/postgres_fixture.h"
+#include "support/server_backends.h"
 #include "support/server_process.h"
 
 namespace jsr::testing {
 namespace {
 
 using nlohmann::json;
-
-struct SqliteServer {
-  static constexpr bool kPostgres = false;
-  static std::vector<std::string> flags(const std::string& data_dir) { return {"--data-dir", data_dir}; }
-};
-
-struct PostgresServer {
-  static constexpr bool kPostgres = true;
-  static std::vector<std::string> flags(const std::string& data_dir) {
-    return {"--data-dir", data_dir, "--database-url", fresh_postgres_database()};
-  }
-};
 
 template <typename Backend>
 class SdkDb : public ::testing::Test {

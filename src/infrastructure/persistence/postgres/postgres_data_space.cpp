@@ -67,17 +67,11 @@ class PostgresDataSpace final : public DataSpaceConnection {
   void reset_session() override { (void)command("DISCARD ALL"); }
 
   domain::Result<std::int64_t> bytes_used() override {
-    const char* schema[] = {schema_.c_str()};
-    PgResult sized(PQexecParams(connection_,
-                                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-                                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 "
-                                "AND c.relkind IN ('r', 'm')",
-                                1, nullptr, schema, nullptr, nullptr, 0),
-                   &PQclear);
-    if (PQresultStatus(sized.get()) != PGRES_TUPLES_OK) {
-      return std::unexpected(domain::Error::database(trimmed(PQresultErrorMessage(sized.get()))));
-    }
-    return std::atoll(PQgetvalue(sized.get(), 0, 0));
+    auto sized = ask("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')",
+                     {schema_.c_str()});
+    if (!sized) return std::unexpected(sized.error());
+    return std::atoll(PQgetvalue(sized->get(), 0, 0));
   }
 
   void limit_size(std::int64_t bytes) override { limit_bytes_ = bytes; }
@@ -177,17 +171,13 @@ class PostgresDataSpace final : public DataSpaceConnection {
     return std::unexpected(domain::Error::internal("migrations run as the tenant's owner role"));
   }
   domain::Result<std::vector<domain::DbMigration>> migrations() override {
-    PgResult listing(PQexec(connection_, "SELECT position, name, sql, applied_by, applied_at FROM "
-                                         "jsruntime_migrations ORDER BY position"),
-                     &PQclear);
-    if (PQresultStatus(listing.get()) != PGRES_TUPLES_OK) {
-      return std::unexpected(domain::Error::database(trimmed(PQresultErrorMessage(listing.get()))));
-    }
+    auto listing = ask("SELECT position, name, sql, applied_by, applied_at FROM jsruntime_migrations ORDER BY position");
+    if (!listing) return std::unexpected(listing.error());
+    const PGresult* rows = listing->get();
     std::vector<domain::DbMigration> applied;
-    for (int row = 0; row < PQntuples(listing.get()); ++row) {
-      applied.push_back({std::atoll(PQgetvalue(listing.get(), row, 0)), PQgetvalue(listing.get(), row, 1),
-                         PQgetvalue(listing.get(), row, 2), PQgetvalue(listing.get(), row, 3),
-                         PQgetvalue(listing.get(), row, 4)});
+    for (int row = 0; row < PQntuples(rows); ++row) {
+      applied.push_back({std::atoll(PQgetvalue(rows, row, 0)), PQgetvalue(rows, row, 1), PQgetvalue(rows, row, 2),
+                         PQgetvalue(rows, row, 3), PQgetvalue(rows, row, 4)});
     }
     return applied;
   }
@@ -210,6 +200,18 @@ class PostgresDataSpace final : public DataSpaceConnection {
   }
 
  private:
+  // One of our own statements: its result, or the database's error (CONFLICT for a unique key).
+  domain::Result<PgResult> ask(const char* sql, std::vector<const char*> params = {},
+                               ExecStatusType expected = PGRES_TUPLES_OK) {
+    PgResult result(PQexecParams(connection_, sql, static_cast<int>(params.size()), nullptr, params.data(), nullptr,
+                                 nullptr, 0),
+                    &PQclear);
+    if (PQresultStatus(result.get()) == expected) return result;
+    const std::string message = trimmed(PQresultErrorMessage(result.get()));
+    if (field(result.get(), PG_DIAG_SQLSTATE) == kUniqueViolation) return std::unexpected(domain::Error::conflict(message));
+    return std::unexpected(domain::Error::database(message));
+  }
+
   static void notice(void* self, const PGresult* result) {
     const std::string state = field(result, PG_DIAG_SQLSTATE);
     // privilege_not_granted, privilege_not_revoked: a GRANT or REVOKE the database declined.
@@ -336,19 +338,14 @@ class PostgresDataSpace final : public DataSpaceConnection {
 
   domain::Result<domain::DbMigration> apply_in_transaction(const std::string& name, const std::string& sql,
                                                            const std::string& applied_by) {
-    const char* name_value[] = {name.c_str()};
-    PgResult existing(PQexecParams(connection_,
-                                   "SELECT (SELECT count(*) FROM jsruntime_migrations WHERE name = $1), "
-                                   "(SELECT coalesce(max(position), 0) + 1 FROM jsruntime_migrations)",
-                                   1, nullptr, name_value, nullptr, nullptr, 0),
-                      &PQclear);
-    if (PQresultStatus(existing.get()) != PGRES_TUPLES_OK) {
-      return std::unexpected(domain::Error::database(trimmed(PQresultErrorMessage(existing.get()))));
-    }
-    if (std::atoll(PQgetvalue(existing.get(), 0, 0)) > 0) {
+    auto existing = ask("SELECT (SELECT count(*) FROM jsruntime_migrations WHERE name = $1), "
+                        "(SELECT coalesce(max(position), 0) + 1 FROM jsruntime_migrations)",
+                        {name.c_str()});
+    if (!existing) return std::unexpected(existing.error());
+    if (std::atoll(PQgetvalue(existing->get(), 0, 0)) > 0) {
       return std::unexpected(domain::Error::conflict("the migration " + domain::quoted(name) + " was applied before"));
     }
-    domain::DbMigration migration{std::atoll(PQgetvalue(existing.get(), 0, 1)), name, sql, applied_by,
+    domain::DbMigration migration{std::atoll(PQgetvalue(existing->get(), 0, 1)), name, sql, applied_by,
                                   domain::iso_utc(std::chrono::floor<std::chrono::seconds>(
                                       std::chrono::system_clock::now()))};
     refused_privilege_ = false;
@@ -376,18 +373,11 @@ class PostgresDataSpace final : public DataSpaceConnection {
           "the migration failed", {{"sql", "ends its transaction (COMMIT or ROLLBACK): a migration is one transaction"}}));
     }
     const std::string position = std::to_string(migration.position);
-    const char* record[] = {position.c_str(), name.c_str(), sql.c_str(), applied_by.c_str(),
-                            migration.applied_at.c_str()};
-    PgResult recorded(PQexecParams(connection_,
-                                   "INSERT INTO jsruntime_migrations (position, name, sql, applied_by, applied_at) "
-                                   "VALUES ($1, $2, $3, $4, $5)",
-                                   5, nullptr, record, nullptr, nullptr, 0),
-                      &PQclear);
-    if (PQresultStatus(recorded.get()) != PGRES_COMMAND_OK) {
-      const bool duplicate = field(recorded.get(), PG_DIAG_SQLSTATE) == kUniqueViolation;
-      const std::string message = trimmed(PQresultErrorMessage(recorded.get()));
-      return std::unexpected(duplicate ? domain::Error::conflict(message) : domain::Error::database(message));
-    }
+    auto recorded = ask("INSERT INTO jsruntime_migrations (position, name, sql, applied_by, applied_at) "
+                        "VALUES ($1, $2, $3, $4, $5)",
+                        {position.c_str(), name.c_str(), sql.c_str(), applied_by.c_str(), migration.applied_at.c_str()},
+                        PGRES_COMMAND_OK);
+    if (!recorded) return std::unexpected(recorded.error());
     return migration;
   }
 
