@@ -47,7 +47,9 @@ void ExecutionService::announce_failure(const Execution& execution, int event_de
 domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
                                               int event_depth, RunEnded ended) {
   if (quotas_ != nullptr) {
-    if (auto admitted = quotas_->admit_run(script.tenant_id()); !admitted) return std::unexpected(admitted.error());
+    if (auto admitted = quotas_->admit_run(script.tenant_id(), script.id(), pending.id); !admitted) {
+      return std::unexpected(admitted.error());
+    }
   }
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {

@@ -27,7 +27,8 @@ domain::Result<QuotaMeter::Hour> QuotaMeter::read_hour(const std::string& tenant
   return hour;
 }
 
-domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id) {
+domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id, const std::string& script_id,
+                                           const std::string& execution_id) {
   const sys_seconds start = this_hour();
   bool fresh = false, new_hour = true;
   {
@@ -54,6 +55,10 @@ domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id) {
     }
   }
   if (hour.used >= hour.limit) {
+    if (parts_.security != nullptr) {
+      parts_.security->refused({"QUOTA_EXCEEDED", tenant_id, script_id, execution_id,
+                                "a run past executions_per_hour (" + std::to_string(hour.limit) + ")"});
+    }
     return std::unexpected(domain::Error::quota_exceeded(
         "the tenant has begun its " + std::to_string(hour.limit) + " runs of this hour (its executions_per_hour); "
         "more from " + domain::iso_utc(start + hours(1))));

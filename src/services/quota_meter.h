@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "domain/repositories.h"
+#include "domain/security_log.h"
 
 namespace jsr::services {
 
@@ -25,12 +26,14 @@ class QuotaMeter {
     domain::TenantRepository& tenants;
     domain::ExecutionRepository& executions;
     QuotaDefaults defaults{};
+    domain::SecurityLog* security = nullptr;
   };
   explicit QuotaMeter(Parts parts) : parts_(parts) {}
 
-  // Counts a run of the tenant begun now; QUOTA_EXCEEDED (nothing counted)
-  // when the hour's runs are spent.
-  domain::Result<void> admit_run(const std::string& tenant_id);
+  // Counts a run of the tenant begun now; QUOTA_EXCEEDED (nothing counted,
+  // the security log told) when the hour's runs are spent.
+  domain::Result<void> admit_run(const std::string& tenant_id, const std::string& script_id = "",
+                                 const std::string& execution_id = "");
 
   struct HourUsage {
     std::int64_t limit = 0;

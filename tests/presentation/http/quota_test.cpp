@@ -71,6 +71,9 @@ TYPED_TEST(Quotas, RunsPastTheHoursQuotaAreRefusedAndCronSlotsSkipped) {
   EXPECT_EQ(refused.status, 429) << refused.body;
   EXPECT_EQ(refused.json()["error"]["code"], "QUOTA_EXCEEDED");
   EXPECT_EQ(server.post("/api/v1/scripts/" + script + "/invoke", this->tenant_admin_, json::object()).status, 429);
+  EXPECT_NE(server.get("/metrics", "").body.find("jsruntime_sdk_refusals_total{code=\"QUOTA_EXCEEDED\"} 2"),
+            std::string::npos)
+      << "both refusals are in the security log";
 
   const json quota = server.get("/api/v1/quota", this->tenant_admin_).json();
   EXPECT_EQ(quota["executions_per_hour"]["limit"], 3) << quota.dump();
