@@ -16,7 +16,9 @@ FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_request_fuzz
 
-.PHONY: all deps build test run bench bench-http debug fuzz format clean
+WEB_DIR := src/presentation/web
+
+.PHONY: all deps web build test run bench bench-http debug fuzz format clean
 
 all: build
 
@@ -26,17 +28,25 @@ deps:
 $(BUILD_DIR)/CMakeCache.txt:
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 
-build: deps $(BUILD_DIR)/CMakeCache.txt
+# The web UI (TypeScript, Vite; npm ci with the committed lockfile), built
+# into $(BUILD_DIR)/web, where the server looks for it beside its binary.
+web:
+	@command -v node >/dev/null || ./scripts/install-deps.sh nodejs
+	@command -v npm >/dev/null || ./scripts/install-deps.sh npm  # NodeSource's nodejs ships its own
+	@cd $(WEB_DIR) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@cd $(WEB_DIR) && JSR_WEB_OUT=$(abspath $(BUILD_DIR))/web npm run --silent build >/dev/null
+
+build: deps web $(BUILD_DIR)/CMakeCache.txt
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # Only the server binary: tests and benchmarks are built by `make test` and `make bench`.
-run: deps $(BUILD_DIR)/CMakeCache.txt
+run: deps web $(BUILD_DIR)/CMakeCache.txt
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target jsruntime
 	@echo "Starting jsruntime on http://127.0.0.1:8080 with its SQLite database in ./data (Ctrl-C stops it)."
-	@echo "The admin token is in ./data/admin-token; try:"
+	@echo "Open http://127.0.0.1:8080/ and sign in with the admin token in ./data/admin-token; or try:"
 	@echo "  curl -H \"Authorization: Bearer \$$(cat data/admin-token)\" http://127.0.0.1:8080/api/v1/scripts"
 	@echo "The API is described at http://127.0.0.1:8080/openapi.json and in README.md."
 	@$(BUILD_DIR)/jsruntime serve --listen 127.0.0.1:8080 --data-dir ./data

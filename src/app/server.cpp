@@ -12,6 +12,7 @@
 #include "app/store.h"
 #include "presentation/http/api_json.h"
 #include "presentation/http/api_routes.h"
+#include "presentation/http/web_assets.h"
 #include "presentation/http/http_server.h"
 #include "services/log.h"
 
@@ -30,6 +31,13 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_listen(const std::str
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+// --web-dir, or the `web` directory beside the binary.
+fs::path web_directory(const ServerConfig& config) {
+  if (!config.web_dir.empty()) return config.web_dir;
+  std::error_code unknown;
+  return fs::read_symlink("/proc/self/exe", unknown).parent_path() / "web";
 }
 
 void write_admin_token(const DatabaseOptions& options, const std::string& token) {
@@ -86,6 +94,9 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
         return store.access.authenticate(bearer, tenant);
       }));
   http::add_api_routes(router, api);
+  // The web UI, when it was built (make builds it next to the binary).
+  const auto& web = parts.add("web UI", std::make_unique<http::WebAssets>(http::WebAssets::load(web_directory(config))));
+  http::add_web_routes(router, web);
   http::HttpServer* started = nullptr;
   try {
     started =

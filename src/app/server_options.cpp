@@ -86,6 +86,8 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--cache-mb-per-tenant", config.cache_mb_per_tenant,
       "MiB one tenant's sdk.cache entries may take; past it the least recently used go")
       ->check(CLI::Range(1, 1 << 20));
+  add(command, "--web-dir", config.web_dir,
+      "The web UI's built files (default: the web directory beside the binary; none there: no UI)");
   add(command, "--default-executions-per-hour", config.default_executions_per_hour,
       "Runs a tenant may begin in one clock hour, unless a superadmin set its quota")
       ->check(CLI::Range(1, 1'000'000'000));

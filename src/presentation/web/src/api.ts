@@ -1,0 +1,100 @@
+// The REST API as the UI uses it: JSON in and out, the token as a bearer,
+// and every failure as an ApiError carrying the server's error code (or
+// NETWORK_ERROR when the server could not be reached).
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface Script {
+  id: string;
+  name: string;
+  description: string;
+  type: 'oneoff' | 'scheduled' | 'http' | 'event';
+  status: 'draft' | 'active' | 'paused' | 'disabled' | 'archived';
+  version: number;
+  tags: string[];
+  last_run_at: string | null;
+  last_run_status: string | null;
+  updated_at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export interface ScriptQuery {
+  search?: string;
+  type?: string;
+  status?: string;
+  tag?: string;
+  page?: number;
+  per_page?: number;
+}
+
+type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+export class ApiClient {
+  constructor(
+    private readonly token: () => string | null,
+    private readonly fetcher: Fetch = (input, init) => fetch(input, init),
+    private readonly base = '',
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetcher(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, 'NETWORK_ERROR', error instanceof Error ? error.message : String(error));
+    }
+    const text = await response.text();
+    let parsed: unknown = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new ApiError(response.status, 'INVALID_RESPONSE', `the server answered ${response.status} without JSON`);
+      }
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; details?: FieldError[] } })?.error;
+      throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? response.statusText,
+                         error?.details ?? []);
+    }
+    return parsed as T;
+  }
+
+  listScripts(query: ScriptQuery = {}): Promise<Page<Script>> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const suffix = params.toString();
+    return this.request('GET', '/api/v1/scripts' + (suffix ? '?' + suffix : ''));
+  }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+
+import { messages, Translator, type MessageKey } from '../src/i18n';
+
+// Words that are the same in every language (names, acronyms).
+const universal = new Set<MessageKey>(['app.title', 'type.http']);
+
+describe('messages', () => {
+  it('has every string in Russian and Uzbek, translated', () => {
+    const keys = Object.keys(messages.en) as MessageKey[];
+    for (const locale of ['ru', 'uz'] as const) {
+      expect(Object.keys(messages[locale]).sort()).toEqual([...keys].sort());
+      for (const key of keys) {
+        if (!universal.has(key)) expect(messages[locale][key], `${locale} ${key}`).not.toBe(messages.en[key]);
+      }
+    }
+  });
+
+  it('fills placeholders with numbers formatted for the locale', () => {
+    expect(new Translator('en').t('scripts.total', { count: 1234 })).toBe('1,234 scripts');
+    expect(new Translator('ru').t('scripts.total', { count: 1234 })).toBe('Скриптов: 1\u00a0234');
+  });
+
+  it("shows an error code's own message, or the server's message inside a generic one", () => {
+    const ru = new Translator('ru');
+    expect(ru.error('QUOTA_EXCEEDED', 'x')).toBe(messages.ru['error.QUOTA_EXCEEDED']);
+    expect(ru.error('SOMETHING_NEW', 'the detail')).toBe('Что-то пошло не так: the detail');
+  });
+});
