@@ -32,6 +32,49 @@ export interface Script {
   updated_at: string;
 }
 
+export interface ScriptDetail extends Script {
+  source: string;
+  cron_expression: string | null;
+  timezone: string | null;
+  http_path: string | null;
+  http_methods: string[];
+  event_types: string[];
+  next_run_at: string | null;
+  created_at: string;
+}
+
+export interface LogLine {
+  level: string;
+  message: string;
+  time: string;
+  metadata?: unknown;
+}
+
+export interface ExecutionError {
+  code: string;
+  message: string;
+  stack: string;
+  line: number;
+  column: number;
+}
+
+export interface Execution {
+  id: string;
+  script_id: string;
+  script_version: number;
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'timeout' | 'cancelled' | 'skipped';
+  trigger_type: string;
+  skip_reason: string | null;
+  input: unknown;
+  output: unknown;
+  error: ExecutionError | null;
+  logs: LogLine[];
+  metrics: { duration_ms?: number; peak_memory_bytes?: number } | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -87,6 +130,23 @@ export class ApiClient {
                          error?.details ?? []);
     }
     return parsed as T;
+  }
+
+  script(id: string): Promise<ScriptDetail> {
+    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(id)}`);
+  }
+
+  executions(scriptId: string, page = 1): Promise<Page<Execution>> {
+    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(scriptId)}/executions?per_page=20&page=${page}`);
+  }
+
+  execution(id: string): Promise<Execution> {
+    return this.request('GET', `/api/v1/executions/${encodeURIComponent(id)}`);
+  }
+
+  // Starts a run without waiting: the history shows it arrive.
+  run(scriptId: string, input: unknown): Promise<Execution> {
+    return this.request('POST', `/api/v1/scripts/${encodeURIComponent(scriptId)}/executions`, { input, wait: false });
   }
 
   listScripts(query: ScriptQuery = {}): Promise<Page<Script>> {

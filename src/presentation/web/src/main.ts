@@ -1,7 +1,8 @@
 // The UI's shell: sign-in, a header with the language switch, and the pages
 // by URL hash (#/scripts), so the server serves one index.html.
-import { ApiClient, ApiError, type Script } from './api';
+import { ApiClient, ApiError, type Execution, type Script } from './api';
 import { h } from './dom';
+import { atLeast, parseInput } from './forms';
 import { locales, Translator, type MessageKey } from './i18n';
 import { session } from './session';
 import './style.css';
@@ -9,10 +10,11 @@ import './style.css';
 const api = new ApiClient(session.token);
 const i18n = new Translator(session.locale());
 const app = document.getElementById('app')!;
+let leave: () => void = () => {};  // what the page shown asks to be stopped when another is shown
 
-function show(...content: Node[]) {
+function show(...content: (Node | null)[]) {
   document.documentElement.lang = i18n.locale;
-  app.replaceChildren(...content);
+  app.replaceChildren(...content.filter((node): node is Node => node !== null));
   app.querySelector<HTMLElement>('h1, [autofocus]')?.focus();
 }
 
@@ -61,7 +63,7 @@ function scriptRow(script: Script): HTMLElement {
     ? `${i18n.date(script.last_run_at)} · ${i18n.t(`run.${script.last_run_status}` as MessageKey)}`
     : i18n.t('scripts.never');
   return h('tr', {},
-    h('td', {}, script.name),
+    h('td', {}, h('a', { href: `#/scripts/${script.id}` }, script.name)),
     h('td', {}, i18n.t(`type.${script.type}` as MessageKey)),
     h('td', {}, h('span', { class: `status status-${script.status}` }, i18n.t(`status.${script.status}` as MessageKey))),
     h('td', {}, i18n.format(script.version)),
@@ -118,9 +120,147 @@ async function scriptsPage(query: URLSearchParams) {
   }
 }
 
+function statusText(execution: Execution): string {
+  if (execution.status === 'skipped' && execution.skip_reason) return i18n.t(`skip.${execution.skip_reason}` as MessageKey);
+  return i18n.t(`run.${execution.status}` as MessageKey);
+}
+
+function definition(term: MessageKey, value: Node | string): Node[] {
+  return [h('dt', {}, i18n.t(term)), h('dd', {}, value)];
+}
+
+function signedOut(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.status !== 401) return false;
+  session.signOut();
+  location.hash = '#/login';
+  return true;
+}
+
+// Source with numbered lines, each reachable as #line-N.
+function codeBlock(source: string, highlight = 0): HTMLElement {
+  return h('ol', { class: 'code', 'aria-label': i18n.t('script.source') },
+    ...source.split('\n').map((text, index) =>
+      h('li', { id: `line-${index + 1}`, class: index + 1 === highlight ? 'highlight' : '' }, h('code', {}, text || ' '))));
+}
+
+async function scriptPage(id: string) {
+  const history = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'history-heading' });
+  const notice = h('p', { role: 'status' });
+  const input = h('textarea', { id: 'input', rows: '4', spellcheck: 'false' });
+  input.value = '{}';
+  const runForm = h('form', { class: 'run', onsubmit: async (event) => {
+    event.preventDefault();
+    const parsed = parseInput(input.value);
+    if (!parsed.ok) {
+      input.setAttribute('aria-invalid', 'true');
+      notice.textContent = i18n.t('script.inputInvalid', { message: parsed.message });
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    try {
+      await api.run(id, parsed.value);
+      notice.textContent = i18n.t('script.started');
+      await refresh();
+    } catch (error) {
+      if (!signedOut(error)) notice.textContent = failure(error);
+    }
+  } },
+    h('label', { for: 'input' }, i18n.t('script.input')), input,
+    h('button', { type: 'submit' }, i18n.t('script.run')), notice);
+
+  const refresh = async () => {
+    const page = await api.executions(id);
+    if (page.items.length === 0) return history.replaceChildren(h('p', { class: 'empty' }, i18n.t('script.noRuns')));
+    history.replaceChildren(h('table', {},
+      h('thead', {}, h('tr', {}, ...(['scripts.status', 'execution.when', 'script.trigger', 'execution.duration'] as MessageKey[])
+        .map((key) => h('th', { scope: 'col' }, i18n.t(key))))),
+      h('tbody', {}, ...page.items.map((execution) => h('tr', {},
+        h('td', {}, h('a', { href: `#/executions/${execution.id}` }, statusText(execution))),
+        h('td', {}, i18n.date(execution.started_at ?? execution.created_at)),
+        h('td', {}, i18n.t(`trigger.${execution.trigger_type}` as MessageKey)),
+        h('td', {}, execution.metrics?.duration_ms !== undefined
+          ? i18n.t('execution.ms', { value: Math.round(execution.metrics.duration_ms) }) : ''))))));
+  };
+
+  try {
+    const script = await api.script(id);
+    const trigger = script.type === 'scheduled' ? `${script.cron_expression} (${script.timezone})`
+      : script.type === 'http' ? `${script.http_methods.join(', ')} ${script.http_path}`
+      : script.type === 'event' ? script.event_types.join(', ') : i18n.t('type.oneoff');
+    show(header(),
+      h('p', {}, h('a', { href: '#/scripts' }, i18n.t('script.back'))),
+      h('h1', { tabindex: '-1' }, script.name),
+      h('dl', {},
+        ...definition('scripts.type', i18n.t(`type.${script.type}` as MessageKey)),
+        ...definition('scripts.status', i18n.t(`status.${script.status}` as MessageKey)),
+        ...definition('scripts.version', i18n.format(script.version)),
+        ...definition('script.trigger', trigger),
+        ...(script.next_run_at ? definition('script.nextRun', i18n.date(script.next_run_at)) : [])),
+      runForm,
+      h('h2', { id: 'history-heading' }, i18n.t('script.history')), history,
+      h('h2', {}, i18n.t('script.source')), codeBlock(script.source));
+    await refresh();
+    // The history refreshes itself while the page is shown.
+    const timer = window.setInterval(() => { refresh().catch(signedOut); }, 2000);
+    leave = () => window.clearInterval(timer);
+  } catch (error) {
+    if (!signedOut(error)) show(header(), h('p', { role: 'alert', class: 'error' }, failure(error)));
+  }
+}
+
+async function executionPage(id: string) {
+  try {
+    const execution = await api.execution(id);
+    const version = await api.request<{ source: string }>(
+      'GET', `/api/v1/scripts/${execution.script_id}/versions/${execution.script_version}`);
+    const logs = h('section', { 'aria-live': 'polite' });
+    const showLogs = (level: string) => {
+      const lines = atLeast(execution.logs, level);
+      logs.replaceChildren(lines.length === 0 ? h('p', { class: 'empty' }, i18n.t('execution.noLogs'))
+        : h('ol', { class: 'logs' }, ...lines.map((line) => h('li', { class: `log-${line.level}` },
+            h('span', { class: 'level' }, i18n.t(`log.${line.level}` as MessageKey)), ' ', line.message,
+            line.metadata !== undefined ? h('code', {}, ' ' + JSON.stringify(line.metadata)) : null))));
+    };
+    const level = h('select', { id: 'level', onchange: (event) => showLogs((event.target as HTMLSelectElement).value) },
+      h('option', { value: 'all' }, i18n.t('execution.allLevels')),
+      ...['debug', 'info', 'warn', 'error'].map((value) => h('option', { value }, i18n.t(`log.${value}` as MessageKey))));
+    const error = execution.error;
+    show(header(),
+      h('p', {}, h('a', { href: `#/scripts/${execution.script_id}` }, i18n.t('script.history'))),
+      h('h1', { tabindex: '-1' }, `${i18n.t('execution.heading')}: ${statusText(execution)}`),
+      h('dl', {},
+        ...definition('execution.when', i18n.date(execution.started_at ?? execution.created_at)),
+        ...definition('script.trigger', i18n.t(`trigger.${execution.trigger_type}` as MessageKey)),
+        ...definition('scripts.version', i18n.format(execution.script_version)),
+        ...(execution.metrics?.duration_ms !== undefined
+          ? definition('execution.duration', i18n.t('execution.ms', { value: Math.round(execution.metrics.duration_ms) })) : []),
+        ...(execution.metrics?.peak_memory_bytes !== undefined
+          ? definition('execution.memory', i18n.t('execution.kib', { value: Math.round(execution.metrics.peak_memory_bytes / 1024) })) : [])),
+      error ? h('section', { class: 'error', role: 'alert' },
+        h('h2', {}, `${i18n.t('execution.error')}: ${error.code}`), h('p', {}, error.message),
+        error.line > 0 ? h('a', { href: `#line-${error.line}`, onclick: (event) => {
+          event.preventDefault();
+          document.getElementById(`line-${error.line}`)?.scrollIntoView({ block: 'center' });
+        } }, i18n.t('execution.at', { line: error.line, column: error.column })) : null) : null,
+      h('h2', {}, i18n.t('execution.input')), h('pre', {}, JSON.stringify(execution.input, null, 2)),
+      h('h2', {}, i18n.t('execution.output')), h('pre', {}, JSON.stringify(execution.output, null, 2)),
+      h('h2', {}, i18n.t('execution.logs')), h('label', { for: 'level' }, i18n.t('execution.level')), level, logs,
+      h('h2', {}, i18n.t('script.source')), codeBlock(version.source, error?.line ?? 0));
+    showLogs('all');
+  } catch (error) {
+    if (!signedOut(error)) show(header(), h('p', { role: 'alert', class: 'error' }, failure(error)));
+  }
+}
+
 function route() {
+  leave();
+  leave = () => {};
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   if (!session.token() || path === '/login') return loginPage();
+  const script = /^\/scripts\/([\w-]+)$/.exec(path);
+  if (script) return scriptPage(script[1]);
+  const execution = /^\/executions\/([\w-]+)$/.exec(path);
+  if (execution) return executionPage(execution[1]);
   return scriptsPage(new URLSearchParams(query));
 }
 
