@@ -25,7 +25,10 @@ const en = {
   'scripts.never': 'never',
   'scripts.empty': 'No scripts yet.',
   'scripts.noResults': 'No script matches these filters.',
-  'scripts.total': '{count} scripts',
+  'scripts.total.one': '{count} script',
+  'scripts.total.few': '{count} scripts',
+  'scripts.total.many': '{count} scripts',
+  'scripts.total.other': '{count} scripts',
   'scripts.previous': 'Previous',
   'scripts.next': 'Next',
   'type.oneoff': 'One-off',
@@ -112,7 +115,10 @@ const ru: Record<MessageKey, string> = {
   'scripts.never': 'никогда',
   'scripts.empty': 'Скриптов пока нет.',
   'scripts.noResults': 'Ни один скрипт не подходит под эти фильтры.',
-  'scripts.total': 'Скриптов: {count}',
+  'scripts.total.one': '{count} скрипт',
+  'scripts.total.few': '{count} скрипта',
+  'scripts.total.many': '{count} скриптов',
+  'scripts.total.other': '{count} скрипта',
   'scripts.previous': 'Назад',
   'scripts.next': 'Вперёд',
   'type.oneoff': 'Разовый',
@@ -197,7 +203,10 @@ const uz: Record<MessageKey, string> = {
   'scripts.never': 'hech qachon',
   'scripts.empty': 'Hozircha skriptlar yoʻq.',
   'scripts.noResults': 'Bu filtrlarga mos skript yoʻq.',
-  'scripts.total': 'Skriptlar: {count}',
+  'scripts.total.one': '{count} ta skript',
+  'scripts.total.few': '{count} ta skript',
+  'scripts.total.many': '{count} ta skript',
+  'scripts.total.other': '{count} ta skript',
   'scripts.previous': 'Oldingi',
   'scripts.next': 'Keyingi',
   'type.oneoff': 'Bir martalik',
@@ -269,6 +278,13 @@ export class Translator {
   t(key: MessageKey, values: Record<string, string | number> = {}): string {
     return messages[this.locale][key].replace(/\{(\w+)\}/g, (_, name: string) =>
       name in values ? this.format(values[name]) : `{${name}}`);
+  }
+
+  // A count in the form the locale's plural rules ask for: `${base}.one`, `.few`, `.many` or `.other`.
+  plural(base: 'scripts.total', count: number): string {
+    const rule = new Intl.PluralRules(this.locale).select(count);
+    const key = `${base}.${rule}` as MessageKey;
+    return this.t(key in messages[this.locale] ? key : (`${base}.other` as MessageKey), { count });
   }
 
   // An error from the API in the reader's language: its code's message when there is one.

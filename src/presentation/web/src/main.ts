@@ -105,7 +105,7 @@ async function scriptsPage(query: URLSearchParams) {
                                         'scripts.lastRun'] as MessageKey[]).map((key) => h('th', { scope: 'col' }, i18n.t(key))))),
         h('tbody', {}, ...page.items.map(scriptRow))),
       h('nav', { class: 'pages' },
-        h('span', {}, i18n.t('scripts.total', { count: page.total })),
+        h('span', {}, i18n.plural('scripts.total', page.total)),
         h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => go({ ...filters, page: filters.page - 1 }) },
           i18n.t('scripts.previous')),
         h('button', { type: 'button', disabled: filters.page >= pages, onclick: () => go({ ...filters, page: filters.page + 1 }) },

@@ -16,9 +16,13 @@ describe('messages', () => {
     }
   });
 
-  it('fills placeholders with numbers formatted for the locale', () => {
-    expect(new Translator('en').t('scripts.total', { count: 1234 })).toBe('1,234 scripts');
-    expect(new Translator('ru').t('scripts.total', { count: 1234 })).toBe('Скриптов: 1\u00a0234');
+  it('fills placeholders with numbers formatted for the locale, in its plural form', () => {
+    const en = new Translator('en');
+    expect([en.plural('scripts.total', 1), en.plural('scripts.total', 1234)]).toEqual(['1 script', '1,234 scripts']);
+    const ru = new Translator('ru');
+    expect([1, 3, 5, 21, 1234].map((count) => ru.plural('scripts.total', count)))
+      .toEqual(['1 скрипт', '3 скрипта', '5 скриптов', '21 скрипт', '1\u00a0234 скрипта']);
+    expect(new Translator('uz').plural('scripts.total', 7)).toBe('7 ta skript');
   });
 
   it("shows an error code's own message, or the server's message inside a generic one", () => {
