@@ -149,6 +149,10 @@ export class ApiClient {
     return this.request('POST', `/api/v1/scripts/${encodeURIComponent(scriptId)}/executions`, { input, wait: false });
   }
 
+  createScript(body: Record<string, unknown>): Promise<ScriptDetail> {
+    return this.request('POST', '/api/v1/scripts', body);
+  }
+
   listScripts(query: ScriptQuery = {}): Promise<Page<Script>> {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {

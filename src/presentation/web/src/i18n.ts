@@ -90,6 +90,19 @@ const en = {
   'log.info': 'Info',
   'log.warn': 'Warning',
   'log.error': 'Error',
+  'create.link': 'New script',
+  'create.heading': 'New script',
+  'create.name': 'Name',
+  'create.description': 'Description',
+  'create.type': 'Type',
+  'create.source': 'Code',
+  'create.cron': 'Cron expression',
+  'create.timezone': 'Time zone',
+  'create.path': 'Path',
+  'create.methods': 'Methods (comma-separated)',
+  'create.events': 'Event types (comma-separated)',
+  'create.save': 'Save',
+  'create.invalid': 'The script was not saved: see the fields marked.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -180,6 +193,19 @@ const ru: Record<MessageKey, string> = {
   'log.info': 'Инфо',
   'log.warn': 'Предупреждение',
   'log.error': 'Ошибка',
+  'create.link': 'Новый скрипт',
+  'create.heading': 'Новый скрипт',
+  'create.name': 'Имя',
+  'create.description': 'Описание',
+  'create.type': 'Тип',
+  'create.source': 'Код',
+  'create.cron': 'Выражение cron',
+  'create.timezone': 'Часовой пояс',
+  'create.path': 'Путь',
+  'create.methods': 'Методы (через запятую)',
+  'create.events': 'Типы событий (через запятую)',
+  'create.save': 'Сохранить',
+  'create.invalid': 'Скрипт не сохранён: смотрите отмеченные поля.',
 };
 
 const uz: Record<MessageKey, string> = {
@@ -268,6 +294,19 @@ const uz: Record<MessageKey, string> = {
   'log.info': 'Maʼlumot',
   'log.warn': 'Ogohlantirish',
   'log.error': 'Xato',
+  'create.link': 'Yangi skript',
+  'create.heading': 'Yangi skript',
+  'create.name': 'Nomi',
+  'create.description': 'Tavsif',
+  'create.type': 'Turi',
+  'create.source': 'Kod',
+  'create.cron': 'Cron ifodasi',
+  'create.timezone': 'Vaqt mintaqasi',
+  'create.path': 'Yoʻl',
+  'create.methods': 'Usullar (vergul bilan)',
+  'create.events': 'Hodisa turlari (vergul bilan)',
+  'create.save': 'Saqlash',
+  'create.invalid': 'Skript saqlanmadi: belgilangan maydonlarga qarang.',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, ru, uz };

@@ -2,7 +2,7 @@
 // by URL hash (#/scripts), so the server serves one index.html.
 import { ApiClient, ApiError, type Execution, type Script } from './api';
 import { h } from './dom';
-import { atLeast, parseInput } from './forms';
+import { atLeast, errorsByField, parseInput, scriptBody, type ScriptFields } from './forms';
 import { locales, Translator, type MessageKey } from './i18n';
 import { session } from './session';
 import './style.css';
@@ -90,7 +90,8 @@ async function scriptsPage(query: URLSearchParams) {
     h('label', { for: 'status' }, i18n.t('scripts.status')),
     select('status', ['draft', 'active', 'paused', 'disabled', 'archived']));
   const body = h('section', { 'aria-live': 'polite' });
-  show(header(), h('h1', { tabindex: '-1' }, i18n.t('scripts.heading')), form, body);
+  show(header(), h('h1', { tabindex: '-1' }, i18n.t('scripts.heading')),
+    h('p', {}, h('a', { href: '#/new', class: 'button' }, i18n.t('create.link'))), form, body);
   try {
     const page = await api.listScripts({ ...filters, per_page: 20 });
     const filtered = filters.search || filters.type || filters.status;
@@ -252,11 +253,79 @@ async function executionPage(id: string) {
   }
 }
 
+// A field with its label and, once the server has spoken, its errors (aria-describedby).
+function field(id: keyof ScriptFields, label: MessageKey, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement) {
+  control.id = id;
+  control.setAttribute('aria-describedby', `${id}-errors`);
+  return h('div', { class: 'field', 'data-field': id },
+    h('label', { for: id }, i18n.t(label)), control, h('p', { id: `${id}-errors`, class: 'error field-errors' }));
+}
+
+function createPage() {
+  const input = (value = '') => { const element = h('input', { type: 'text' }); element.value = value; return element; };
+  const controls = {
+    name: input(), description: input(), cron_expression: input('0 * * * *'), timezone: input('UTC'),
+    http_path: input('/hooks/example'), http_methods: input('POST'), event_types: input('order.created'),
+    source: h('textarea', { rows: '12', spellcheck: 'false' }),
+    type: h('select', {}, ...(['oneoff', 'scheduled', 'http', 'event'] as const)
+      .map((type) => h('option', { value: type }, i18n.t(`type.${type}` as MessageKey)))),
+  };
+  controls.source.value = 'export default async (input, context) => {\n  return { ok: true };\n};\n';
+  const perType: Record<string, (keyof ScriptFields)[]> = {
+    oneoff: [], scheduled: ['cron_expression', 'timezone'], http: ['http_path', 'http_methods'], event: ['event_types'],
+  };
+  const notice = h('p', { role: 'alert', class: 'error' });
+  const form = h('form', { class: 'create', onsubmit: async (event) => {
+    event.preventDefault();
+    form.querySelectorAll('.field-errors').forEach((element) => { element.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach((element) => element.removeAttribute('aria-invalid'));
+    notice.textContent = '';
+    const values = Object.fromEntries(Object.entries(controls).map(([key, control]) => [key, control.value])) as unknown as ScriptFields;
+    try {
+      const created = await api.createScript(scriptBody(values));
+      location.hash = `#/scripts/${created.id}`;
+    } catch (error) {
+      if (signedOut(error)) return;
+      if (error instanceof ApiError && error.details.length > 0) {
+        notice.textContent = i18n.t('create.invalid');
+        for (const [name, messages] of errorsByField(error.details)) {
+          const control = form.querySelector<HTMLElement>(`#${CSS.escape(name)}`);
+          control?.setAttribute('aria-invalid', 'true');
+          const slot = form.querySelector(`#${CSS.escape(name)}-errors`) ?? notice;
+          slot.textContent = messages.join(' ');
+        }
+        form.querySelector<HTMLElement>('[aria-invalid]')?.focus();
+      } else {
+        notice.textContent = failure(error);
+      }
+    }
+  } },
+    field('name', 'create.name', controls.name), field('description', 'create.description', controls.description),
+    field('type', 'create.type', controls.type),
+    field('cron_expression', 'create.cron', controls.cron_expression), field('timezone', 'create.timezone', controls.timezone),
+    field('http_path', 'create.path', controls.http_path), field('http_methods', 'create.methods', controls.http_methods),
+    field('event_types', 'create.events', controls.event_types),
+    field('source', 'create.source', controls.source),
+    h('button', { type: 'submit' }, i18n.t('create.save')), notice);
+  // Exactly the trigger fields the type needs are shown.
+  const showTriggerFields = () => {
+    const wanted = new Set(perType[controls.type.value]);
+    for (const name of ['cron_expression', 'timezone', 'http_path', 'http_methods', 'event_types'] as const) {
+      form.querySelector<HTMLElement>(`[data-field="${name}"]`)!.hidden = !wanted.has(name);
+    }
+  };
+  controls.type.addEventListener('change', showTriggerFields);
+  showTriggerFields();
+  show(header(), h('p', {}, h('a', { href: '#/scripts' }, i18n.t('script.back'))),
+    h('h1', { tabindex: '-1' }, i18n.t('create.heading')), form);
+}
+
 function route() {
   leave();
   leave = () => {};
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   if (!session.token() || path === '/login') return loginPage();
+  if (path === '/new') return createPage();
   const script = /^\/scripts\/([\w-]+)$/.exec(path);
   if (script) return scriptPage(script[1]);
   const execution = /^\/executions\/([\w-]+)$/.exec(path);
