@@ -40,12 +40,7 @@ int print_next_runs(const CronNextOptions& options, std::ostream& out) {
     from = *parsed;
   }
   ordered_json runs = ordered_json::array();
-  for (int i = 0; i < options.count; ++i) {
-    const auto next = cron->next_after(from, options.time_zone, zones);
-    if (!next) break;  // a schedule that never (or no longer) runs
-    runs.push_back(domain::iso_utc(*next));
-    from = *next;
-  }
+  for (const auto run : cron->next_runs(from, options.time_zone, zones, options.count)) runs.push_back(domain::iso_utc(run));
   out << runs.dump() << '\n';
   return 0;
 }

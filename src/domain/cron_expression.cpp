@@ -184,4 +184,16 @@ std::optional<UtcSeconds> CronExpression::next_after(UtcSeconds after, std::stri
   return std::nullopt;
 }
 
+std::vector<UtcSeconds> CronExpression::next_runs(UtcSeconds after, std::string_view zone, const TimeZones& zones,
+                                                  int count) const {
+  std::vector<UtcSeconds> runs;
+  for (; count > 0; --count) {
+    const auto next = next_after(after, zone, zones);
+    if (!next) break;
+    runs.push_back(*next);
+    after = *next;
+  }
+  return runs;
+}
+
 }  // namespace jsr::domain

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/time_zones.h"
 
@@ -34,6 +35,8 @@ class CronExpression {
   // The first slot strictly after `after`; nullopt when the zone is unknown
   // or no slot comes within ten years (30 February).
   std::optional<UtcSeconds> next_after(UtcSeconds after, std::string_view zone, const TimeZones& zones) const;
+  // The next `count` slots after `after`; fewer when the schedule ends.
+  std::vector<UtcSeconds> next_runs(UtcSeconds after, std::string_view zone, const TimeZones& zones, int count) const;
 
   const std::string& text() const { return text_; }
 

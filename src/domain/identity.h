@@ -30,6 +30,13 @@ enum class Permission {
   kTenantsManage,  // every tenant
 };
 
+inline constexpr Permission kAllPermissions[] = {
+    Permission::kScriptsRead,       Permission::kScriptsCreate,  Permission::kScriptsUpdate,
+    Permission::kScriptsDelete,     Permission::kScriptsExecute, Permission::kEventsPublish,
+    Permission::kDeadLettersManage, Permission::kTokensManage,   Permission::kSecretsManage,
+    Permission::kDbMigrate,         Permission::kTenantsManage,
+};
+
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view name);
 std::string_view to_string(Permission permission);

@@ -98,11 +98,14 @@ std::expected<std::optional<ScriptVersion>, FieldErrors> Script::update(ScriptPa
   return version;
 }
 
-ScriptVersion Script::roll_back_to(const ScriptVersion& old, const std::string& user_id, Timestamp now) {
+ScriptVersion Script::roll_back_to(const ScriptVersion& old, const std::string& reason, const std::string& user_id,
+                                   Timestamp now) {
   state_.definition.source = old.source;
   state_.updated_at = now;
   state_.updated_by = user_id;
-  ScriptVersion version = new_version("rollback to version " + std::to_string(old.number), user_id, now);
+  std::string description = "rollback to version " + std::to_string(old.number);
+  if (!reason.empty()) description += ": " + reason;
+  ScriptVersion version = new_version(std::move(description), user_id, now);
   events_.push_back(ScriptUpdated{state_.tenant_id, state_.id, user_id, state_.version, true});
   return version;
 }

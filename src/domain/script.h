@@ -106,7 +106,8 @@ class Script {
   std::expected<std::optional<ScriptVersion>, FieldErrors> update(ScriptPatch patch, const std::string& user_id,
                                                                   Timestamp now);
   // A new version carrying an old version's source.
-  ScriptVersion roll_back_to(const ScriptVersion& old, const std::string& user_id, Timestamp now);
+  ScriptVersion roll_back_to(const ScriptVersion& old, const std::string& reason, const std::string& user_id,
+                             Timestamp now);
   // INVALID_TRANSITION when the life cycle does not allow it.
   Result<void> change_status(ScriptStatus to, const std::string& user_id, Timestamp now);
   void mark_deleted(const std::string& user_id);

@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "domain/cron_expression.h"
 #include "services/access_service.h"
 
 namespace jsr::services {
@@ -15,6 +16,8 @@ using domain::Principal;
 using domain::Script;
 
 namespace {
+
+constexpr const char* kUnknownZone = "is not a known IANA time zone (such as Europe/Berlin or America/New_York)";
 
 std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
 
@@ -94,7 +97,7 @@ std::optional<Error> ScriptService::refusal(domain::FieldErrors errors, const st
     return std::any_of(errors.begin(), errors.end(), [&](const auto& e) { return e.field == field; });
   };
   if (trigger.timezone && !refused("timezone") && !time_zones_.contains(*trigger.timezone)) {
-    errors.push_back({"timezone", "is not a known IANA time zone (such as Europe/Berlin or America/New_York)"});
+    errors.push_back({"timezone", kUnknownZone});
   }
   if (new_source != nullptr && source_check_ != nullptr && !refused("source")) {
     if (auto problem = source_check_->check(tenant_id, *new_source)) errors.push_back(std::move(*problem));
@@ -199,15 +202,32 @@ domain::Result<domain::ScriptVersion> ScriptService::version(const Principal& ca
   return std::move(**found);
 }
 
-domain::Result<Script> ScriptService::roll_back(const Principal& caller, const std::string& script_id, int number) {
+domain::Result<Script> ScriptService::roll_back(const Principal& caller, const std::string& script_id, int number,
+                                                const std::string& reason) {
   if (!caller.may(Permission::kScriptsUpdate)) return std::unexpected(forbidden(Permission::kScriptsUpdate));
   auto script = load(caller, script_id);
   if (!script) return script;
   auto old = version(caller, script_id, number);
   if (!old) return std::unexpected(old.error());
-  const domain::ScriptVersion rolled = script->roll_back_to(*old, caller.actor_id, now());
+  const domain::ScriptVersion rolled = script->roll_back_to(*old, reason, caller.actor_id, now());
   if (auto saved = store(*script, rolled); !saved) return std::unexpected(saved.error());
   return stored(caller, *script);
+}
+
+domain::Result<std::vector<domain::UtcSeconds>> ScriptService::upcoming_runs(const Principal& caller,
+                                                                             const std::string& cron_expression,
+                                                                             const std::string& timezone, int count) {
+  if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));
+  domain::FieldErrors errors;
+  const auto cron = domain::CronExpression::parse(cron_expression);
+  if (!cron) errors.push_back({"cron_expression", cron.error()});
+  if (!time_zones_.contains(timezone)) {
+    errors.push_back({"timezone", kUnknownZone});
+  }
+  if (!errors.empty()) {
+    return std::unexpected(domain::Error::validation_failed("the schedule is not valid: see details", std::move(errors)));
+  }
+  return cron->next_runs(std::chrono::floor<std::chrono::seconds>(now()), timezone, time_zones_, count);
 }
 
 }  // namespace jsr::services

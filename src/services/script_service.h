@@ -53,7 +53,14 @@ class ScriptService {
                                                                const std::string& script_id);
   domain::Result<domain::ScriptVersion> version(const domain::Principal& caller, const std::string& script_id,
                                                 int number);
-  domain::Result<domain::Script> roll_back(const domain::Principal& caller, const std::string& script_id, int number);
+  // A new version with version `number`'s source; `reason` goes into its change description.
+  domain::Result<domain::Script> roll_back(const domain::Principal& caller, const std::string& script_id, int number,
+                                           const std::string& reason = "");
+  // When a schedule would run next: up to `count` slots from now, refused
+  // per field (cron_expression, timezone) as a script's own trigger is.
+  domain::Result<std::vector<domain::UtcSeconds>> upcoming_runs(const domain::Principal& caller,
+                                                                const std::string& cron_expression,
+                                                                const std::string& timezone, int count);
 
  private:
   domain::Result<domain::Script> load(const domain::Principal& caller, const std::string& script_id);

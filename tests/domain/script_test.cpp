@@ -189,11 +189,17 @@ TEST(Script, AnInvalidUpdateChangesNothing) {
 TEST(Script, RollbackMakesANewVersionWithTheOldSource) {
   auto [script, first] = created();
   ASSERT_TRUE(script.update({.source = "export default () => 2"}, "u", kNow).has_value());
-  const ScriptVersion third = script.roll_back_to(first, "u", kNow);
+  const ScriptVersion third = script.roll_back_to(first, "", "u", kNow);
   EXPECT_EQ(third.number, 3);
   EXPECT_EQ(third.source, first.source);
   EXPECT_EQ(third.change_description, "rollback to version 1");
   EXPECT_EQ(script.definition().source, first.source);
+}
+
+TEST(Script, RollbackKeepsItsReasonInTheChangeDescription) {
+  auto [script, first] = created();
+  const ScriptVersion second = script.roll_back_to(first, "v2 double-charged", "u", kNow);
+  EXPECT_EQ(second.change_description, "rollback to version 1: v2 double-charged");
 }
 
 TEST(Script, StatusFollowsTheLifeCycle) {

@@ -85,6 +85,21 @@ void add_admin_routes(Router& router, ApiServices& api) {
                return json_response(200, tenant_json(*updated));
              });
 
+  // Who the token is: the UI shows only what the role may do.
+  router.add(
+      "GET", "/api/v1/me", Router::needs(domain::Permission::kScriptsRead),
+      [](Request& request) {
+        const domain::Principal& caller = *request.principal;
+        Json permissions = Json::array();
+        for (const auto permission : domain::kAllPermissions) {
+          if (caller.may(permission)) permissions.push_back(domain::to_string(permission));
+        }
+        return json_response(200, {{"tenant_id", caller.tenant_id},
+                                   {"token_id", caller.actor_id},
+                                   {"role", domain::to_string(caller.role)},
+                                   {"permissions", permissions}});
+      });
+
   router.add("GET", "/api/v1/quota", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
     const std::string& tenant_id = request.principal->tenant_id;
     auto runs = api.quotas.runs_this_hour(tenant_id);

@@ -1,5 +1,6 @@
 // /api/v1/scripts and their versions.
 #include "presentation/http/api_routes.h"
+#include "presentation/http/field_reader.h"
 #include "presentation/http/script_json.h"
 
 namespace jsr::http {
@@ -20,6 +21,34 @@ domain::Result<int> version_number(const Request& request) {
   } catch (const std::exception&) {
   }
   return std::unexpected(domain::Error::not_found("no version " + text));
+}
+
+// A rollback's optional body: {"reason": "..."}; no body is no reason.
+domain::Result<std::string> rollback_reason(const Request& request) {
+  if (request.body.empty()) return std::string();
+  auto body = json_body(request);
+  if (!body) return std::unexpected(body.error());
+  FieldReader fields(*body);
+  std::string reason = fields.text("reason").value_or("");
+  if (reason.size() > 1000) fields.errors().push_back({"reason", "must be at most 1000 bytes"});
+  fields.refuse_unread();
+  if (!fields.errors().empty()) {
+    return std::unexpected(domain::Error::validation_failed("the rollback is not valid: see details", fields.errors()));
+  }
+  return reason;
+}
+
+// ?count= of the schedule preview: 1-100, 5 when absent.
+domain::Result<int> preview_count(const Request& request) {
+  const auto text = request.query_value("count");
+  if (!text || text->empty()) return 5;
+  try {
+    std::size_t used = 0;
+    const int count = std::stoi(*text, &used);
+    if (used == text->size() && count >= 1 && count <= 100) return count;
+  } catch (const std::exception&) {
+  }
+  return std::unexpected(domain::Error::validation_failed("invalid count", {{"count", "must be an integer from 1 to 100"}}));
 }
 
 }  // namespace
@@ -106,8 +135,24 @@ void add_script_routes(Router& router, ApiServices& api) {
              [&api, render_script](Request& request) {
                auto number = version_number(request);
                if (!number) return error_response(number.error());
-               return respond(api.scripts.roll_back(*request.principal, request.params.at("id"), *number), 200,
+               auto reason = rollback_reason(request);
+               if (!reason) return error_response(reason.error());
+               return respond(api.scripts.roll_back(*request.principal, request.params.at("id"), *number, *reason), 200,
                               render_script);
+             });
+
+  // When a schedule would run, before it is saved: the editor's preview.
+  router.add("GET", "/api/v1/schedules/next-runs", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               auto count = preview_count(request);
+               if (!count) return error_response(count.error());
+               return respond(api.scripts.upcoming_runs(*request.principal, request.query_value("cron_expression").value_or(""),
+                                                        request.query_value("timezone").value_or("UTC"), *count),
+                              200, [](const std::vector<domain::UtcSeconds>& runs) {
+                                Json items = Json::array();
+                                for (const auto run : runs) items.push_back(iso8601(run));
+                                return Json{{"items", items}};
+                              });
              });
 }
 
