@@ -109,6 +109,16 @@ std::optional<domain::ScriptStatus> status_from(FieldReader& fields) {
                                      "draft, active, paused, disabled, archived");
 }
 
+// Where the life cycle lets a script in `status` go, in the order of the life cycle.
+Json next_statuses(domain::ScriptStatus status) {
+  Json allowed = Json::array();
+  for (const auto to : {domain::ScriptStatus::kDraft, domain::ScriptStatus::kActive, domain::ScriptStatus::kPaused,
+                        domain::ScriptStatus::kDisabled, domain::ScriptStatus::kArchived}) {
+    if (domain::can_transition(status, to)) allowed.push_back(domain::to_string(to));
+  }
+  return allowed;
+}
+
 Json limits_json(const domain::ResourceLimits& limits) {
   Json shown = Json::object();
   for (const auto& field : domain::kResourceLimitFields) {
@@ -203,6 +213,7 @@ Json to_json(const domain::Script& script) {
           {"description", definition.description},
           {"type", domain::to_string(definition.type)},
           {"status", domain::to_string(state.status)},
+          {"next_statuses", next_statuses(state.status)},
           {"source", definition.source},
           {"version", state.version},
           {"resource_limits", limits_json(definition.resource_limits)},

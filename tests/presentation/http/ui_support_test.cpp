@@ -43,6 +43,19 @@ TEST_F(UiSupport, MeNamesTheRoleAndExactlyItsPermissions) {
   EXPECT_EQ(server_.get("/api/v1/me", "not-a-token").status, 401);
 }
 
+TEST_F(UiSupport, AScriptSaysWhereItsLifeCycleLetsItGo) {
+  const json draft = server_
+                         .post("/api/v1/scripts", admin_,
+                               {{"name", "Cycle"}, {"type", "oneoff"}, {"source", "export default () => 1"}})
+                         .json();
+  EXPECT_EQ(draft["next_statuses"], json::array({"active", "archived"}));
+  const std::string id = draft["id"];
+  const json active = server_.patch("/api/v1/scripts/" + id, admin_, {{"status", "active"}}).json();
+  EXPECT_EQ(active["next_statuses"], json::array({"paused", "disabled", "archived"}));
+  const json archived = server_.patch("/api/v1/scripts/" + id, admin_, {{"status", "archived"}}).json();
+  EXPECT_EQ(archived["next_statuses"], json::array());
+}
+
 TEST_F(UiSupport, TheSchedulePreviewListsTheNextRunsInTheZone) {
   const HttpReply reply =
       server_.get("/api/v1/schedules/next-runs?cron_expression=30%209%20*%20*%20*&timezone=Asia/Tashkent", admin_);

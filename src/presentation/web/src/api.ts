@@ -32,8 +32,19 @@ export interface Script {
   updated_at: string;
 }
 
+export interface RetryPolicy {
+  max_attempts: number;
+  initial_backoff_ms: number;
+  backoff_multiplier: number;
+  max_backoff_ms: number;
+}
+
+export type ResourceLimits = Record<string, number>;
+
 export interface ScriptDetail extends Script {
   source: string;
+  retry_policy: RetryPolicy | null;
+  resource_limits: ResourceLimits;
   cron_expression: string | null;
   timezone: string | null;
   http_path: string | null;
@@ -80,6 +91,46 @@ export interface Page<T> {
   total: number;
   page: number;
   per_page: number;
+}
+
+export interface Me {
+  tenant_id: string;
+  token_id: string;
+  role: string;
+  permissions: string[];
+}
+
+export interface VersionSummary {
+  number: number;
+  created_at: string;
+  created_by: string;
+  change_description: string;
+}
+
+export interface Version extends VersionSummary {
+  source: string;
+}
+
+export interface DeadLetter {
+  id: string;
+  event_id: string;
+  event_type: string;
+  payload: unknown;
+  script_id: string;
+  script_version: number;
+  attempts: number;
+  last_error: ExecutionError | null;
+  last_execution_id: string | null;
+  status: 'dead' | 'replayed';
+  created_at: string;
+  replayed_at: string | null;
+}
+
+export interface DeadLetterQuery {
+  script_id?: string;
+  status?: string;
+  page?: number;
+  per_page?: number;
 }
 
 export interface ScriptQuery {
@@ -153,12 +204,68 @@ export class ApiClient {
     return this.request('POST', '/api/v1/scripts', body);
   }
 
-  listScripts(query: ScriptQuery = {}): Promise<Page<Script>> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    const suffix = params.toString();
-    return this.request('GET', '/api/v1/scripts' + (suffix ? '?' + suffix : ''));
+  updateScript(id: string, body: Record<string, unknown>): Promise<ScriptDetail> {
+    return this.request('PATCH', `/api/v1/scripts/${encodeURIComponent(id)}`, body);
   }
+
+  deleteScript(id: string): Promise<null> {
+    return this.request('DELETE', `/api/v1/scripts/${encodeURIComponent(id)}`);
+  }
+
+  listScripts(query: ScriptQuery = {}): Promise<Page<Script>> {
+    return this.request('GET', '/api/v1/scripts' + queryString(query));
+  }
+
+  me(): Promise<Me> {
+    return this.request('GET', '/api/v1/me');
+  }
+
+  versions(scriptId: string): Promise<{ items: VersionSummary[] }> {
+    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(scriptId)}/versions`);
+  }
+
+  version(scriptId: string, number: number): Promise<Version> {
+    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(scriptId)}/versions/${number}`);
+  }
+
+  rollBack(scriptId: string, number: number, reason: string): Promise<ScriptDetail> {
+    return this.request('POST', `/api/v1/scripts/${encodeURIComponent(scriptId)}/versions/${number}/rollback`,
+                        reason ? { reason } : {});
+  }
+
+  nextRuns(cronExpression: string, timezone: string, count = 5): Promise<{ items: string[] }> {
+    return this.request('GET', '/api/v1/schedules/next-runs' +
+                        queryString({ cron_expression: cronExpression, timezone, count }));
+  }
+
+  deadLetters(query: DeadLetterQuery = {}): Promise<Page<DeadLetter>> {
+    return this.request('GET', '/api/v1/dead-letters' + queryString(query));
+  }
+
+  deadLetter(id: string): Promise<DeadLetter> {
+    return this.request('GET', `/api/v1/dead-letters/${encodeURIComponent(id)}`);
+  }
+
+  // Without a payload, the letter's own is delivered again.
+  replay(id: string, payload?: unknown): Promise<DeadLetter> {
+    return this.request('POST', `/api/v1/dead-letters/${encodeURIComponent(id)}/replay`,
+                        payload === undefined ? {} : { payload });
+  }
+
+  replayAll(filter: { script_id?: string } = {}): Promise<{ replayed: number }> {
+    return this.request('POST', '/api/v1/dead-letters/replay', filter);
+  }
+
+  discard(id: string): Promise<null> {
+    return this.request('DELETE', `/api/v1/dead-letters/${encodeURIComponent(id)}`);
+  }
+}
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const suffix = params.toString();
+  return suffix ? '?' + suffix : '';
 }

@@ -1,4 +1,5 @@
 // Form logic kept apart from the page, so it is tested on its own.
+import type { ScriptDetail } from './api';
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -22,27 +23,105 @@ export interface ScriptFields {
   http_path: string;
   http_methods: string;  // comma-separated
   event_types: string;   // comma-separated
+  retry: boolean;        // a retry policy of its own (event scripts always have one)
+  max_attempts: string;
+  initial_backoff_ms: string;
+  backoff_multiplier: string;
+  max_backoff_ms: string;
+  limits: Record<LimitName, string>;  // blank: the server's default
+  change_description: string;
 }
 
-const list = (text: string) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+// The resource limits the form offers, each in the unit it is typed in.
+export const limitFields = [
+  { name: 'max_execution_time_ms', unit: 1 },
+  { name: 'max_memory_bytes', unit: 1024 * 1024 },  // typed in MiB
+  { name: 'max_output_size_bytes', unit: 1024 },    // typed in KiB
+  { name: 'max_concurrent_runs', unit: 1 },
+  { name: 'max_api_calls', unit: 1 },
+  { name: 'max_api_calls_per_minute', unit: 1 },
+] as const;
+export type LimitName = (typeof limitFields)[number]['name'];
 
-// The body of POST /api/v1/scripts: exactly the trigger fields the type needs.
-export function scriptBody(fields: ScriptFields): Record<string, unknown> {
-  const body: Record<string, unknown> = { name: fields.name.trim(), description: fields.description,
-                                          type: fields.type, source: fields.source };
+const list = (text: string) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+// A typed number; text that is not one is sent as is, for the server to name.
+const numeric = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
+
+export const hasRetryPolicy = (type: ScriptFields['type']) => type === 'event' || type === 'scheduled';
+
+// The fields of a form for a new script: defaults the server would take.
+export function emptyFields(): ScriptFields {
+  return {
+    name: '', description: '', type: 'oneoff',
+    source: 'export default async (input, context) => {\n  sdk.log.info(\'started\', { input });\n  return { ok: true };\n};\n',
+    cron_expression: '0 * * * *', timezone: 'UTC', http_path: '/hooks/example', http_methods: 'POST',
+    event_types: 'order.created', retry: false, max_attempts: '3', initial_backoff_ms: '1000', backoff_multiplier: '2',
+    max_backoff_ms: '60000', limits: Object.fromEntries(limitFields.map(({ name }) => [name, ''])) as Record<LimitName, string>,
+    change_description: '',
+  };
+}
+
+// The form's fields for a stored script.
+export function fieldsOf(script: ScriptDetail): ScriptFields {
+  const fields = emptyFields();
+  const retry = script.retry_policy;
+  return {
+    ...fields, name: script.name, description: script.description, type: script.type, source: script.source,
+    cron_expression: script.cron_expression ?? fields.cron_expression, timezone: script.timezone ?? fields.timezone,
+    http_path: script.http_path ?? fields.http_path,
+    http_methods: script.http_methods.length ? script.http_methods.join(', ') : fields.http_methods,
+    event_types: script.event_types.length ? script.event_types.join(', ') : fields.event_types,
+    retry: retry !== null,
+    max_attempts: String(retry?.max_attempts ?? fields.max_attempts),
+    initial_backoff_ms: String(retry?.initial_backoff_ms ?? fields.initial_backoff_ms),
+    backoff_multiplier: String(retry?.backoff_multiplier ?? fields.backoff_multiplier),
+    max_backoff_ms: String(retry?.max_backoff_ms ?? fields.max_backoff_ms),
+    limits: Object.fromEntries(limitFields.map(({ name, unit }) => {
+      const value = script.resource_limits[name];
+      return [name, value === undefined ? '' : String(value / unit)];
+    })) as Record<LimitName, string>,
+  };
+}
+
+// The body of POST /api/v1/scripts (or, for an existing script, of its
+// PATCH: the type is fixed then): exactly the trigger fields the type needs.
+export function scriptBody(fields: ScriptFields, mode: 'create' | 'update' = 'create'): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: fields.name.trim(), description: fields.description, source: fields.source };
+  if (mode === 'create') body.type = fields.type;
+  if (mode === 'update' && fields.change_description.trim()) body.change_description = fields.change_description.trim();
   if (fields.type === 'scheduled') Object.assign(body, { cron_expression: fields.cron_expression.trim(),
                                                           timezone: fields.timezone.trim() || 'UTC' });
   if (fields.type === 'http') Object.assign(body, { http_path: fields.http_path.trim(),
                                                      http_methods: list(fields.http_methods).map((m) => m.toUpperCase()) });
   if (fields.type === 'event') body.event_types = list(fields.event_types);
+  if (hasRetryPolicy(fields.type)) {
+    if (fields.retry || fields.type === 'event') {
+      body.retry_policy = { max_attempts: numeric(fields.max_attempts), initial_backoff_ms: numeric(fields.initial_backoff_ms),
+                            backoff_multiplier: numeric(fields.backoff_multiplier), max_backoff_ms: numeric(fields.max_backoff_ms) };
+    } else if (mode === 'update') {
+      body.retry_policy = null;
+    }
+  }
+  const limits: Record<string, number | string> = {};
+  for (const { name, unit } of limitFields) {
+    const typed = fields.limits[name].trim();
+    if (typed === '') continue;
+    const value = numeric(typed);
+    limits[name] = typeof value === 'number' ? Math.round(value * unit) : value;
+  }
+  if (Object.keys(limits).length > 0) body.resource_limits = limits;
   return body;
 }
 
-// The server's field errors by the form field they belong to ("resource_limits.max_memory" → "resource_limits").
-export function errorsByField(details: { field: string; message: string }[]): Map<string, string[]> {
+// The server's field errors by the form field they belong to: the field
+// itself when the form has it ("resource_limits.max_memory_bytes" →
+// "max_memory_bytes"), else its section ("resource_limits"), else the form.
+export function errorsByField(details: { field: string; message: string }[],
+                              known: (field: string) => boolean = () => true): Map<string, string[]> {
   const byField = new Map<string, string[]>();
   for (const { field, message } of details) {
-    const key = field.split('.')[0] || 'form';
+    const parts = field.split('.');
+    const key = [parts[parts.length - 1], parts[0]].find((name) => name && known(name)) ?? 'form';
     byField.set(key, [...(byField.get(key) ?? []), message]);
   }
   return byField;

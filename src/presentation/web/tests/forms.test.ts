@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { atLeast, errorsByField, parseInput, scriptBody } from '../src/forms';
+import type { ScriptDetail } from '../src/api';
+import { atLeast, emptyFields, errorsByField, fieldsOf, parseInput, scriptBody } from '../src/forms';
 
 describe('parseInput', () => {
   it('reads JSON, and empty as null', () => {
@@ -24,9 +25,8 @@ describe('atLeast', () => {
 });
 
 describe('scriptBody', () => {
-  const fields = { name: ' Nightly export ', description: '', type: 'scheduled' as const, source: 'export default () => 1',
-                   cron_expression: ' 0 3 * * * ', timezone: '', http_path: '/x', http_methods: 'post, get',
-                   event_types: 'order.created' };
+  const fields = { ...emptyFields(), name: ' Nightly export ', type: 'scheduled' as const, source: 'export default () => 1',
+                   cron_expression: ' 0 3 * * * ', timezone: '', http_path: '/x', http_methods: 'post, get' };
   it('sends exactly the trigger fields the type needs', () => {
     expect(scriptBody(fields)).toEqual({ name: 'Nightly export', description: '', type: 'scheduled',
                                          source: 'export default () => 1', cron_expression: '0 3 * * *', timezone: 'UTC' });
@@ -35,13 +35,58 @@ describe('scriptBody', () => {
     expect(scriptBody({ ...fields, type: 'event', event_types: 'a.b, c.*,' })).toMatchObject({ event_types: ['a.b', 'c.*'] });
     expect(Object.keys(scriptBody({ ...fields, type: 'oneoff' })).sort()).toEqual(['description', 'name', 'source', 'type']);
   });
+  it('sends a retry policy for event scripts always, for scheduled ones when asked, as numbers', () => {
+    const retry = { max_attempts: 3, initial_backoff_ms: 1000, backoff_multiplier: 2, max_backoff_ms: 60000 };
+    expect(scriptBody({ ...fields, type: 'event' }).retry_policy).toEqual(retry);
+    expect(scriptBody(fields)).not.toHaveProperty('retry_policy');
+    expect(scriptBody({ ...fields, retry: true, max_attempts: '5' }).retry_policy).toEqual({ ...retry, max_attempts: 5 });
+    expect(scriptBody({ ...fields, type: 'http', retry: true })).not.toHaveProperty('retry_policy');
+    // Turned off on an existing script: cleared, not left as it was.
+    expect(scriptBody(fields, 'update').retry_policy).toBeNull();
+    // Not a number: sent as typed, so the server names the field.
+    expect(scriptBody({ ...fields, retry: true, max_attempts: 'three' }).retry_policy).toMatchObject({ max_attempts: 'three' });
+  });
+  it('sends only the limits typed, in the API\'s units', () => {
+    const limits = { ...emptyFields().limits, max_memory_bytes: '128', max_output_size_bytes: '64', max_api_calls: '10' };
+    expect(scriptBody({ ...fields, limits }).resource_limits)
+      .toEqual({ max_memory_bytes: 128 * 1024 * 1024, max_output_size_bytes: 64 * 1024, max_api_calls: 10 });
+    expect(scriptBody(fields)).not.toHaveProperty('resource_limits');
+  });
+  it('leaves the type out of an update and adds its change description', () => {
+    const body = scriptBody({ ...fields, change_description: ' faster export ' }, 'update');
+    expect(body).not.toHaveProperty('type');
+    expect(body.change_description).toBe('faster export');
+  });
+});
+
+describe('fieldsOf', () => {
+  it('reads a stored script back into the form, limits in the units typed', () => {
+    const script = {
+      id: 's1', name: 'Receipts', description: 'd', type: 'event', status: 'active', version: 2, tags: [],
+      last_run_at: null, last_run_status: null, updated_at: '', created_at: '', source: 'x', cron_expression: null,
+      timezone: null, http_path: null, http_methods: [], event_types: ['payment.processed'], next_run_at: null,
+      retry_policy: { max_attempts: 4, initial_backoff_ms: 500, backoff_multiplier: 3, max_backoff_ms: 9000 },
+      resource_limits: { max_memory_bytes: 64 * 1024 * 1024, max_execution_time_ms: 30000 },
+    } as ScriptDetail;
+    const fields = fieldsOf(script);
+    expect(fields).toMatchObject({ name: 'Receipts', type: 'event', event_types: 'payment.processed', retry: true,
+                                   max_attempts: '4', backoff_multiplier: '3' });
+    expect(fields.limits.max_memory_bytes).toBe('64');
+    expect(fields.limits.max_execution_time_ms).toBe('30000');
+    // And back: the same body the script was made from.
+    expect(scriptBody(fields, 'update')).toMatchObject({ event_types: ['payment.processed'],
+                                                        retry_policy: script.retry_policy,
+                                                        resource_limits: script.resource_limits });
+  });
 });
 
 describe('errorsByField', () => {
-  it('puts each server error next to the field it names', () => {
-    const placed = errorsByField([{ field: 'name', message: 'too short' }, { field: 'resource_limits.max_memory', message: 'a' },
-                                  { field: 'name', message: 'taken' }]);
+  it('puts each server error next to the field it names, else its section', () => {
+    const placed = errorsByField([{ field: 'name', message: 'too short' }, { field: 'resource_limits.max_memory_bytes', message: 'a' },
+                                  { field: 'name', message: 'taken' }, { field: 'retry_policy.jitter', message: 'b' }],
+                                 (field) => ['name', 'max_memory_bytes', 'retry_policy'].includes(field));
     expect(placed.get('name')).toEqual(['too short', 'taken']);
-    expect(placed.get('resource_limits')).toEqual(['a']);
+    expect(placed.get('max_memory_bytes')).toEqual(['a']);
+    expect(placed.get('retry_policy')).toEqual(['b']);
   });
 });

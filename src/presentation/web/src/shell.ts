@@ -1,0 +1,101 @@
+// What every page shares: the API client, the messages, who is signed in,
+// the header, and how a page is shown and later left.
+import { ApiClient, ApiError, type Me } from './api';
+import { h } from './dom';
+import { locales, Translator, type MessageKey } from './i18n';
+import { session } from './session';
+
+export const api = new ApiClient(session.token);
+export const i18n = new Translator(session.locale());
+
+const app = document.getElementById('app')!;
+let leaving: () => void = () => {};
+let rerender: () => void = () => {};
+let caller: Promise<Me> | null = null;
+
+// The page's own cleanup (timers, editors), run when another page is shown.
+export function onLeave(cleanup: () => void) {
+  const before = leaving;
+  leaving = () => { before(); cleanup(); };
+}
+
+export function leavePage() {
+  const cleanup = leaving;
+  leaving = () => {};
+  cleanup();
+}
+
+export function setRerender(render: () => void) {
+  rerender = render;
+}
+
+export function show(...content: (Node | null)[]) {
+  document.documentElement.lang = i18n.locale;
+  app.replaceChildren(...content.filter((node): node is Node => node !== null));
+  app.querySelector<HTMLElement>('h1, [autofocus]')?.focus();
+}
+
+// The signed-in token's role and permissions, asked once per sign-in.
+export function me(): Promise<Me> {
+  caller ??= api.me().catch((error) => {
+    caller = null;
+    throw error;
+  });
+  return caller;
+}
+
+export function forgetCaller() {
+  caller = null;
+}
+
+export const may = (who: Me, permission: string) => who.permissions.includes(permission);
+
+export function failure(error: unknown): string {
+  if (error instanceof ApiError) return i18n.error(error.code, error.message);
+  return i18n.t('error.unknown', { message: String(error) });
+}
+
+// A 401 ends the session: back to sign-in. True when that happened.
+export function signedOut(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.status !== 401) return false;
+  session.signOut();
+  forgetCaller();
+  location.hash = '#/login';
+  return true;
+}
+
+// A page that could not be loaded says why (or signs out).
+export function showFailure(error: unknown) {
+  if (!signedOut(error)) show(header(), h('p', { role: 'alert', class: 'error' }, failure(error)));
+}
+
+export function header(): HTMLElement {
+  const language = h('select', { id: 'language', onchange: (event) => {
+    i18n.locale = (event.target as HTMLSelectElement).value as typeof i18n.locale;
+    session.setLocale(i18n.locale);
+    rerender();
+  } }, ...locales.map((locale) => h('option', { value: locale, selected: locale === i18n.locale }, locale.toUpperCase())));
+  const signedIn = session.token() !== null;
+  return h('header', {},
+    h('a', { href: '#/scripts', class: 'brand' }, i18n.t('app.title')),
+    signedIn ? h('nav', { 'aria-label': i18n.t('nav.main') },
+      h('a', { href: '#/scripts' }, i18n.t('nav.scripts')),
+      h('a', { href: '#/dead-letters' }, i18n.t('nav.deadLetters'))) : null,
+    h('label', { for: 'language', class: 'visually-hidden' }, i18n.t('nav.language')), language,
+    signedIn ? h('button', { type: 'button', onclick: () => {
+      session.signOut();
+      forgetCaller();
+      location.hash = '#/login';
+    } }, i18n.t('nav.logout')) : null);
+}
+
+export function definition(term: MessageKey, value: Node | string): Node[] {
+  return [h('dt', {}, i18n.t(term)), h('dd', {}, value)];
+}
+
+export function backLink(href: string, label: MessageKey): HTMLElement {
+  return h('p', {}, h('a', { href }, i18n.t(label)));
+}
+
+// An enum value in the locale: `type.http`, `status.active`, ...
+export const named = (group: string, value: string) => i18n.t(`${group}.${value}` as MessageKey);
