@@ -39,7 +39,9 @@ web:
 build: deps web $(BUILD_DIR)/CMakeCache.txt
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The browser tests drive Debian's Chromium (playwright-core, no browser download).
 test: build
+	@./scripts/install-deps.sh chromium fonts-dejavu-core
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # Only the server binary: tests and benchmarks are built by `make test` and `make bench`.

@@ -8,6 +8,8 @@ export default defineConfig({
     outDir: process.env.JSR_WEB_OUT ?? '../../../build/web',
     emptyOutDir: true,
     sourcemap: false,
+    // Monaco and its TypeScript worker are large; they load only on the pages that show code.
+    chunkSizeWarningLimit: 7000,
   },
   test: {
     environment: 'node',

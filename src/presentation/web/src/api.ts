@@ -43,6 +43,7 @@ export type ResourceLimits = Record<string, number>;
 
 export interface ScriptDetail extends Script {
   source: string;
+  next_statuses: Script['status'][];
   retry_policy: RetryPolicy | null;
   resource_limits: ResourceLimits;
   cron_expression: string | null;
@@ -214,6 +215,13 @@ export class ApiClient {
 
   listScripts(query: ScriptQuery = {}): Promise<Page<Script>> {
     return this.request('GET', '/api/v1/scripts' + queryString(query));
+  }
+
+  // The script SDK's TypeScript declarations, for the editor.
+  async typings(): Promise<string> {
+    const response = await this.fetcher(this.base + '/api/v1/sdk.d.ts', { method: 'GET' });
+    if (!response.ok) throw new ApiError(response.status, 'HTTP_' + response.status, response.statusText);
+    return response.text();
   }
 
   me(): Promise<Me> {

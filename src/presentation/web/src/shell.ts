@@ -10,6 +10,7 @@ export const i18n = new Translator(session.locale());
 
 const app = document.getElementById('app')!;
 let leaving: () => void = () => {};
+let visits = 0;  // grows each time a page is left
 let rerender: () => void = () => {};
 let caller: Promise<Me> | null = null;
 
@@ -20,6 +21,7 @@ export function onLeave(cleanup: () => void) {
 }
 
 export function leavePage() {
+  ++visits;
   const cleanup = leaving;
   leaving = () => {};
   cleanup();
@@ -29,7 +31,21 @@ export function setRerender(render: () => void) {
   rerender = render;
 }
 
-export function show(...content: (Node | null)[]) {
+// Shows the current page again, from fresh data.
+export const refreshPage = () => rerender();
+
+// The screen as one page visit sees it: what the page shows after its reader
+// has gone on to another (its data came late) is dropped.
+export function openScreen() {
+  const visit = visits;
+  const current = () => visit === visits;
+  return {
+    show: (...content: (Node | null)[]) => { if (current()) show(...content); },
+    showFailure: (error: unknown) => { if (current()) showFailure(error); },
+  };
+}
+
+function show(...content: (Node | null)[]) {
   document.documentElement.lang = i18n.locale;
   app.replaceChildren(...content.filter((node): node is Node => node !== null));
   app.querySelector<HTMLElement>('h1, [autofocus]')?.focus();

@@ -62,7 +62,7 @@ describe('scriptBody', () => {
 describe('fieldsOf', () => {
   it('reads a stored script back into the form, limits in the units typed', () => {
     const script = {
-      id: 's1', name: 'Receipts', description: 'd', type: 'event', status: 'active', version: 2, tags: [],
+      id: 's1', name: 'Receipts', description: 'd', type: 'event', status: 'active', next_statuses: [], version: 2, tags: [],
       last_run_at: null, last_run_status: null, updated_at: '', created_at: '', source: 'x', cron_expression: null,
       timezone: null, http_path: null, http_methods: [], event_types: ['payment.processed'], next_run_at: null,
       retry_policy: { max_attempts: 4, initial_backoff_ms: 500, backoff_multiplier: 3, max_backoff_ms: 9000 },

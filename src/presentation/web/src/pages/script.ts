@@ -1,0 +1,140 @@
+// A script: what it is and when it runs, what the caller's role may do with
+// it, Run with an input, and its executions arriving as they happen.
+import type { Execution, Me, ScriptDetail } from '../api';
+import { codeBlock } from '../code_block';
+import { h } from '../dom';
+import { parseInput } from '../forms';
+import type { MessageKey } from '../i18n';
+import { api, backLink, definition, failure, header, i18n, may, me, named, onLeave, openScreen, refreshPage,
+         signedOut } from '../shell';
+
+export function statusText(execution: Execution): string {
+  if (execution.status === 'skipped' && execution.skip_reason) return named('skip', execution.skip_reason);
+  return named('run', execution.status);
+}
+
+export const endpointUrl = (path: string) => `${location.origin}/api/scripts${path}`;
+
+function trigger(script: ScriptDetail): Node | string {
+  if (script.type === 'scheduled') return `${script.cron_expression} (${script.timezone})`;
+  if (script.type === 'event') return script.event_types.join(', ');
+  if (script.type !== 'http') return named('type', script.type);
+  const url = endpointUrl(script.http_path ?? '');
+  const copied = h('span', { role: 'status', class: 'hint' });
+  return h('span', {}, `${script.http_methods.join(', ')} `, h('code', { class: 'url' }, url), ' ',
+    h('button', { type: 'button', onclick: async () => {
+      await navigator.clipboard?.writeText(url).catch(() => {});
+      copied.textContent = i18n.t('script.copied');
+    } }, i18n.t('script.copy')), ' ', copied);
+}
+
+// The buttons of what the role may do; each status the life cycle allows.
+function actions(script: ScriptDetail, caller: Me, notice: HTMLElement): HTMLElement {
+  const bar = h('div', { class: 'actions', role: 'group', 'aria-label': i18n.t('script.actions') });
+  if (may(caller, 'scripts.update')) {
+    bar.append(h('a', { href: `#/scripts/${script.id}/edit`, class: 'button' }, i18n.t('script.edit')));
+    for (const status of script.next_statuses) {
+      bar.append(h('button', { type: 'button', 'data-status': status, onclick: async () => {
+        try {
+          await api.updateScript(script.id, { status });
+          refreshPage();
+        } catch (error) {
+          if (!signedOut(error)) notice.textContent = failure(error);
+        }
+      } }, i18n.t(`action.${status}` as MessageKey)));
+    }
+  }
+  bar.append(h('a', { href: `#/scripts/${script.id}/versions`, class: 'button secondary' }, i18n.t('script.versions')));
+  if (may(caller, 'scripts.delete')) {
+    bar.append(h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!window.confirm(i18n.t('script.deleteConfirm', { name: script.name }))) return;
+      try {
+        await api.deleteScript(script.id);
+        location.hash = '#/scripts';
+      } catch (error) {
+        if (!signedOut(error)) notice.textContent = failure(error);
+      }
+    } }, i18n.t('script.delete')));
+  }
+  return bar;
+}
+
+function runForm(id: string, refresh: () => Promise<unknown>): HTMLElement {
+  const notice = h('p', { role: 'status' });
+  const input = h('textarea', { id: 'input', rows: '4', spellcheck: 'false', 'aria-describedby': 'input-notice' });
+  notice.id = 'input-notice';
+  input.value = '{}';
+  return h('form', { class: 'run', onsubmit: async (event) => {
+    event.preventDefault();
+    const parsed = parseInput(input.value);
+    if (!parsed.ok) {
+      input.setAttribute('aria-invalid', 'true');
+      notice.textContent = i18n.t('script.inputInvalid', { message: parsed.message });
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    try {
+      await api.run(id, parsed.value);
+      notice.textContent = i18n.t('script.started');
+      await refresh();
+    } catch (error) {
+      if (!signedOut(error)) notice.textContent = failure(error);
+    }
+  } },
+    h('label', { for: 'input' }, i18n.t('script.input')), input,
+    h('button', { type: 'submit' }, i18n.t('script.run')), notice);
+}
+
+function historyTable(executions: Execution[]): HTMLElement {
+  if (executions.length === 0) return h('p', { class: 'empty' }, i18n.t('script.noRuns'));
+  return h('table', {},
+    h('thead', {}, h('tr', {}, ...(['scripts.status', 'execution.when', 'script.trigger', 'execution.duration'] as MessageKey[])
+      .map((key) => h('th', { scope: 'col' }, i18n.t(key))))),
+    h('tbody', {}, ...executions.map((execution) => h('tr', {},
+      h('td', {}, h('a', { href: `#/executions/${execution.id}` }, statusText(execution))),
+      h('td', {}, i18n.date(execution.started_at ?? execution.created_at)),
+      h('td', {}, named('trigger', execution.trigger_type)),
+      h('td', {}, execution.metrics?.duration_ms !== undefined
+        ? i18n.t('execution.ms', { value: Math.round(execution.metrics.duration_ms) }) : '')))));
+}
+
+export async function scriptPage(id: string) {
+  const screen = openScreen();
+  let script: ScriptDetail;
+  let caller: Me;
+  try {
+    [script, caller] = await Promise.all([api.script(id), me()]);
+  } catch (error) {
+    return screen.showFailure(error);
+  }
+  const history = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'history-heading' });
+  const refresh = async () => history.replaceChildren(historyTable((await api.executions(id)).items));
+  const notice = h('p', { role: 'alert', class: 'error' });
+  const code = h('div', { class: 'editor readonly' }, codeBlock(script.source, i18n.t('script.source')));
+  screen.show(header(), backLink('#/scripts', 'script.back'),
+    h('h1', { tabindex: '-1' }, script.name),
+    script.description ? h('p', {}, script.description) : null,
+    actions(script, caller, notice), notice,
+    h('dl', {},
+      ...definition('scripts.type', named('type', script.type)),
+      ...definition('scripts.status', h('span', { class: `status status-${script.status}` }, named('status', script.status))),
+      ...definition('scripts.version', i18n.format(script.version)),
+      ...definition('script.trigger', trigger(script)),
+      ...(script.next_run_at ? definition('script.nextRun', i18n.date(script.next_run_at)) : [])),
+    may(caller, 'scripts.execute') ? runForm(id, refresh) : null,
+    h('h2', { id: 'history-heading' }, i18n.t('script.history')), history,
+    h('h2', {}, i18n.t('script.source')), code);
+  // The history refreshes itself while the page is shown.
+  const timer = window.setInterval(() => { refresh().catch(signedOut); }, 2000);
+  onLeave(() => window.clearInterval(timer));
+  await refresh().catch((error) => signedOut(error) || history.replaceChildren(h('p', { class: 'error' }, failure(error))));
+  try {
+    const monaco = await import('../editor');
+    if (!code.isConnected) return;
+    code.replaceChildren();
+    const viewer = monaco.codeEditor(code, script.source, { readOnly: true, label: i18n.t('script.source') });
+    onLeave(() => viewer.dispose());
+  } catch {
+    // The numbered lines stay.
+  }
+}

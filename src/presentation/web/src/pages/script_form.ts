@@ -1,0 +1,218 @@
+// Creating and editing a script: exactly the trigger fields its type needs,
+// a live preview of a schedule's next runs, the retry policy and resource
+// limits, Monaco with the SDK's typings, syntax errors marked before saving
+// and the server's validation errors next to their fields.
+import { ApiError, type ScriptDetail } from '../api';
+import { h } from '../dom';
+import { emptyFields, errorsByField, fieldsOf, hasRetryPolicy, limitFields, scriptBody, type LimitName,
+         type ScriptFields } from '../forms';
+import type { MessageKey } from '../i18n';
+import { api, backLink, failure, header, i18n, named, onLeave, openScreen, signedOut } from '../shell';
+
+type TextField = Exclude<keyof ScriptFields, 'limits' | 'retry' | 'type'>;
+
+const kTriggerFields: Record<ScriptFields['type'], TextField[]> = {
+  oneoff: [], scheduled: ['cron_expression', 'timezone'], http: ['http_path', 'http_methods'], event: ['event_types'],
+};
+
+// A control with its label and a slot for the server's errors on it.
+function field(id: string, label: string, control: HTMLElement, hint?: Node): HTMLElement {
+  control.id = id;
+  control.setAttribute('aria-describedby', `${id}-errors${hint ? ` ${id}-hint` : ''}`);
+  if (hint instanceof HTMLElement) hint.id = `${id}-hint`;
+  return h('div', { class: 'field', 'data-field': id },
+    h('label', { for: id }, label), control, hint ?? null, h('p', { id: `${id}-errors`, class: 'error field-errors' }));
+}
+
+function textInput(value: string, type = 'text'): HTMLInputElement {
+  const input = h('input', { type });
+  input.value = value;
+  return input;
+}
+
+export async function scriptFormPage(id?: string) {
+  const screen = openScreen();
+  let script: ScriptDetail | null = null;
+  try {
+    script = id ? await api.script(id) : null;
+  } catch (error) {
+    return screen.showFailure(error);
+  }
+  const initial = script ? fieldsOf(script) : emptyFields();
+  const text = Object.fromEntries((['name', 'description', 'cron_expression', 'timezone', 'http_path', 'http_methods',
+    'event_types', 'max_attempts', 'initial_backoff_ms', 'backoff_multiplier', 'max_backoff_ms', 'change_description'] as const)
+    .map((name) => [name, textInput(initial[name])])) as Record<Exclude<TextField, 'source'>, HTMLInputElement>;
+  const limits = Object.fromEntries(limitFields.map(({ name }) => [name, textInput(initial.limits[name], 'number')])) as
+    Record<LimitName, HTMLInputElement>;
+  const type = h('select', { disabled: script !== null },
+    ...(['oneoff', 'scheduled', 'http', 'event'] as const)
+      .map((value) => h('option', { value, selected: value === initial.type }, named('type', value))));
+  const retry = h('input', { type: 'checkbox', checked: initial.retry });
+
+  // The code: a plain text area until Monaco has loaded (or if it cannot).
+  const fallback = h('textarea', { rows: '14', spellcheck: 'false' });
+  fallback.value = initial.source;
+  const editorBox = h('div', { class: 'editor', role: 'group' });
+  const problems = h('ul', { class: 'error problems', 'aria-live': 'polite' });
+  let editor: { value(): string; problems(): { line: number; column: number; message: string }[] } | null = null;
+  const source = () => editor?.value() ?? fallback.value;
+
+  const nextRuns = h('ol', { class: 'next-runs', 'aria-live': 'polite' });
+  const url = h('output', { class: 'url' });
+  const notice = h('p', { role: 'alert', class: 'error' });
+
+  const values = (): ScriptFields => ({
+    ...initial,
+    ...Object.fromEntries(Object.entries(text).map(([key, input]) => [key, input.value])),
+    type: type.value as ScriptFields['type'], source: source(), retry: retry.checked,
+    limits: Object.fromEntries(Object.entries(limits).map(([key, input]) => [key, input.value])) as Record<LimitName, string>,
+  });
+
+  const form = h('form', { class: 'script-form', novalidate: true, onsubmit: (event) => { event.preventDefault(); save(); } },
+    field('name', i18n.t('create.name'), text.name),
+    field('description', i18n.t('create.description'), text.description),
+    field('type', i18n.t('create.type'), type),
+    field('cron_expression', i18n.t('create.cron'), text.cron_expression,
+          h('p', { class: 'hint' }, i18n.t('form.cronHint'))),
+    field('timezone', i18n.t('create.timezone'), text.timezone),
+    h('section', { 'data-field': 'next_runs', 'aria-labelledby': 'next-runs-heading' },
+      h('h2', { id: 'next-runs-heading' }, i18n.t('form.nextRuns')), nextRuns),
+    field('http_path', i18n.t('create.path'), text.http_path, h('p', { class: 'hint' }, url)),
+    field('http_methods', i18n.t('create.methods'), text.http_methods),
+    field('event_types', i18n.t('create.events'), text.event_types),
+    h('fieldset', { 'data-field': 'retry_policy' },
+      h('legend', {}, i18n.t('form.retry')),
+      h('label', { class: 'check', 'data-field': 'retry' }, retry, ' ', i18n.t('form.retryEnabled')),
+      field('max_attempts', i18n.t('form.maxAttempts'), text.max_attempts),
+      field('initial_backoff_ms', i18n.t('form.initialBackoff'), text.initial_backoff_ms),
+      field('backoff_multiplier', i18n.t('form.multiplier'), text.backoff_multiplier),
+      field('max_backoff_ms', i18n.t('form.maxBackoff'), text.max_backoff_ms),
+      h('p', { id: 'retry_policy-errors', class: 'error field-errors' })),
+    h('details', { 'data-field': 'resource_limits' },
+      h('summary', {}, i18n.t('form.limits')),
+      h('p', { class: 'hint' }, i18n.t('form.limitsHint')),
+      ...limitFields.map(({ name }) => field(name, i18n.t(`limit.${name}` as MessageKey), limits[name])),
+      h('p', { id: 'resource_limits-errors', class: 'error field-errors' })),
+    h('div', { class: 'field', 'data-field': 'source' },
+      h('span', { id: 'source-label' }, i18n.t('create.source')), editorBox, fallback, problems,
+      h('p', { id: 'source-errors', class: 'error field-errors' })),
+    script ? field('change_description', i18n.t('form.change'), text.change_description) : null,
+    h('button', { type: 'submit' }, i18n.t('create.save')), notice);
+  fallback.setAttribute('aria-labelledby', 'source-label');
+  editorBox.setAttribute('aria-labelledby', 'source-label');
+
+  const showProblems = (found: { line: number; column: number; message: string }[]) => {
+    problems.replaceChildren(...found.map((problem) =>
+      h('li', {}, i18n.t('form.problemAt', { line: problem.line, column: problem.column }), ' ', problem.message)));
+  };
+
+  // Exactly the fields the type needs are shown.
+  const showTypeFields = () => {
+    const chosen = type.value as ScriptFields['type'];
+    const wanted = new Set<string>(kTriggerFields[chosen]);
+    for (const name of ['cron_expression', 'timezone', 'http_path', 'http_methods', 'event_types'] as const) {
+      form.querySelector<HTMLElement>(`[data-field="${name}"]`)!.hidden = !wanted.has(name);
+    }
+    form.querySelector<HTMLElement>('[data-field="next_runs"]')!.hidden = chosen !== 'scheduled';
+    form.querySelector<HTMLElement>('[data-field="retry_policy"]')!.hidden = !hasRetryPolicy(chosen);
+    // Event deliveries always retry by a policy; a schedule's runs only when asked.
+    form.querySelector<HTMLElement>('[data-field="retry"]')!.hidden = chosen === 'event';
+    const retrying = chosen === 'event' || retry.checked;
+    for (const name of ['max_attempts', 'initial_backoff_ms', 'backoff_multiplier', 'max_backoff_ms'] as const) {
+      form.querySelector<HTMLElement>(`[data-field="${name}"]`)!.hidden = !retrying;
+    }
+    if (chosen === 'scheduled') previewRuns();
+  };
+
+  // The schedule's next runs, asked of the server a moment after typing stops.
+  let previewTimer = 0;
+  let previewAsked = 0;
+  const previewRuns = () => {
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(async () => {
+      const asked = ++previewAsked;
+      const zone = text.timezone.value.trim() || 'UTC';
+      try {
+        const runs = await api.nextRuns(text.cron_expression.value.trim(), zone);
+        if (asked !== previewAsked) return;
+        const inZone = new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone });
+        nextRuns.replaceChildren(...(runs.items.length === 0 ? [h('li', {}, i18n.t('form.nextRunsNone'))]
+          : runs.items.map((run) => h('li', {}, h('time', { datetime: run }, inZone.format(new Date(run)))))));
+      } catch (error) {
+        if (asked !== previewAsked || signedOut(error)) return;
+        const reasons = error instanceof ApiError && error.details.length
+          ? error.details.map((detail) => `${detail.field}: ${detail.message}`) : [failure(error)];
+        nextRuns.replaceChildren(...reasons.map((reason) => h('li', { class: 'error' }, reason)));
+      }
+    }, 250);
+  };
+  const showUrl = () => {
+    url.textContent = `${location.origin}/api/scripts${text.http_path.value.trim()}`;
+  };
+
+  type.addEventListener('change', showTypeFields);
+  retry.addEventListener('change', showTypeFields);
+  text.cron_expression.addEventListener('input', previewRuns);
+  text.timezone.addEventListener('input', previewRuns);
+  text.http_path.addEventListener('input', showUrl);
+  onLeave(() => window.clearTimeout(previewTimer));
+  showTypeFields();
+  showUrl();
+
+  const clearErrors = () => {
+    form.querySelectorAll('.field-errors').forEach((element) => { element.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach((element) => element.removeAttribute('aria-invalid'));
+    notice.textContent = '';
+  };
+
+  const save = async () => {
+    clearErrors();
+    const found = editor?.problems() ?? [];
+    if (found.length > 0) {
+      showProblems(found);
+      notice.textContent = i18n.t('form.problems');
+      editorBox.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    const fields = values();
+    try {
+      const saved = script ? await api.updateScript(script.id, scriptBody(fields, 'update'))
+                           : await api.createScript(scriptBody(fields));
+      location.hash = `#/scripts/${saved.id}`;
+    } catch (error) {
+      if (signedOut(error)) return;
+      if (!(error instanceof ApiError) || error.details.length === 0) {
+        notice.textContent = failure(error);
+        return;
+      }
+      notice.textContent = i18n.t('create.invalid');
+      const known = (name: string) => form.querySelector(`#${CSS.escape(name)}-errors`) !== null;
+      for (const [name, messages] of errorsByField(error.details, known)) {
+        const slot = form.querySelector(`#${CSS.escape(name)}-errors`) ?? notice;
+        slot.textContent = messages.join(' ');
+        (form.querySelector(`#${CSS.escape(name)}`) ?? (name === 'source' ? editorBox : null))
+          ?.setAttribute('aria-invalid', 'true');
+        // A closed section would hide its error.
+        slot.closest('details')?.setAttribute('open', '');
+      }
+      form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    }
+  };
+
+  screen.show(header(), backLink(script ? `#/scripts/${script.id}` : '#/scripts', script ? 'script.backToScript' : 'script.back'),
+    h('h1', { tabindex: '-1' }, script ? i18n.t('form.editHeading', { name: script.name }) : i18n.t('create.heading')),
+    form);
+
+  // Monaco arrives in its own chunk; the text area serves until it does.
+  try {
+    const monaco = await import('../editor');
+    await monaco.loadTypings(() => api.typings()).catch(() => {});  // completion without the SDK is still an editor
+    if (!form.isConnected) return;
+    const code = monaco.codeEditor(editorBox, fallback.value, { label: i18n.t('create.source'), onProblems: showProblems });
+    editor = code;
+    fallback.hidden = true;
+    onLeave(() => code.dispose());
+  } catch {
+    editorBox.hidden = true;
+  }
+}

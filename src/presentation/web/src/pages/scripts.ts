@@ -1,0 +1,72 @@
+// The scripts list: search, type, status and tag filters, pages, each
+// script's status and its last run.
+import type { Script } from '../api';
+import { h } from '../dom';
+import type { MessageKey } from '../i18n';
+import { api, failure, header, i18n, may, me, named, openScreen, signedOut } from '../shell';
+
+function scriptRow(script: Script): HTMLElement {
+  const lastRun = script.last_run_at
+    ? `${i18n.date(script.last_run_at)} · ${named('run', script.last_run_status ?? '')}`
+    : i18n.t('scripts.never');
+  return h('tr', {},
+    h('td', {}, h('a', { href: `#/scripts/${script.id}` }, script.name),
+      ...script.tags.map((tag) => h('a', { class: 'tag', href: `#/scripts?tag=${encodeURIComponent(tag)}` }, tag))),
+    h('td', {}, named('type', script.type)),
+    h('td', {}, h('span', { class: `status status-${script.status}` }, named('status', script.status))),
+    h('td', {}, i18n.format(script.version)),
+    h('td', {}, lastRun));
+}
+
+export async function scriptsPage(query: URLSearchParams) {
+  const screen = openScreen();
+  const filters = { search: query.get('search') ?? '', type: query.get('type') ?? '', status: query.get('status') ?? '',
+                    tag: query.get('tag') ?? '', page: Number(query.get('page') ?? '1') };
+  const go = (changes: Partial<typeof filters>) => {
+    const next = new URLSearchParams(Object.entries({ ...filters, page: 1, ...changes })
+      .filter(([, value]) => value !== '' && value !== 1).map(([key, value]) => [key, String(value)]));
+    location.hash = '#/scripts' + (next.size ? '?' + next : '');
+  };
+  const select = (name: 'type' | 'status', values: string[]) =>
+    h('select', { id: name, onchange: (event) => go({ [name]: (event.target as HTMLSelectElement).value }) },
+      h('option', { value: '' }, i18n.t('scripts.any')),
+      ...values.map((value) => h('option', { value, selected: filters[name] === value }, named(name, value))));
+  const search = h('input', { id: 'search', type: 'search', value: filters.search });
+  const tag = h('input', { id: 'tag', type: 'text', value: filters.tag });
+  const form = h('form', { class: 'filters', role: 'search', onsubmit: (event) => {
+    event.preventDefault();
+    go({ search: search.value, tag: tag.value.trim() });
+  } },
+    h('label', { for: 'search' }, i18n.t('scripts.search')), search,
+    h('label', { for: 'type' }, i18n.t('scripts.type')), select('type', ['oneoff', 'scheduled', 'http', 'event']),
+    h('label', { for: 'status' }, i18n.t('scripts.status')),
+    select('status', ['draft', 'active', 'paused', 'disabled', 'archived']),
+    h('label', { for: 'tag' }, i18n.t('scripts.tag')), tag,
+    h('button', { type: 'submit' }, i18n.t('scripts.apply')));
+  const create = h('p', {});
+  const body = h('section', { 'aria-live': 'polite' });
+  screen.show(header(), h('h1', { tabindex: '-1' }, i18n.t('scripts.heading')), create, form, body);
+  try {
+    const [caller, page] = await Promise.all([me(), api.listScripts({ ...filters, per_page: 20 })]);
+    if (may(caller, 'scripts.create')) create.append(h('a', { href: '#/new', class: 'button' }, i18n.t('create.link')));
+    const filtered = filters.search || filters.type || filters.status || filters.tag;
+    if (page.items.length === 0) {
+      body.replaceChildren(h('p', { class: 'empty' }, i18n.t(filtered ? 'scripts.noResults' : 'scripts.empty')));
+      return;
+    }
+    const pages = Math.max(1, Math.ceil(page.total / page.per_page));
+    body.replaceChildren(
+      h('table', {},
+        h('thead', {}, h('tr', {}, ...(['scripts.name', 'scripts.type', 'scripts.status', 'scripts.version',
+                                        'scripts.lastRun'] as MessageKey[]).map((key) => h('th', { scope: 'col' }, i18n.t(key))))),
+        h('tbody', {}, ...page.items.map(scriptRow))),
+      h('nav', { class: 'pages', 'aria-label': i18n.t('scripts.pages') },
+        h('span', {}, i18n.plural('scripts.total', page.total)),
+        h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => go({ ...filters, page: filters.page - 1 }) },
+          i18n.t('scripts.previous')),
+        h('button', { type: 'button', disabled: filters.page >= pages, onclick: () => go({ ...filters, page: filters.page + 1 }) },
+          i18n.t('scripts.next'))));
+  } catch (error) {
+    if (!signedOut(error)) body.replaceChildren(h('p', { role: 'alert', class: 'error' }, failure(error)));
+  }
+}
