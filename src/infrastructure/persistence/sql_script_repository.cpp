@@ -53,9 +53,16 @@ SqlValue optional_name(const std::optional<Enum>& value) {
   return value ? SqlValue(std::string(domain::to_string(*value))) : SqlValue(nullptr);
 }
 
-// The schedule's columns, read after the script's by every SELECT.
+// The schedule's columns, read after the script's by every SELECT. A script
+// without a schedule's last run (not scheduled, or not yet run by it) shows
+// its latest execution of any trigger: two seeks in idx_executions_script.
 constexpr const char* kScheduleJoin = " LEFT JOIN scheduled_jobs j ON j.script_id = s.id";
-constexpr const char* kScheduleColumns = ", j.next_run_at, j.last_run_at, j.last_run_status";
+constexpr const char* kScheduleColumns =
+    ", j.next_run_at"
+    ", COALESCE(j.last_run_at, (SELECT MAX(e.created_at) FROM script_executions e"
+    "   WHERE e.tenant_id = s.tenant_id AND e.script_id = s.id))"
+    ", COALESCE(j.last_run_status, (SELECT e.status FROM script_executions e"
+    "   WHERE e.tenant_id = s.tenant_id AND e.script_id = s.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1))";
 constexpr std::size_t kNextRunColumn = kScriptColumns.size();
 
 // The script's columns in kScriptColumns order.

@@ -88,6 +88,22 @@ TYPED_TEST(Api, ScriptsCanBeCreatedReadListedEditedAndDeleted) {
   EXPECT_EQ(server.get("/api/v1/scripts/" + id, this->admin_).status, 404);
 }
 
+TYPED_TEST(Api, AScriptsLastRunIsItsLatestExecution) {
+  auto& server = *this->server_;
+  const std::string id = this->create_script();
+  const json before = server.get("/api/v1/scripts/" + id, this->admin_).json();
+  EXPECT_TRUE(before["last_run_at"].is_null());
+  const json ran = server.post("/api/v1/scripts/" + id + "/executions", this->admin_, {{"input", {{"n", 1}}}}).json();
+  ASSERT_EQ(ran["status"], "completed") << ran.dump();
+  // The record is written behind the answer.
+  const json listed = await_value([&] { return server.get("/api/v1/scripts", this->admin_).json(); },
+                                  [](const json& page) { return !page["items"][0]["last_run_at"].is_null(); });
+  ASSERT_EQ(listed["items"].size(), 1u);
+  EXPECT_EQ(listed["items"][0]["last_run_status"], "completed");
+  EXPECT_EQ(listed["items"][0]["last_run_at"], ran["created_at"]);
+  EXPECT_EQ(server.get("/api/v1/scripts/" + id, this->admin_).json()["last_run_status"], "completed");
+}
+
 TYPED_TEST(Api, SourceChangesMakeVersionsAndRollbackRestoresAnOldOne) {
   auto& server = *this->server_;
   const std::string id = this->create_script();

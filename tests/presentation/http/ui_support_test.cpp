@@ -83,6 +83,13 @@ TEST_F(UiSupport, TheSchedulePreviewNamesEachWrongField) {
   EXPECT_EQ(details[1]["field"], "timezone");
   EXPECT_EQ(server_.get("/api/v1/schedules/next-runs?cron_expression=@daily&count=0", admin_).status, 400);
   EXPECT_EQ(server_.get("/api/v1/schedules/next-runs?cron_expression=@daily&count=101", admin_).status, 400);
+  // A hostile query: bytes that are not UTF-8, and no expression at all.
+  const HttpReply garbage = server_.get("/api/v1/schedules/next-runs?cron_expression=%ff%fe&timezone=%c3", admin_);
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_EQ(garbage.json()["error"]["code"], "INVALID_UTF8");
+  const HttpReply missing = server_.get("/api/v1/schedules/next-runs", admin_);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.json()["error"]["details"][0]["field"], "cron_expression");
 }
 
 TEST_F(UiSupport, ARollbackKeepsItsReason) {
