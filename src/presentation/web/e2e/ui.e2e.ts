@@ -326,6 +326,25 @@ describe('the web UI', () => {
     }
   });
 
+  it('fits a phone\'s width without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const [hash, ready] of [['#/scripts', 'tbody tr'], [`#/scripts/${greeterId}`, '.monaco-editor'],
+                                   [`#/executions/${executionId}`, '.logs'], ['#/new', '.monaco-editor'],
+                                   ['#/dead-letters?status=replayed', 'tbody tr']]) {
+        await go(hash);
+        await page.locator(ready).first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, hash).toBeLessThanOrEqual(0);
+      }
+      await go(`#/scripts/${greeterId}`);
+      await page.locator('section[aria-labelledby="history-heading"] table').waitFor();
+      await shoot('script-phone-en');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 900 });
+    }
+  });
+
   it('raised no script error in the pages', () => {
     expect(errors).toEqual([]);
   });
