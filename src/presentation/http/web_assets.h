@@ -2,7 +2,8 @@
 // at start and served from memory at `/` — only those files, so no request
 // path ever reaches the file system. Hashed assets are cached for a year,
 // index.html is revalidated; every answer carries a strict
-// Content-Security-Policy (the UI talks to this server only).
+// Content-Security-Policy (the UI talks to this server only). A file built
+// with a gzipped twin (name.gz) is sent compressed to clients that accept gzip.
 #pragma once
 
 #include <filesystem>
@@ -17,6 +18,7 @@ class WebAssets {
  public:
   struct Asset {
     std::string body;
+    std::string gzipped;  // empty: no compressed twin was built
     std::string content_type;
     bool immutable = false;  // its name carries its content's hash
   };

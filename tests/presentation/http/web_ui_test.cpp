@@ -46,6 +46,38 @@ TEST(WebUi, TheBuiltFilesAreServedWithTheirTypesCachingAndPolicy) {
   fs::remove_all(web);
 }
 
+TEST(WebUi, AGzippedTwinGoesToClientsThatAcceptGzip) {
+  const fs::path web = fresh_data_dir("web-ui-gzip");
+  write(web / "index.html", "<!doctype html>");
+  write(web / "assets" / "app-1a2b.js", "console.log('plain');");
+  write(web / "assets" / "app-1a2b.js.gz", "the gzipped twin");  // the server sends it as built
+  write(web / "assets" / "orphan-9f.js.gz", "no file of its own");
+  ServerProcess server({"--data-dir", fresh_data_dir("web-ui-data"), "--web-dir", web.string()});
+  const auto fetch = [&](const std::string& accept) {
+    return server.request_with_headers("GET", "/assets/app-1a2b.js", "", {{"Accept-Encoding", accept}});
+  };
+
+  for (const char* accept : {"gzip", "br, gzip;q=0.5", "deflate, GZIP"}) {
+    const HttpReply compressed = fetch(accept);
+    EXPECT_EQ(compressed.body, "the gzipped twin") << accept;
+    EXPECT_EQ(compressed.headers.at("content-encoding"), "gzip") << accept;
+    EXPECT_EQ(compressed.headers.at("vary"), "Accept-Encoding");
+    EXPECT_EQ(compressed.headers.at("content-type"), "text/javascript; charset=utf-8");
+  }
+  for (const char* accept : {"", "br", "gzip;q=0", "gzip; q=0.0", "identity"}) {
+    const HttpReply plain = fetch(accept);
+    EXPECT_EQ(plain.body, "console.log('plain');") << accept;
+    EXPECT_FALSE(plain.headers.contains("content-encoding")) << accept;
+    EXPECT_EQ(plain.headers.at("vary"), "Accept-Encoding");
+  }
+  // Files without a twin say nothing of encodings; twins are not files of their own.
+  EXPECT_FALSE(server.get("/", "").headers.contains("vary"));
+  EXPECT_EQ(server.get("/assets/app-1a2b.js.gz", "").status, 404);
+  EXPECT_EQ(server.get("/assets/orphan-9f.js.gz", "").status, 404);
+  EXPECT_EQ(server.get("/assets/orphan-9f.js", "").status, 404);
+  fs::remove_all(web);
+}
+
 TEST(WebUi, AServerBuiltWithoutTheUiAnswersNotFoundAtTheRoot) {
   const fs::path empty = fresh_data_dir("web-ui-empty");
   fs::create_directories(empty);

@@ -22,12 +22,16 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const errors: string[] = [];
+const scriptEncodings = new Map<string, string>();  // each JavaScript file loaded → its Content-Encoding
 
 async function newPage(target: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const opened = await target.newContext({ locale: 'en-US', viewport: { width: 1200, height: 900 } });
   opened.setDefaultTimeout(15_000);
   const tab = await opened.newPage();
   tab.on('pageerror', (error) => errors.push(error.message));
+  tab.on('response', (response) => {
+    if (/\/assets\/.*\.js$/.test(response.url())) scriptEncodings.set(response.url(), response.headers()['content-encoding'] ?? '');
+  });
   // A refused request (the wrong token's 401) is logged by Chromium too: that is the test's doing, not the page's.
   tab.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
@@ -345,8 +349,10 @@ describe('the web UI', () => {
     }
   });
 
-  it('raised no script error in the pages', () => {
+  it('raised no script error in the pages, and got its code gzipped', () => {
     expect(errors).toEqual([]);
+    expect([...scriptEncodings.keys()].some((url) => url.includes('ts.worker'))).toBe(true);
+    expect([...scriptEncodings.values()].every((encoding) => encoding === 'gzip')).toBe(true);
   });
 });
 
