@@ -132,10 +132,15 @@ describe('the web UI', () => {
     await page.getByRole('link', { name: 'New script' }).click();
     await page.locator('.monaco-editor').waitFor();
     await page.fill('#name', 'Greeter');
+    await page.fill('#tags', 'demo, greetings');
     await pasteCode('export default async (input) => {\n  sdk.http');
-    await page.keyboard.type('.');  // as typed: the member list opens by itself
+    await page.keyboard.type('.');  // as typed: the member list opens by itself…
     const suggestions = page.locator('.suggest-widget .monaco-list-row');
-    await suggestions.first().waitFor();
+    // …once the TypeScript worker has started; until then, ask again as a user would (Ctrl+Space).
+    await expect.poll(async () => {
+      if (await suggestions.count() === 0) await page.keyboard.press('Control+Space');
+      return suggestions.count();
+    }, { timeout: 30_000, interval: 1_000 }).toBeGreaterThan(0);
     const offered = (await suggestions.allInnerTexts()).map((text) => text.split('\n')[0]);
     expect(offered).toEqual(expect.arrayContaining(['get', 'post', 'put', 'patch', 'delete', 'request']));
     await page.keyboard.press('Escape');
@@ -294,6 +299,10 @@ describe('the web UI', () => {
     await go('#/scripts');
     await page.getByRole('link', { name: 'Greeter' }).waitFor();
     await shoot('scripts-en');
+    await page.getByRole('link', { name: 'greetings' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    expect(page.url()).toContain('tag=greetings');
+    expect(await page.inputValue('#tag')).toBe('greetings');
   });
 
   it('shows a viewer no button it may not use', async () => {

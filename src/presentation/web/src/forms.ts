@@ -23,6 +23,7 @@ export interface ScriptFields {
   http_path: string;
   http_methods: string;  // comma-separated
   event_types: string;   // comma-separated
+  tags: string;          // comma-separated
   retry: boolean;        // a retry policy of its own (event scripts always have one)
   max_attempts: string;
   initial_backoff_ms: string;
@@ -55,7 +56,7 @@ export function emptyFields(): ScriptFields {
     name: '', description: '', type: 'oneoff',
     source: 'export default async (input, context) => {\n  sdk.log.info(\'started\', { input });\n  return { ok: true };\n};\n',
     cron_expression: '0 * * * *', timezone: 'UTC', http_path: '/hooks/example', http_methods: 'POST',
-    event_types: 'order.created', retry: false, max_attempts: '3', initial_backoff_ms: '1000', backoff_multiplier: '2',
+    event_types: 'order.created', tags: '', retry: false, max_attempts: '3', initial_backoff_ms: '1000', backoff_multiplier: '2',
     max_backoff_ms: '60000', limits: Object.fromEntries(limitFields.map(({ name }) => [name, ''])) as Record<LimitName, string>,
     change_description: '',
   };
@@ -71,6 +72,7 @@ export function fieldsOf(script: ScriptDetail): ScriptFields {
     http_path: script.http_path ?? fields.http_path,
     http_methods: script.http_methods.length ? script.http_methods.join(', ') : fields.http_methods,
     event_types: script.event_types.length ? script.event_types.join(', ') : fields.event_types,
+    tags: script.tags.join(', '),
     retry: retry !== null,
     max_attempts: String(retry?.max_attempts ?? fields.max_attempts),
     initial_backoff_ms: String(retry?.initial_backoff_ms ?? fields.initial_backoff_ms),
@@ -88,6 +90,8 @@ export function fieldsOf(script: ScriptDetail): ScriptFields {
 export function scriptBody(fields: ScriptFields, mode: 'create' | 'update' = 'create'): Record<string, unknown> {
   const body: Record<string, unknown> = { name: fields.name.trim(), description: fields.description, source: fields.source };
   if (mode === 'create') body.type = fields.type;
+  const tags = list(fields.tags);
+  if (tags.length > 0 || mode === 'update') body.tags = tags;
   if (mode === 'update' && fields.change_description.trim()) body.change_description = fields.change_description.trim();
   if (fields.type === 'scheduled') Object.assign(body, { cron_expression: fields.cron_expression.trim(),
                                                           timezone: fields.timezone.trim() || 'UTC' });

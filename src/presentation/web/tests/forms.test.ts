@@ -52,6 +52,11 @@ describe('scriptBody', () => {
       .toEqual({ max_memory_bytes: 128 * 1024 * 1024, max_output_size_bytes: 64 * 1024, max_api_calls: 10 });
     expect(scriptBody(fields)).not.toHaveProperty('resource_limits');
   });
+  it('sends the tags typed; an update with none clears them', () => {
+    expect(scriptBody({ ...fields, tags: 'billing, nightly,' }).tags).toEqual(['billing', 'nightly']);
+    expect(scriptBody(fields)).not.toHaveProperty('tags');
+    expect(scriptBody(fields, 'update').tags).toEqual([]);
+  });
   it('leaves the type out of an update and adds its change description', () => {
     const body = scriptBody({ ...fields, change_description: ' faster export ' }, 'update');
     expect(body).not.toHaveProperty('type');
@@ -62,14 +67,14 @@ describe('scriptBody', () => {
 describe('fieldsOf', () => {
   it('reads a stored script back into the form, limits in the units typed', () => {
     const script = {
-      id: 's1', name: 'Receipts', description: 'd', type: 'event', status: 'active', next_statuses: [], version: 2, tags: [],
+      id: 's1', name: 'Receipts', description: 'd', type: 'event', status: 'active', next_statuses: [], version: 2, tags: ['mail'],
       last_run_at: null, last_run_status: null, updated_at: '', created_at: '', source: 'x', cron_expression: null,
       timezone: null, http_path: null, http_methods: [], event_types: ['payment.processed'], next_run_at: null,
       retry_policy: { max_attempts: 4, initial_backoff_ms: 500, backoff_multiplier: 3, max_backoff_ms: 9000 },
       resource_limits: { max_memory_bytes: 64 * 1024 * 1024, max_execution_time_ms: 30000 },
     } as ScriptDetail;
     const fields = fieldsOf(script);
-    expect(fields).toMatchObject({ name: 'Receipts', type: 'event', event_types: 'payment.processed', retry: true,
+    expect(fields).toMatchObject({ name: 'Receipts', type: 'event', event_types: 'payment.processed', tags: 'mail', retry: true,
                                    max_attempts: '4', backoff_multiplier: '3' });
     expect(fields.limits.max_memory_bytes).toBe('64');
     expect(fields.limits.max_execution_time_ms).toBe('30000');

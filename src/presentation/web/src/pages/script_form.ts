@@ -39,7 +39,7 @@ export async function scriptFormPage(id?: string) {
     return screen.showFailure(error);
   }
   const initial = script ? fieldsOf(script) : emptyFields();
-  const text = Object.fromEntries((['name', 'description', 'cron_expression', 'timezone', 'http_path', 'http_methods',
+  const text = Object.fromEntries((['name', 'description', 'tags', 'cron_expression', 'timezone', 'http_path', 'http_methods',
     'event_types', 'max_attempts', 'initial_backoff_ms', 'backoff_multiplier', 'max_backoff_ms', 'change_description'] as const)
     .map((name) => [name, textInput(initial[name])])) as Record<Exclude<TextField, 'source'>, HTMLInputElement>;
   const limits = Object.fromEntries(limitFields.map(({ name }) => [name, textInput(initial.limits[name], 'number')])) as
@@ -71,6 +71,7 @@ export async function scriptFormPage(id?: string) {
   const form = h('form', { class: 'script-form', novalidate: true, onsubmit: (event) => { event.preventDefault(); save(); } },
     field('name', i18n.t('create.name'), text.name),
     field('description', i18n.t('create.description'), text.description),
+    field('tags', i18n.t('create.tags'), text.tags),
     field('type', i18n.t('create.type'), type),
     field('cron_expression', i18n.t('create.cron'), text.cron_expression,
           h('p', { class: 'hint' }, i18n.t('form.cronHint'))),
