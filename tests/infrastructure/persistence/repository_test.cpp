@@ -33,6 +33,8 @@ struct SqliteBackend {
     static std::atomic<int> counter{0};
     const fs::path dir = fs::temp_directory_path() /
                          ("jsruntime-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    // A directory of an earlier run whose process had the same id would hold its tenants.
+    fs::remove_all(dir);
     fs::create_directories(dir);
     return (dir / "jsruntime.db").string();
   }
