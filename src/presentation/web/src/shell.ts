@@ -48,7 +48,8 @@ export function openScreen() {
 function show(...content: (Node | null)[]) {
   document.documentElement.lang = i18n.locale;
   app.replaceChildren(...content.filter((node): node is Node => node !== null));
-  app.querySelector<HTMLElement>('h1, [autofocus]')?.focus();
+  // The field a page asks for (sign-in's token), else its heading, so a screen reader announces the page.
+  (app.querySelector<HTMLElement>('[autofocus]') ?? app.querySelector<HTMLElement>('h1'))?.focus();
 }
 
 // The signed-in token's role and permissions, asked once per sign-in.
