@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
 
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_request_fuzz
+FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_request_fuzz endpoint_response_fuzz
 
 WEB_DIR := src/presentation/web
 

@@ -121,7 +121,10 @@ interface SdkCache {
  * @binding sdk.secrets
  */
 interface SdkSecrets {
-  /** The secret's value, or null when the tenant has none of that name. */
+  /**
+   * The secret's value, or null when the tenant has none of that name. A run reads at most 32
+   * distinct secrets of 64 KiB together (API_LIMIT past it); reading one again is free.
+   */
   get(name: string): Promise<string | null>;
 }
 
@@ -157,7 +160,10 @@ interface SdkDb {
  * @binding events
  */
 interface Events {
-  /** Publishes an event (payload up to 256 KiB, 100 per execution); its id. */
+  /**
+   * Publishes an event (payload up to 256 KiB, 100 per execution); its id. The platform's
+   * namespaces (script.*, execution.*, jsruntime.*) are its own: a TypeError.
+   */
   publish(type: string, payload?: unknown): Promise<string>;
 }
 

@@ -179,9 +179,16 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   for (const auto& rule : config.http_allow) allowed.push_back(*net::parse_allow_rule(rule));  // checked as options
   auto& http_client = parts.add("sdk.http client", std::make_unique<net::HttpClient>(net::HttpClient::Options{
                                                        .policy = net::DestinationPolicy(std::move(allowed))}));
-  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(4),
+  const auto report_task_failure = [](const char* what) { log::error("a data worker's task failed", {{"error", what}}); };
+  // Two pools: a tenant's sdk.db statements may each take seconds, and
+  // however many tenants run such statements at once, other tenants' reads of
+  // their secrets and cache (short reads of the platform's tables) never queue
+  // behind them.
+  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(4, report_task_failure),
                                  {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
-  domain::ScriptCache& cache = add_script_cache(parts, config, store, data_workers);
+  auto& platform_workers = parts.add("script platform-data workers", std::make_unique<persistence::WorkerThreads>(2, report_task_failure),
+                                     {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
+  domain::ScriptCache& cache = add_script_cache(parts, config, store, platform_workers);
   auto& secret_repository =
       parts.add("secrets", std::make_unique<persistence::SqlSecretRepository>(*store.database));
   const fs::path key_file = config.secret_key_file.empty() ? fs::path(config.database.data_dir) / "secret.key"
@@ -194,8 +201,8 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   }
   auto& secrets = parts.add("secret service", std::make_unique<services::SecretService>(services::SecretService::Parts{
                                                   secret_repository, *secret_box, store.audit, store.credentials,
-                                                  [&data_workers](std::function<void()> work) {
-                                                    data_workers.post(std::move(work));
+                                                  [&platform_workers](std::function<void()> work) {
+                                                    platform_workers.post(std::move(work));
                                                   }}));
   auto& quotas = parts.add("quotas", std::make_unique<services::QuotaMeter>(services::QuotaMeter::Parts{
                                          store.tenants, store.executions,

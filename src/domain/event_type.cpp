@@ -32,6 +32,11 @@ bool is_event_type(std::string_view type) {
   return for_each_segment(type, [](std::string_view segment, bool) { return is_segment(segment); });
 }
 
+bool is_platform_event_type(std::string_view type) {
+  const std::string_view first = type.substr(0, type.find('.'));
+  return first == "script" || first == "execution" || first == "jsruntime";
+}
+
 bool is_event_pattern(std::string_view pattern) {
   if (pattern == "*") return true;
   if (pattern.empty() || pattern.size() > kMaxEventTypeLength) return false;

@@ -12,6 +12,10 @@ namespace jsr::domain {
 constexpr std::size_t kMaxEventTypeLength = 255;
 
 bool is_event_type(std::string_view type);
+// The platform's own events (script.created, execution.failed, ...): only
+// the platform publishes them, so that a subscriber can trust them.
+bool is_platform_event_type(std::string_view type);
+inline constexpr std::string_view kPlatformEventNamespaces = "script, execution, jsruntime";
 bool is_event_pattern(std::string_view pattern);
 // Whether an event of `type` reaches a subscription to `pattern`.
 bool event_matches(std::string_view pattern, std::string_view type);

@@ -52,8 +52,7 @@ std::optional<DomainEvent> Execution::finish(const ExecutionOutcome& outcome, Ti
   output_json = outcome.error ? std::nullopt : std::optional(outcome.output_json);
   logs = outcome.logs;
   metrics = outcome.metrics;
-  // Most runs read no secret: nothing to build then.
-  if (!outcome.secrets_read.empty()) scrub_outcome(SecretScrubber(outcome.secrets_read), *this);
+  if (outcome.scrubber) scrub_record(*outcome.scrubber, *this);
   if (!outcome.error) return ExecutionCompleted{tenant_id, script_id, id, outcome.metrics.duration_ms};
   return ExecutionFailed{tenant_id, script_id, id, outcome.error->code};
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "domain/resource_limits.h"
 
 namespace jsr::domain {
+
+class SecretScrubber;
 
 struct ExecutionRequest {
   std::string execution_id;
@@ -42,9 +45,10 @@ struct ExecutionOutcome {
   std::optional<ExecutionError> error;
   std::vector<LogEntry> logs;
   ExecutionMetrics metrics;
-  // Secret values the run read: its logs and error are scrubbed of them
-  // already; whoever stores its output (Execution::finish) scrubs that too.
-  std::vector<std::string> secrets_read{};
+  // Made of the secret values the run read, when it read any: its logs and
+  // error are scrubbed already; whoever records its output, input and trigger
+  // data (Execution::finish) scrubs those with it too.
+  std::shared_ptr<const SecretScrubber> scrubber{};
 
   static ExecutionOutcome failed(ExecutionError error) {
     ExecutionOutcome outcome;

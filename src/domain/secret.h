@@ -1,7 +1,7 @@
 // Tenant secrets: values a tenant's scripts read with sdk.secrets.get(name)
 // and that nobody reads back through the API. Stored sealed (SecretCipher);
 // every value a run read is scrubbed — with its encoded forms — from what is
-// recorded of the run (SecretScrubber).
+// recorded of the run (SecretScrubber, secret_scrubber.h).
 #pragma once
 
 #include <chrono>
@@ -19,7 +19,6 @@ inline constexpr std::size_t kMaxSecretNameBytes = 128;
 // Shorter values could not be scrubbed from records without scrubbing ordinary text.
 inline constexpr std::size_t kMinSecretValueBytes = 8;
 inline constexpr std::size_t kMaxSecretValueBytes = 64 * 1024;
-inline constexpr std::string_view kScrubbedSecret = "[secret]";
 
 // Letters, digits, '_', '-', '.'; 1 to 128 of them.
 bool is_secret_name(std::string_view name);
@@ -71,24 +70,13 @@ class SecretReader {
   ~SecretReader() = default;
 };
 
-// Replaces each of some values — as they are, base64 (standard and URL-safe,
-// at any alignment inside a longer base64 text), percent-encoded and as
-// written inside a JSON string — with "[secret]".
-class SecretScrubber {
- public:
-  explicit SecretScrubber(const std::vector<std::string>& secrets);
-  bool empty() const { return forms_.empty(); }
-  void scrub(std::string& text) const;
-
- private:
-  std::vector<std::string> forms_;  // longest first, so a form inside another goes with it
-};
-
+class SecretScrubber;
 struct Execution;
 struct ExecutionOutcome;
-// What is recorded of a run that read secrets: its logs (messages and
-// metadata), error (message and stack), output, input and trigger data.
-void scrub_outcome(const SecretScrubber& scrubber, Execution& execution);
+// What is recorded of a run that read secrets. Its logs (messages and
+// metadata) and error (message and stack), where the run ended:
 void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome);
+// Its output, input and trigger data, where the record is made (each stays JSON).
+void scrub_record(const SecretScrubber& scrubber, Execution& execution);
 
 }  // namespace jsr::domain

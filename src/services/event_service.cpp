@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/event_type.h"
 #include "services/access_service.h"
 
 namespace jsr::services {
@@ -28,6 +29,11 @@ void EventService::audit(const Principal& caller, std::string action, const std:
 domain::Result<std::string> EventService::publish(const Principal& caller, std::string type,
                                                   std::string payload_json) {
   if (!caller.may(Permission::kEventsPublish)) return std::unexpected(forbidden(Permission::kEventsPublish));
+  if (domain::is_platform_event_type(type)) {
+    return std::unexpected(domain::Error::validation_failed(
+        "the event type is the platform's",
+        {{"type", "must not be in the platform's namespaces (" + std::string(domain::kPlatformEventNamespaces) + ")"}}));
+  }
   return parts_.bus.publish_and_wait({caller.tenant_id, std::move(type), std::move(payload_json), 0});
 }
 

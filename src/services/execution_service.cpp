@@ -46,17 +46,23 @@ void ExecutionService::announce_failure(const Execution& execution, int event_de
 
 domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
                                               int event_depth, RunEnded ended) {
-  if (quotas_ != nullptr) {
-    if (auto admitted = quotas_->admit_run(script.tenant_id(), script.id(), pending.id); !admitted) {
-      return std::unexpected(admitted.error());
-    }
-  }
+  // The script's own bound first: a run it refuses uses none of the tenant's quota.
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
     return std::unexpected(domain::Error::rate_limited("the script already has " +
                                                        std::to_string(limits.max_concurrent_runs) +
                                                        " runs in progress (its max_concurrent_runs)"));
   }
+  if (quotas_ != nullptr) {
+    if (auto admitted = quotas_->admit_run(script.tenant_id(), script.id(), pending.id); !admitted) {
+      release_run(script.id());
+      return std::unexpected(admitted.error());
+    }
+  }
+  const auto refuse = [&](const std::string& script_id) {
+    release_run(script_id);
+    if (quotas_ != nullptr) quotas_->return_run(script.tenant_id());
+  };
   domain::ExecutionRequest run;
   run.execution_id = pending.id;
   run.tenant_id = pending.tenant_id;
@@ -77,7 +83,7 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   // to the VM, so the completion always sees the start.
   auto record = std::make_shared<Execution>(std::move(pending));
   if (!recorder_.admit(*record)) {
-    release_run(script_id);
+    refuse(script_id);
     return std::unexpected(domain::Error::overloaded(
         "the execution records are not being written fast enough (is the database reachable?); try again later"));
   }
@@ -95,7 +101,7 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
         recorder_.record(*record);
       });
   if (!accepted) {
-    release_run(script_id);
+    refuse(script_id);
     record->finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
                        domain::ExecutionErrorCode::kCancelled,
                        "the server did not take the run (" + accepted.error().message + ")")),

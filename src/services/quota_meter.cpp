@@ -67,6 +67,14 @@ domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id, const s
   return {};
 }
 
+void QuotaMeter::return_run(const std::string& tenant_id) {
+  std::lock_guard lock(mutex_);
+  if (auto found = hours_.find(tenant_id);
+      found != hours_.end() && found->second.start == this_hour() && found->second.used > 0) {
+    --found->second.used;
+  }
+}
+
 domain::Result<QuotaMeter::HourUsage> QuotaMeter::runs_this_hour(const std::string& tenant_id) {
   const sys_seconds start = this_hour();
   {

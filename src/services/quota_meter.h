@@ -34,6 +34,9 @@ class QuotaMeter {
   // the security log told) when the hour's runs are spent.
   domain::Result<void> admit_run(const std::string& tenant_id, const std::string& script_id = "",
                                  const std::string& execution_id = "");
+  // Uncounts a run admitted this hour that was then not begun after all
+  // (the server could not take it): a refused run uses no quota.
+  void return_run(const std::string& tenant_id);
 
   struct HourUsage {
     std::int64_t limit = 0;

@@ -55,7 +55,15 @@ struct DbAnswerWriter::State {
   Json row;
   std::size_t column = 0;
   std::size_t bytes = 0;
+  bool over = false;  // the answer passed kMaxDbResultBytes: nothing more is copied
 
+  // Counts a value before it is copied: a row of many large values stops at
+  // the first that would pass the bound, not once the whole row was built.
+  bool room_for(std::size_t size) {
+    if (!over && bytes + size <= domain::kMaxDbResultBytes) return true;
+    over = true;
+    return false;
+  }
   void add(Json value, std::size_t size) {
     bytes += size;
     const std::string& name = column < columns.size() ? columns[column] : std::to_string(column);
@@ -80,7 +88,7 @@ bool DbAnswerWriter::begin_row() {
                     " rows; add a LIMIT or page through them"};
     return false;
   }
-  if (state_->bytes > domain::kMaxDbResultBytes) {
+  if (state_->over) {
     failure_ = {domain::DbFailure::Kind::kRowLimit,
                 "the query's rows are over " + std::to_string(domain::kMaxDbResultBytes >> 20) + " MiB"};
     return false;
@@ -90,23 +98,41 @@ bool DbAnswerWriter::begin_row() {
   return true;
 }
 
-void DbAnswerWriter::add_null() { state_->add(nullptr, 4); }
-void DbAnswerWriter::add_bool(bool value) { state_->add(value, 5); }
+bool DbAnswerWriter::room_for(std::size_t bytes) { return state_->room_for(bytes); }
+
+void DbAnswerWriter::add_null() {
+  if (state_->room_for(4)) state_->add(nullptr, 4);
+}
+void DbAnswerWriter::add_bool(bool value) {
+  if (state_->room_for(5)) state_->add(value, 5);
+}
 void DbAnswerWriter::add_integer(std::int64_t value) {
+  if (!state_->room_for(20)) return;
   if (value > kMaxSafeInteger || value < -kMaxSafeInteger) return state_->add(std::to_string(value), 20);
   state_->add(value, 8);
 }
 void DbAnswerWriter::add_double(double value) {
+  if (!state_->room_for(8)) return;
   if (!std::isfinite(value)) return state_->add(nullptr, 4);
   state_->add(value, 8);
 }
-void DbAnswerWriter::add_text(std::string_view text) { state_->add(std::string(text), text.size() + 2); }
+void DbAnswerWriter::add_text(std::string_view text) {
+  if (state_->room_for(text.size() + 2)) state_->add(std::string(text), text.size() + 2);
+}
 void DbAnswerWriter::add_json(std::string_view json) {
+  if (!state_->room_for(json.size())) return;
   Json parsed = Json::parse(json, nullptr, false);
   if (parsed.is_discarded()) return add_text(json);
   state_->add(std::move(parsed), json.size());
 }
-void DbAnswerWriter::end_row() { state_->rows.push_back(std::move(state_->row)); }
+void DbAnswerWriter::end_row() {
+  if (state_->over) {
+    failure_ = {domain::DbFailure::Kind::kRowLimit,
+                "the query's rows are over " + std::to_string(domain::kMaxDbResultBytes >> 20) + " MiB"};
+    return;
+  }
+  state_->rows.push_back(std::move(state_->row));
+}
 
 std::string DbAnswerWriter::finish(std::int64_t affected) {
   // Invalid UTF-8 in a stored text becomes U+FFFD rather than failing the answer.

@@ -82,6 +82,9 @@ class DbAnswerWriter {
   void add_text(std::string_view text);
   void add_json(std::string_view json);  // a PostgreSQL json value; text when it does not parse
   void end_row();
+  // False once the answer has no room for `bytes` more (a value to encode
+  // first, a blob as base64): the rest of the row is not read.
+  bool room_for(std::size_t bytes);
   const std::optional<domain::DbFailure>& failure() const { return failure_; }
 
   std::string finish(std::int64_t affected);

@@ -51,17 +51,28 @@ class Database {
   auto run(const std::string& tenant_id, bool read_only, Work&& work) -> decltype(work(std::declval<SqlConnection&>())) {
     Lease lease(*this);
     if (auto begun = lease->begin(tenant_id, read_only); !begun) return std::unexpected(begun.error());
+    OpenTransaction open(*lease);
     auto result = work(*lease);
-    if (!result) {
-      lease->rollback();
-      return result;
-    }
-    if (auto committed = lease->commit(); !committed) {
-      lease->rollback();
-      return std::unexpected(committed.error());
-    }
+    if (!result) return result;
+    if (auto committed = lease->commit(); !committed) return std::unexpected(committed.error());
+    open.committed = true;
     return result;
   }
+
+  // Rolls back unless committed, whichever way the work left — a failed
+  // statement, an error value or an exception (a row that does not decode):
+  // a connection goes back to the pool with no transaction, and on SQLite
+  // without the writer's turn, or every tenant would wait on it.
+  struct OpenTransaction {
+    explicit OpenTransaction(SqlConnection& connection) : connection(connection) {}
+    ~OpenTransaction() {
+      if (!committed) connection.rollback();
+    }
+    OpenTransaction(const OpenTransaction&) = delete;
+    OpenTransaction& operator=(const OpenTransaction&) = delete;
+    SqlConnection& connection;
+    bool committed = false;
+  };
 
   class Lease {
    public:

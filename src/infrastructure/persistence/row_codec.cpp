@@ -13,6 +13,11 @@ std::string text_of(const json& value) { return value.dump(-1, ' ', false, json:
 
 }  // namespace
 
+std::string checked_json(std::string text) {
+  if (json::accept(text)) return text;
+  return text_of(json(std::move(text)));
+}
+
 std::int64_t to_millis(domain::Timestamp time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
@@ -99,8 +104,12 @@ std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
   json entries = json::array();
   for (const auto& entry : logs) {
     json stored = {{"level", domain::to_string(entry.level)}, {"message", entry.message}, {"time", to_millis(entry.time)}};
-    // Written by the engine as JSON: kept as the text it is.
-    if (!entry.metadata_json.empty()) stored["metadata"] = json::parse(entry.metadata_json, nullptr, false);
+    // Written by the engine as JSON: kept as the value it is. Should it not
+    // be JSON any more, its text is kept as a string.
+    if (!entry.metadata_json.empty()) {
+      json metadata = json::parse(entry.metadata_json, nullptr, false);
+      stored["metadata"] = metadata.is_discarded() ? json(entry.metadata_json) : std::move(metadata);
+    }
     entries.push_back(std::move(stored));
   }
   return text_of(entries);
@@ -108,7 +117,14 @@ std::string logs_to_json(const std::vector<domain::LogEntry>& logs) {
 
 std::vector<domain::LogEntry> logs_from_json(const std::string& text) {
   std::vector<domain::LogEntry> logs;
-  for (const json& entry : json::parse(text)) {
+  const json stored = json::parse(text, nullptr, false);
+  if (!stored.is_array()) {
+    // Written by an older server that could store what was not JSON.
+    logs.push_back({domain::LogLevel::kError, "the logs of this execution cannot be read", {}, {}});
+    return logs;
+  }
+  for (const json& entry : stored) {
+    if (!entry.is_object()) continue;
     const auto level = domain::log_level_from_string(entry.value("level", "log")).value_or(domain::LogLevel::kLog);
     const auto metadata = entry.find("metadata");
     logs.push_back({level, entry.value("message", ""), from_millis(entry.value("time", std::int64_t{0})),

@@ -19,6 +19,10 @@ domain::Timestamp from_millis(std::int64_t millis);
 std::int64_t to_micros(domain::Timestamp time);
 domain::Timestamp from_micros(std::int64_t micros);
 
+// JSON text as it is stored: the text itself when it is JSON, otherwise the
+// text as a JSON string. A column that holds JSON always parses when read.
+std::string checked_json(std::string text);
+
 std::string limits_to_json(const domain::ResourceLimits& limits);
 domain::ResourceLimits limits_from_json(const std::string& json);
 

@@ -12,6 +12,28 @@ struct SessionState {
   std::atomic<bool> closed{false};
 };
 
+// How long an API request waits for its turn in a tenant's lane (behind the
+// tenant's own open transaction, say) before it is told to come back, and how
+// many may wait at once for one tenant: a tenant that holds its lane holds
+// at most that many of the API's shared threads, for at most that long.
+constexpr auto kMaintenanceWait = std::chrono::seconds(5);
+constexpr std::size_t kMaxMaintenanceWaiting = 2;
+
+// Whether queued maintenance still has someone waiting for it: the first of
+// the task (starting) and the waiter (giving up) to move it decides.
+struct MaintenanceTicket {
+  enum State { kQueued, kStarted, kGivenUp };
+  std::atomic<int> state{kQueued};
+  bool claim(State next) {
+    int expected = kQueued;
+    return state.compare_exchange_strong(expected, next);
+  }
+};
+
+domain::Error lane_busy(const std::string& why) {
+  return domain::Error::overloaded("the tenant's database is busy (" + why + "); try again later");
+}
+
 domain::DbResult unavailable(const std::string& why) {
   return std::unexpected(DbFailure{DbFailure::Kind::kUnavailable, "the tenant's database cannot be reached: " + why});
 }
@@ -50,6 +72,7 @@ struct TenantDataSpaces::Lane {
   std::uint64_t transaction_owner = 0;
   std::unique_ptr<DataSpaceConnection> connection;  // used by the one draining
   std::chrono::steady_clock::time_point limit_read_at{};  // when data_bytes was last applied to `connection`
+  std::size_t maintenance_waiting = 0;  // API requests waiting on this lane; guarded by mutex
 };
 
 class TenantDataSpaces::Session final : public domain::DbSession {
@@ -199,19 +222,42 @@ void TenantDataSpaces::drain(const std::shared_ptr<Lane>& lane) {
 template <typename Answer>
 Answer TenantDataSpaces::maintain(const std::string& tenant_id,
                                   std::function<Answer(DataSpaceConnection&)> task) {
+  const auto lane = lane_for(tenant_id);
+  {
+    std::lock_guard lock(lane->mutex);
+    if (lane->maintenance_waiting >= kMaxMaintenanceWaiting) {
+      return std::unexpected(lane_busy(std::to_string(kMaxMaintenanceWaiting) + " requests wait for it already"));
+    }
+    ++lane->maintenance_waiting;
+  }
+  struct Waiting {
+    ~Waiting() {
+      std::lock_guard lock(lane.mutex);
+      --lane.maintenance_waiting;
+    }
+    Lane& lane;
+  } waiting{*lane};
+
   auto answered = std::make_shared<std::promise<Answer>>();
+  auto ticket = std::make_shared<MaintenanceTicket>();
   auto future = answered->get_future();
-  submit(lane_for(tenant_id),
-         Work{.session = ++last_session_,
-              .step = Step::kMaintenance,
-              .task = [answered, task = std::move(task)](DataSpaceConnection* connection, const std::string& why_not) {
-                if (connection == nullptr) {
-                  return answered->set_value(std::unexpected(
-                      domain::Error::database("the tenant's database cannot be reached: " + why_not)));
-                }
-                answered->set_value(task(*connection));
-              }});
+  submit(lane, Work{.session = ++last_session_,
+                    .step = Step::kMaintenance,
+                    .task = [answered, ticket, task = std::move(task)](DataSpaceConnection* connection,
+                                                                       const std::string& why_not) {
+                      if (!ticket->claim(MaintenanceTicket::kStarted)) return;  // nobody waits any more
+                      if (connection == nullptr) {
+                        return answered->set_value(std::unexpected(
+                            domain::Error::database("the tenant's database cannot be reached: " + why_not)));
+                      }
+                      answered->set_value(task(*connection));
+                    }});
   try {
+    if (future.wait_for(kMaintenanceWait) != std::future_status::ready &&
+        ticket->claim(MaintenanceTicket::kGivenUp)) {
+      return std::unexpected(lane_busy("a transaction or a long statement of its scripts holds it"));
+    }
+    // Started: it runs on the tenant's connection, bounded by its own timeout.
     return future.get();
   } catch (const std::future_error&) {  // the workers stopped before it ran
     return std::unexpected(domain::Error::shutting_down("the server is stopping"));

@@ -2,7 +2,8 @@
 
 namespace jsr::persistence {
 
-WorkerThreads::WorkerThreads(std::size_t count) {
+WorkerThreads::WorkerThreads(std::size_t count, FailureReport report_failure)
+    : report_failure_(std::move(report_failure)) {
   for (std::size_t i = 0; i < count; ++i) threads_.emplace_back([this] { serve(); });
 }
 
@@ -36,7 +37,14 @@ void WorkerThreads::serve() {
       work = std::move(queue_.front());
       queue_.pop_front();
     }
-    work();
+    // A task that throws loses itself, never the thread the others share.
+    try {
+      work();
+    } catch (const std::exception& failure) {
+      if (report_failure_) report_failure_(failure.what());
+    } catch (...) {
+      if (report_failure_) report_failure_("unknown exception");
+    }
   }
 }
 

@@ -15,7 +15,10 @@ namespace jsr::persistence {
 
 class WorkerThreads {
  public:
-  explicit WorkerThreads(std::size_t count);
+  // Told of a task that threw (a broken invariant, memory refused): the
+  // thread carries on with the next task.
+  using FailureReport = std::function<void(const char* what)>;
+  explicit WorkerThreads(std::size_t count, FailureReport report_failure = {});
   ~WorkerThreads();
   WorkerThreads(const WorkerThreads&) = delete;
   WorkerThreads& operator=(const WorkerThreads&) = delete;
@@ -27,6 +30,7 @@ class WorkerThreads {
  private:
   void serve();
 
+  FailureReport report_failure_;
   std::mutex mutex_;
   std::condition_variable arrived_;
   std::deque<std::function<void()>> queue_;

@@ -1,5 +1,7 @@
 #include "infrastructure/runtime/running_execution.h"
 
+#include <algorithm>
+
 namespace jsr::runtime {
 
 RunningExecution::RunningExecution(JSContext* cx, boost::asio::io_context& loop, std::uint64_t serial,
@@ -23,6 +25,37 @@ bool RunningExecution::append_log(domain::LogLevel level, std::string message, s
   log_bytes_ += bytes;
   logs_.push_back({level, std::move(message), std::chrono::system_clock::now(), std::move(metadata_json)});
   return true;
+}
+
+bool RunningExecution::SecretsRead::add(const std::string& value) {
+  std::lock_guard lock(mutex_);
+  if (std::ranges::find(values_, value) != values_.end()) return true;
+  if (values_.size() >= domain::kMaxSecretsReadPerRun || bytes_ + value.size() > domain::kMaxSecretBytesReadPerRun) {
+    return false;
+  }
+  values_.push_back(value);
+  bytes_ += value.size();
+  return true;
+}
+
+std::vector<std::string> RunningExecution::SecretsRead::values() const {
+  std::lock_guard lock(mutex_);
+  return values_;
+}
+
+std::size_t RunningExecution::SecretsRead::count() const {
+  std::lock_guard lock(mutex_);
+  return values_.size();
+}
+
+std::shared_ptr<const domain::SecretScrubber> RunningExecution::secret_scrubber() const {
+  // Values are only ever added: their count tells whether the scrubber is current.
+  if (secrets_read_->count() != scrubbed_secrets_) {
+    auto values = secrets_read_->values();
+    scrubbed_secrets_ = values.size();
+    scrubber_ = std::make_shared<const domain::SecretScrubber>(values);
+  }
+  return scrubber_;
 }
 
 std::uint32_t RunningExecution::add_host_call(JSContext* cx, JSObject* promise, JSObject* stack) {

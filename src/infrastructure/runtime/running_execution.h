@@ -22,6 +22,7 @@
 #include "domain/execution_request.h"
 #include "domain/log_entry.h"
 #include "domain/script_database.h"
+#include "domain/secret_scrubber.h"
 
 namespace jsr::runtime {
 
@@ -111,17 +112,26 @@ class RunningExecution {
 
   Completion take_completion() { return std::move(done_); }
 
-  // The secret values this execution read: scrubbed from what is recorded of
-  // it. Filled by sdk.secrets' answers on whichever thread they come.
-  struct SecretsRead {
-    std::mutex mutex;
-    std::vector<std::string> values;
+  // The distinct secret values this execution read, scrubbed from what is
+  // recorded of it. Filled by sdk.secrets' answers on whichever thread they
+  // come; at most kMaxSecretsReadPerRun values of kMaxSecretBytesReadPerRun
+  // bytes together, so that what the host builds from them stays bounded.
+  class SecretsRead {
+   public:
+    // False (nothing kept) when a new value would pass those bounds.
+    bool add(const std::string& value);
+    std::vector<std::string> values() const;
+    std::size_t count() const;
+
+   private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> values_;
+    std::size_t bytes_ = 0;
   };
   const std::shared_ptr<SecretsRead>& secrets_read() const { return secrets_read_; }
-  std::vector<std::string> secret_values() const {
-    std::lock_guard lock(secrets_read_->mutex);
-    return secrets_read_->values;
-  }
+  // The scrubber of the secrets read so far, or null when none was: built
+  // again (on the VM thread, in its arena) only when one more was read.
+  std::shared_ptr<const domain::SecretScrubber> secret_scrubber() const;
 
   // sdk.db's session, opened by the first statement; closing it rolls back
   // a transaction the execution left open.
@@ -153,6 +163,8 @@ class RunningExecution {
   std::size_t memory_baseline_ = 0;
   std::size_t peak_memory_bytes_ = 0;
   std::shared_ptr<SecretsRead> secrets_read_ = std::make_shared<SecretsRead>();
+  mutable std::shared_ptr<const domain::SecretScrubber> scrubber_;  // a cache of secrets_read_
+  mutable std::size_t scrubbed_secrets_ = 0;                        // how many values scrubber_ was made of
 };
 
 }  // namespace jsr::runtime

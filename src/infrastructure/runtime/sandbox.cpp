@@ -336,8 +336,8 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes();
   const bool heavy = outcome.metrics.peak_memory_bytes > execution.request().limits.max_memory_bytes / 4;
   outcome.metrics.log_lines = outcome.logs.size();
-  outcome.secrets_read = execution.secret_values();
-  if (!outcome.secrets_read.empty()) domain::scrub_outcome(domain::SecretScrubber(outcome.secrets_read), outcome);
+  outcome.scrubber = execution.secret_scrubber();
+  if (outcome.scrubber) domain::scrub_outcome(*outcome.scrubber, outcome);
   auto done = execution.take_completion();
   const std::uint64_t serial = execution.serial();
   cancels_.remove(execution.request().execution_id);

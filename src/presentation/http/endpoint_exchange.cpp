@@ -16,6 +16,12 @@ constexpr std::array<std::string_view, 9> kServerOwnedHeaders{
     "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
     "trailer",    "upgrade",    "content-length",   "server"};
 
+// Headers that would act for the whole origin the UI and the API share, not
+// for this one answer: cookies, a service worker's scope, HSTS, wiping the
+// site's storage.
+constexpr std::array<std::string_view, 5> kOriginWideHeaders{
+    "set-cookie", "set-cookie2", "service-worker-allowed", "strict-transport-security", "clear-site-data"};
+
 bool is_json_media(std::string_view type) { return type == "application/json" || type.ends_with("+json"); }
 
 bool is_token_character(char c) {
@@ -99,18 +105,40 @@ Response endpoint_response(const std::string& output_json) {
   if (output.contains("headers") && !output["headers"].is_null()) {
     const Json& headers = output["headers"];
     if (!headers.is_object()) return invalid_response("headers must be an object of names and values");
+    if (headers.size() > kMaxResponseHeaders) {
+      return invalid_response("it has " + std::to_string(headers.size()) + " headers; at most " +
+                              std::to_string(kMaxResponseHeaders) + " may be sent");
+    }
+    std::size_t header_bytes = 0;
     for (const auto& [name, value] : headers.items()) {
       if (name.empty() || !std::ranges::all_of(name, is_token_character)) {
         return invalid_response("the header name " + domain::quoted(name, 60) + " is not a token");
+      }
+      if (name.size() > kMaxResponseHeaderNameBytes) {
+        return invalid_response("the header name " + domain::quoted(name, 60) + " is longer than " +
+                                std::to_string(kMaxResponseHeaderNameBytes) + " bytes");
       }
       const std::string lowered = domain::ascii_lower(name);
       if (std::ranges::find(kServerOwnedHeaders, lowered) != kServerOwnedHeaders.end()) {
         return invalid_response("the header " + domain::quoted(name, 60) + " is the server's to send");
       }
+      if (std::ranges::find(kOriginWideHeaders, lowered) != kOriginWideHeaders.end()) {
+        return invalid_response("the header " + domain::quoted(name, 60) +
+                                " would act for the platform's whole origin, which scripts share");
+      }
       if (!value.is_string() && !value.is_number()) {
         return invalid_response("the header " + domain::quoted(name, 60) + " must be a string or a number");
       }
       std::string text = value.is_string() ? value.get<std::string>() : json_text(value);
+      if (text.size() > kMaxResponseHeaderValueBytes) {
+        return invalid_response("the header " + domain::quoted(name, 60) + " is longer than " +
+                                std::to_string(kMaxResponseHeaderValueBytes) + " bytes");
+      }
+      header_bytes += name.size() + text.size();
+      if (header_bytes > kMaxResponseHeaderBytes) {
+        return invalid_response("its headers are larger than " + std::to_string(kMaxResponseHeaderBytes) +
+                                " bytes together");
+      }
       if (!is_header_value(text)) {
         return invalid_response("the header " + domain::quoted(name, 60) + " has a control character (CR, LF, ...)");
       }
@@ -141,6 +169,16 @@ Response endpoint_response(const std::string& output_json) {
   }
   // These statuses have no body by definition (RFC 9110 §15.3.5, §15.4.5).
   if (response.status == 204 || response.status == 304) response.body.clear();
+  return response;
+}
+
+Response confined(Response response) {
+  // Whatever the script answered is shown as an opaque origin's document:
+  // no script of it runs as the platform's origin, and nothing is sniffed into
+  // a type that would run. A script's own policy is sent too and can only
+  // restrict further.
+  response.headers.emplace_back("Content-Security-Policy", "sandbox");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return response;
 }
 

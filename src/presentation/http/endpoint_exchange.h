@@ -23,9 +23,23 @@ namespace jsr::http {
 domain::Result<std::string> endpoint_input(const Request& request, std::string_view script_path,
                                            const domain::HttpPathPattern::Params& params, std::size_t max_body_bytes);
 
+// What a script's answer may carry, checked before anything reaches the HTTP
+// library (whose fields hold at most 64 KiB and throw beyond).
+inline constexpr std::size_t kMaxResponseHeaders = 64;
+inline constexpr std::size_t kMaxResponseHeaderNameBytes = 256;
+inline constexpr std::size_t kMaxResponseHeaderValueBytes = 8 * 1024;
+inline constexpr std::size_t kMaxResponseHeaderBytes = 32 * 1024;  // names and values together
+
 // The response the run's output asks for; a status, header or body the
-// server cannot send answers 500 INVALID_RESPONSE naming what is wrong.
+// server cannot send — or one that would act for the platform's whole origin
+// (Set-Cookie, Service-Worker-Allowed, Strict-Transport-Security,
+// Clear-Site-Data) — answers 500 INVALID_RESPONSE naming what is wrong.
 Response endpoint_response(const std::string& output_json);
+
+// Every answer of an endpoint, the script's or the server's, as it goes out:
+// `Content-Security-Policy: sandbox` and `X-Content-Type-Options: nosniff`,
+// so that a tenant's page never runs as the origin of the UI and the API.
+Response confined(Response response);
 
 // The answer to a run that did not complete: 504 for a timeout, 500 with the
 // execution's error code otherwise; the execution id to look it up.

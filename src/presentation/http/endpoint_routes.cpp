@@ -50,22 +50,27 @@ void serve_endpoint(ApiServices& api, const std::string& tenant_id, bool public_
       });
 }
 
+Responder confining(Responder respond) {
+  return [respond = std::move(respond)](Response response) { respond(confined(std::move(response))); };
+}
+
 }  // namespace
 
 void add_endpoint_routes(Router& router, ApiServices& api) {
   router.add_async(
       "*", "/api/scripts/{*path}", Router::needs(domain::Permission::kScriptsExecute),
       [&api](Request& request, Responder respond) {
-        serve_endpoint(api, request.principal->tenant_id, false, request, std::move(respond));
+        serve_endpoint(api, request.principal->tenant_id, false, request, confining(std::move(respond)));
       },
       Router::Runs::kOnIoThread);
   router.add_async(
       "*", "/hooks/{tenant}/{*path}", Router::kPublic,
       [&api](Request& request, Responder respond) {
+        Responder answer = confining(std::move(respond));
         auto tenant = api.access.tenant_by_slug(request.params.at("tenant"));
-        if (!tenant) return respond(error_response(tenant.error()));
-        if (!tenant->has_value()) return respond(no_endpoint(request));
-        serve_endpoint(api, (*tenant)->id, true, request, std::move(respond));
+        if (!tenant) return answer(error_response(tenant.error()));
+        if (!tenant->has_value()) return answer(no_endpoint(request));
+        serve_endpoint(api, (*tenant)->id, true, request, std::move(answer));
       },
       Router::Runs::kOnIoThread);
 }

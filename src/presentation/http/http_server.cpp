@@ -13,6 +13,7 @@
 
 #include "domain/text.h"
 #include "presentation/http/api_json.h"
+#include "presentation/http/beast_response.h"
 #include "presentation/http/request_decoding.h"
 #include "services/log.h"
 
@@ -136,7 +137,17 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
         [self = shared_from_this(), request, started, version, head](Response response) {
           self->finish(*request, std::move(response), started, version, head);
         },
-        [this](std::function<void()> work) { asio::post(server_.workers_, std::move(work)); });
+        [this](std::function<void()> work) {
+          asio::post(server_.workers_, [work = std::move(work)] {
+            try {
+              work();
+            } catch (const std::exception& failure) {
+              log::error("a worker's task failed", {{"error", failure.what()}});
+            } catch (...) {
+              log::error("a worker's task failed", {{"error", "unknown exception"}});
+            }
+          });
+        });
   }
 
   // Called on whichever thread has the answer; never throws.
@@ -168,19 +179,17 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   }
 
   void write(const Response& response, unsigned version, bool head) {
-    auto message = std::make_shared<beast::http::response<beast::http::string_body>>(
-        static_cast<beast::http::status>(response.status), version);
-    message->set(beast::http::field::server, "jsruntime");
-    if (!response.content_type.empty()) message->set(beast::http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) message->set(name, value);
     if (server_.stopping()) keep_alive_ = false;
-    message->keep_alive(keep_alive_);
-    if (head) {
-      // The headers GET would send, without the body.
-      message->content_length(response.body.size());
-    } else {
-      message->body() = response.body;
-      message->prepare_payload();
+    std::shared_ptr<BeastResponse> message;
+    try {
+      message = beast_response(response, version, head, keep_alive_);
+    } catch (const std::exception& failure) {
+      // Beast refuses fields it cannot hold by throwing; an answer that slipped
+      // past the checks before it must not end the I/O thread.
+      log::error("an answer could not be written", {{"status", std::int64_t{response.status}}, {"error", failure.what()}});
+      keep_alive_ = false;
+      message = beast_response(error_response(domain::Error::internal("the answer could not be written")), version,
+                               head, keep_alive_);
     }
     beast::http::async_write(stream_, *message,
                              [self = shared_from_this(), message](beast::error_code error, std::size_t) {
@@ -242,7 +251,7 @@ HttpServer::HttpServer(const Router& router, services::MetricsRegistry& metrics,
   bound_port_ = socket.local_endpoint().port();
   accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.io_threads, 1); ++i) {
-    io_threads_.emplace_back([this] { io_.run(); });
+    io_threads_.emplace_back([this] { run_io(); });
   }
 }
 
@@ -251,6 +260,21 @@ HttpServer::~HttpServer() {
   workers_.join();
   io_.stop();
   for (auto& thread : io_threads_) thread.join();
+}
+
+void HttpServer::run_io() {
+  // The last resort: a handler that throws loses its own connection, never
+  // the thread that serves everyone else's.
+  while (true) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& failure) {
+      log::error("an I/O handler failed", {{"error", failure.what()}});
+    } catch (...) {
+      log::error("an I/O handler failed", {{"error", "unknown exception"}});
+    }
+  }
 }
 
 void HttpServer::stop_accepting() {

@@ -54,6 +54,7 @@ class HttpServer {
 
  private:
   class Session;
+  void run_io();
   void accept();
   void begin_answer();
   void end_answer();

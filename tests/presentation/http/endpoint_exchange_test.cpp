@@ -116,6 +116,63 @@ TEST(EndpointResponse, WhatCannotBeSentIsAnInvalidResponse) {
   }
 }
 
+Json output_with_headers(const Json& headers) { return Json{{"headers", headers}, {"body", "x"}}; }
+
+TEST(EndpointResponse, HeadersPastTheirBoundsAreRefusedBeforeTheyReachTheHttpLibrary) {
+  const std::string wide(kMaxResponseHeaderValueBytes + 1, 'v');
+  Json many = Json::object();
+  for (std::size_t i = 0; i <= kMaxResponseHeaders; ++i) many["X-H" + std::to_string(i)] = "1";
+  Json heavy = Json::object();  // each within its bound, too many bytes together
+  for (std::size_t i = 0; i < kMaxResponseHeaderBytes / kMaxResponseHeaderValueBytes + 1; ++i) {
+    heavy["X-H" + std::to_string(i)] = std::string(kMaxResponseHeaderValueBytes - 8, 'v');
+  }
+  for (const Json& headers : {
+           Json{{"X-Wide", wide}},
+           Json{{"Content-Type", "text/plain; x=" + wide}},
+           Json{{std::string(kMaxResponseHeaderNameBytes + 1, 'n'), "1"}},
+           Json{{std::string(70'000, 'n'), "1"}},
+           Json{{"X-Huge", std::string(70'000, 'v')}},
+           many,
+           heavy,
+       }) {
+    const Response response = endpoint_response(json_text(output_with_headers(headers)));
+    EXPECT_EQ(response.status, 500) << json_text(headers).substr(0, 80);
+    EXPECT_EQ(Json::parse(response.body)["error"]["code"], "INVALID_RESPONSE");
+  }
+  Json most = Json::object();
+  for (std::size_t i = 0; i < kMaxResponseHeaders; ++i) most["X-H" + std::to_string(i)] = "1";
+  EXPECT_EQ(endpoint_response(json_text(output_with_headers(most))).status, 200) << "the bound itself is allowed";
+  const Response longest = endpoint_response(
+      json_text(output_with_headers({{"X-Long", std::string(kMaxResponseHeaderValueBytes, 'v')}})));
+  EXPECT_EQ(longest.status, 200);
+}
+
+TEST(EndpointResponse, HeadersThatActForTheWholeOriginAreRefused) {
+  for (const char* name : {"Set-Cookie", "set-cookie2", "Service-Worker-Allowed", "Strict-Transport-Security",
+                           "Clear-Site-Data"}) {
+    const Response response = endpoint_response(json_text(output_with_headers({{name, "/"}})));
+    EXPECT_EQ(response.status, 500) << name;
+    EXPECT_NE(Json::parse(response.body)["error"]["message"].get<std::string>().find("origin"), std::string::npos);
+  }
+}
+
+TEST(EndpointResponse, EveryAnswerIsConfinedToAnOpaqueOrigin) {
+  for (const Response& answer : {endpoint_response(R"({"headers":{"content-type":"text/html"},"body":"<p>hi</p>"})"),
+                                 endpoint_response(R"({"status":99})"), failed_endpoint_response({})}) {
+    const Response sent = confined(answer);
+    const auto has = [&](std::string_view name, std::string_view value) {
+      return std::ranges::find(sent.headers, std::pair<std::string, std::string>(name, value)) != sent.headers.end();
+    };
+    EXPECT_TRUE(has("Content-Security-Policy", "sandbox"));
+    EXPECT_TRUE(has("X-Content-Type-Options", "nosniff"));
+  }
+  // A script's own policy stays beside the platform's: it can only restrict further.
+  const Response own = confined(endpoint_response(R"({"headers":{"Content-Security-Policy":"default-src 'none'"}})"));
+  EXPECT_EQ(std::ranges::count(own.headers, "Content-Security-Policy",
+                               [](const auto& header) { return header.first; }),
+            2);
+}
+
 TEST(EndpointResponse, AFailedRunNamesItsErrorAndExecution) {
   domain::Execution execution;
   execution.id = "e1";

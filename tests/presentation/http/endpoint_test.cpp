@@ -173,6 +173,51 @@ TEST_F(Endpoints, TheScriptsAnswerBecomesTheResponse) {
   EXPECT_FALSE(split.headers.contains("set-cookie"));
 }
 
+TEST_F(Endpoints, AnAnswerTheHttpLibraryCouldNotHoldIsRefusedAndTheServerStaysUp) {
+  // Beast's fields hold at most 64 KiB and throw beyond: each of these ended
+  // the process once, for every tenant.
+  create("/wide-value", {"GET"}, "export default () => ({ headers: { 'X-A': 'v'.repeat(70000) } })",
+         {{"http_auth", "none"}});
+  create("/wide-name", {"GET"}, "export default () => ({ headers: { ['X'.repeat(70000)]: '1' } })",
+         {{"http_auth", "none"}});
+  create("/wide-type", {"GET"}, "export default () => ({ headers: { 'Content-Type': 't/'.repeat(35000) } })",
+         {{"http_auth", "none"}});
+  create("/many", {"GET"},
+         "export default () => ({ headers: Object.fromEntries(Array.from({length: 5000}, (_, i) => ['X-' + i, "
+         "'v'.repeat(100)])) })",
+         {{"http_auth", "none"}});
+  for (const char* path : {"/hooks/default/wide-value", "/hooks/default/wide-name", "/hooks/default/wide-type",
+                           "/hooks/default/many"}) {
+    const HttpReply refused = server_->get(path, "");
+    EXPECT_EQ(refused.status, 500) << path;
+    EXPECT_EQ(refused.json()["error"]["code"], "INVALID_RESPONSE") << path;
+  }
+  EXPECT_EQ(server_->get("/healthz", "").status, 200) << "the server survived";
+}
+
+TEST_F(Endpoints, HooksAnswerAsAnOpaqueOriginThatCannotActForTheUisOrigin) {
+  create("/page", {"GET"},
+         "export default () => ({ headers: { 'Content-Type': 'text/html' }, body: '<script>alert(1)</script>' })",
+         {{"http_auth", "none"}});
+  create("/worker", {"GET"},
+         "export default () => ({ headers: { 'Content-Type': 'text/javascript', 'Service-Worker-Allowed': '/' }, "
+         "body: 'self.onfetch = () => {}' })",
+         {{"http_auth", "none"}});
+  create("/cookie", {"GET"}, "export default () => ({ headers: { 'Set-Cookie': 'session=stolen; Path=/' } })",
+         {{"http_auth", "none"}});
+  for (const std::string path : {"/hooks/default/page", "/hooks/default/worker", "/hooks/default/cookie",
+                                 "/hooks/default/nowhere", "/hooks/nobody/page"}) {
+    HttpReply answer = server_->get(path, "");
+    EXPECT_EQ(answer.headers["content-security-policy"], "sandbox") << path;
+    EXPECT_EQ(answer.headers["x-content-type-options"], "nosniff") << path;
+    EXPECT_FALSE(answer.headers.contains("service-worker-allowed")) << path;
+    EXPECT_FALSE(answer.headers.contains("set-cookie")) << path;
+  }
+  EXPECT_EQ(server_->get("/hooks/default/worker", "").json()["error"]["code"], "INVALID_RESPONSE");
+  EXPECT_EQ(server_->get("/hooks/default/cookie", "").json()["error"]["code"], "INVALID_RESPONSE");
+  EXPECT_EQ(server_->get("/hooks/default/page", "").status, 200);
+}
+
 TEST_F(Endpoints, AFailingScriptAnswers500AndASlowOne504) {
   create("/throws", {"GET"}, "export default () => { throw new TypeError('no such order'); }");
   create("/slow", {"GET"}, "export default () => { for (;;) {} }",

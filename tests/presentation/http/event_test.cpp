@@ -130,7 +130,8 @@ TEST_F(Events, AnEventRunsEverySubscribedScriptWithItsPayloadAndTrigger) {
 
 TEST_F(Events, BadEventsAreRefusedWithTheirField) {
   for (const json& body : {json{{"type", "Order.Created"}}, json{{"type", "order"}}, json{{"type", 7}},
-                           json{{"type", std::string(256, 'a') + ".b"}}, json{{"payload", 1}}}) {
+                           json{{"type", std::string(256, 'a') + ".b"}}, json{{"payload", 1}},
+                           json{{"type", "script.deleted"}}, json{{"type", "execution.failed"}}}) {
     const HttpReply reply = server_->post("/api/v1/events", admin_, body);
     EXPECT_EQ(reply.status, 400) << body.dump();
     EXPECT_EQ(reply.json()["error"]["code"], "VALIDATION_FAILED") << reply.body;

@@ -8,7 +8,10 @@
 // for a source refused when it is saved), and optionally
 // `// expect-output: JSON`, `// input: JSON`, `// expect-message: text`,
 // `// expect-log: text`, `// expect-logs: [{level, message, metadata?}...]` (every
-// line, times left out), `// expect-line: N`, `// limits: {resource_limits}`.
+// line, times left out), `// expect-line: N`, `// limits: {resource_limits}`,
+// `// secrets: {"NAME": "value" | ["part", times], ...}` (the tenant's secrets
+// before it runs) and `// expect-absent: ["text", ...]` (in no byte of the
+// execution's record read back, nor of the server's log).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -108,6 +111,17 @@ TEST_P(ScriptSuite, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
   }
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["id"];
+  if (auto secrets = script.header.find("secrets"); secrets != script.header.end()) {
+    const json wanted = json::parse(secrets->second);
+    for (const auto& [name, given] : wanted.items()) {
+      std::string value = given.is_string() ? given.get<std::string>() : std::string();
+      if (given.is_array()) {
+        for (int i = 0; i < given[1].get<int>(); ++i) value += given[0].get<std::string>();
+      }
+      const HttpReply put = server.request("PUT", "/api/v1/secrets/" + name, admin, json{{"value", value}}.dump());
+      ASSERT_LT(put.status, 300) << put.body;
+    }
+  }
 
   json run_body = {{"wait", true}};
   if (auto input = script.header.find("input"); input != script.header.end()) run_body["input"] = json::parse(input->second);
@@ -144,6 +158,15 @@ TEST_P(ScriptSuite, EndsAsItsHeaderSaysAndTheServerCarriesOn) {
     EXPECT_EQ(lines, json::parse(logs->second));
   }
   EXPECT_LT(execution["error"].dump().size(), 16u * 1024) << "an error record stays small";
+
+  if (auto absent = script.header.find("expect-absent"); absent != script.header.end()) {
+    const HttpReply record = server.get("/api/v1/executions/" + execution["id"].get<std::string>(), admin);
+    ASSERT_EQ(record.status, 200) << record.body.substr(0, 300);
+    for (const std::string text : json::parse(absent->second)) {
+      EXPECT_EQ(record.body.find(text), std::string::npos) << text << " in " << record.body.substr(0, 2000);
+      EXPECT_EQ(server.server_log().find(text), std::string::npos) << text << " in the server's log";
+    }
+  }
 
   const HttpReply listed = server.get("/api/v1/scripts/" + id + "/executions", admin);
   EXPECT_FALSE(listed.json().is_discarded()) << listed.body.substr(0, 300);

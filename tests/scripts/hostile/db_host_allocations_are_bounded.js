@@ -1,5 +1,5 @@
 // expect: COMPLETED
-// expect-output: {"codes":["QUERY_ERROR","QUERY_ERROR","RangeError","QUERY_ERROR","TypeError","ROW_LIMIT"],"lone":"\ufffd","still":1}
+// expect-output: {"codes":["QUERY_ERROR","QUERY_ERROR","RangeError","UNAUTHORIZED_OPERATION","TypeError","ROW_LIMIT"],"lone":"\ufffd","still":1}
 // Asking the database to make a huge value, a huge parameter list, a lone surrogate, an extension or a
 // deeply nested parameter ends in an error the script can catch; the server carries on.
 export default async () => {

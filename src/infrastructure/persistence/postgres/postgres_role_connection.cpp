@@ -109,6 +109,11 @@ class RoleConnection final : public PostgresRoleConnection {
             break;
           }
           write_row(result.get(), writer);
+          if (writer.failure()) {  // the row passed the answer's bound
+            failed = writer.failure();
+            cancel();
+            cancelled_for_rows = true;
+          }
           break;
         case PGRES_TUPLES_OK:
         case PGRES_COMMAND_OK: {
@@ -302,7 +307,7 @@ class RoleConnection final : public PostgresRoleConnection {
       for (int column = 0; column < columns; ++column) names.emplace_back(PQfname(result, column));
       writer.set_columns(std::move(names));
     }
-    for (int column = 0; column < columns; ++column) {
+    for (int column = 0; column < columns && writer.room_for(0); ++column) {
       if (PQgetisnull(result, 0, column)) {
         writer.add_null();
         continue;

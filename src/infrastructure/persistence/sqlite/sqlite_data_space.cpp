@@ -7,6 +7,7 @@
 
 #include "domain/text.h"
 #include "domain/utc_time.h"
+#include "infrastructure/persistence/sqlite/linear_text_functions.h"
 
 namespace jsr::persistence {
 namespace {
@@ -17,6 +18,7 @@ namespace fs = std::filesystem;
 constexpr auto kMigrationTimeout = std::chrono::seconds(60);
 constexpr int kMaxValueBytes = 8 * 1024 * 1024;
 constexpr int kMaxSqlBytes = 1024 * 1024;
+constexpr int kMaxLikePatternBytes = 1000;
 
 constexpr const char* kLedgerSchema =
     "CREATE TABLE IF NOT EXISTS jsruntime_migrations (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
@@ -46,9 +48,12 @@ int authorize(void* context, int action, const char* third, const char* fourth, 
   if (speaker == Speaker::kPlatform) return SQLITE_OK;
   switch (action) {
     case SQLITE_SELECT:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
+    case SQLITE_FUNCTION:
+      // fts3_tokenizer('name') answers a pointer into the server: an address
+      // that would tell a tenant where the host's code and heap lie.
+      return starts_with(fourth, "fts3_tokenizer") ? SQLITE_DENY : SQLITE_OK;
     case SQLITE_READ:
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
@@ -105,6 +110,9 @@ class SqliteDataSpace final : public DataSpaceConnection {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+    // LIKE and GLOB compare a pattern at every position too, inside one call.
+    sqlite3_limit(db_, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, kMaxLikePatternBytes);
+    install_linear_text_functions(db_);
     sqlite3_set_authorizer(db_, authorize, &current_speaker_);
     sqlite3_progress_handler(db_, 1000, interrupt_when_expired, &guard_);
     current_speaker_ = speaker_;
@@ -139,6 +147,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
         break;
       }
       write_row(prepared.handle, writer);
+      if (writer.failure()) return std::unexpected(*writer.failure());  // the row passed the answer's bound
     }
     const std::int64_t affected = sqlite3_stmt_readonly(prepared.handle) ? 0 : sqlite3_changes64(db_);
     return writer.finish(affected);
@@ -234,7 +243,8 @@ class SqliteDataSpace final : public DataSpaceConnection {
                      "the tenant's data space is at its quota (data_bytes): it may be read, and rows deleted, "
                      "but not grow");
     }
-    if (code == SQLITE_AUTH) {
+    // A refused function is SQLITE_ERROR, not SQLITE_AUTH, with SQLite's fixed wording.
+    if (code == SQLITE_AUTH || std::string_view(sqlite3_errmsg(db_)).starts_with("not authorized")) {
       return failure(DbFailure::Kind::kUnauthorized,
                      "the database refused the statement: a script may read and write its tenant's tables, not "
                      "define them (use a migration), attach files, change pragmas or control transactions");
@@ -295,7 +305,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
       for (int column = 0; column < columns; ++column) names.emplace_back(sqlite3_column_name(statement, column));
       writer.set_columns(std::move(names));
     }
-    for (int column = 0; column < columns; ++column) {
+    for (int column = 0; column < columns && writer.room_for(0); ++column) {
       switch (sqlite3_column_type(statement, column)) {
         case SQLITE_NULL:
           writer.add_null();
@@ -308,7 +318,9 @@ class SqliteDataSpace final : public DataSpaceConnection {
           break;
         case SQLITE_BLOB: {
           const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement, column));
-          writer.add_text(domain::base64_encode({bytes, static_cast<std::size_t>(sqlite3_column_bytes(statement, column))}));
+          const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+          if (!writer.room_for((size + 2) / 3 * 4 + 2)) break;  // counted before it is encoded
+          writer.add_text(domain::base64_encode({bytes, size}));
           break;
         }
         default: {

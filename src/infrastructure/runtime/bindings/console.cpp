@@ -105,7 +105,7 @@ bool append_formatted(JSContext* cx, JS::HandleValue value, LogLine& line) {
 
 template <LogLevel kLevel>
 JsResult<void> log(RunningExecution& execution, JSContext* cx, RestArguments values) {
-  LogLine line(execution.request().limits.max_log_line_bytes);
+  LogLine line = log_line_for(execution);
   for (std::size_t i = 0; i < values.values.length() && !line.full(); ++i) {
     if (i > 0) line.append(" ");
     if (!append_formatted(cx, values.values[i], line)) return std::unexpected(JsError::from_engine());

@@ -6,7 +6,9 @@
 // are scrubbed from it as from the run's own record.
 #include "domain/event.h"
 #include "domain/event_store.h"
-#include "domain/secret.h"
+#include "domain/event_type.h"
+#include "domain/text.h"
+#include "domain/secret_scrubber.h"
 #include "infrastructure/runtime/bindings/native.h"
 #include "infrastructure/runtime/json_output.h"
 
@@ -17,6 +19,11 @@ JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost&
                        std::string type, std::optional<JS::HandleValue> payload) {
   domain::EventPublisher* publisher = host.services().events;
   if (publisher == nullptr) return std::unexpected(JsError::error("events cannot be published here"));
+  if (domain::is_platform_event_type(type)) {
+    return std::unexpected(JsError::type_error("the event type " + domain::quoted(type) +
+                                               " is the platform's: scripts may not publish in " +
+                                               std::string(domain::kPlatformEventNamespaces)));
+  }
   if (!execution.count_published_event(domain::kMaxEventsPerExecution)) {
     return std::unexpected(JsError::range_error("an execution may publish at most " +
                                                 std::to_string(domain::kMaxEventsPerExecution) + " events"));
@@ -30,7 +37,7 @@ JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost&
     }
     payload_json = std::move(*serialized);
   }
-  if (auto secrets = execution.secret_values(); !secrets.empty()) domain::SecretScrubber(secrets).scrub(payload_json);
+  if (auto scrubber = execution.secret_scrubber()) scrubber->scrub_json(payload_json);
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   const domain::ExecutionRequest& request = execution.request();
   publisher->publish({request.tenant_id, std::move(type), std::move(payload_json), request.event_depth + 1},

@@ -90,6 +90,7 @@ void report_refusal(ScriptHost& host, const RunningExecution& execution, std::st
   domain::SecurityLog* security = host.services().security;
   if (security == nullptr) return;
   const auto& request = execution.request();
+  if (auto scrubber = execution.secret_scrubber()) scrubber->scrub(detail);
   security->refused({code, request.tenant_id, request.script_id, request.execution_id, std::move(detail)});
 }
 

@@ -12,6 +12,7 @@
 #include "domain/execution_error.h"
 #include "domain/script_database.h"
 #include "domain/security_log.h"
+#include "domain/secret_scrubber.h"
 #include "domain/text.h"
 #include "infrastructure/runtime/bindings/native.h"
 #include "infrastructure/runtime/json_output.h"
@@ -50,12 +51,15 @@ domain::DbDone settle(HostCallSettlement settlement, ScriptHost& host, const Run
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   const auto& request = execution.request();
   return [shared, security = host.services().security, tenant = request.tenant_id, script = request.script_id,
-          id = request.execution_id, sql = std::move(sql)](domain::DbResult result) {
+          id = request.execution_id, sql = std::move(sql),
+          scrubber = execution.secret_scrubber()](domain::DbResult result) mutable {
     if (result) return resolve(*shared, JsonText{std::move(*result)});
     const std::string_view code = to_string(code_of(result.error().kind));
     const auto kind = result.error().kind;
     if (security != nullptr && (kind == DbFailure::Kind::kUnauthorized || kind == DbFailure::Kind::kRowLimit ||
                                 kind == DbFailure::Kind::kQuota)) {
+      // A statement built from a secret names it: scrubbed before it is cut.
+      if (scrubber) scrubber->scrub(sql);
       security->refused({code, tenant, script, id, "sdk.db " + domain::quoted(sql, 200)});
     }
     shared->reject({std::string(code), std::move(result.error().message)});

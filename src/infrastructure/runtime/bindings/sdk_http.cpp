@@ -10,9 +10,12 @@
 #include <js/JSON.h>
 
 #include <algorithm>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "domain/security_log.h"
+#include "domain/secret_scrubber.h"
 #include "domain/text.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/runtime/bindings/native.h"
@@ -53,6 +56,65 @@ std::string percent_encoded(std::string_view text) {
     }
   }
   return encoded;
+}
+
+// What sdk.http's answers may hold of the host's memory while they arrive
+// and wait for their VM (outside the VM's arena): each request reserves the
+// largest answer it may get, within its run's memory limit and within a
+// bound for all of its tenant's runs together.
+class InFlightAnswers {
+ public:
+  static constexpr std::size_t kPerTenant = 256 * 1024 * 1024;
+
+  class Reservation {
+   public:
+    Reservation(InFlightAnswers& owner, std::string tenant, std::string execution, std::size_t bytes)
+        : owner_(owner), tenant_(std::move(tenant)), execution_(std::move(execution)), bytes_(bytes) {}
+    ~Reservation() { owner_.release(tenant_, execution_, bytes_); }
+    Reservation(const Reservation&) = delete;
+    Reservation& operator=(const Reservation&) = delete;
+
+   private:
+    InFlightAnswers& owner_;
+    std::string tenant_, execution_;
+    std::size_t bytes_;
+  };
+
+  // Nothing when the run or its tenant has no room for `bytes` more.
+  std::shared_ptr<Reservation> reserve(const std::string& tenant, const std::string& execution, std::size_t bytes,
+                                       std::size_t run_limit) {
+    std::lock_guard lock(mutex_);
+    std::size_t& by_tenant = by_tenant_[tenant];
+    std::size_t& by_execution = by_execution_[execution];
+    if (by_tenant + bytes > kPerTenant || by_execution + bytes > run_limit) {
+      forget_idle(tenant, execution);
+      return nullptr;
+    }
+    by_tenant += bytes;
+    by_execution += bytes;
+    return std::make_shared<Reservation>(*this, tenant, execution, bytes);
+  }
+
+ private:
+  void release(const std::string& tenant, const std::string& execution, std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    by_tenant_[tenant] -= bytes;
+    by_execution_[execution] -= bytes;
+    forget_idle(tenant, execution);
+  }
+  void forget_idle(const std::string& tenant, const std::string& execution) {
+    if (by_tenant_[tenant] == 0) by_tenant_.erase(tenant);
+    if (by_execution_[execution] == 0) by_execution_.erase(execution);
+  }
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::size_t> by_tenant_;
+  std::unordered_map<std::string, std::size_t> by_execution_;
+};
+
+InFlightAnswers& in_flight_answers() {
+  static InFlightAnswers answers;
+  return answers;
 }
 
 // A script value as JSON, parsed: options and request specs are read from it.
@@ -110,9 +172,11 @@ std::optional<JsError> apply_options(const json& options, net::HttpRequest& requ
   return std::nullopt;
 }
 
-// The promise's value, built on the VM thread.
-HostCallValue response_value(net::HttpResponse response) {
-  return [response = std::move(response)](JSContext* cx, JS::MutableHandleValue out) {
+// The promise's value, built on the VM thread; the answer's reservation
+// ends once the value is made (or dropped with its ended execution).
+HostCallValue response_value(net::HttpResponse response, std::shared_ptr<InFlightAnswers::Reservation> reservation) {
+  return [response = std::move(response), reservation = std::move(reservation)](JSContext* cx,
+                                                                                 JS::MutableHandleValue out) {
     json headers = json::object();
     bool is_json = false;
     for (const auto& [name, value] : response.headers) {
@@ -177,19 +241,33 @@ JsResult<void> send(HostCallSettlement settlement, JSContext* cx, ScriptHost& ho
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(execution.deadline() -
                                                                            RunningExecution::Clock::now());
   request.timeout = std::max(std::chrono::milliseconds(1), std::min(request.timeout, left));
-  auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   const auto& caller = execution.request();
+  auto reservation =
+      in_flight_answers().reserve(caller.tenant_id, caller.execution_id, request.max_response_bytes + request.body.size(),
+                                  caller.limits.max_memory_bytes);
+  if (!reservation) {
+    return std::unexpected(JsError::coded(
+        to_string(domain::ExecutionErrorCode::kApiLimit),
+        "too many sdk.http requests in flight at once: each may buffer a " +
+            std::to_string(request.max_response_bytes >> 20) +
+            " MiB answer, and together they stay within the run's memory limit (and its tenant's " +
+            std::to_string(InFlightAnswers::kPerTenant >> 20) + " MiB)"));
+  }
+  auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   domain::SecurityLog* security = host.services().security;
   client->send(std::move(request), [shared, security, tenant = caller.tenant_id, script = caller.script_id,
-                                    id = caller.execution_id](net::HttpResult result) {
+                                    id = caller.execution_id, scrubber = execution.secret_scrubber(),
+                                    reservation = std::move(reservation)](net::HttpResult result) mutable {
     if (!result) {
       const std::string_view code = domain::to_string(result.error().code);
       if (security != nullptr && result.error().code == domain::ExecutionErrorCode::kSsrfBlocked) {
-        security->refused({code, tenant, script, id, result.error().message});
+        std::string detail = result.error().message;  // names the address, which a secret may be part of
+        if (scrubber) scrubber->scrub(detail);
+        security->refused({code, tenant, script, id, std::move(detail)});
       }
       return shared->reject({std::string(code), result.error().message});
     }
-    shared->resolve(response_value(std::move(*result)));
+    shared->resolve(response_value(std::move(*result), std::move(reservation)));
   });
   return {};
 }
@@ -223,6 +301,9 @@ JsResult<void> request(HostCallSettlement settlement, JSContext* cx, ScriptHost&
   json& fields = *read;
   if (!fields.is_object() || !fields.contains("url") || !fields["url"].is_string()) {
     return std::unexpected(JsError::type_error("the request needs a url"));
+  }
+  if (fields.contains("method") && !fields["method"].is_string()) {
+    return std::unexpected(JsError::type_error("the method must be a string such as 'GET'"));
   }
   std::string method = fields.value("method", "GET");
   std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });

@@ -20,7 +20,7 @@ template <LogLevel kLevel>
 JsResult<void> log(RunningExecution& execution, JSContext* cx, JS::HandleValue message,
                    std::optional<JS::HandleValue> metadata) {
   const std::size_t max_line = execution.request().limits.max_log_line_bytes;
-  LogLine line(max_line);
+  LogLine line = log_line_for(execution);
   JS::RootedString text(cx, JS::ToString(cx, message));
   if (!text || !append_string(cx, text, line)) return std::unexpected(JsError::from_engine());
   std::string metadata_json;

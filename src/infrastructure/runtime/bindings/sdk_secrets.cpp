@@ -1,8 +1,11 @@
 // `sdk.secrets.get(name)`: a Promise of the tenant's secret `name` as a
 // string, or null when there is none. Every read is audited; the value is
 // scrubbed from everything recorded of the execution (logs, error, output).
+// A run reads a bounded set of distinct values (API_LIMIT past it); reading
+// one again costs nothing more.
 #include "domain/execution_error.h"
 #include "domain/secret.h"
+#include "domain/secret_scrubber.h"
 #include "domain/text.h"
 #include "infrastructure/runtime/bindings/native.h"
 
@@ -29,9 +32,12 @@ JsResult<void> get(HostCallSettlement settlement, ScriptHost& host, RunningExecu
                       return true;
                     });
                   }
-                  {
-                    std::lock_guard lock(read->mutex);
-                    read->values.push_back(**value);
+                  if (!read->add(**value)) {
+                    return shared->reject(
+                        {std::string(to_string(domain::ExecutionErrorCode::kApiLimit)),
+                         "an execution may read at most " + std::to_string(domain::kMaxSecretsReadPerRun) +
+                             " distinct secrets of " + std::to_string(domain::kMaxSecretBytesReadPerRun) +
+                             " bytes together"});
                   }
                   resolve(*shared, std::move(**value));
                 });

@@ -5,17 +5,15 @@
 // of the main pages, in English and Russian, go to $JSR_SCREENSHOTS.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { messages, type Locale } from '../src/i18n';
 import { en, type MessageKey } from '../src/locales/en';
+import { launchChromium } from './browser';
 import { eventually, startServer, type RunningServer } from './server';
 
 const screenshots = process.env.JSR_SCREENSHOTS ?? join(process.cwd(), 'screenshots');
-// As the machine's probe found: without these, Chromium keeps calling hosts a closed network refuses.
-const kChromiumFlags = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-                        '--disable-component-update', '--disable-sync'];
 
 let server: RunningServer;
 let browser: Browser;
@@ -109,7 +107,7 @@ let mailerId = '';
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: kChromiumFlags });
+  browser = await launchChromium();
   ({ context, page } = await newPage(browser));
 });
 
