@@ -334,6 +334,31 @@ TYPED_TEST(Repositories, TheAuditLogIsAppendOnly) {
   EXPECT_EQ(audit.recent("tenant-a", 10)->size(), 2u);
 }
 
+TYPED_TEST(Repositories, WorkThatThrowsEndsItsTransactionAndTheConnectionServesTheNext) {
+  // Once, a row that did not decode threw inside a read and left its shared
+  // connection in the transaction: every tenant's next call then failed.
+  const auto write_audit = [&](const std::string& action) {
+    return this->database_->transaction("tenant-a", [&](SqlConnection& connection) -> domain::Result<void> {
+      auto inserted = connection.execute(
+          "INSERT INTO audit_log (id, tenant_id, user_id, action, target_type, target_id, details, created_at_us) "
+          "VALUES (?, 'tenant-a', 'x', ?, 't', 't', '{}', 0)",
+          {action, action});
+      if (!inserted) return std::unexpected(inserted.error());
+      if (action == "throws") throw std::runtime_error("a row that does not decode");
+      return {};
+    });
+  };
+  // More times than the pool has connections: each would be left inside its transaction.
+  for (int i = 0; i < 8; ++i) EXPECT_THROW((void)write_audit("throws"), std::runtime_error);
+  ASSERT_TRUE(write_audit("kept").has_value());
+  const auto actions = this->database_->read("tenant-a", [](SqlConnection& connection) {
+    return connection.execute("SELECT action FROM audit_log", {});
+  });
+  ASSERT_TRUE(actions.has_value());
+  ASSERT_EQ(actions->size(), 1u) << "what the throwing work wrote was rolled back";
+  EXPECT_EQ(actions->front().text(0), "kept");
+}
+
 TEST(PostgresDatabase, RefusesARoleThatBypassesRowLevelSecurity) {
   const std::string url = jsr::testing::fresh_postgres_database();
   EXPECT_THROW(Database::open_postgres(jsr::testing::as_superuser(url)), std::runtime_error);
