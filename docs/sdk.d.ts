@@ -161,8 +161,10 @@ interface SdkDb {
  */
 interface Events {
   /**
-   * Publishes an event (payload up to 256 KiB, 100 per execution); its id. The platform's
-   * namespaces (script.*, execution.*, jsruntime.*) are its own: a TypeError.
+   * Publishes an event (payload up to 256 KiB; 100 events and 1 MiB of payloads per execution);
+   * its id. The platform's namespaces (script.*, execution.*, jsruntime.*) are its own: a
+   * TypeError. Refused when the chain that caused the run is 8 deep or fans out past 1 000
+   * events a generation, or when the tenant has 10 000 deliveries waiting.
    */
   publish(type: string, payload?: unknown): Promise<string>;
 }

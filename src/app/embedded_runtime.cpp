@@ -42,7 +42,7 @@ domain::Result<std::string> EmbeddedRuntime::publish(const std::string& tenant, 
                                                      std::string payload_json) {
   auto id = tenant_id(tenant);
   if (!id) return std::unexpected(id.error());
-  return core_.bus.publish_and_wait({*id, std::move(type), std::move(payload_json), 0});
+  return core_.bus.publish_and_wait({*id, std::move(type), std::move(payload_json), {}});
 }
 
 }  // namespace jsr::app

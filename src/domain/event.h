@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/event_lineage.h"
 #include "domain/execution_error.h"
 #include "domain/trigger.h"
 
@@ -18,22 +19,20 @@ namespace jsr::domain {
 
 using EventTime = std::chrono::system_clock::time_point;
 
-// How many events an event may cause through the scripts it runs (an event
-// script publishing, a failure's execution.failed): beyond it the chain stops.
-constexpr int kMaxEventDepth = 8;
-
 // How many events one execution may publish: a loop cannot flood the store.
 constexpr std::uint32_t kMaxEventsPerExecution = 100;
 
 // The largest payload an event may carry, as JSON.
 constexpr std::size_t kMaxEventPayloadBytes = 256 * 1024;
+// What one execution's published payloads may take together.
+constexpr std::size_t kMaxEventBytesPerExecution = 1024 * 1024;
 
 struct Event {
   std::string id{};
   std::string tenant_id{};
   std::string type{};
   std::string payload_json = "null";
-  int depth = 0;  // 0: published from outside; n: caused by a run of a depth n-1 event
+  EventLineage lineage{};
   EventTime created_at{};
 };
 

@@ -48,7 +48,19 @@ class EventStore {
   virtual Result<std::size_t> release(const std::string& node_id) = 0;
   // Deliveries waiting (held or not), all tenants.
   virtual Result<std::size_t> waiting() = 0;
+  // What one tenant's waiting deliveries take: how many, and their payloads' length.
+  struct Load {
+    std::size_t deliveries = 0;
+    std::size_t payload_bytes = 0;
+  };
+  virtual Result<Load> waiting_of(const std::string& tenant_id) = 0;
 };
+
+// What one tenant's deliveries may take in the store while they wait: a
+// tenant whose events pile up (handlers that publish what their own events
+// cause, subscribers that fail) stops publishing, not the store or the others.
+inline constexpr std::size_t kMaxWaitingDeliveriesPerTenant = 10'000;
+inline constexpr std::size_t kMaxWaitingEventBytesPerTenant = 64 * 1024 * 1024;
 
 struct DeadLetterQuery {
   std::optional<std::string> script_id{};
@@ -90,7 +102,7 @@ struct PublishedEvent {
   std::string tenant_id{};
   std::string type{};
   std::string payload_json = "null";
-  int depth = 0;
+  EventLineage lineage{};
 };
 
 class EventPublisher {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/event_lineage.h"
 #include "domain/execution_error.h"
 #include "domain/log_entry.h"
 #include "domain/resource_limits.h"
@@ -29,7 +30,7 @@ struct ExecutionRequest {
   std::string input_json = "null";
   std::string trigger_type = "manual";
   std::string trigger_data_json = "null";
-  int event_depth = 0;  // of the event that caused this run: what it publishes is one deeper
+  EventLineage event_lineage{};  // of the event that caused this run: what it publishes is one deeper
   ResourceLimits limits;
 };
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <future>
+#include <map>
 
 #include "domain/event_type.h"
 
@@ -21,9 +22,14 @@ std::optional<domain::Error> refusal(const domain::PublishedEvent& event) {
         "the payload is too large",
         {{"payload", "must be at most " + std::to_string(domain::kMaxEventPayloadBytes) + " bytes as JSON"}});
   }
-  if (event.depth > domain::kMaxEventDepth) {
+  if (event.lineage.depth > domain::kMaxEventDepth) {
     return domain::Error::conflict("the event was caused by a chain of " + std::to_string(domain::kMaxEventDepth) +
                                    " events; a longer chain is not published");
+  }
+  if (event.lineage.width > domain::kMaxEventChainWidth) {
+    return domain::Error::conflict("the chain of events that caused this one has fanned out to " +
+                                   std::to_string(domain::kMaxEventChainWidth) +
+                                   " events in a generation; a wider chain is not published");
   }
   return std::nullopt;
 }
@@ -59,7 +65,7 @@ void EventBus::notify_stored() {
 void EventBus::publish(domain::PublishedEvent published_event, Published published) {
   if (auto refused = refusal(published_event)) return published(std::unexpected(std::move(*refused)));
   Pending pending{{parts_.credentials.new_id(), std::move(published_event.tenant_id), std::move(published_event.type),
-                   std::move(published_event.payload_json), published_event.depth, std::chrono::system_clock::now()},
+                   std::move(published_event.payload_json), published_event.lineage, std::chrono::system_clock::now()},
                   std::move(published)};
   {
     std::lock_guard lock(mutex_);
@@ -79,6 +85,27 @@ domain::Result<std::string> EventBus::publish_and_wait(domain::PublishedEvent ev
   return answered.get();
 }
 
+std::optional<domain::Error> EventBus::take_room(std::map<std::string, domain::EventStore::Load>& loads,
+                                                 const domain::Event& event, std::size_t subscribers) {
+  auto load = loads.find(event.tenant_id);
+  if (load == loads.end()) {
+    auto waiting = parts_.store.waiting_of(event.tenant_id);
+    if (!waiting) return waiting.error();
+    load = loads.emplace(event.tenant_id, *waiting).first;
+  }
+  const std::size_t deliveries = load->second.deliveries + subscribers;
+  const std::size_t bytes = load->second.payload_bytes + event.payload_json.size() * subscribers;
+  if (deliveries > domain::kMaxWaitingDeliveriesPerTenant || bytes > domain::kMaxWaitingEventBytesPerTenant) {
+    return domain::Error::quota_exceeded(
+        "the tenant's event deliveries waiting to run are at their bound (" +
+        std::to_string(domain::kMaxWaitingDeliveriesPerTenant) + " deliveries, " +
+        std::to_string(domain::kMaxWaitingEventBytesPerTenant >> 20) + " MiB of payloads): " +
+        std::to_string(load->second.deliveries) + " wait now");
+  }
+  load->second = {deliveries, bytes};
+  return std::nullopt;
+}
+
 void EventBus::write_batches() {
   std::unique_lock lock(mutex_);
   while (true) {
@@ -96,6 +123,7 @@ void EventBus::write_batches() {
     // Each event's subscribers; an event without any is answered at once, unstored.
     std::vector<domain::Delivery> deliveries;
     std::vector<Pending*> stored;
+    std::map<std::string, domain::EventStore::Load> loads;  // what each tenant has waiting, this batch's included
     for (Pending& pending : batch) {
       const domain::Event& event = pending.event;
       auto subscribers = parts_.catalog.subscribers(event.tenant_id, event.type);
@@ -106,6 +134,10 @@ void EventBus::write_batches() {
       if (subscribers->empty()) {
         parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "false"}});
         pending.published(event.id);
+        continue;
+      }
+      if (auto refused = take_room(loads, event, subscribers->size())) {
+        pending.published(std::unexpected(std::move(*refused)));
         continue;
       }
       for (const auto& script : *subscribers) {

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -54,6 +55,10 @@ class EventBus final : public domain::EventPublisher {
     Published published;
   };
   void write_batches();
+  // Counts an event's deliveries against its tenant's waiting bound
+  // (domain::kMaxWaitingDeliveriesPerTenant); the refusal when they do not fit.
+  std::optional<domain::Error> take_room(std::map<std::string, domain::EventStore::Load>& loads,
+                                         const domain::Event& event, std::size_t subscribers);
 
   Parts parts_;
   std::mutex listener_mutex_;  // guards stored_

@@ -153,7 +153,7 @@ void EventDispatcher::dispatch(Delivery delivery) {
   pending.trigger_data_json = trigger_data(delivery);
   pending.input_json = delivery.event.payload_json;
   pending.created_at = system_clock::now();
-  const int depth = delivery.event.depth;
+  const domain::EventLineage lineage = delivery.event.lineage;
   const ScriptKey key{delivery.event.tenant_id, delivery.script_id};
   {
     std::lock_guard lock(mutex_);
@@ -165,7 +165,7 @@ void EventDispatcher::dispatch(Delivery delivery) {
         settled(settlement_of(delivery, *script, ended));
         run_ended(key);
       },
-      depth);
+      lineage);
   if (accepted) return;
   std::unique_lock lock(mutex_);
   if (--running_[key] == 0) running_.erase(key);

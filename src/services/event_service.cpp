@@ -34,7 +34,7 @@ domain::Result<std::string> EventService::publish(const Principal& caller, std::
         "the event type is the platform's",
         {{"type", "must not be in the platform's namespaces (" + std::string(domain::kPlatformEventNamespaces) + ")"}}));
   }
-  return parts_.bus.publish_and_wait({caller.tenant_id, std::move(type), std::move(payload_json), 0});
+  return parts_.bus.publish_and_wait({caller.tenant_id, std::move(type), std::move(payload_json), {}});
 }
 
 domain::Result<domain::Page<DeadLetter>> EventService::dead_letters(const Principal& caller,
@@ -53,7 +53,7 @@ domain::Result<DeadLetter> EventService::dead_letter(const Principal& caller, co
 
 domain::Delivery EventService::delivery_for(const DeadLetter& letter, const Replay& replay) {
   domain::Event event{letter.event_id, letter.tenant_id, letter.event_type,
-                      replay.payload_json.value_or(letter.payload_json), 0, now()};
+                      replay.payload_json.value_or(letter.payload_json), {}, now()};
   return {parts_.credentials.new_id(), std::move(event), letter.script_id, replay.version.value_or(0), 1, now()};
 }
 

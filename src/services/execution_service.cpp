@@ -33,19 +33,19 @@ void ExecutionService::release_run(const std::string& script_id) {
   }
 }
 
-void ExecutionService::announce_failure(const Execution& execution, int event_depth) {
-  if (events_ == nullptr || !execution.error || event_depth >= domain::kMaxEventDepth) return;
+void ExecutionService::announce_failure(const Execution& execution, domain::EventLineage lineage) {
+  if (events_ == nullptr || !execution.error || !lineage.child(1).within_bounds()) return;
   // Ids are ours and codes are names: nothing here needs escaping.
   events_->publish({execution.tenant_id, "execution.failed",
                     "{\"execution_id\":\"" + execution.id + "\",\"script_id\":\"" + execution.script_id +
                         "\",\"status\":\"" + std::string(domain::to_string(execution.status)) + "\",\"code\":\"" +
                         std::string(domain::to_string(execution.error->code)) + "\"}",
-                    event_depth + 1},
+                    lineage.child(1)},
                    [](const domain::Result<std::string>&) {});
 }
 
 domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
-                                              int event_depth, RunEnded ended) {
+                                              domain::EventLineage lineage, RunEnded ended) {
   // The script's own bound first: a run it refuses uses none of the tenant's quota.
   const domain::ResourceLimits& limits = script.definition().resource_limits;
   if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
@@ -74,7 +74,7 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   run.input_json = pending.input_json;
   run.trigger_type = std::string(domain::to_string(pending.trigger_type));
   run.trigger_data_json = pending.trigger_data_json;
-  run.event_depth = event_depth;
+  run.event_lineage = lineage;
   run.limits = limits;
 
   const std::string script_id = script.id();
@@ -89,11 +89,11 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
   }
   auto accepted = executor_.submit(
       std::move(run),
-      [this, record, script_id, event_depth, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
+      [this, record, script_id, lineage, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
         record->finish(outcome, now());
         recorder_.record(*record);
         release_run(script_id);
-        if (record->status != domain::ExecutionStatus::kCompleted) announce_failure(*record, event_depth);
+        if (record->status != domain::ExecutionStatus::kCompleted) announce_failure(*record, lineage);
         if (ended) ended(*record);
       },
       [this, record] {
@@ -112,8 +112,8 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
 }
 
 domain::Result<void> ExecutionService::start(const domain::Script& script, Execution pending, RunEnded ended,
-                                             int event_depth) {
-  return launch(script, std::move(pending), "", event_depth, std::move(ended));
+                                             domain::EventLineage lineage) {
+  return launch(script, std::move(pending), "", lineage, std::move(ended));
 }
 
 std::optional<Error> ExecutionService::refusal_to_run(const domain::Script& script) {
@@ -153,7 +153,7 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   auto waiting = std::make_shared<RunAnswer>(request.wait ? std::move(answer) : RunAnswer());
   RunEnded ended;
   if (request.wait) ended = [waiting](const Execution& done) { (*waiting)(done); };
-  auto accepted = launch(script, execution, caller.actor_id, 0, std::move(ended));
+  auto accepted = launch(script, execution, caller.actor_id, {}, std::move(ended));
   if (!accepted) {
     if (request.wait) return (*waiting)(std::unexpected(accepted.error()));
     return answer(std::unexpected(accepted.error()));
@@ -193,7 +193,7 @@ void ExecutionService::run_and_answer(const domain::Script& script, domain::Trig
   if (auto refused = refusal_to_run(script)) return answer(std::unexpected(std::move(*refused)));
   auto waiting = std::make_shared<RunAnswer>(std::move(answer));
   auto accepted = launch(script, pending_run(script, trigger, std::move(trigger_data_json), std::move(input_json)), "",
-                         0, [waiting](const Execution& done) { (*waiting)(done); });
+                         {}, [waiting](const Execution& done) { (*waiting)(done); });
   if (!accepted) (*waiting)(std::unexpected(accepted.error()));
 }
 

@@ -64,9 +64,9 @@ class ExecutionService {
   // ended it. Refused (the script's max_concurrent_runs, a full queue, a
   // drain) with the reason; the record is launch()'s. Its context has no
   // user.
-  // `event_depth`: of the event that caused the run (see domain::kMaxEventDepth).
+  // `lineage`: of the event that caused the run (see domain/event_lineage.h).
   domain::Result<void> start(const domain::Script& script, domain::Execution pending, RunEnded ended,
-                             int event_depth = 0);
+                             domain::EventLineage lineage = {});
   // An embedded rule: runs the tenant's script named by id or name with
   // `input_json` and answers with the ended execution (its output, or its
   // error). The script comes from memory: no database read on this path in
@@ -95,7 +95,7 @@ class ExecutionService {
   // recorder too far behind its database) leaves no record; one the executor
   // refuses (full, draining) is recorded CANCELLED with the reason.
   domain::Result<void> launch(const domain::Script& script, domain::Execution pending, std::string user_id,
-                              int event_depth, RunEnded ended);
+                              domain::EventLineage lineage, RunEnded ended);
   // From the catalog when there is one.
   domain::Result<std::shared_ptr<const domain::Script>> find_script(const std::string& tenant_id,
                                                                     const std::string& script_id);
@@ -107,7 +107,7 @@ class ExecutionService {
   domain::Execution pending_run(const domain::Script& script, domain::TriggerType trigger,
                                 std::string trigger_data_json, std::string input_json);
   // execution.failed on the event bus, for scripts that watch their peers.
-  void announce_failure(const domain::Execution& execution, int event_depth);
+  void announce_failure(const domain::Execution& execution, domain::EventLineage lineage);
   bool reserve_run(const std::string& script_id, std::size_t limit);
   void release_run(const std::string& script_id);
 

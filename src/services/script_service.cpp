@@ -73,7 +73,7 @@ void ScriptService::announce(const Principal& caller, Script& script) {
       events_->publish({caller.tenant_id, record.action,
                         "{\"script_id\":\"" + script.id() + "\",\"actor_id\":\"" + caller.actor_id +
                             "\",\"details\":" + record.details_json + "}",
-                        0},
+                        {}},
                        [](const domain::Result<std::string>&) {});
     }
     (void)audit_.append({credentials_.new_id(), caller.tenant_id, caller.actor_id, std::move(record.action), "script",

@@ -35,5 +35,26 @@ TEST(ShouldRetry, UntilTheLastAttemptUnlessTheErrorSaysNot) {
   EXPECT_TRUE(should_retry(policy(), 1, ExecutionError::of(ExecutionErrorCode::kTimeout, "slow")));
 }
 
+TEST(EventLineage, AChainIsBoundedInDepthAndInHowWideItFansOut) {
+  const EventLineage root;
+  EXPECT_TRUE(root.within_bounds());
+  // The 20th event of a run caused by the root, then the 20th of each of its runs, ...
+  EventLineage lineage = root;
+  int generations = 0;
+  while (lineage.child(20).within_bounds()) {
+    lineage = lineage.child(20);
+    ++generations;
+  }
+  EXPECT_EQ(generations, 2) << "20, 400, then 8 000 is past " << kMaxEventChainWidth;
+  EXPECT_EQ(root.child(3).child(4), (EventLineage{2, 12}));
+  // One event a run goes as deep as the depth bound allows, and no deeper.
+  lineage = root;
+  for (int depth = 1; depth <= kMaxEventDepth; ++depth) {
+    lineage = lineage.child(1);
+    EXPECT_TRUE(lineage.within_bounds()) << depth;
+  }
+  EXPECT_FALSE(lineage.child(1).within_bounds());
+}
+
 }  // namespace
 }  // namespace jsr::domain

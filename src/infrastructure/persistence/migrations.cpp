@@ -285,6 +285,10 @@ const std::vector<Migration>& migrations() {
        "ALTER TABLE tenants ADD COLUMN data_bytes BIGINT;\n"
        "CREATE INDEX idx_executions_tenant_created ON script_executions (tenant_id, created_at);\n",
        "", ""},
+      {10, "events: how wide the chain that caused an event has fanned out; a tenant's waiting deliveries counted",
+       "ALTER TABLE event_deliveries ADD COLUMN width BIGINT NOT NULL DEFAULT 1;\n"
+       "CREATE INDEX idx_event_deliveries_tenant ON event_deliveries (tenant_id);\n",
+       "", ""},
   };
   return all;
 }

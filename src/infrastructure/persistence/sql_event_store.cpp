@@ -15,7 +15,7 @@ using domain::Settlement;
 // The event_deliveries table, in the order of params_of and delivery_from_row.
 constexpr std::string_view kDeliveryColumnNames[] = {
     "id",        "tenant_id",      "event_id", "event_type", "payload",         "depth",
-    "event_created_at", "script_id", "script_version", "attempt", "next_attempt_at",
+    "event_created_at", "script_id", "script_version", "attempt", "next_attempt_at", "width",
 };
 constexpr SqlColumnList kDeliveryColumns = kDeliveryColumnNames;
 const std::string kDeliveryColumnList = column_list(kDeliveryColumns);
@@ -26,12 +26,13 @@ SqlParams params_of(const Delivery& delivery) {
           delivery.event.id,
           delivery.event.type,
           delivery.event.payload_json,
-          std::int64_t{delivery.event.depth},
+          std::int64_t{delivery.event.lineage.depth},
           to_millis(delivery.event.created_at),
           delivery.script_id,
           std::int64_t{delivery.script_version},
           std::int64_t{delivery.attempt},
-          to_millis(delivery.next_attempt_at)};
+          to_millis(delivery.next_attempt_at),
+          delivery.event.lineage.width};
 }
 
 Delivery delivery_from_row(const SqlRow& row) {
@@ -41,12 +42,13 @@ Delivery delivery_from_row(const SqlRow& row) {
   delivery.event.id = row.text(2);
   delivery.event.type = row.text(3);
   delivery.event.payload_json = row.text(4);
-  delivery.event.depth = static_cast<int>(row.integer(5));
+  delivery.event.lineage.depth = static_cast<int>(row.integer(5));
   delivery.event.created_at = from_millis(row.integer(6));
   delivery.script_id = row.text(7);
   delivery.script_version = static_cast<int>(row.integer(8));
   delivery.attempt = static_cast<int>(row.integer(9));
   delivery.next_attempt_at = from_millis(row.integer(10));
+  delivery.event.lineage.width = row.integer(11);
   return delivery;
 }
 
@@ -175,6 +177,16 @@ domain::Result<std::size_t> SqlEventStore::waiting() {
     auto counted = connection.execute("SELECT COUNT(*) FROM event_deliveries");
     if (!counted) return std::unexpected(counted.error());
     return static_cast<std::size_t>(counted->front().integer(0));
+  });
+}
+
+domain::Result<domain::EventStore::Load> SqlEventStore::waiting_of(const std::string& tenant_id) {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<Load> {
+    auto counted = connection.execute(
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(payload)), 0) FROM event_deliveries WHERE tenant_id = ?", {tenant_id});
+    if (!counted) return std::unexpected(counted.error());
+    return Load{static_cast<std::size_t>(counted->front().integer(0)),
+                static_cast<std::size_t>(counted->front().integer(1))};
   });
 }
 

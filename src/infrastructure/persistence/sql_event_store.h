@@ -25,6 +25,7 @@ class SqlEventStore final : public domain::EventStore {
   domain::Result<void> settle(const std::vector<domain::Settlement>& settlements) override;
   domain::Result<std::size_t> release(const std::string& node_id) override;
   domain::Result<std::size_t> waiting() override;
+  domain::Result<Load> waiting_of(const std::string& tenant_id) override;
 
  private:
   Database& database_;

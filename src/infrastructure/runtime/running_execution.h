@@ -84,12 +84,13 @@ class RunningExecution {
   std::unique_ptr<Timer> take_timer(std::uint32_t id);
   bool has_timers() const { return !timers_.empty(); }
   std::size_t pending_timers() const { return timers_.size(); }
-  // Counts one published event; false (nothing counted) past `limit`.
-  bool count_published_event(std::uint32_t limit) {
-    if (published_events_ >= limit) return false;
+  // Counts one published event and its payload's bytes.
+  void count_published_event(std::size_t payload_bytes) {
     ++published_events_;
-    return true;
+    published_event_bytes_ += payload_bytes;
   }
+  std::size_t published_event_bytes() const { return published_event_bytes_; }
+  std::uint32_t published_events() const { return published_events_; }
   std::uint32_t next_timer_id() { return ++last_timer_id_; }
   // Counts one SDK call; false (nothing counted) past the request's max_api_calls.
   bool count_api_call() {
@@ -157,6 +158,7 @@ class RunningExecution {
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;
   std::uint32_t published_events_ = 0;
+  std::size_t published_event_bytes_ = 0;
   std::size_t api_calls_ = 0;
   std::unordered_map<std::uint32_t, std::unique_ptr<HostCall>> host_calls_;
   std::uint32_t last_host_call_id_ = 0;

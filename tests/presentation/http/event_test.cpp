@@ -13,6 +13,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "domain/event_store.h"
 #include "domain/utc_time.h"
 #include "support/await.h"
 #include "support/postgres_fixture.h"
@@ -322,6 +323,38 @@ TEST_F(Events, ScriptsPublishEventsThatRunOtherScriptsAndChainsStop) {
   EXPECT_EQ(loops.size(), 9u) << loops.dump();
   const auto failed = std::find_if(loops.begin(), loops.end(), [](const json& e) { return e["status"] == "failed"; });
   EXPECT_NE((*failed)["error"]["message"].get<std::string>().find("chain"), std::string::npos) << failed->dump();
+}
+
+TEST_F(Events, ATenantsWaitingDeliveriesAreBoundedAndItsNextPublishesRefused) {
+  // A handler that takes its time holds the deliveries of everything published to it.
+  create("export default async () => { await new Promise((resolve) => setTimeout(resolve, 60000)); }",
+         {{"event_types", {"pile.up"}}, {"resource_limits", {{"max_concurrent_runs", 1}, {"max_execution_time_ms", 90000}}}});
+  const HttpReply made = server_->post(
+      "/api/v1/scripts", admin_,
+      {{"name", "Piler"},
+       {"type", "oneoff"},
+       {"source",
+        "export default async () => {\n"
+        "  const settled = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => events.publish('pile.up', i)));\n"
+        "  const refused = settled.filter((s) => s.status === 'rejected');\n"
+        "  return { stored: settled.length - refused.length, refused: refused.length, why: refused[0]?.reason.message ?? '' };\n"
+        "};"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string piler = made.json()["id"];
+  std::size_t stored = 0;
+  json last;
+  for (int run = 0; run < 101 && stored <= domain::kMaxWaitingDeliveriesPerTenant; ++run) {
+    last = server_->post("/api/v1/scripts/" + piler + "/executions", admin_, json::object()).json();
+    ASSERT_EQ(last["status"], "completed") << last.dump();
+    stored += last["output"]["stored"].get<std::size_t>();
+  }
+  EXPECT_EQ(stored, domain::kMaxWaitingDeliveriesPerTenant);
+  EXPECT_EQ(last["output"]["refused"], 100) << last.dump();
+  EXPECT_NE(last["output"]["why"].get<std::string>().find("waiting"), std::string::npos) << last.dump();
+  // Another tenant publishes as before.
+  const std::string other = server_->new_tenant_token(admin_, "Other Shop");
+  create("export default () => 1", {{"event_types", {"pile.up"}}}, other);
+  EXPECT_EQ(server_->post("/api/v1/events", other, {{"type", "pile.up"}, {"payload", 1}}).status, 202);
 }
 
 TEST_F(Events, TheManagementPlanePublishesItsOwnEvents) {

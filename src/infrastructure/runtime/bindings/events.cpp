@@ -1,7 +1,9 @@
 // `events.publish(type, payload)`: publishes an event of the running
 // execution's tenant, one link deeper in its chain than the event that
 // caused the run; the promise resolves with the event's id once it is
-// stored (or refused: a bad type, a payload over the limit, a chain too long).
+// stored (or refused: a bad type or one of the platform's, a payload over
+// the limit, more than the run's 100 events or 1 MiB of payloads, a chain too
+// deep or too wide, a tenant with too many deliveries waiting).
 // A payload is stored and becomes other runs' input: the secrets the run read
 // are scrubbed from it as from the run's own record.
 #include "domain/event.h"
@@ -24,7 +26,7 @@ JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost&
                                                " is the platform's: scripts may not publish in " +
                                                std::string(domain::kPlatformEventNamespaces)));
   }
-  if (!execution.count_published_event(domain::kMaxEventsPerExecution)) {
+  if (execution.published_events() >= domain::kMaxEventsPerExecution) {
     return std::unexpected(JsError::range_error("an execution may publish at most " +
                                                 std::to_string(domain::kMaxEventsPerExecution) + " events"));
   }
@@ -37,10 +39,17 @@ JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost&
     }
     payload_json = std::move(*serialized);
   }
+  if (execution.published_event_bytes() + payload_json.size() > domain::kMaxEventBytesPerExecution) {
+    return std::unexpected(JsError::range_error("an execution may publish at most " +
+                                                std::to_string(domain::kMaxEventBytesPerExecution >> 20) +
+                                                " MiB of event payloads"));
+  }
+  execution.count_published_event(payload_json.size());
   if (auto scrubber = execution.secret_scrubber()) scrubber->scrub_json(payload_json);
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   const domain::ExecutionRequest& request = execution.request();
-  publisher->publish({request.tenant_id, std::move(type), std::move(payload_json), request.event_depth + 1},
+  publisher->publish({request.tenant_id, std::move(type), std::move(payload_json),
+                      request.event_lineage.child(execution.published_events())},
                      [shared](domain::Result<std::string> event_id) {
                        if (event_id) return resolve(*shared, std::move(*event_id));
                        shared->reject(event_id.error().message);
