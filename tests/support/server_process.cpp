@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -250,6 +251,24 @@ std::string ServerProcess::new_tenant_token(const std::string& superadmin, const
                            nlohmann::json{{"role", "org_admin"}, {"name", "admin of " + name}}.dump());
   if (token.status != 201) throw std::runtime_error("token not created: " + token.body);
   return token.json().value("token", "");
+}
+
+void ServerProcess::cap_address_space(std::size_t headroom) const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::size_t mapped_kib = 0;
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmSize:")) mapped_kib = std::stoull(line.substr(7));
+  }
+  if (mapped_kib == 0) throw std::runtime_error("cannot read the server's address space size");
+  const rlimit cap{mapped_kib * 1024 + headroom, mapped_kib * 1024 + headroom};
+  if (::prlimit(pid_, RLIMIT_AS, &cap, nullptr) != 0) throw std::runtime_error("prlimit failed");
+}
+
+bool ServerProcess::alive() const {
+  // Without reaping it: stop() waits for it. A process that ended is a zombie until then.
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string pid, name, state;
+  return pid_ > 0 && (stat >> pid >> name >> state) && state != "Z";
 }
 
 std::string fresh_data_dir(const std::string& what) {

@@ -33,6 +33,12 @@ class ServerProcess {
   // The admin token printed on first start ("" on a database that had tenants).
   const std::string& bootstrap_token() const { return bootstrap_token_; }
   std::uint16_t port() const { return port_; }
+  // Caps the running server's address space at what it maps now plus
+  // `headroom` bytes (as `prlimit --as` would): an allocation past it fails
+  // as it would on a machine out of memory.
+  void cap_address_space(std::size_t headroom) const;
+  // Whether the server process is still running (it did not abort).
+  bool alive() const;
   // What the server wrote on stderr (its JSON log lines).
   std::string server_log() const;
 
