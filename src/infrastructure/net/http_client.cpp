@@ -320,7 +320,18 @@ class HttpClient::Exchange : public std::enable_shared_from_this<Exchange> {
 };
 
 HttpClient::HttpClient(Options options) : state_(std::make_unique<State>(std::move(options))) {
-  state_->thread = std::thread([state = state_.get()] { state->io.run(); });
+  state_->thread = std::thread([state = state_.get()] {
+    // The last resort: a handler that throws (an allocation refused) loses
+    // its exchange — whose run then ends by its own time limit — never the
+    // thread every run's requests share.
+    while (true) {
+      try {
+        state->io.run();
+        return;
+      } catch (...) {
+      }
+    }
+  });
 }
 
 HttpClient::~HttpClient() {

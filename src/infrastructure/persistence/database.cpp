@@ -61,7 +61,15 @@ Database::Lease::Lease(Database& database) : database_(database) {
   database_.idle_.pop_back();
 }
 
+Database::Lease::Lease(Database& database, std::chrono::milliseconds patience) : database_(database) {
+  std::unique_lock lock(database_.mutex_);
+  if (!database_.returned_.wait_for(lock, patience, [&] { return !database_.idle_.empty(); })) return;
+  connection_ = std::move(database_.idle_.back());
+  database_.idle_.pop_back();
+}
+
 Database::Lease::~Lease() {
+  if (!connection_) return;
   {
     std::lock_guard lock(database_.mutex_);
     database_.idle_.push_back(std::move(connection_));
@@ -76,8 +84,14 @@ int Database::schema_version() {
 }
 
 bool Database::reachable() {
-  Lease lease(*this);
-  return lease->execute("SELECT 1", {}).has_value();
+  Lease lease(*this, std::chrono::seconds(2));
+  if (!lease.held()) return false;
+  if (!lease->begin("", true)) return false;
+  OpenTransaction open(*lease);
+  if (!lease->execute("SELECT 1", {})) return false;
+  if (!lease->commit()) return false;
+  open.committed = true;
+  return true;
 }
 
 void Database::migrate() {

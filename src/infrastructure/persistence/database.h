@@ -3,6 +3,7 @@
 // the versioned migrations that run at start. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <expected>
 #include <filesystem>
@@ -40,7 +41,8 @@ class Database {
 
   // The schema version the database is at.
   int schema_version();
-  // True when a trivial query succeeds (readiness).
+  // True when a connection is free within a second or two and a read
+  // transaction on it succeeds: the store serves (readiness).
   bool reachable();
 
   std::size_t connections() const { return connections_; }
@@ -77,7 +79,10 @@ class Database {
   class Lease {
    public:
     explicit Lease(Database& database);
+    // Waits at most `patience` for a free connection; then holds none.
+    Lease(Database& database, std::chrono::milliseconds patience);
     ~Lease();
+    bool held() const { return connection_ != nullptr; }
     SqlConnection* operator->() const { return connection_.get(); }
     SqlConnection& operator*() const { return *connection_; }
 

@@ -1,5 +1,8 @@
 // One suite for the repositories, run against SQLite and PostgreSQL alike.
 #include <atomic>
+#include <vector>
+#include <thread>
+#include <future>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -357,6 +360,31 @@ TYPED_TEST(Repositories, WorkThatThrowsEndsItsTransactionAndTheConnectionServesT
   ASSERT_TRUE(actions.has_value());
   ASSERT_EQ(actions->size(), 1u) << "what the throwing work wrote was rolled back";
   EXPECT_EQ(actions->front().text(0), "kept");
+}
+
+TYPED_TEST(Repositories, AStoreWithNoConnectionToServeIsNotReadyAndSaysSoInTime) {
+  EXPECT_TRUE(this->database_->reachable());
+  // Every connection held by work that does not end (a wedged connection once looked "ready").
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<std::size_t> holding{0};
+  std::vector<std::thread> holders;
+  for (std::size_t i = 0; i < this->database_->connections(); ++i) {
+    holders.emplace_back([&] {
+      (void)this->database_->read("tenant-a", [&](SqlConnection&) -> domain::Result<void> {
+        ++holding;
+        released.wait();
+        return {};
+      });
+    });
+  }
+  while (holding < holders.size()) std::this_thread::yield();
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_FALSE(this->database_->reachable());
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(10)) << "answered, not stuck";
+  release.set_value();
+  for (auto& holder : holders) holder.join();
+  EXPECT_TRUE(this->database_->reachable());
 }
 
 TEST(PostgresDatabase, RefusesARoleThatBypassesRowLevelSecurity) {
