@@ -1,11 +1,14 @@
 #include "app/retention_job.h"
 
+#include "services/guarded_thread.h"
 #include "services/log.h"
 
 namespace jsr::app {
 
 RetentionJob::RetentionJob(domain::ExecutionRepository& executions, int retention_days)
-    : thread_([this, &executions, retention_days] { run(executions, retention_days); }) {}
+    : thread_([this, &executions, retention_days] {
+        services::run_guarded("retention", [&] { run(executions, retention_days); });
+      }) {}
 
 RetentionJob::~RetentionJob() {
   {

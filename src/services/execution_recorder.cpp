@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "services/guarded_thread.h"
+
 namespace jsr::services {
 namespace {
 
@@ -12,7 +14,7 @@ constexpr int kRetriesWhileStopping = 20;  // 10 s of retries at 500 ms
 
 ExecutionRecorder::ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options,
                                      domain::AuditLog* audit)
-    : repository_(repository), audit_(audit), options_(options), writer_([this] { write_batches(); }) {}
+    : repository_(repository), audit_(audit), options_(options), writer_([this] { run_guarded("execution recorder", [this] { write_batches(); }); }) {}
 
 ExecutionRecorder::~ExecutionRecorder() { stop(); }
 

@@ -6,6 +6,7 @@
 #include "domain/event.h"
 #include "domain/schedule_policy.h"
 #include "domain/utc_time.h"
+#include "services/guarded_thread.h"
 #include "services/log.h"
 
 namespace jsr::services {
@@ -46,7 +47,7 @@ Scheduler::Scheduler(Parts parts, std::string node_id, SchedulerOptions options)
   parts_.metrics.describe(kSlotsMetric,
                           "Cron slots by outcome: started, or skipped (overlap, misfire, quota) and recorded as such.");
   reload_all();
-  thread_ = std::thread([this] { plan(); });
+  thread_ = std::thread([this] { run_guarded("scheduler", [this] { plan(); }); });
 }
 
 Scheduler::~Scheduler() {

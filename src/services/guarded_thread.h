@@ -1,0 +1,38 @@
+// The last resort of a background thread (the scheduler, the recorder, the
+// dispatcher, ...): a body that throws — a refused allocation, a broken
+// invariant — is logged and run again after a pause, instead of ending the
+// process for every tenant. A body that returns ends the thread.
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <string_view>
+#include <thread>
+
+#include "services/log.h"
+
+namespace jsr::services {
+
+template <typename Body>
+void run_guarded(std::string_view role, Body&& body) noexcept {
+  constexpr auto kPause = std::chrono::milliseconds(100);
+  while (true) {
+    try {
+      body();
+      return;
+    } catch (const std::exception& failure) {
+      try {
+        log::error("a background thread failed; it starts again", {{"thread", std::string(role)}, {"error", failure.what()}});
+      } catch (...) {
+      }
+    } catch (...) {
+      try {
+        log::error("a background thread failed; it starts again", {{"thread", std::string(role)}});
+      } catch (...) {
+      }
+    }
+    std::this_thread::sleep_for(kPause);
+  }
+}
+
+}  // namespace jsr::services
