@@ -67,6 +67,9 @@ class WatchedExecutions final : public domain::ExecutionRepository {
   domain::Result<std::int64_t> count_runs_since(const std::string& tenant_id, domain::Timestamp since) override {
     return stored_.count_runs_since(tenant_id, since);
   }
+  domain::Result<std::int64_t> stored_bytes(const std::string& tenant_id) override {
+    return stored_.stored_bytes(tenant_id);
+  }
 
   std::vector<double> await_delays(std::size_t count) {
     std::unique_lock lock(mutex_);

@@ -206,7 +206,8 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                                                   }}));
   auto& quotas = parts.add("quotas", std::make_unique<services::QuotaMeter>(services::QuotaMeter::Parts{
                                          store.tenants, store.executions,
-                                         {config.default_executions_per_hour, config.default_data_mb << 20},
+                                         {config.default_executions_per_hour, config.default_data_mb << 20,
+                                          config.default_records_mb << 20},
                                          &security_log}));
   const auto data_limit = [&store, &quotas](const std::string& tenant_id) {
     auto tenant = store.tenants.find(tenant_id);

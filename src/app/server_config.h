@@ -50,6 +50,7 @@ struct ServerConfig {
   // Tenants' quotas where a superadmin set none (PATCH /api/v1/tenants/{id}).
   std::int64_t default_executions_per_hour = 10'000;
   std::int64_t default_data_mb = 256;
+  std::int64_t default_records_mb = 1024;
   // The web UI's built files; empty: the `web` directory beside the binary.
   std::string web_dir{};
 

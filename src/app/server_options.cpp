@@ -94,6 +94,9 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add(command, "--default-data-mb", config.default_data_mb,
       "MiB a tenant's sdk.db data space may take, unless a superadmin set its quota")
       ->check(CLI::Range(1, 1 << 20));
+  add(command, "--default-records-mb", config.default_records_mb,
+      "MiB a tenant's stored execution records (inputs, outputs, logs) may take before new ones keep a summary only")
+      ->check(CLI::Range(1, 1 << 24));
   command.callback([&config] {
     for (const auto& rule : config.http_allow) {
       if (auto parsed = net::parse_allow_rule(rule); !parsed) throw CLI::ValidationError("--http-allow", parsed.error());

@@ -57,6 +57,13 @@ std::optional<DomainEvent> Execution::finish(const ExecutionOutcome& outcome, Ti
   return ExecutionFailed{tenant_id, script_id, id, outcome.error->code};
 }
 
+void Execution::keep_summary_only(std::string why) {
+  input_json = "null";
+  trigger_data_json = "null";
+  if (output_json) output_json = "null";
+  logs = {LogEntry{LogLevel::kWarn, std::move(why), completed_at.value_or(created_at), {}}};
+}
+
 std::optional<DomainEvent> Execution::skip(SkipReason reason, std::string message, Timestamp now) {
   if (status != ExecutionStatus::kPending) return std::nullopt;
   status = ExecutionStatus::kSkipped;

@@ -57,6 +57,10 @@ struct Execution {
   std::optional<DomainEvent> finish(const ExecutionOutcome& outcome, Timestamp now);
   // A pending execution that will not run; `message` says why in words.
   std::optional<DomainEvent> skip(SkipReason reason, std::string message, Timestamp now);
+  // Keeps what a reader needs to know how the run went (status, error,
+  // times, metrics) and drops its input, output and logs, saying why in one
+  // log line: the tenant's stored records are at their quota.
+  void keep_summary_only(std::string why);
 };
 
 }  // namespace jsr::domain

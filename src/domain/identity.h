@@ -46,6 +46,7 @@ bool allows(Role role, Permission permission);
 struct TenantQuotas {
   std::optional<std::int64_t> executions_per_hour{};  // runs begun in one clock hour (UTC)
   std::optional<std::int64_t> data_bytes{};           // its sdk.db data space
+  std::optional<std::int64_t> records_bytes{};        // its execution records' inputs, outputs and logs
   friend bool operator==(const TenantQuotas&, const TenantQuotas&) = default;
 };
 

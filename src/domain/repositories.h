@@ -88,6 +88,10 @@ class ExecutionRepository {
   virtual Result<std::size_t> interrupt_unfinished(const std::string& node_id, Timestamp now) = 0;
   // How many of the tenant's executions were created since `since` (skipped slots not counted).
   virtual Result<std::int64_t> count_runs_since(const std::string& tenant_id, Timestamp since) = 0;
+  // What the tenant's stored records take: the bytes of their trigger data,
+  // input, output, error and logs as stored, counted as ended records are
+  // written and as records are pruned.
+  virtual Result<std::int64_t> stored_bytes(const std::string& tenant_id) = 0;
 };
 
 // An active scheduled script as the scheduler plans it.

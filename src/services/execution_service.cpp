@@ -91,7 +91,16 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
       std::move(run),
       [this, record, script_id, lineage, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
         record->finish(outcome, now());
-        recorder_.record(*record);
+        if (quotas_ != nullptr && quotas_->records_full(record->tenant_id)) {
+          // What is stored keeps a summary; the caller waiting for the run still gets all of it.
+          Execution summary = *record;
+          summary.keep_summary_only(
+              "the tenant's stored execution records are at their quota (records_bytes): this run's input, output "
+              "and logs were not kept");
+          recorder_.record(summary);
+        } else {
+          recorder_.record(*record);
+        }
         release_run(script_id);
         if (record->status != domain::ExecutionStatus::kCompleted) announce_failure(*record, lineage);
         if (ended) ended(*record);

@@ -17,8 +17,11 @@ sys_seconds this_hour() { return std::chrono::floor<hours>(std::chrono::system_c
 domain::Result<QuotaMeter::Hour> QuotaMeter::read_hour(const std::string& tenant_id, sys_seconds start, bool count) {
   auto tenant = parts_.tenants.find(tenant_id);
   if (!tenant) return std::unexpected(tenant.error());
-  Hour hour{start, 0, effective(*tenant ? (*tenant)->quotas : domain::TenantQuotas{}).executions_per_hour.value(),
-            std::chrono::steady_clock::now()};
+  const domain::TenantQuotas quotas = effective(*tenant ? (*tenant)->quotas : domain::TenantQuotas{});
+  Hour hour{start, 0, quotas.executions_per_hour.value(), std::chrono::steady_clock::now()};
+  auto stored = parts_.executions.stored_bytes(tenant_id);
+  if (!stored) return std::unexpected(stored.error());
+  hour.records_full = *stored >= quotas.records_bytes.value();
   if (count) {
     auto counted = parts_.executions.count_runs_since(tenant_id, start);
     if (!counted) return std::unexpected(counted.error());
@@ -52,6 +55,7 @@ domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id, const s
     } else {
       hour.limit = read->limit;
       hour.limit_read_at = read->limit_read_at;
+      hour.records_full = read->records_full;
     }
   }
   if (hour.used >= hour.limit) {
@@ -65,6 +69,20 @@ domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id, const s
   }
   ++hour.used;
   return {};
+}
+
+bool QuotaMeter::records_full(const std::string& tenant_id) {
+  std::lock_guard lock(mutex_);
+  const auto found = hours_.find(tenant_id);
+  return found != hours_.end() && found->second.records_full;
+}
+
+domain::Result<QuotaMeter::RecordsUsage> QuotaMeter::stored_records(const std::string& tenant_id) {
+  auto tenant = parts_.tenants.find(tenant_id);
+  if (!tenant) return std::unexpected(tenant.error());
+  auto used = parts_.executions.stored_bytes(tenant_id);
+  if (!used) return std::unexpected(used.error());
+  return RecordsUsage{effective(*tenant ? (*tenant)->quotas : domain::TenantQuotas{}).records_bytes.value(), *used};
 }
 
 void QuotaMeter::return_run(const std::string& tenant_id) {

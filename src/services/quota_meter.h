@@ -18,6 +18,7 @@ namespace jsr::services {
 struct QuotaDefaults {
   std::int64_t executions_per_hour = 10'000;
   std::int64_t data_bytes = std::int64_t{256} << 20;
+  std::int64_t records_bytes = std::int64_t{1} << 30;
 };
 
 class QuotaMeter {
@@ -44,12 +45,22 @@ class QuotaMeter {
     std::chrono::sys_seconds resets_at{};
   };
   domain::Result<HourUsage> runs_this_hour(const std::string& tenant_id);
+  // Whether the tenant's stored execution records had reached their
+  // records_bytes when last read (at its runs, at most a minute ago): then
+  // a run's record keeps its summary only. From memory: any thread may ask.
+  bool records_full(const std::string& tenant_id);
+  struct RecordsUsage {
+    std::int64_t limit = 0;
+    std::int64_t used = 0;
+  };
+  domain::Result<RecordsUsage> stored_records(const std::string& tenant_id);
   // Reads the tenant's limits again at its next run (they were changed).
   void forget(const std::string& tenant_id);
 
   domain::TenantQuotas effective(const domain::TenantQuotas& set) const {
     return {set.executions_per_hour.value_or(parts_.defaults.executions_per_hour),
-            set.data_bytes.value_or(parts_.defaults.data_bytes)};
+            set.data_bytes.value_or(parts_.defaults.data_bytes),
+            set.records_bytes.value_or(parts_.defaults.records_bytes)};
   }
 
  private:
@@ -58,6 +69,7 @@ class QuotaMeter {
     std::int64_t used = 0;
     std::int64_t limit = 0;
     std::chrono::steady_clock::time_point limit_read_at{};
+    bool records_full = false;  // read with the limits
   };
   // The tenant's hour, its limit and (for a new hour) its count read again; with mutex_ not held.
   domain::Result<Hour> read_hour(const std::string& tenant_id, std::chrono::sys_seconds start, bool count);

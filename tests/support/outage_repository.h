@@ -38,6 +38,9 @@ class OutageExecutionRepository : public domain::ExecutionRepository {
   domain::Result<std::int64_t> count_runs_since(const std::string& tenant_id, domain::Timestamp since) override {
     return real_.count_runs_since(tenant_id, since);
   }
+  domain::Result<std::int64_t> stored_bytes(const std::string& tenant_id) override {
+    return real_.stored_bytes(tenant_id);
+  }
 
  private:
   static std::unexpected<domain::Error> unreachable() {

@@ -289,6 +289,10 @@ const std::vector<Migration>& migrations() {
        "ALTER TABLE event_deliveries ADD COLUMN width BIGINT NOT NULL DEFAULT 1;\n"
        "CREATE INDEX idx_event_deliveries_tenant ON event_deliveries (tenant_id);\n",
        "", ""},
+      {11, "tenant quotas: the bytes of stored execution records, counted as they are written and pruned",
+       "ALTER TABLE tenants ADD COLUMN records_bytes BIGINT;\n"
+       "CREATE TABLE tenant_usage (\n  tenant_id TEXT PRIMARY KEY,\n  records_bytes BIGINT NOT NULL\n);\n",
+       "", tenant_policy("tenant_usage")},
   };
   return all;
 }

@@ -86,20 +86,64 @@ std::string upsert_for(std::size_t rows) {
          "completed_at = excluded.completed_at, skip_reason = excluded.skip_reason";
 }
 
+// The columns a record's stored bytes are counted from (tenant_usage): its
+// trigger data, input, output, error and logs.
+constexpr std::size_t kFirstCountedColumn = 6, kLastCountedColumn = 10;
+
+std::int64_t counted_bytes(const SqlParams& row) {
+  std::int64_t bytes = 0;
+  for (std::size_t column = kFirstCountedColumn; column <= kLastCountedColumn; ++column) {
+    if (const auto* text = std::get_if<std::string>(&row[column])) bytes += static_cast<std::int64_t>(text->size());
+  }
+  return bytes;
+}
+
+// The same in SQL, in bytes (LENGTH counts characters).
+std::string counted_bytes_sql(SqlDialect dialect) {
+  std::string sum;
+  for (const char* column : {"trigger_data", "input", "output", "error", "logs"}) {
+    sum += sum.empty() ? "" : " + ";
+    sum += dialect == SqlDialect::kPostgres ? std::string("COALESCE(octet_length(") + column + "), 0)"
+                                            : std::string("COALESCE(length(CAST(") + column + " AS BLOB)), 0)";
+  }
+  return sum;
+}
+
+// Adds to (or, negative, takes from) each tenant's count; a count never falls below 0
+// (records written before counting began are pruned too).
+domain::Result<void> add_stored_bytes(SqlConnection& connection, const std::map<std::string, std::int64_t>& added) {
+  for (const auto& [tenant_id, bytes] : added) {
+    auto counted =
+        bytes >= 0 ? connection.execute(
+                         "INSERT INTO tenant_usage (tenant_id, records_bytes) VALUES (?, ?) ON CONFLICT (tenant_id) "
+                         "DO UPDATE SET records_bytes = tenant_usage.records_bytes + excluded.records_bytes",
+                         {tenant_id, bytes})
+                   : connection.execute(
+                         "UPDATE tenant_usage SET records_bytes = CASE WHEN records_bytes + ? > 0 THEN records_bytes + ? "
+                         "ELSE 0 END WHERE tenant_id = ?",
+                         {bytes, bytes, tenant_id});
+    if (!counted) return std::unexpected(counted.error());
+  }
+  return {};
+}
+
 }  // namespace
 
 domain::Result<void> write_executions(SqlConnection& connection, std::span<const Execution* const> batch) {
+  // Ended records are written once with what they keep: that is when they are counted.
+  std::map<std::string, std::int64_t> stored;
   for (std::size_t first = 0; first < batch.size(); first += kRowsPerStatement) {
     const std::size_t rows = std::min(kRowsPerStatement, batch.size() - first);
     SqlParams params;
     params.reserve(rows * kExecutionColumns.size());
     for (std::size_t i = first; i < first + rows; ++i) {
       auto row = params_of(*batch[i]);
+      if (domain::is_final(batch[i]->status)) stored[batch[i]->tenant_id] += counted_bytes(row);
       std::move(row.begin(), row.end(), std::back_inserter(params));
     }
     if (auto saved = connection.execute(upsert_for(rows), params); !saved) return std::unexpected(saved.error());
   }
-  return {};
+  return add_stored_bytes(connection, stored);
 }
 
 domain::Result<void> SqlExecutionRepository::save(const Execution& execution) { return save_all({execution}); }
@@ -164,11 +208,26 @@ domain::Result<std::size_t> SqlExecutionRepository::prune_before(domain::Timesta
     auto counted =
         connection.execute("SELECT COUNT(*) FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
     if (!counted) return std::unexpected(counted.error());
+    auto pruned_bytes = connection.execute("SELECT tenant_id, SUM(" + counted_bytes_sql(database_.dialect()) +
+                                               ") FROM script_executions WHERE created_at < ? GROUP BY tenant_id",
+                                           {to_millis(cutoff)});
+    if (!pruned_bytes) return std::unexpected(pruned_bytes.error());
+    std::map<std::string, std::int64_t> released;
+    for (const SqlRow& row : *pruned_bytes) released[row.text(0)] = -row.integer(1);
+    if (auto uncounted = add_stored_bytes(connection, released); !uncounted) return std::unexpected(uncounted.error());
     if (auto removed = connection.execute("DELETE FROM script_executions WHERE created_at < ?", {to_millis(cutoff)});
         !removed) {
       return std::unexpected(removed.error());
     }
     return static_cast<std::size_t>(counted->front().integer(0));
+  });
+}
+
+domain::Result<std::int64_t> SqlExecutionRepository::stored_bytes(const std::string& tenant_id) {
+  return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::int64_t> {
+    auto usage = connection.execute("SELECT records_bytes FROM tenant_usage WHERE tenant_id = ?", {tenant_id});
+    if (!usage) return std::unexpected(usage.error());
+    return usage->empty() ? 0 : usage->front().integer(0);
   });
 }
 

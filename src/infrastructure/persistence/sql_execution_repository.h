@@ -25,6 +25,7 @@ class SqlExecutionRepository final : public domain::ExecutionRepository {
   domain::Result<std::size_t> prune_before(domain::Timestamp cutoff) override;
   domain::Result<std::int64_t> count_runs_since(const std::string& tenant_id, domain::Timestamp since) override;
   domain::Result<std::size_t> interrupt_unfinished(const std::string& node_id, domain::Timestamp now) override;
+  domain::Result<std::int64_t> stored_bytes(const std::string& tenant_id) override;
 
  private:
   Database& database_;

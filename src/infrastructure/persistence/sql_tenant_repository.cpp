@@ -7,11 +7,11 @@ namespace {
 
 using domain::Error;
 
-constexpr const char* kColumns = "id, name, slug, created_at, executions_per_hour, data_bytes";
+constexpr const char* kColumns = "id, name, slug, created_at, executions_per_hour, data_bytes, records_bytes";
 
 domain::Tenant tenant_from_row(const SqlRow& row) {
   return {row.text(0), row.text(1), row.text(2), from_millis(row.integer(3)),
-          {row.optional_integer(4), row.optional_integer(5)}};
+          {row.optional_integer(4), row.optional_integer(5), row.optional_integer(6)}};
 }
 
 SqlValue optional_value(const std::optional<std::int64_t>& value) {
@@ -63,9 +63,10 @@ domain::Result<std::vector<domain::Tenant>> SqlTenantRepository::list() {
 domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::set_quotas(const std::string& tenant_id,
                                                                           const domain::TenantQuotas& quotas) {
   return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::optional<domain::Tenant>> {
-    auto updated = connection.execute("UPDATE tenants SET executions_per_hour = ?, data_bytes = ? WHERE id = ?",
-                                      {optional_value(quotas.executions_per_hour), optional_value(quotas.data_bytes),
-                                       tenant_id});
+    auto updated = connection.execute(
+        "UPDATE tenants SET executions_per_hour = ?, data_bytes = ?, records_bytes = ? WHERE id = ?",
+        {optional_value(quotas.executions_per_hour), optional_value(quotas.data_bytes),
+         optional_value(quotas.records_bytes), tenant_id});
     if (!updated) return std::unexpected(updated.error());
     return first_row<domain::Tenant>(
         connection.execute(std::string("SELECT ") + kColumns + " FROM tenants WHERE id = ?", {tenant_id}),

@@ -18,7 +18,8 @@ Json tenant_json(const domain::Tenant& tenant) {
           {"created_at", iso8601(tenant.created_at)},
           {"quotas",
            {{"executions_per_hour", optional_json(tenant.quotas.executions_per_hour)},
-            {"data_bytes", optional_json(tenant.quotas.data_bytes)}}}};
+            {"data_bytes", optional_json(tenant.quotas.data_bytes)},
+            {"records_bytes", optional_json(tenant.quotas.records_bytes)}}}};
 }
 
 // One quota of a PATCH body: absent keeps it, null is the server's default,
@@ -69,13 +70,14 @@ void add_admin_routes(Router& router, ApiServices& api) {
                if (tenant == tenants->end()) return error_response(domain::Error::not_found("no tenant " + id));
                if (!body->is_object() || !(*body)["quotas"].is_object()) {
                  return error_response(domain::Error::validation_failed(
-                     "invalid tenant change", {{"quotas", "is required: {executions_per_hour, data_bytes}"}}));
+                     "invalid tenant change", {{"quotas", "is required: {executions_per_hour, data_bytes, records_bytes}"}}));
                }
                const Json& quotas = (*body)["quotas"];
                domain::TenantQuotas changed = tenant->quotas;
                domain::FieldErrors errors;
                read_quota(quotas, "executions_per_hour", 1, 1'000'000'000, changed.executions_per_hour, errors);
                read_quota(quotas, "data_bytes", 1 << 20, std::int64_t{1} << 40, changed.data_bytes, errors);
+               read_quota(quotas, "records_bytes", 1 << 10, std::int64_t{1} << 44, changed.records_bytes, errors);
                if (!errors.empty()) {
                  return error_response(domain::Error::validation_failed("invalid quotas", std::move(errors)));
                }
@@ -106,10 +108,13 @@ void add_admin_routes(Router& router, ApiServices& api) {
     if (!runs) return error_response(runs.error());
     auto data = api.migrations.data_usage(*request.principal);
     if (!data) return error_response(data.error());
+    auto records = api.quotas.stored_records(tenant_id);
+    if (!records) return error_response(records.error());
     return json_response(200, {{"executions_per_hour",
                                 {{"limit", runs->limit}, {"used", runs->used},
                                  {"resets_at", domain::iso_utc(runs->resets_at)}}},
-                               {"data_bytes", {{"limit", data->limit}, {"used", data->used}}}});
+                               {"data_bytes", {{"limit", data->limit}, {"used", data->used}}},
+                               {"records_bytes", {{"limit", records->limit}, {"used", records->used}}}});
   });
 
   router.add("POST", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage), [&api](Request& request) {

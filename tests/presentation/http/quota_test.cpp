@@ -60,7 +60,7 @@ TYPED_TEST(Quotas, RunsPastTheHoursQuotaAreRefusedAndCronSlotsSkipped) {
             404);
   const HttpReply set = this->set_quotas({{"executions_per_hour", 3}});
   ASSERT_EQ(set.status, 200) << set.body;
-  EXPECT_EQ(set.json()["quotas"], json::parse(R"({"executions_per_hour":3,"data_bytes":null})"));
+  EXPECT_EQ(set.json()["quotas"], json::parse(R"({"executions_per_hour":3,"data_bytes":null,"records_bytes":null})"));
 
   const std::string script = this->create({{"type", "oneoff"}, {"source", "export default () => 1"}});
   for (int run = 0; run < 3; ++run) {
@@ -125,6 +125,36 @@ TYPED_TEST(Quotas, RunsTheScriptsOwnBoundRefusesUseNoQuota) {
                         json::object())
                 .status,
             202);
+}
+
+TYPED_TEST(Quotas, PastItsRecordsBytesARunsRecordKeepsItsSummaryOnly) {
+  auto& server = *this->server_;
+  const std::string script = this->create(
+      {{"type", "oneoff"},
+       {"source", "export default () => { console.log('y'.repeat(3000)); return 'x'.repeat(8000); }"}});
+  const json first = server.post("/api/v1/scripts/" + script + "/executions", this->tenant_admin_, json::object()).json();
+  ASSERT_EQ(first["status"], "completed") << first.dump().substr(0, 300);
+  // Counted once its ended record is written.
+  const json counted = await_value([&] { return server.get("/api/v1/quota", this->tenant_admin_).json(); },
+                                   [](const json& quota) { return quota["records_bytes"]["used"] >= 11000; });
+  EXPECT_EQ(counted["records_bytes"]["limit"], std::int64_t{1} << 30) << "the server's default";
+
+  const HttpReply set = this->set_quotas({{"records_bytes", 4096}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.json()["quotas"]["records_bytes"], 4096);
+  EXPECT_EQ(this->set_quotas({{"records_bytes", 10}}).status, 400) << "at least 1 KiB";
+  const json second = server.post("/api/v1/scripts/" + script + "/executions", this->tenant_admin_, json::object()).json();
+  EXPECT_EQ(second["output"].get<std::string>().size(), 8000u) << "the caller still gets the whole answer";
+  const json stored = await_value(
+      [&] { return server.get("/api/v1/executions/" + second["id"].get<std::string>(), this->tenant_admin_).json(); },
+      [](const json& record) { return record["status"] == "completed"; });
+  EXPECT_TRUE(stored["output"].is_null()) << stored.dump().substr(0, 300);
+  ASSERT_EQ(stored["logs"].size(), 1u);
+  EXPECT_NE(stored["logs"][0]["message"].get<std::string>().find("records_bytes"), std::string::npos);
+  EXPECT_EQ(stored["metrics"]["duration_ms"].is_number(), true) << "the summary stays";
+  // The first record keeps all it had.
+  const json kept = server.get("/api/v1/executions/" + first["id"].get<std::string>(), this->tenant_admin_).json();
+  EXPECT_EQ(kept["output"].get<std::string>().size(), 8000u);
 }
 
 TYPED_TEST(Quotas, ADataSpacePastItsBytesMayBeReadButNotGrow) {
