@@ -97,5 +97,39 @@ TYPED_TEST(TenantStalls, ATenantHoldingItsDataSpaceSlowsNoOtherTenantsApi) {
   EXPECT_GE(quota.json()["data_bytes"]["used"].get<std::int64_t>(), 0) << quota.body;
 }
 
+TYPED_TEST(TenantStalls, LongStatementsOfSeveralTenantsDelayNoOtherTenantsSecrets) {
+  auto& server = *this->server_;
+  // As many tenants as the server has data threads for sdk.db, each running a statement that
+  // takes its whole time limit (5 s) ...
+  const std::string spin = TypeParam::kPostgres
+                               ? "SELECT count(*) AS n FROM generate_series(1, 1000000000)"
+                               : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
+                                 "SELECT count(*) AS n FROM c";
+  std::vector<std::string> busy;
+  for (int i = 0; i < 4; ++i) {
+    const std::string token = server.new_tenant_token(this->holder_, "Busy " + std::to_string(i));
+    const HttpReply created = server.post(
+        "/api/v1/scripts", token,
+        {{"name", "spins"}, {"type", "oneoff"}, {"source", "export default () => sdk.db.queryOne(`" + spin + "`);"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    const HttpReply started = server.post("/api/v1/scripts/" + created.json()["id"].get<std::string>() + "/executions",
+                                          token, {{"wait", false}});
+    ASSERT_EQ(started.status, 202) << started.body;
+    busy.push_back(started.json()["id"]);
+  }
+  // ... while another tenant reads its secret: at once, not after them.
+  ASSERT_LT(server.request("PUT", "/api/v1/secrets/KEY", this->holder_, R"({"value":"sk_live_0123456789"})").status, 300);
+  const HttpReply reader = server.post(
+      "/api/v1/scripts", this->holder_,
+      {{"name", "reads"}, {"type", "oneoff"}, {"source", "export default async () => (await sdk.secrets.get('KEY')).length"}});
+  const auto started = std::chrono::steady_clock::now();
+  const json read =
+      server.post("/api/v1/scripts/" + reader.json()["id"].get<std::string>() + "/executions", this->holder_, json::object())
+          .json();
+  const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+  EXPECT_EQ(read["output"], 18) << read.dump();
+  EXPECT_LT(took, milliseconds(2000)) << "a secret's read waited behind other tenants' statements";
+}
+
 }  // namespace
 }  // namespace jsr::testing
