@@ -7,7 +7,7 @@ namespace jsr::app {
 
 RetentionJob::RetentionJob(domain::ExecutionRepository& executions, int retention_days)
     : thread_([this, &executions, retention_days] {
-        services::run_guarded("retention", [&] { run(executions, retention_days); });
+        services::run_guarded("jsr-retention", [&] { run(executions, retention_days); });
       }) {}
 
 RetentionJob::~RetentionJob() {

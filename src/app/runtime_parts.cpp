@@ -184,9 +184,9 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   // however many tenants run such statements at once, other tenants' reads of
   // their secrets and cache (short reads of the platform's tables) never queue
   // behind them.
-  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(4, report_task_failure),
+  auto& data_workers = parts.add("script data workers", std::make_unique<persistence::WorkerThreads>(4, report_task_failure, "jsr-data"),
                                  {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
-  auto& platform_workers = parts.add("script platform-data workers", std::make_unique<persistence::WorkerThreads>(2, report_task_failure),
+  auto& platform_workers = parts.add("script platform-data workers", std::make_unique<persistence::WorkerThreads>(2, report_task_failure, "jsr-platform"),
                                      {.finish = [](persistence::WorkerThreads& workers) { workers.stop(); }});
   domain::ScriptCache& cache = add_script_cache(parts, config, store, platform_workers);
   auto& secret_repository =

@@ -37,7 +37,7 @@ std::optional<domain::Error> refusal(const domain::PublishedEvent& event) {
 
 }  // namespace
 
-EventBus::EventBus(Parts parts) : parts_(parts), writer_([this] { run_guarded("event writer", [this] { write_batches(); }); }) {
+EventBus::EventBus(Parts parts) : parts_(parts), writer_([this] { run_guarded("jsr-events", [this] { write_batches(); }); }) {
   parts_.metrics.describe("jsruntime_events_published_total",
                           "Events published, by whether a subscribed script made them stored.");
 }

@@ -32,8 +32,8 @@ EventDispatcher::EventDispatcher(Parts parts, std::string node_id, EventDispatch
   parts_.metrics.describe("jsruntime_event_attempts_total",
                           "Event deliveries attempted or settled without a run, by outcome.");
   parts_.bus.on_stored([this] { wake(); });
-  dispatcher_ = std::thread([this] { run_guarded("event dispatcher", [this] { dispatch_loop(); }); });
-  settler_ = std::thread([this] { run_guarded("event settler", [this] { settle_loop(); }); });
+  dispatcher_ = std::thread([this] { run_guarded("jsr-dispatcher", [this] { dispatch_loop(); }); });
+  settler_ = std::thread([this] { run_guarded("jsr-settler", [this] { settle_loop(); }); });
 }
 
 EventDispatcher::~EventDispatcher() { finish(); }

@@ -14,7 +14,7 @@ constexpr int kRetriesWhileStopping = 20;  // 10 s of retries at 500 ms
 
 ExecutionRecorder::ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options,
                                      domain::AuditLog* audit)
-    : repository_(repository), audit_(audit), options_(options), writer_([this] { run_guarded("execution recorder", [this] { write_batches(); }); }) {}
+    : repository_(repository), audit_(audit), options_(options), writer_([this] { run_guarded("jsr-recorder", [this] { write_batches(); }); }) {}
 
 ExecutionRecorder::~ExecutionRecorder() { stop(); }
 

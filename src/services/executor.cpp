@@ -28,8 +28,8 @@ Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, E
     vms_.push_back(new_slot());
   }
   register_gauges();
-  completer_ = std::thread([this] { run_guarded("executor completions", [this] { run_background_completions(); }); });
-  housekeeper_ = std::thread([this] { run_guarded("executor housekeeping", [this] { reap_idle_vms(); }); });
+  completer_ = std::thread([this] { run_guarded("jsr-completer", [this] { run_background_completions(); }); });
+  housekeeper_ = std::thread([this] { run_guarded("jsr-housekeeper", [this] { reap_idle_vms(); }); });
 }
 
 Executor::~Executor() {

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <mutex>
 
@@ -107,7 +109,22 @@ void set_level(Level lowest) { lowest_level = static_cast<int>(lowest); }
 bool enabled(Level level) { return static_cast<int>(level) >= lowest_level.load(std::memory_order_relaxed); }
 
 std::string format_line(Level level, std::string_view message, const Fields& fields) {
-  std::string line = "{\"level\":\"";
+  return format_line(level, message, fields, std::chrono::system_clock::now());
+}
+
+std::string format_line(Level level, std::string_view message, const Fields& fields,
+                        std::chrono::system_clock::time_point time) {
+  // RFC 3339 in UTC with milliseconds: lines of several servers sort together.
+  const auto since_epoch = std::chrono::floor<std::chrono::milliseconds>(time).time_since_epoch();
+  const std::time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char stamp[80];  // room for any int the compiler may assume
+  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(since_epoch.count() % 1000));
+  std::string line = "{\"time\":\"";
+  line += stamp;
+  line += "\",\"level\":\"";
   line += to_string(level);
   line += "\",\"msg\":";
   append_json_string(line, message);

@@ -7,6 +7,7 @@
 // once at start. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -35,9 +36,12 @@ Sink set_sink(Sink sink);
 void set_level(Level lowest);
 bool enabled(Level level);
 
-// The JSON line of a record: level and msg first, then the fields in order.
-// Text that is not valid UTF-8 is written with U+FFFD.
+// The JSON line of a record: time (RFC 3339, UTC, milliseconds), level and
+// msg first, then the fields in order. Text that is not valid UTF-8 is
+// written with U+FFFD.
 std::string format_line(Level level, std::string_view message, const Fields& fields);
+std::string format_line(Level level, std::string_view message, const Fields& fields,
+                        std::chrono::system_clock::time_point time);
 
 void write(Level level, std::string_view message, const Fields& fields = {});
 inline void debug(std::string_view message, const Fields& fields = {}) { write(Level::kDebug, message, fields); }

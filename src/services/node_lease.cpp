@@ -8,7 +8,7 @@ namespace jsr::services {
 NodeLease::NodeLease(Parts parts, std::string node_id, NodeLeaseOptions options)
     : parts_(parts), node_id_(std::move(node_id)), options_(options) {
   renew_and_recover();
-  thread_ = std::thread([this] { run_guarded("node lease", [this] { keep(); }); });
+  thread_ = std::thread([this] { run_guarded("jsr-lease", [this] { keep(); }); });
 }
 
 NodeLease::~NodeLease() { stop(); }

@@ -47,7 +47,7 @@ Scheduler::Scheduler(Parts parts, std::string node_id, SchedulerOptions options)
   parts_.metrics.describe(kSlotsMetric,
                           "Cron slots by outcome: started, or skipped (overlap, misfire, quota) and recorded as such.");
   reload_all();
-  thread_ = std::thread([this] { run_guarded("scheduler", [this] { plan(); }); });
+  thread_ = std::thread([this] { run_guarded("jsr-scheduler", [this] { plan(); }); });
 }
 
 Scheduler::~Scheduler() {

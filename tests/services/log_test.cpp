@@ -26,7 +26,18 @@ TEST(Log, WritesOneJsonObjectPerLineWithItsFieldsInOrder) {
   CapturedLog log;
   info("request", {{"method", "GET"}, {"status", std::int64_t{200}}, {"ms", 0.25}, {"cached", true}});
   ASSERT_EQ(log.lines.size(), 1u);
-  EXPECT_EQ(log.lines[0], R"({"level":"info","msg":"request","method":"GET","status":200,"ms":0.25,"cached":true})");
+  const std::string& line = log.lines[0];
+  // {"time":"2026-12-07T08:31:09.123Z", ...: RFC 3339 with milliseconds, first.
+  ASSERT_GT(line.size(), 35u);
+  EXPECT_EQ(line.substr(0, 9), R"({"time":")");
+  EXPECT_EQ(line.substr(32, 3), R"(Z",)");
+  EXPECT_EQ(line.substr(35), R"("level":"info","msg":"request","method":"GET","status":200,"ms":0.25,"cached":true})");
+}
+
+TEST(Log, StampsEachLineWithItsTimeInUtcToTheMillisecond) {
+  const auto time = std::chrono::sys_days{std::chrono::year{2026} / 12 / 7} + std::chrono::hours{8} +
+                    std::chrono::minutes{31} + std::chrono::seconds{9} + std::chrono::milliseconds{45};
+  EXPECT_EQ(format_line(Level::kWarn, "m", {}, time), R"({"time":"2026-12-07T08:31:09.045Z","level":"warn","msg":"m"})");
 }
 
 TEST(Log, EscapesTextAndReplacesInvalidUtf8) {

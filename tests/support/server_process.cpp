@@ -264,6 +264,16 @@ void ServerProcess::cap_address_space(std::size_t headroom) const {
   if (::prlimit(pid_, RLIMIT_AS, &cap, nullptr) != 0) throw std::runtime_error("prlimit failed");
 }
 
+std::vector<std::string> ServerProcess::thread_names() const {
+  std::vector<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.push_back(name);
+  }
+  return names;
+}
+
 bool ServerProcess::alive() const {
   // Without reaping it: stop() waits for it. A process that ended is a zombie until then.
   std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");

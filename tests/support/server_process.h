@@ -39,6 +39,8 @@ class ServerProcess {
   void cap_address_space(std::size_t headroom) const;
   // Whether the server process is still running (it did not abort).
   bool alive() const;
+  // The names of the server's threads (from /proc), e.g. "jsr-io-0".
+  std::vector<std::string> thread_names() const;
   // What the server wrote on stderr (its JSON log lines).
   std::string server_log() const;
 

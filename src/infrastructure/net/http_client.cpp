@@ -3,6 +3,7 @@
 #include "domain/text.h"
 
 #include <openssl/ssl.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
@@ -321,6 +322,7 @@ class HttpClient::Exchange : public std::enable_shared_from_this<Exchange> {
 
 HttpClient::HttpClient(Options options) : state_(std::make_unique<State>(std::move(options))) {
   state_->thread = std::thread([state = state_.get()] {
+    pthread_setname_np(pthread_self(), "jsr-http-out");
     // The last resort: a handler that throws (an allocation refused) loses
     // its exchange — whose run then ends by its own time limit — never the
     // thread every run's requests share.

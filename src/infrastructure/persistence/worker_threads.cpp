@@ -1,10 +1,17 @@
 #include "infrastructure/persistence/worker_threads.h"
 
+#include <pthread.h>
+
 namespace jsr::persistence {
 
-WorkerThreads::WorkerThreads(std::size_t count, FailureReport report_failure)
+WorkerThreads::WorkerThreads(std::size_t count, FailureReport report_failure, std::string name)
     : report_failure_(std::move(report_failure)) {
-  for (std::size_t i = 0; i < count; ++i) threads_.emplace_back([this] { serve(); });
+  for (std::size_t i = 0; i < count; ++i) {
+    threads_.emplace_back([this, numbered = name + "-" + std::to_string(i)] {
+      pthread_setname_np(pthread_self(), numbered.substr(0, 15).c_str());
+      serve();
+    });
+  }
 }
 
 WorkerThreads::~WorkerThreads() { stop(); }

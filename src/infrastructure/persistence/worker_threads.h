@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,7 +19,8 @@ class WorkerThreads {
   // Told of a task that threw (a broken invariant, memory refused): the
   // thread carries on with the next task.
   using FailureReport = std::function<void(const char* what)>;
-  explicit WorkerThreads(std::size_t count, FailureReport report_failure = {});
+  // `name`: the threads' name, numbered (jsr-data-0, ...).
+  explicit WorkerThreads(std::size_t count, FailureReport report_failure = {}, std::string name = "jsr-worker");
   ~WorkerThreads();
   WorkerThreads(const WorkerThreads&) = delete;
   WorkerThreads& operator=(const WorkerThreads&) = delete;

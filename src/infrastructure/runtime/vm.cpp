@@ -1,7 +1,9 @@
 #include "infrastructure/runtime/vm.h"
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <pthread.h>
 #include <sched.h>
 #include <stdexcept>
 #include <sys/syscall.h>
@@ -14,8 +16,13 @@
 namespace jsr::runtime {
 
 Vm::Vm(Engine& engine, CompileCache& compile_cache, Options options) {
+  static std::atomic<unsigned> started_vms{0};
   thread_ = std::make_unique<NativeThread>(
-      options.stack_bytes, [this, &engine, &compile_cache, options] { run(engine, compile_cache, options); });
+      options.stack_bytes, [this, &engine, &compile_cache, options, number = started_vms++] {
+        const std::string name = "jsr-vm-" + std::to_string(number);
+        pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+        run(engine, compile_cache, options);
+      });
   std::unique_lock lock(mutex_);
   started_.wait(lock, [this] { return started_up_; });
   if (!startup_error_.empty()) {

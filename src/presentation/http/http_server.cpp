@@ -1,6 +1,8 @@
 #include "presentation/http/http_server.h"
 
 #include <array>
+#include <pthread.h>
+
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -251,7 +253,10 @@ HttpServer::HttpServer(const Router& router, services::MetricsRegistry& metrics,
   bound_port_ = socket.local_endpoint().port();
   accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.io_threads, 1); ++i) {
-    io_threads_.emplace_back([this] { run_io(); });
+    io_threads_.emplace_back([this, i] {
+      pthread_setname_np(pthread_self(), ("jsr-io-" + std::to_string(i)).c_str());
+      run_io();
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 // The server's life as an operator sees it: a crash (kill -9) leaves no
 // execution unfinished forever, a SIGTERM answers the callers still waiting
 // on runs, and /metrics stays a valid Prometheus text exposition.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "support/await.h"
 #include "support/server_process.h"
 
 namespace jsr::testing {
@@ -142,6 +144,27 @@ void expect_valid_prometheus_text(const std::string& text) {
     }
   }
   EXPECT_GT(samples, 10);
+}
+
+TEST_F(ServerLifecycle, ThreadsAreNamedForTheirRolesAndLogLinesCarryTheirTime) {
+  const auto names = server_->thread_names();
+  const auto has = [&](const std::string& name) { return std::ranges::find(names, name) != names.end(); };
+  for (const char* name : {"jsr-io-0", "jsr-vm-0", "jsr-recorder", "jsr-scheduler", "jsr-dispatcher", "jsr-settler",
+                           "jsr-events", "jsr-data-0", "jsr-platform-0", "jsr-http-out", "jsr-retention"}) {
+    EXPECT_TRUE(has(name)) << name;
+  }
+  // Written by the log's own thread: the first line comes when it comes.
+  ASSERT_EQ(server_->get("/healthz", "").status, 200);
+  const std::string log = await_value([&] { return server_->server_log(); },
+                                      [](const std::string& text) { return text.find('\n') != std::string::npos; });
+  const std::string first = log.substr(0, log.find('\n'));
+  const json line = json::parse(first, nullptr, false);
+  ASSERT_TRUE(line.is_object()) << first;
+  const std::string time = line.value("time", "");
+  ASSERT_EQ(time.size(), 24u) << first;  // 2026-12-07T08:31:09.123Z
+  EXPECT_EQ(time[10], 'T');
+  EXPECT_EQ(time[19], '.');
+  EXPECT_EQ(time.back(), 'Z');
 }
 
 TEST_F(ServerLifecycle, MetricsAreValidPrometheusText) {
