@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libmozjs-102-dev libjemalloc-dev libboost-dev libssl-dev nlohmann-json3-dev \
 	libspdlog-dev libcli11-dev libhowardhinnant-date-dev libsqlite3-dev libpq-dev \
-	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 tzdata ca-certificates
+	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 python3-yaml tzdata ca-certificates
 
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -18,7 +18,7 @@ FUZZ_TARGETS := request_target_fuzz json_body_fuzz cron_expression_fuzz http_req
 
 WEB_DIR := src/presentation/web
 
-.PHONY: all deps web build test run bench bench-http debug fuzz format clean
+.PHONY: all deps web build test test-chaos run bench bench-http debug fuzz format clean
 
 all: build
 
@@ -39,10 +39,17 @@ web:
 build: deps web $(BUILD_DIR)/CMakeCache.txt
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The browser tests drive Debian's Chromium (playwright-core, no browser download).
+# The browser tests drive Debian's Chromium (playwright-core, no browser
+# download); the monitoring tests run promtool and a real Prometheus.
 test: build
-	@./scripts/install-deps.sh chromium fonts-dejavu-core
+	@./scripts/install-deps.sh chromium fonts-dejavu-core prometheus
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Three servers on a throwaway PostgreSQL, killed, restarted and starved of
+# their database (tests/chaos/cluster_chaos.py; loopback only, about 4 minutes).
+test-chaos: deps web $(BUILD_DIR)/CMakeCache.txt
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target jsruntime
+	@timeout 600 python3 tests/chaos/cluster_chaos.py $(abspath $(BUILD_DIR))/jsruntime $(abspath tests/support/postgres_server.sh)
 
 # Only the server binary: tests and benchmarks are built by `make test` and `make bench`.
 run: deps web $(BUILD_DIR)/CMakeCache.txt

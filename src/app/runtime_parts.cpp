@@ -139,7 +139,6 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   const std::string node_id = node_id_for(config, store.credentials);
   take_over_previous_life(store, node_id);
 
-
   auto& metrics = parts.add("metrics", std::make_unique<services::MetricsRegistry>());
   auto& engine = parts.add("engine", std::make_unique<runtime::Engine>());
   auto& compile_cache =
@@ -148,31 +147,34 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   // Other servers' changes come through the change feed: what is in memory is kept longer.
   auto& catalog = parts.add("script catalog", std::make_unique<services::ScriptCatalog>(
                                                   store.scripts, script_changes, std::chrono::minutes(1)));
+  // Stops after the executor has drained: the last runs may still publish.
+  auto& bus = parts.add(
+      "event bus",
+      std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
+      {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
   if (config.database.database_url) {
     parts.add("change feed",
               std::make_unique<persistence::PostgresChangeFeed>(
                   *config.database.database_url,
                   persistence::ChangeListener{
                       .changed =
-                          [&script_changes, &store](std::string_view kind, std::string_view key) {
+                          [&script_changes, &store, &bus](std::string_view kind, std::string_view key) {
                             if (kind == "token") return store.access.forget_token(std::string(key));
+                            // Another server stored deliveries: this one's dispatcher may start them.
+                            if (kind == "deliveries") return bus.notify_stored();
                             const auto colon = key.find(':');
                             const std::string tenant_id(key.substr(0, colon)), script_id(key.substr(colon + 1));
                             // As a local change: the catalog forgets it, the scheduler looks again.
                             script_changes.announce(tenant_id, script_id);
                           },
                       .missed =
-                          [&catalog, &store] {
+                          [&catalog, &store, &bus] {
                             catalog.forget_all();
                             store.access.forget_tokens();
+                            bus.notify_stored();
                           },
                       .trouble = [](const std::string& what) { log::warn("change feed", {{"error", what}}); }}));
   }
-  // Stops after the executor has drained: the last runs may still publish.
-  auto& bus = parts.add(
-      "event bus",
-      std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
-      {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
   auto& api_calls = parts.add("SDK calls a minute", std::make_unique<domain::RateLimiter>());
   auto& security_log = parts.add("security log", std::make_unique<services::LoggedSecurityLog>(metrics));
   std::vector<net::AllowRule> allowed;

@@ -5,7 +5,7 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<ErrorCode, 21> kErrorCodeNames{{
+constexpr EnumNames<ErrorCode, 22> kErrorCodeNames{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kInvalidJson, "INVALID_JSON"},
     {ErrorCode::kInvalidUtf8, "INVALID_UTF8"},
@@ -25,6 +25,7 @@ constexpr EnumNames<ErrorCode, 21> kErrorCodeNames{{
     {ErrorCode::kHeadersTooLarge, "HEADERS_TOO_LARGE"},
     {ErrorCode::kOverloaded, "OVERLOADED"},
     {ErrorCode::kShuttingDown, "SHUTTING_DOWN"},
+    {ErrorCode::kDatabaseUnavailable, "DATABASE_UNAVAILABLE"},
     {ErrorCode::kDatabaseError, "DATABASE_ERROR"},
     {ErrorCode::kInternal, "INTERNAL"},
 }};

@@ -36,6 +36,7 @@ enum class ErrorCode {
   kHeadersTooLarge,
   kOverloaded,
   kShuttingDown,
+  kDatabaseUnavailable,  // the database cannot be reached now (a restart, a network cut): try again
   kDatabaseError,
   kInternal,  // a bug or a failed host: never shown with its details
 };
@@ -66,6 +67,9 @@ struct Error {
   static Error overloaded(std::string message) { return {ErrorCode::kOverloaded, std::move(message)}; }
   static Error shutting_down(std::string message) { return {ErrorCode::kShuttingDown, std::move(message)}; }
   static Error database(std::string message) { return {ErrorCode::kDatabaseError, std::move(message)}; }
+  static Error database_unavailable(std::string message) {
+    return {ErrorCode::kDatabaseUnavailable, std::move(message)};
+  }
   static Error internal(std::string message) { return {ErrorCode::kInternal, std::move(message)}; }
 };
 

@@ -42,8 +42,11 @@ class EventStore {
   virtual Result<std::vector<Delivery>> claim_due(const std::string& node_id, Timestamp now, std::size_t limit) = 0;
   // When the earliest delivery no server holds is due; nothing when none waits.
   virtual Result<std::optional<Timestamp>> next_due() = 0;
-  // Applies each settlement to its (claimed) delivery, in one transaction.
-  virtual Result<void> settle(const std::vector<Settlement>& settlements) = 0;
+  // Applies each settlement to its delivery, in one transaction — only where
+  // `node_id` still holds it: a server whose lease was taken over while it
+  // stalled finds its claims released (and maybe run elsewhere) and must not
+  // remove, postpone or dead-letter them. How many it still held.
+  virtual Result<std::size_t> settle(const std::string& node_id, const std::vector<Settlement>& settlements) = 0;
   // Lets go of every delivery `node_id` holds: they are due again at once.
   virtual Result<std::size_t> release(const std::string& node_id) = 0;
   // Deliveries waiting (held or not), all tenants.
@@ -90,7 +93,9 @@ class DeadLetterRepository {
 class NodeRegistry {
  public:
   virtual ~NodeRegistry() = default;
-  virtual Result<void> renew(const std::string& node_id, Timestamp lease_until) = 0;
+  // Extends the lease to `lease_until`; false when it had run out before
+  // `now` (other servers may have taken this one's work over) or did not exist.
+  virtual Result<bool> renew(const std::string& node_id, Timestamp now, Timestamp lease_until) = 0;
   // Servers whose lease ran out before `now`.
   virtual Result<std::vector<std::string>> expired(Timestamp now) = 0;
   virtual Result<void> forget(const std::string& node_id) = 0;

@@ -127,9 +127,11 @@ class ScheduleRepository {
   // The last run of the schedule: its start and how it ended.
   virtual Result<void> record_last_run(const std::string& tenant_id, const std::string& script_id,
                                        Timestamp started_at, ExecutionStatus status) = 0;
-  // Unfinished cron executions of the script on servers other than `node_id`.
+  // Unfinished cron executions of the script on servers other than `node_id`
+  // whose lease still runs at `now`: a dead server's run is not "running",
+  // so it cannot hold the schedule up as an overlap.
   virtual Result<std::size_t> running_elsewhere(const std::string& tenant_id, const std::string& script_id,
-                                                const std::string& node_id) = 0;
+                                                const std::string& node_id, Timestamp now) = 0;
 };
 
 class TenantRepository {

@@ -138,6 +138,8 @@ domain::Result<std::optional<Bootstrap>> AccessService::bootstrap_if_empty() {
   if (!existing) return std::unexpected(existing.error());
   if (!existing->empty()) return std::optional<Bootstrap>();
   auto tenant = create_tenant("default");
+  // Another server starting on the same empty database was first: it prints the token.
+  if (!tenant && tenant.error().is(domain::ErrorCode::kConflict)) return std::optional<Bootstrap>();
   if (!tenant) return std::unexpected(tenant.error());
   auto token = issue(*tenant, domain::Role::kSuperadmin, "admin");
   if (!token) return std::unexpected(token.error());

@@ -1,5 +1,8 @@
 #include "services/event_dispatcher.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "services/guarded_thread.h"
 #include "services/log.h"
 
@@ -12,6 +15,10 @@ using domain::Settlement;
 using std::chrono::system_clock;
 
 constexpr std::size_t kClaimsPerQuery = 256;
+// Deliveries of one script kept here while it is at its max_concurrent_runs,
+// to start the moment one of its runs ends; the rest go back to the store,
+// where another server may start them.
+constexpr std::size_t kWaitingPerScript = 4;
 constexpr std::size_t kSettlementsPerWrite = 512;
 
 Settlement later(Delivery delivery, std::chrono::milliseconds delay) {
@@ -174,7 +181,7 @@ void EventDispatcher::dispatch(Delivery delivery) {
     // At its max_concurrent_runs (not an attempt, not recorded): it waits
     // for one of this server's runs of the script to end or, when the runs
     // in the way are not this dispatcher's, for a while.
-    if (running_.contains(key)) {
+    if (running_.contains(key) && waiting_[key].size() < kWaitingPerScript) {
       waiting_[key].push_back(std::move(delivery));
       return;
     }
@@ -195,8 +202,13 @@ void EventDispatcher::run_ended(const ScriptKey& key) {
   {
     std::lock_guard lock(mutex_);
     if (auto running = running_.find(key); running != running_.end() && --running->second == 0) running_.erase(running);
+    // A VM is free again: claim what was left for lack of one.
+    woken_ = woken_ || std::exchange(held_back_, false);
     auto waiting = waiting_.find(key);
-    if (waiting == waiting_.end()) return;
+    if (waiting == waiting_.end()) {
+      changed_.notify_all();
+      return;
+    }
     ready_.push_back(std::move(waiting->second.front()));
     waiting->second.pop_front();
     if (waiting->second.empty()) waiting_.erase(waiting);
@@ -216,8 +228,13 @@ bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   // An event is acknowledged after the records of its runs are durable.
   parts_.recorder.flush();
-  auto written = parts_.store.settle(batch);
+  auto written = parts_.store.settle(node_id_, batch);
   lock.lock();
+  if (written && *written < batch.size()) {
+    // This server stalled past its lease and another took its claims over.
+    log::warn("event deliveries were taken over by another server before they settled here",
+              {{"deliveries", static_cast<std::int64_t>(batch.size() - *written)}});
+  }
   if (written) {
     in_flight_ -= batch.size();
     for (const Settlement& settlement : batch) {
@@ -233,8 +250,16 @@ bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
 }
 
 std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
-  const std::size_t limit = std::min(kClaimsPerQuery, options_.max_in_flight - in_flight_);
   woken_ = false;
+  // Only what starts now: a delivery claimed to wait here is one an idle
+  // server (told by the store's notice) cannot take.
+  const std::size_t startable = parts_.executions.startable_now();
+  const std::size_t limit = std::min({kClaimsPerQuery, options_.max_in_flight - in_flight_, startable});
+  if (limit == 0) {
+    held_back_ = true;
+    next_due_.reset();  // or the loop would spin on a due time it cannot act on; the resync finds it again
+    return 0;
+  }
   lock.unlock();
   auto claimed = parts_.store.claim_due(node_id_, system_clock::now(), limit);
   std::optional<system_clock::time_point> next_due;
@@ -251,7 +276,14 @@ std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
     return 0;
   }
   in_flight_ += claimed->size();
-  if (claimed->size() == limit) woken_ = true;  // more may be waiting
+  if (claimed->size() == limit) {
+    // More may be waiting: claimed again at once, or when a run ends if the VMs are what ran out.
+    if (limit == startable) {
+      held_back_ = true;
+    } else {
+      woken_ = true;
+    }
+  }
   if (claimed->empty()) next_due_ = next_due;
   lock.unlock();
   for (Delivery& delivery : *claimed) dispatch(std::move(delivery));

@@ -1,5 +1,6 @@
 // Runs stored event deliveries: claims due ones from the store (with this
-// server's id), runs each on its script — a retry on the version the first
+// server's id) — as many as can start on a VM now, so that on a shared
+// database the servers with idle VMs take the rest — runs each on its script — a retry on the version the first
 // attempt ran — and settles it once its execution record is durable: done,
 // retried after a backoff with jitter, or a dead letter after its last
 // attempt. A server that dies leaves its claims to be released (NodeLease);
@@ -88,6 +89,7 @@ class EventDispatcher {
   std::vector<Settlement> settlements_;
   std::size_t in_flight_ = 0;
   bool woken_ = true;
+  bool held_back_ = false;  // the last claim stopped at the VMs free: claim again when a run ends
   std::optional<std::chrono::system_clock::time_point> next_due_{};
   bool claiming_ = true;
   bool finishing_ = false;

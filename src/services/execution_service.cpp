@@ -252,4 +252,9 @@ domain::Result<Execution> ExecutionService::cancel(const Principal& caller, cons
   return execution;
 }
 
+std::size_t ExecutionService::startable_now() const {
+  const Executor::Stats stats = executor_.stats();
+  return stats.vms_idle + (stats.queued == 0 ? 1 : 0);
+}
+
 }  // namespace jsr::services

@@ -88,6 +88,12 @@ class ExecutionService {
   // ends CANCELLED at once.
   domain::Result<domain::Execution> cancel(const domain::Principal& caller, const std::string& execution_id);
 
+  // How many more runs would go to a VM at once rather than wait in the
+  // queue: what an event dispatcher claims, leaving the rest to servers that
+  // are idle. One more than the idle VMs while nothing waits, so that a busy
+  // pool still grows.
+  std::size_t startable_now() const;
+
  private:
   // Reserves a place among the script's runs, records the run pending and
   // hands it to the executor; its later states go to the recorder too. A run

@@ -68,6 +68,12 @@ void Executor::register_gauges() {
   }));
   gauges_.push_back(
       metrics_.gauge("jsruntime_vm_memory_bytes", {}, [this] { return double(stats().vm_memory_bytes); }));
+  // The limits beside the figures, so that an alert can say "80 % of the limit" on any server.
+  metrics_.describe("jsruntime_vm_memory_budget_bytes", "Memory the VMs may take before the pool stops growing.");
+  metrics_.describe("jsruntime_vms_max", "Most VMs the pool may hold.");
+  gauges_.push_back(metrics_.gauge("jsruntime_vm_memory_budget_bytes", {},
+                                   [this] { return double(options_.vm_memory_budget_bytes); }));
+  gauges_.push_back(metrics_.gauge("jsruntime_vms_max", {}, [this] { return double(options_.max_vms); }));
 }
 
 domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completion done, Started started) {

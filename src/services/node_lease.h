@@ -2,12 +2,15 @@
 // over of a dead one's work: every `renew_every` the lease is extended to
 // `lease` from now; a server whose lease ran out has its unfinished
 // executions ended (INTERRUPTED — an interrupted cron slot stays recorded)
-// and its claimed event deliveries released, to be delivered again.
+// and its claimed event deliveries released, to be delivered again — by a
+// server that has itself held its lease long enough to tell a dead server
+// from one still reconnecting after the database was away.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -16,9 +19,12 @@
 
 namespace jsr::services {
 
+// Short enough that a dead server's claimed deliveries and cron runs are
+// taken over within a few seconds; renewed often enough that a database
+// slower than usual for a second or two does not cost a live server its lease.
 struct NodeLeaseOptions {
-  std::chrono::milliseconds lease{10'000};
-  std::chrono::milliseconds renew_every{2'000};
+  std::chrono::milliseconds lease{4'000};
+  std::chrono::milliseconds renew_every{1'000};
 };
 
 class NodeLease {
@@ -46,6 +52,12 @@ class NodeLease {
 
   Parts parts_;
   const std::string node_id_;
+  // Since when this server has held its lease without a gap: it takes others'
+  // work over only once it has held it for `lease` plus the longest
+  // reconnection backoff. After the database was away every server's lease
+  // has run out, and the first back must not take over the others, alive and
+  // still reconnecting.
+  std::optional<std::chrono::steady_clock::time_point> held_since_;
   const NodeLeaseOptions options_;
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -44,8 +44,13 @@ domain::Result<void> QuotaMeter::admit_run(const std::string& tenant_id, const s
   std::optional<Hour> read;
   if (!fresh) {
     auto hour = read_hour(tenant_id, start, new_hour);
-    if (!hour) return std::unexpected(hour.error());
-    read = *hour;
+    if (hour) {
+      read = *hour;
+    } else if (new_hour) {
+      return std::unexpected(hour.error());
+    }
+    // Otherwise the database is away for now: this hour's count is kept here
+    // and its limit, read under a minute or so ago, still holds.
   }
   std::lock_guard lock(mutex_);
   Hour& hour = hours_[tenant_id];

@@ -245,7 +245,7 @@ void Scheduler::fire(Planned& planned, system_clock::time_point now) {
   }
   std::size_t running = planned.running;
   if (!to_run.empty() && schedule.overlap != domain::OverlapPolicy::kAllow) {
-    auto elsewhere = parts_.schedules.running_elsewhere(schedule.tenant_id, schedule.script_id, node_id_);
+    auto elsewhere = parts_.schedules.running_elsewhere(schedule.tenant_id, schedule.script_id, node_id_, now);
     if (!elsewhere) return retry_later("cannot count a schedule's runs", elsewhere.error().message);
     running += *elsewhere;
   }

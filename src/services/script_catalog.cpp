@@ -16,9 +16,14 @@ ScriptCatalog::ScriptCatalog(domain::ScriptRepository& scripts, ScriptChanges& c
 void ScriptCatalog::forget(const std::string& tenant_id, const std::string& script_id) {
   std::lock_guard lock(mutex_);
   ++generation_;
-  by_id_.erase({tenant_id, script_id});
+  // Marked stale rather than dropped: read again at the next use, and still
+  // there to serve should the database be away then.
+  const Clock::time_point stale = Clock::now() - freshness_;
+  if (auto found = by_id_.find({tenant_id, script_id}); found != by_id_.end()) found->second.loaded_at = stale;
   std::erase_if(id_by_name_, [&](const auto& entry) { return entry.second.value == script_id; });
-  std::erase_if(active_, [&](const auto& entry) { return entry.first.first == tenant_id; });
+  for (auto& [key, entry] : active_) {
+    if (key.first == tenant_id) entry.loaded_at = stale;
+  }
 }
 
 void ScriptCatalog::forget_all() {
@@ -36,19 +41,28 @@ void ScriptCatalog::keep(std::map<Key, Entry<T>>& entries, Key key, T value, std
   entries.insert_or_assign(std::move(key), Entry<T>{std::move(value), Clock::now()});
 }
 
+template <typename T>
+domain::Result<T> ScriptCatalog::known_while_away(const domain::Error& error, std::optional<T> known) {
+  // The database is restarting or cut off: what was read before it went
+  // serves until it is back (the change feed, reconnecting, then clears it).
+  if (known && error.is(domain::ErrorCode::kDatabaseUnavailable)) return std::move(*known);
+  return std::unexpected(error);
+}
+
 domain::Result<std::shared_ptr<const domain::Script>> ScriptCatalog::find(const std::string& tenant_id,
                                                                           const std::string& script_id) {
   std::uint64_t generation;
+  std::optional<std::shared_ptr<const domain::Script>> known;
   {
     std::lock_guard lock(mutex_);
-    if (auto found = by_id_.find({tenant_id, script_id});
-        found != by_id_.end() && Clock::now() - found->second.loaded_at < freshness_) {
-      return found->second.value;
+    if (auto found = by_id_.find({tenant_id, script_id}); found != by_id_.end()) {
+      if (Clock::now() - found->second.loaded_at < freshness_) return found->second.value;
+      known = found->second.value;
     }
     generation = generation_;
   }
   auto loaded = scripts_.find(tenant_id, script_id);
-  if (!loaded) return std::unexpected(loaded.error());
+  if (!loaded) return known_while_away(loaded.error(), std::move(known));
   std::shared_ptr<const domain::Script> script;
   if (loaded->has_value()) script = std::make_shared<const domain::Script>(std::move(**loaded));
   keep(by_id_, std::pair{tenant_id, script_id}, script, generation);
@@ -81,16 +95,17 @@ domain::Result<std::shared_ptr<const domain::Script>> ScriptCatalog::find_by_id_
 
 domain::Result<ScriptCatalog::Scripts> ScriptCatalog::active(const std::string& tenant_id, domain::ScriptType type) {
   std::uint64_t generation;
+  std::optional<Scripts> known;
   {
     std::lock_guard lock(mutex_);
-    if (auto found = active_.find({tenant_id, type});
-        found != active_.end() && Clock::now() - found->second.loaded_at < freshness_) {
-      return found->second.value;
+    if (auto found = active_.find({tenant_id, type}); found != active_.end()) {
+      if (Clock::now() - found->second.loaded_at < freshness_) return found->second.value;
+      known = found->second.value;
     }
     generation = generation_;
   }
   auto loaded = scripts_.active_of_type(tenant_id, type);
-  if (!loaded) return std::unexpected(loaded.error());
+  if (!loaded) return known_while_away(loaded.error(), std::move(known));
   Scripts scripts;
   scripts.reserve(loaded->size());
   for (auto& script : *loaded) scripts.push_back(std::make_shared<const domain::Script>(std::move(script)));

@@ -3,7 +3,8 @@
 // subscribers, the http scripts' endpoints). A change stored on this server is seen at once (the script
 // changes hub); a change another server stored on a shared PostgreSQL is
 // seen when the database's change feed reports it, or at the latest once an
-// entry is older than `freshness`. Thread-safe.
+// entry is older than `freshness` — unless the database cannot be reached
+// then, when the older entry serves until it can. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +58,10 @@ class ScriptCatalog {
   // Keeps what was loaded unless a change was announced while it loaded.
   template <typename T, typename Key>
   void keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before);
+  // What was loaded before, past its freshness, when the database cannot be
+  // reached; otherwise the error.
+  template <typename T>
+  static domain::Result<T> known_while_away(const domain::Error& error, std::optional<T> known);
 
   domain::ScriptRepository& scripts_;
   const std::chrono::milliseconds freshness_;

@@ -18,7 +18,8 @@ constexpr ErrorCode kEveryCode[] = {
     ErrorCode::kUriTooLong,        ErrorCode::kUnsupportedMediaType,
     ErrorCode::kRateLimited,       ErrorCode::kHeadersTooLarge,
     ErrorCode::kOverloaded,        ErrorCode::kShuttingDown,
-    ErrorCode::kDatabaseError,     ErrorCode::kInternal,
+    ErrorCode::kDatabaseUnavailable, ErrorCode::kDatabaseError,
+    ErrorCode::kInternal,
 };
 
 TEST(ErrorCode, EveryCodeHasItsOwnWireName) {

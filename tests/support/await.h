@@ -22,4 +22,15 @@ auto await_value(Read read, Done done, std::chrono::seconds limit = std::chrono:
   return seen;
 }
 
+// Whether `done()` came to hold within `limit`, polled every 20 ms.
+template <typename Done>
+bool eventually(Done done, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 }  // namespace jsr::testing

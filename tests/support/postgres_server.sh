@@ -5,6 +5,9 @@
 #                                  BYPASSRLS; CREATEROLE for sdk.db's tenant roles)
 #                                  and write the admin URL to DIR/url
 #   postgres_server.sh stop DIR    stop the server and remove DIR
+#   postgres_server.sh halt DIR    stop the server (fast: sessions are ended), keep DIR
+#   postgres_server.sh resume DIR  start a halted server again, on the same port
+#   postgres_server.sh restart DIR both, as an operator's `pg_ctl restart` would
 # initdb refuses to run as root, so as root the server runs as user postgres.
 set -eu
 action=$1
@@ -22,9 +25,9 @@ start)
   for attempt in 1 2 3 4 5; do
     port=$((20000 + RANDOM % 40000))
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
-    if $as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null; then
+    options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    if $as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null; then
+      echo "$options" >"$dir/options"
       break
     fi
     port=""
@@ -37,6 +40,15 @@ start)
     -c "CREATE ROLE jsruntime LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB CREATEROLE" >/dev/null
   echo "postgresql://postgres@127.0.0.1:$port" >"$dir/url"
   ;;
+halt)
+  $as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  ;;
+resume)
+  $as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null
+  ;;
+restart)
+  $as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 -o "$(cat "$dir/options")" restart >/dev/null
+  ;;
 stop)
   if [ -d "$dir/data" ]; then
     $as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -44,7 +56,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|halt|resume|restart DIR" >&2
   exit 2
   ;;
 esac

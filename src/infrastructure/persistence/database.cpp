@@ -1,6 +1,7 @@
 #include "infrastructure/persistence/database.h"
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "infrastructure/persistence/migrations.h"
@@ -9,6 +10,19 @@
 
 namespace jsr::persistence {
 namespace {
+
+// pg_advisory_lock's key for migrating: any constant no other lock of ours uses.
+constexpr std::int64_t kMigrationLockKey = 0x6a73'7275'6e74'696d;  // "jsruntim"
+
+// Gives the session-level migration lock back however migrating ends (a
+// failed migration throws, and the connection goes back to the pool).
+struct MigrationLock {
+  explicit MigrationLock(SqlConnection& connection) : connection(connection) {}
+  ~MigrationLock() { (void)connection.execute("SELECT pg_advisory_unlock(?)", {kMigrationLockKey}); }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+  SqlConnection& connection;
+};
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -99,6 +113,16 @@ void Database::migrate() {
   auto fail = [](const std::string& step, const domain::Error& error) {
     throw std::runtime_error("database migration failed (" + step + "): " + error.message);
   };
+  // Servers starting at once on one PostgreSQL migrate one at a time: the
+  // others wait here, then find every migration applied. (Creating the
+  // migrations table itself races without it: "tuple concurrently updated".)
+  std::optional<MigrationLock> locked;
+  if (dialect_ == SqlDialect::kPostgres) {
+    if (auto taken = lease->execute("SELECT pg_advisory_lock(?)", {kMigrationLockKey}); !taken) {
+      fail("waiting for other servers' migrations", taken.error());
+    }
+    locked.emplace(*lease);
+  }
   if (auto created = lease->execute_script(
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
       !created) {
@@ -106,9 +130,6 @@ void Database::migrate() {
   }
   for (const Migration& migration : migrations()) {
     if (auto begun = lease->begin(""); !begun) fail("begin", begun.error());
-    // Inside the transaction, so that two servers starting at once apply a
-    // migration once: the second waits on the lock, then sees it applied.
-    if (dialect_ == SqlDialect::kPostgres) (void)lease->execute_script("LOCK TABLE schema_migrations");
     auto applied =
         lease->execute("SELECT 1 FROM schema_migrations WHERE version = ?", {std::int64_t{migration.version}});
     if (!applied) fail("reading schema_migrations", applied.error());

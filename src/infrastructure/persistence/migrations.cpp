@@ -191,6 +191,19 @@ CREATE TRIGGER api_tokens_changed AFTER UPDATE OR DELETE ON api_tokens
 FOR EACH ROW EXECUTE FUNCTION jsruntime_notify_change();
 )SQL";
 
+// Every server wakes when deliveries are stored, whichever server stored
+// them, so that an idle one starts them at once rather than at its next poll.
+// Per statement, on INSERT only: a claim (an UPDATE) must not wake everyone.
+const char* const kPostgresDeliveryNotices = R"SQL(
+CREATE FUNCTION jsruntime_notify_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('jsruntime_changes', 'deliveries:');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER event_deliveries_stored AFTER INSERT ON event_deliveries
+FOR EACH STATEMENT EXECUTE FUNCTION jsruntime_notify_deliveries();
+)SQL";
+
 // Events live as deliveries (one per subscribed script, carrying the event)
 // until their last attempt; the dead ones become dead letters. The old
 // dead_letters table of migration 1 was never written: it is replaced.
@@ -293,6 +306,7 @@ const std::vector<Migration>& migrations() {
        "ALTER TABLE tenants ADD COLUMN records_bytes BIGINT;\n"
        "CREATE TABLE tenant_usage (\n  tenant_id TEXT PRIMARY KEY,\n  records_bytes BIGINT NOT NULL\n);\n",
        "", tenant_policy("tenant_usage")},
+      {12, "servers are told of stored event deliveries", "", "", kPostgresDeliveryNotices},
   };
   return all;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <set>
 
 #include "infrastructure/persistence/row_codec.h"
 #include "infrastructure/persistence/sql_columns.h"
@@ -117,49 +118,53 @@ domain::Result<std::optional<domain::Timestamp>> SqlEventStore::next_due() {
   });
 }
 
-domain::Result<void> SqlEventStore::settle(const std::vector<Settlement>& settlements) {
-  if (settlements.empty()) return {};
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<void> {
-    std::vector<std::string> removed;
+domain::Result<std::size_t> SqlEventStore::settle(const std::string& node_id,
+                                                  const std::vector<Settlement>& settlements) {
+  if (settlements.empty()) return 0;
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::size_t> {
+    std::size_t held = 0;
+    std::vector<const Settlement*> removed;
     for (const Settlement& settlement : settlements) {
       const Delivery& delivery = settlement.delivery;
-      switch (settlement.outcome) {
-        case Settlement::Outcome::kDone:
-          removed.push_back(delivery.id);
-          break;
-        case Settlement::Outcome::kRetry:
-        case Settlement::Outcome::kLater: {
-          auto moved = connection.execute(
-              "UPDATE event_deliveries SET claimed_by = NULL, attempt = ?, next_attempt_at = ?, script_version = ?, "
-              "payload = ? WHERE id = ?",
-              {std::int64_t{delivery.attempt}, to_millis(delivery.next_attempt_at),
-               std::int64_t{delivery.script_version}, delivery.event.payload_json, delivery.id});
-          if (!moved) return std::unexpected(moved.error());
-          break;
-        }
-        case Settlement::Outcome::kDead: {
-          removed.push_back(delivery.id);
-          if (!settlement.dead_letter) break;
-          const domain::DeadLetter& letter = *settlement.dead_letter;
-          auto written = connection.execute(
-              "INSERT INTO dead_letters (id, tenant_id, event_id, event_type, payload, script_id, script_version, "
-              "attempts, last_error, last_execution_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {letter.id, letter.tenant_id, letter.event_id, letter.event_type, letter.payload_json, letter.script_id,
-               std::int64_t{letter.script_version}, std::int64_t{letter.attempts}, error_to_json(letter.last_error),
-               letter.last_execution_id, std::string(domain::to_string(letter.status)), to_millis(letter.created_at)});
-          if (!written) return std::unexpected(written.error());
-          break;
-        }
+      if (settlement.outcome == Settlement::Outcome::kDone || settlement.outcome == Settlement::Outcome::kDead) {
+        removed.push_back(&settlement);
+        continue;
       }
+      auto moved = connection.execute(
+          "UPDATE event_deliveries SET claimed_by = NULL, attempt = ?, next_attempt_at = ?, script_version = ?, "
+          "payload = ? WHERE id = ? AND claimed_by = ? RETURNING id",
+          {std::int64_t{delivery.attempt}, to_millis(delivery.next_attempt_at), std::int64_t{delivery.script_version},
+           delivery.event.payload_json, delivery.id, node_id});
+      if (!moved) return std::unexpected(moved.error());
+      held += moved->size();
     }
     for (std::size_t first = 0; first < removed.size(); first += kRowsPerStatement) {
       const std::size_t count = std::min(kRowsPerStatement, removed.size() - first);
-      SqlParams ids(removed.begin() + static_cast<std::ptrdiff_t>(first),
-                    removed.begin() + static_cast<std::ptrdiff_t>(first + count));
-      auto deleted = connection.execute("DELETE FROM event_deliveries WHERE id IN " + in_list(count), ids);
+      SqlParams params;
+      params.reserve(count + 1);
+      for (std::size_t i = first; i < first + count; ++i) params.emplace_back(removed[i]->delivery.id);
+      params.emplace_back(node_id);
+      auto deleted = connection.execute(
+          "DELETE FROM event_deliveries WHERE id IN " + in_list(count) + " AND claimed_by = ? RETURNING id", params);
       if (!deleted) return std::unexpected(deleted.error());
+      held += deleted->size();
+      std::set<std::string> still_held;
+      for (const auto& row : *deleted) still_held.insert(row.text(0));
+      // A dead letter only for what was still ours: the new holder decides the rest.
+      for (std::size_t i = first; i < first + count; ++i) {
+        const Settlement& settlement = *removed[i];
+        if (!settlement.dead_letter || !still_held.contains(settlement.delivery.id)) continue;
+        const domain::DeadLetter& letter = *settlement.dead_letter;
+        auto written = connection.execute(
+            "INSERT INTO dead_letters (id, tenant_id, event_id, event_type, payload, script_id, script_version, "
+            "attempts, last_error, last_execution_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {letter.id, letter.tenant_id, letter.event_id, letter.event_type, letter.payload_json, letter.script_id,
+             std::int64_t{letter.script_version}, std::int64_t{letter.attempts}, error_to_json(letter.last_error),
+             letter.last_execution_id, std::string(domain::to_string(letter.status)), to_millis(letter.created_at)});
+        if (!written) return std::unexpected(written.error());
+      }
     }
-    return {};
+    return held;
   });
 }
 
@@ -190,14 +195,19 @@ domain::Result<domain::EventStore::Load> SqlEventStore::waiting_of(const std::st
   });
 }
 
-domain::Result<void> SqlNodeRegistry::renew(const std::string& node_id, domain::Timestamp lease_until) {
-  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<void> {
-    auto renewed = connection.execute(
+domain::Result<bool> SqlNodeRegistry::renew(const std::string& node_id, domain::Timestamp now,
+                                            domain::Timestamp lease_until) {
+  return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<bool> {
+    auto extended = connection.execute("UPDATE nodes SET lease_until = ? WHERE id = ? AND lease_until >= ? RETURNING id",
+                                       {to_millis(lease_until), node_id, to_millis(now)});
+    if (!extended) return std::unexpected(extended.error());
+    if (!extended->empty()) return true;
+    auto taken = connection.execute(
         "INSERT INTO nodes (id, lease_until) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET lease_until = "
         "excluded.lease_until",
         {node_id, to_millis(lease_until)});
-    if (!renewed) return std::unexpected(renewed.error());
-    return {};
+    if (!taken) return std::unexpected(taken.error());
+    return false;
   });
 }
 

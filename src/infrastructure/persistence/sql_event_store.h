@@ -22,7 +22,8 @@ class SqlEventStore final : public domain::EventStore {
   domain::Result<std::vector<domain::Delivery>> claim_due(const std::string& node_id, domain::Timestamp now,
                                                           std::size_t limit) override;
   domain::Result<std::optional<domain::Timestamp>> next_due() override;
-  domain::Result<void> settle(const std::vector<domain::Settlement>& settlements) override;
+  domain::Result<std::size_t> settle(const std::string& node_id,
+                                     const std::vector<domain::Settlement>& settlements) override;
   domain::Result<std::size_t> release(const std::string& node_id) override;
   domain::Result<std::size_t> waiting() override;
   domain::Result<Load> waiting_of(const std::string& tenant_id) override;
@@ -53,7 +54,7 @@ class SqlNodeRegistry final : public domain::NodeRegistry {
  public:
   explicit SqlNodeRegistry(Database& database) : database_(database) {}
 
-  domain::Result<void> renew(const std::string& node_id, domain::Timestamp lease_until) override;
+  domain::Result<bool> renew(const std::string& node_id, domain::Timestamp now, domain::Timestamp lease_until) override;
   domain::Result<std::vector<std::string>> expired(domain::Timestamp now) override;
   domain::Result<void> forget(const std::string& node_id) override;
 

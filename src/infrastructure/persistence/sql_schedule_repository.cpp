@@ -87,12 +87,14 @@ domain::Result<void> SqlScheduleRepository::record_last_run(const std::string& t
 
 domain::Result<std::size_t> SqlScheduleRepository::running_elsewhere(const std::string& tenant_id,
                                                                      const std::string& script_id,
-                                                                     const std::string& node_id) {
+                                                                     const std::string& node_id,
+                                                                     domain::Timestamp now) {
   return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::size_t> {
     auto counted = connection.execute(
-        "SELECT COUNT(*) FROM script_executions WHERE tenant_id = ? AND script_id = ? AND trigger_type = 'cron' "
-        "AND status IN ('pending', 'running') AND node_id <> ?",
-        {tenant_id, script_id, node_id});
+        "SELECT COUNT(*) FROM script_executions e JOIN nodes n ON n.id = e.node_id "
+        "WHERE e.tenant_id = ? AND e.script_id = ? AND e.trigger_type = 'cron' "
+        "AND e.status IN ('pending', 'running') AND e.node_id <> ? AND n.lease_until >= ?",
+        {tenant_id, script_id, node_id, to_millis(now)});
     if (!counted) return std::unexpected(counted.error());
     return static_cast<std::size_t>(counted->front().integer(0));
   });

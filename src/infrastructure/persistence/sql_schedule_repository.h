@@ -20,7 +20,7 @@ class SqlScheduleRepository final : public domain::ScheduleRepository {
   domain::Result<void> record_last_run(const std::string& tenant_id, const std::string& script_id,
                                        domain::Timestamp started_at, domain::ExecutionStatus status) override;
   domain::Result<std::size_t> running_elsewhere(const std::string& tenant_id, const std::string& script_id,
-                                                const std::string& node_id) override;
+                                                const std::string& node_id, domain::Timestamp now) override;
 
  private:
   Database& database_;

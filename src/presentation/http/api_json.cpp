@@ -43,7 +43,8 @@ int status_for(domain::ErrorCode code) {
     case ErrorCode::kQuotaExceeded: return 429;
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kOverloaded:
-    case ErrorCode::kShuttingDown: return 503;
+    case ErrorCode::kShuttingDown:
+    case ErrorCode::kDatabaseUnavailable: return 503;
     case ErrorCode::kDatabaseError:
     case ErrorCode::kInternal: return 500;
   }
@@ -80,7 +81,7 @@ Response error_response(const Error& error) {
                               {{"code", to_string(status == 500 ? domain::ErrorCode::kInternal : error.code)},
                                {"message", message},
                                {"details", details}}}});
-  // Overload and drain pass: a client may come back in a second.
+  // Overload, drain and a database restart pass: a client may come back in a second.
   if (status == 503) response.headers.emplace_back("Retry-After", "1");
   if (status == 500) response.log_fields["error"] = std::string(to_string(error.code)) + ": " + error.message;
   return response;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "infrastructure/persistence/database.h"
+#include "infrastructure/persistence/sql_event_store.h"
 #include "support/postgres_fixture.h"
 
 namespace jsr::persistence {
@@ -22,6 +23,9 @@ TEST(ChangeFeed, PayloadsAreAKindAndAKey) {
   EXPECT_EQ(key, "t1:s1");
   ASSERT_TRUE(PostgresChangeFeed::parse("token:abc", kind, key));
   EXPECT_EQ(kind, "token");
+  ASSERT_TRUE(PostgresChangeFeed::parse("deliveries:", kind, key));
+  EXPECT_EQ(kind, "deliveries");
+  EXPECT_FALSE(PostgresChangeFeed::parse("deliveries:x", kind, key));
   EXPECT_FALSE(PostgresChangeFeed::parse("script:no-tenant", kind, key));
   EXPECT_FALSE(PostgresChangeFeed::parse("tenant:x", kind, key));
   EXPECT_FALSE(PostgresChangeFeed::parse("nothing", kind, key));
@@ -72,6 +76,41 @@ TEST(ChangeFeed, ACommittedScriptOrTokenChangeIsHeardAfterTheConnectionIsReporte
   ASSERT_TRUE(heard.await([&] { return !heard.notices.empty(); }));
   std::lock_guard lock(heard.mutex);
   EXPECT_EQ(heard.notices, std::vector<std::string>{"token hash1"}) << "a new token is not news; its revocation is";
+}
+
+TEST(ChangeFeed, StoredEventDeliveriesWakeEveryServerButClaimingThemDoesNot) {
+  const std::string url = testing::fresh_postgres_database();
+  auto database = Database::open_postgres(url);
+  Heard heard;
+  PostgresChangeFeed feed(url, {.changed =
+                                    [&](std::string_view kind, std::string_view key) {
+                                      std::lock_guard lock(heard.mutex);
+                                      heard.notices.push_back(std::string(kind) + " " + std::string(key));
+                                      heard.changed.notify_all();
+                                    },
+                                .missed =
+                                    [&] {
+                                      std::lock_guard lock(heard.mutex);
+                                      ++heard.missed;
+                                      heard.changed.notify_all();
+                                    },
+                                .trouble = [](const std::string&) {}});
+  ASSERT_TRUE(heard.await([&] { return heard.missed == 1; }));
+  SqlEventStore store(*database);
+  domain::Delivery delivery;
+  delivery.id = "d-1";
+  delivery.event = {"ev-1", "t1", "payment.processed", "{}", {}, std::chrono::system_clock::now()};
+  delivery.script_id = "s-1";
+  delivery.next_attempt_at = std::chrono::system_clock::now();
+  ASSERT_TRUE(store.add({delivery}).has_value());
+  ASSERT_TRUE(heard.await([&] { return !heard.notices.empty(); }));
+  ASSERT_EQ(store.claim_due("node-1", std::chrono::system_clock::now(), 10)->size(), 1u);
+  // A second store, whose notice comes after any the claim could have sent.
+  delivery.id = "d-2";
+  ASSERT_TRUE(store.add({delivery}).has_value());
+  ASSERT_TRUE(heard.await([&] { return heard.notices.size() >= 2; }));
+  std::lock_guard lock(heard.mutex);
+  EXPECT_EQ(heard.notices, (std::vector<std::string>{"deliveries ", "deliveries "}));
 }
 
 }  // namespace

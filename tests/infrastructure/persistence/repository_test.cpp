@@ -15,6 +15,7 @@
 #include "infrastructure/persistence/sql_script_repository.h"
 #include "infrastructure/persistence/sql_tenant_repository.h"
 #include "infrastructure/persistence/sql_token_repository.h"
+#include "support/database_backends.h"
 #include "support/domain_printers.h"
 #include "support/postgres_fixture.h"
 
@@ -30,25 +31,8 @@ using domain::Timestamp;
 
 const Timestamp kNow = Timestamp(std::chrono::milliseconds(1'790'000'000'000));
 
-struct SqliteBackend {
-  static constexpr bool kRowLevelSecurity = false;
-  static std::string location() {
-    static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() /
-                         ("jsruntime-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    // A directory of an earlier run whose process had the same id would hold its tenants.
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return (dir / "jsruntime.db").string();
-  }
-  static std::unique_ptr<Database> open(const std::string& location) { return Database::open_sqlite(location); }
-};
-
-struct PostgresBackend {
-  static constexpr bool kRowLevelSecurity = true;
-  static std::string location() { return jsr::testing::fresh_postgres_database(); }
-  static std::unique_ptr<Database> open(const std::string& location) { return Database::open_postgres(location); }
-};
+using testing::PostgresBackend;
+using testing::SqliteBackend;
 
 template <typename Backend>
 class Repositories : public ::testing::Test {

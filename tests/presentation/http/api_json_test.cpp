@@ -1,5 +1,6 @@
 #include "presentation/http/api_json.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace jsr::http {
@@ -22,7 +23,15 @@ TEST(ErrorResponse, EachCodeHasItsHttpStatus) {
   EXPECT_EQ(status_for(ErrorCode::kRateLimited), 429);
   EXPECT_EQ(status_for(ErrorCode::kHeadersTooLarge), 431);
   EXPECT_EQ(status_for(ErrorCode::kShuttingDown), 503);
+  EXPECT_EQ(status_for(ErrorCode::kDatabaseUnavailable), 503);
   EXPECT_EQ(status_for(ErrorCode::kDatabaseError), 500);
+}
+
+TEST(ErrorResponse, AnUnreachableDatabaseAsksTheClientToComeBack) {
+  const Response response = error_response(Error::database_unavailable("the database cannot be reached"));
+  EXPECT_EQ(response.status, 503);
+  EXPECT_THAT(response.headers, ::testing::Contains(std::pair<std::string, std::string>("Retry-After", "1")));
+  EXPECT_EQ(Json::parse(response.body)["error"]["code"], "DATABASE_UNAVAILABLE");
 }
 
 TEST(ErrorResponse, ShowsTheCodeMessageAndEveryField) {

@@ -27,13 +27,15 @@ bool PostgresChangeFeed::parse(std::string_view payload, std::string_view& kind,
   if (colon == std::string_view::npos) return false;
   kind = payload.substr(0, colon);
   key = payload.substr(colon + 1);
-  return (kind == "script" && key.find(':') != std::string_view::npos) || kind == "token";
+  return (kind == "script" && key.find(':') != std::string_view::npos) || kind == "token" ||
+         (kind == "deliveries" && key.empty());
 }
 
 void PostgresChangeFeed::listen() {
   bool reported_down = false;
   while (!stopping_) {
     Connection connection(PQconnectdb(url_.c_str()), &PQfinish);
+    PQsetNoticeProcessor(connection.get(), [](void*, const char*) {}, nullptr);  // not on stderr: see PostgresConnection
     bool listening = PQstatus(connection.get()) == CONNECTION_OK;
     if (listening) {
       std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), "LISTEN jsruntime_changes"),

@@ -1,6 +1,6 @@
 // What the servers of a shared PostgreSQL changed, as the database announces
-// it (migration 6: a trigger on scripts and api_tokens NOTIFYs
-// jsruntime_changes after the change commits): a thread LISTENs on its own
+// it (migrations 6 and 12: triggers on scripts, api_tokens and
+// event_deliveries NOTIFY jsruntime_changes after the change commits): a thread LISTENs on its own
 // connection and hands each notice to the listener. While the connection is
 // down notices are lost, so every (re)connection is reported as `missed`:
 // whoever keeps copies forgets them all.
@@ -15,7 +15,8 @@
 namespace jsr::persistence {
 
 struct ChangeListener {
-  // "script", "<tenant id>:<script id>" or "token", "<token hash>".
+  // "script", "<tenant id>:<script id>"; "token", "<token hash>"; or
+  // "deliveries", "" (event deliveries were stored, migration 12).
   std::function<void(std::string_view kind, std::string_view key)> changed;
   std::function<void()> missed;
   // The connection failed or was lost, in words (for the log).

@@ -1,22 +1,45 @@
 #include "infrastructure/persistence/postgres/postgres_connection.h"
 
 #include <libpq-fe.h>
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
+
 
 namespace jsr::persistence {
 namespace {
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
-constexpr const char* kUniqueViolation = "23505";
+constexpr std::string_view kUniqueViolation = "23505";
+constexpr std::chrono::milliseconds kFirstBackoff{100};
+constexpr std::chrono::milliseconds kLongestBackoff{5'000};
+// An unreachable host gives up after this long rather than holding a pooled
+// connection (and the request waiting on it) for the kernel's minutes.
+constexpr const char* kConnectTimeoutSeconds = "5";
 
-domain::Error error_of(const PGresult* result, pg_conn* connection) {
-  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  const bool unique = state != nullptr && std::string(state) == kUniqueViolation;
-  std::string message = result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(connection);
+// Class 08 (connection exception) and 57P01-03 (the server is shutting down
+// or starting): the database is away, not the statement wrong.
+bool means_unavailable(std::string_view state) {
+  return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+pg_conn* connect(const std::string& url) {
+  // Our default first: the URL's own connect_timeout, if it has one, wins.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {kConnectTimeoutSeconds, url.c_str(), nullptr};
+  pg_conn* connection = PQconnectdbParams(keys, values, 1);
+  // libpq would print the server's notices ("terminating connection due to
+  // administrator command") on stderr, between the server's JSON log lines;
+  // what matters of them comes back as errors.
+  PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
+  return connection;
+}
+
+std::string trimmed(std::string message) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return {unique ? domain::ErrorCode::kConflict : domain::ErrorCode::kDatabaseError, message};
+  return message;
 }
 
 }  // namespace
@@ -35,7 +58,7 @@ std::string numbered_placeholders(const std::string& sql) {
   return numbered;
 }
 
-PostgresConnection::PostgresConnection(const std::string& url) : connection_(PQconnectdb(url.c_str())) {
+PostgresConnection::PostgresConnection(std::string url) : url_(std::move(url)), connection_(connect(url_)) {
   if (PQstatus(connection_) != CONNECTION_OK) {
     const std::string message = PQerrorMessage(connection_);
     PQfinish(connection_);
@@ -45,6 +68,39 @@ PostgresConnection::PostgresConnection(const std::string& url) : connection_(PQc
 }
 
 PostgresConnection::~PostgresConnection() { PQfinish(connection_); }
+
+bool PostgresConnection::dropped() const { return PQstatus(connection_) != CONNECTION_OK; }
+
+domain::Error PostgresConnection::error_of(const PGresult* result) const {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string_view code = state != nullptr ? state : "";
+  if (dropped() || means_unavailable(code)) {
+    return domain::Error::database_unavailable("the database cannot be reached: " +
+                                               trimmed(result != nullptr ? PQresultErrorMessage(result)
+                                                                         : PQerrorMessage(connection_)));
+  }
+  std::string message = trimmed(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(connection_));
+  return {code == kUniqueViolation ? domain::ErrorCode::kConflict : domain::ErrorCode::kDatabaseError, message};
+}
+
+domain::Result<void> PostgresConnection::reconnect_if_dropped() {
+  if (!dropped()) return {};
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_) {
+    return std::unexpected(domain::Error::database_unavailable("the database cannot be reached; trying again shortly"));
+  }
+  PQreset(connection_);
+  if (dropped()) {
+    backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, kLongestBackoff);
+    next_attempt_ = now + backoff_;
+    return std::unexpected(domain::Error::database_unavailable("the database cannot be reached: " +
+                                                               trimmed(PQerrorMessage(connection_))));
+  }
+  backoff_ = std::chrono::milliseconds(0);
+  next_attempt_ = {};
+  (void)execute_script("SET client_min_messages = warning");
+  return {};
+}
 
 domain::Result<SqlRows> PostgresConnection::execute(const std::string& sql, const SqlParams& params) {
   std::vector<std::string> texts(params.size());
@@ -71,8 +127,7 @@ domain::Result<SqlRows> PostgresConnection::execute(const std::string& sql, cons
                              nullptr, nullptr, 0),
                 &PQclear);
   const auto status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    return std::unexpected(error_of(result.get(), connection_));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(error_of(result.get()));
   SqlRows rows;
   const int count = PQntuples(result.get());
   const int columns = PQnfields(result.get());
@@ -96,22 +151,26 @@ domain::Result<SqlRows> PostgresConnection::execute(const std::string& sql, cons
 domain::Result<void> PostgresConnection::execute_script(const std::string& sql) {
   Result result(PQexec(connection_, sql.c_str()), &PQclear);
   const auto status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    return std::unexpected(error_of(result.get(), connection_));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(error_of(result.get()));
   return {};
 }
 
 domain::Result<void> PostgresConnection::begin(const std::string& tenant_id, bool) {
+  if (auto ready = reconnect_if_dropped(); !ready) return ready;
   // One round trip for both. The setting is local to the transaction: a
   // pooled connection never carries a tenant over to the next one.
   std::string sql = "BEGIN; SELECT set_config('app.all_tenants', 'on', true)";
   if (!tenant_id.empty()) {
     std::unique_ptr<char, decltype(&PQfreemem)> literal(
         PQescapeLiteral(connection_, tenant_id.data(), tenant_id.size()), &PQfreemem);
-    if (!literal) return std::unexpected(domain::Error::database(PQerrorMessage(connection_)));
+    if (!literal) return std::unexpected(error_of(nullptr));
     sql = "BEGIN; SELECT set_config('app.tenant_id', " + std::string(literal.get()) + ", true)";
   }
-  if (auto begun = execute_script(sql); !begun) {
+  auto begun = execute_script(sql);
+  // A restart since the last transaction shows only now, on the first
+  // statement: nothing has happened yet, so connect again and begin again.
+  if (!begun && dropped() && reconnect_if_dropped()) begun = execute_script(sql);
+  if (!begun) {
     rollback();
     return begun;
   }

@@ -58,6 +58,11 @@ class TenantSpace final : public DataSpaceConnection {
 PostgresDataSpaces::PostgresDataSpaces(std::string url, Database& database, PasswordFor password_for)
     : url_(std::move(url)), database_(database), password_for_(std::move(password_for)) {
   auto asked = database_.transaction("", [](SqlConnection& connection) -> domain::Result<std::string> {
+    // Servers starting at once would revoke at once: "tuple concurrently updated".
+    if (auto locked = connection.execute("SELECT pg_advisory_xact_lock(hashtext('jsruntime startup grants'))");
+        !locked) {
+      return std::unexpected(locked.error());
+    }
     auto rows = connection.execute("SELECT oid::text, current_database() FROM pg_database "
                                    "WHERE datname = current_database()");
     if (!rows) return std::unexpected(rows.error());
