@@ -150,7 +150,12 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   // Stops after the executor has drained: the last runs may still publish.
   auto& bus = parts.add(
       "event bus",
-      std::make_unique<services::EventBus>(services::EventBus::Parts{catalog, store.events, store.credentials, metrics}),
+      std::make_unique<services::EventBus>(services::EventBus::Parts{
+          .catalog = catalog,
+          .store = store.events,
+          .credentials = store.credentials,
+          .metrics = metrics,
+          .store_announces = config.database.database_url.has_value()}),
       {.stop_intake = [](services::EventBus& bus) { bus.stop(); }});
   if (config.database.database_url) {
     parts.add("change feed",

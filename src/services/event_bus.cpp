@@ -151,7 +151,7 @@ void EventBus::write_batches() {
       parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "true"}},
                                static_cast<double>(stored.size()));
       std::lock_guard listener_lock(listener_mutex_);
-      if (stored_) stored_();
+      if (stored_ && !parts_.store_announces) stored_();
     }
     for (Pending* pending : stored) {
       if (added) {

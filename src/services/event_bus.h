@@ -29,6 +29,11 @@ class EventBus final : public domain::EventPublisher {
     domain::EventStore& store;
     domain::Credentials& credentials;
     MetricsRegistry& metrics;
+    // The store itself tells every server what was stored (PostgreSQL's
+    // NOTIFY, through the change feed, which calls notify_stored): the bus
+    // then does not wake this server first, so that every idle server has the
+    // same chance at a burst.
+    bool store_announces = false;
   };
   explicit EventBus(Parts parts);
   ~EventBus() override;  // stop()
