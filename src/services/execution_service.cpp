@@ -254,7 +254,8 @@ domain::Result<Execution> ExecutionService::cancel(const Principal& caller, cons
 
 std::size_t ExecutionService::startable_now() const {
   const Executor::Stats stats = executor_.stats();
-  return stats.vms_idle + (stats.queued == 0 ? 1 : 0);
+  if (stats.vms_idle > 0) return stats.vms_idle;
+  return stats.queued == 0 ? 1 : 0;
 }
 
 }  // namespace jsr::services

@@ -90,8 +90,9 @@ class ExecutionService {
 
   // How many more runs would go to a VM at once rather than wait in the
   // queue: what an event dispatcher claims, leaving the rest to servers that
-  // are idle. One more than the idle VMs while nothing waits, so that a busy
-  // pool still grows.
+  // are idle. The idle VMs; one when every VM is busy and nothing waits, so
+  // that a busy pool still grows — one VM at a time, or the busiest server
+  // would claim ever more of a burst.
   std::size_t startable_now() const;
 
  private:

@@ -8,7 +8,9 @@ PostgreSQL (loopback only), tried as production would try them.
   3. PostgreSQL restarted under load: every node serves again within 15 s, and
      every run answered 200 has its record;
   4. the node running a cron slot is killed: no more than that one slot is lost;
-  5. kill -9 chaos while events are published and cron runs: no event lost, no
+  5. a node holding deliveries is stopped (SIGSTOP) past its lease: the others
+     run its events, and when it resumes it settles none of them;
+  6. kill -9 chaos while events are published and cron runs: no event lost, no
      cron slot run twice, no run left pending or running.
 
 Prints one JSON line of figures per scenario and exits non-zero on the first
@@ -19,6 +21,7 @@ import os
 import pathlib
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -332,6 +335,42 @@ def scenario_cron_node_killed(cluster):
     return cron
 
 
+def scenario_stalled_node(cluster):
+    stall = cluster.create({"name": "Stall", "type": "event", "event_types": ["chaos.stall"],
+                            "resource_limits": {"max_concurrent_runs": 20},
+                            "source": "export default (event) => { const end = Date.now() + 1500; "
+                                      "while (Date.now() < end) {} return event.n; }"})
+    events = [cluster.publish(cluster.nodes[1], "chaos.stall", {"n": n}) for n in range(6)]
+    expect(all(events), "publishing the stall events")
+
+    def holder():
+        rows = cluster.sql(f"SELECT node_id FROM script_executions WHERE script_id = '{stall}' AND status = 'running'")
+        return rows[0][0] if rows else None
+
+    victim = next(node for node in cluster.nodes if node.node_id() == eventually(holder, 20, "a stall event running"))
+    victim.process.send_signal(signal.SIGSTOP)
+    stopped_at = time.monotonic()
+
+    def all_ran():
+        rows = cluster.sql(f"SELECT trigger_data FROM script_executions WHERE script_id = '{stall}' "
+                           "AND status = 'completed'")
+        return {json.loads(trigger_data)["eventId"] for (trigger_data,) in rows} >= set(events)
+
+    eventually(all_ran, 40, "the stalled node's events run elsewhere")
+    taken_over_in = time.monotonic() - stopped_at
+    victim.process.send_signal(signal.SIGCONT)
+    log = victim.data_dir / "server.log"
+    eventually(lambda: "lease ran out" in log.read_text(), 20, "the resumed node noticing its lease ran out")
+    eventually(lambda: cluster.sql("SELECT COUNT(*) FROM event_deliveries")[0][0] == "0", 20, "no delivery left")
+    dead = cluster.sql(f"SELECT COUNT(*) FROM dead_letters WHERE script_id = '{stall}'")[0][0]
+    completed = cluster.sql(f"SELECT COUNT(*) FROM script_executions WHERE script_id = '{stall}' "
+                            "AND status = 'completed'")[0][0]
+    refused = log.read_text().count("taken over by another server before they settled here")
+    report("stalled_node", events=len(events), taken_over_s=round(taken_over_in, 1), runs_completed=int(completed),
+           dead_letters=int(dead), stale_settlement_batches_refused=refused)
+    expect(dead == "0", f"{dead} dead letters from a stall")
+
+
 def scenario_kill_chaos(cluster, cron):
     handler = cluster.create({"name": "Chaos", "type": "event", "event_types": ["chaos.kill"],
                               "source": "export default (event) => event.n"})
@@ -398,6 +437,7 @@ def main():
         scenario_events_spread(cluster)
         scenario_database_restart(cluster)
         cron = scenario_cron_node_killed(cluster)
+        scenario_stalled_node(cluster)
         scenario_kill_chaos(cluster, cron)
         print("chaos: every scenario passed", flush=True)
     except Failed as failure:

@@ -132,5 +132,23 @@ TEST_F(DatabaseRestart, EveryRunAnsweredAcrossARestartIsRecorded) {
       << records_of(script) << " records of " << answered << " answered runs";
 }
 
+TEST_F(DatabaseRestart, AGracefulStopWhileTheDatabaseIsAwayWaitsBoundedAndSaysWhatItCouldNotWrite) {
+  create_public_hook();
+  ASSERT_EQ(ping(1).status, 200);
+  database_.halt();
+  ASSERT_EQ(ping(2).status, 200) << "answered from memory; its record waits";
+
+  const auto stopping = std::chrono::steady_clock::now();
+  EXPECT_EQ(server_->stop(), 0);
+  const auto took = std::chrono::steady_clock::now() - stopping;
+  EXPECT_LT(took, std::chrono::seconds(30)) << "the recorder's retries are bounded (10 s)";
+  const std::string log = server_->server_log();
+  const auto stopped = log.find("\"msg\":\"stopped\"");
+  ASSERT_NE(stopped, std::string::npos) << log;
+  const std::string line = log.substr(stopped, log.find('\n', stopped) - stopped);
+  EXPECT_EQ(line.find("\"execution_records_lost\":0"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"execution_records_lost\":"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace jsr::testing
