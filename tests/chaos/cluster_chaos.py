@@ -28,8 +28,9 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from harness import Failed, eventually, expect, http, start_server, stop  # noqa: E402
 
 BINARY, PG_SCRIPT = sys.argv[1], sys.argv[2]
 PSQL = "/usr/lib/postgresql/15/bin/psql"
@@ -38,43 +39,8 @@ WORK.chmod(0o755)  # as root, PostgreSQL runs as user postgres and keeps its dat
 LEASE_SECONDS = 4  # services/node_lease.h
 
 
-class Failed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise Failed(message)
-
-
 def report(scenario, **figures):
     print(json.dumps({"scenario": scenario, **figures}), flush=True)
-
-
-def eventually(check, seconds, what):
-    deadline = time.monotonic() + seconds
-    while True:
-        seen = check()
-        if seen:
-            return seen
-        if time.monotonic() > deadline:
-            raise Failed(f"{what}: not within {seconds} s")
-        time.sleep(0.05)
-
-
-def http(method, url, token=None, body=None, timeout=10):
-    request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode())
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except OSError:
-        return 0, ""
 
 
 class Postgres:
@@ -111,20 +77,13 @@ class Node:
 
     def start(self):
         self.data_dir.mkdir(exist_ok=True)
-        self.process = subprocess.Popen(
-            [BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir), "--database-url", self.url,
-             "--secret-key-file", str(self.key_file), "--drain-seconds", "2", "--access-log", "off"],
-            stdout=subprocess.PIPE, stderr=open(self.data_dir / "server.log", "a"), text=True)
-        for _ in range(5):
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            parsed = json.loads(line)
-            self.token = parsed.get("token", self.token)
-            if parsed.get("msg") == "listening":
-                self.base = parsed["address"]
-                return self
-        raise Failed(f"{self.name} did not start; see {self.data_dir / 'server.log'}")
+        try:
+            self.process, self.token, self.base = start_server(
+                BINARY, ["--data-dir", str(self.data_dir), "--database-url", self.url, "--secret-key-file",
+                         str(self.key_file), "--access-log", "off"], open(self.data_dir / "server.log", "a"))
+        except Failed as failure:
+            raise Failed(f"{self.name}: {failure}; see {self.data_dir / 'server.log'}") from failure
+        return self
 
     def node_id(self):
         return (self.data_dir / "node-id").read_text().strip()
@@ -134,12 +93,7 @@ class Node:
         self.process.wait()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop(self.process)
 
     def ready(self):
         return http("GET", self.base + "/readyz", timeout=2)[0] == 200

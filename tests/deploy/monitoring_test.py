@@ -7,7 +7,6 @@ and reads a metric back with the value the server reported.
 usage: monitoring_test.py JSRUNTIME_BINARY DEPLOY_DIR
 """
 import json
-import os
 import pathlib
 import re
 import shutil
@@ -15,48 +14,17 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from harness import Failed, eventually, expect, http, start_server, stop  # noqa: E402
 
 BINARY, DEPLOY = sys.argv[1], pathlib.Path(sys.argv[2]).resolve()
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 
 METRIC = re.compile(r"\bjsruntime_[a-z_]+")
-
-
-def fail(message):
-    print("FAIL:", message, file=sys.stderr)
-    sys.exit(1)
-
-
-def eventually(check, seconds, what):
-    deadline = time.monotonic() + seconds
-    while True:
-        seen = check()
-        if seen:
-            return seen
-        if time.monotonic() > deadline:
-            fail(f"{what}: not within {seconds} s")
-        time.sleep(0.2)
-
-
-def http(method, url, token=None, body=None):
-    request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode())
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except OSError as error:
-        return 0, str(error)
 
 
 def free_port():
@@ -81,8 +49,7 @@ def queried_names(expressions):
 def dashboard_expressions():
     dashboard = json.loads((DEPLOY / "grafana" / "jsruntime.json").read_text())
     expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
-    if not expressions:
-        fail("the dashboard has no queries")
+    expect(expressions, "the dashboard has no queries")
     return expressions
 
 
@@ -91,32 +58,12 @@ def alert_expressions():
     return [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
 
 
-def start_server(data_dir):
-    server = subprocess.Popen(
-        [BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--drain-seconds", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    token, address = None, None
-    for _ in range(5):
-        line = server.stdout.readline()
-        if not line:
-            break
-        parsed = json.loads(line)
-        token = parsed.get("token", token)
-        if parsed.get("msg") == "listening":
-            address = parsed["address"]
-            break
-    if not token or not address:
-        server.kill()
-        fail("the server did not start")
-    return server, token, address
-
-
 def exercise(base, token):
     """Makes the server export every kind of metric: runs, an HTTP request, events, a cron slot."""
     def create(fields):
         status, body = http("POST", base + "/api/v1/scripts", token, {"status": "active", **fields})
         if status != 201:
-            fail(f"creating a script: {status} {body}")
+            raise Failed(f"creating a script: {status} {body}")
         return json.loads(body)["id"]
 
     oneoff = create({"name": "Once", "type": "oneoff", "source": "export default () => 1"})
@@ -124,32 +71,26 @@ def exercise(base, token):
     create({"name": "Every second", "type": "scheduled", "cron_expression": "* * * * * *",
             "source": "export default () => 1"})
     status, body = http("POST", f"{base}/api/v1/scripts/{oneoff}/executions", token, {"wait": True})
-    if status != 200:
-        fail(f"running a script: {status} {body}")
+    expect(status == 200, f"running a script: {status} {body}")
     status, body = http("POST", base + "/api/v1/events", token, {"type": "test.ping", "payload": {}})
-    if status not in (200, 201, 202):
-        fail(f"publishing an event: {status} {body}")
+    expect(status == 202, f"publishing an event: {status} {body}")
 
 
 def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="jsruntime-monitoring-"))
     server = prometheus = None
     try:
-        server, token, base = start_server(str(work / "data"))
+        server, token, base = start_server(BINARY, ["--data-dir", str(work / "data")], subprocess.DEVNULL)
         exercise(base, token)
 
         wanted = queried_names(dashboard_expressions()) | queried_names(alert_expressions())
-        if len(alert_expressions()) != 8:
-            fail(f"expected the 8 alert expressions, read {len(alert_expressions())}")
+        expect(len(alert_expressions()) == 8, f"expected the 8 alert expressions, read {len(alert_expressions())}")
 
         def exported():
             status, text = http("GET", base + "/metrics")
             return status == 200 and wanted <= metric_names(text) and text
 
         exposition = eventually(exported, 20, "the server exporting " + ", ".join(sorted(wanted)))
-        unknown = wanted - metric_names(exposition)
-        if unknown:
-            fail("queried but not exported: " + ", ".join(sorted(unknown)))
 
         port = free_port()
         target = urllib.parse.urlparse(base).netloc
@@ -176,8 +117,7 @@ def main():
         value = eventually(scraped, 60, "Prometheus reading jsruntime_vms_max back")
         _, text = http("GET", base + "/metrics")
         exported_value = re.search(r"^jsruntime_vms_max (\S+)$", text, re.M).group(1)
-        if float(value) != float(exported_value):
-            fail(f"Prometheus read {value}, the server exports {exported_value}")
+        expect(float(value) == float(exported_value), f"Prometheus read {value}, the server exports {exported_value}")
 
         def rules_loaded():
             status, body = http("GET", f"{prom}/api/v1/rules")
@@ -189,14 +129,12 @@ def main():
         rules = eventually(rules_loaded, 30, "Prometheus evaluating the 8 alert rules without error")
         print(f"ok: {len(wanted)} queried metrics exported; jsruntime_vms_max = {value} read back; "
               f"{len(rules)} rules healthy")
+    except Failed as failure:
+        print("FAIL:", failure, file=sys.stderr)
+        sys.exit(1)
     finally:
-        for process in (prometheus, server):
-            if process is not None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop(prometheus)
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -41,25 +41,29 @@ struct Heard {
     std::unique_lock lock(mutex);
     return changed.wait_for(lock, std::chrono::seconds(10), done);
   }
+
+  ChangeListener listener() {
+    return {.changed =
+                [this](std::string_view kind, std::string_view key) {
+                  std::lock_guard lock(mutex);
+                  notices.push_back(std::string(kind) + " " + std::string(key));
+                  changed.notify_all();
+                },
+            .missed =
+                [this] {
+                  std::lock_guard lock(mutex);
+                  ++missed;
+                  changed.notify_all();
+                },
+            .trouble = [](const std::string&) {}};
+  }
 };
 
 TEST(ChangeFeed, ACommittedScriptOrTokenChangeIsHeardAfterTheConnectionIsReported) {
   const std::string url = testing::fresh_postgres_database();
   auto database = Database::open_postgres(url);  // runs the migrations, the trigger among them
   Heard heard;
-  PostgresChangeFeed feed(url, {.changed =
-                                    [&](std::string_view kind, std::string_view key) {
-                                      std::lock_guard lock(heard.mutex);
-                                      heard.notices.push_back(std::string(kind) + " " + std::string(key));
-                                      heard.changed.notify_all();
-                                    },
-                                .missed =
-                                    [&] {
-                                      std::lock_guard lock(heard.mutex);
-                                      ++heard.missed;
-                                      heard.changed.notify_all();
-                                    },
-                                .trouble = [](const std::string&) {}});
+  PostgresChangeFeed feed(url, heard.listener());
   ASSERT_TRUE(heard.await([&] { return heard.missed == 1; })) << "connecting is reported";
   auto changed = database->transaction("", [](SqlConnection& connection) -> domain::Result<void> {
     auto tenant = connection.execute("INSERT INTO tenants (id, name, slug, created_at) VALUES ('t1', 'T', 't', 0)");
@@ -82,19 +86,7 @@ TEST(ChangeFeed, StoredEventDeliveriesWakeEveryServerButClaimingThemDoesNot) {
   const std::string url = testing::fresh_postgres_database();
   auto database = Database::open_postgres(url);
   Heard heard;
-  PostgresChangeFeed feed(url, {.changed =
-                                    [&](std::string_view kind, std::string_view key) {
-                                      std::lock_guard lock(heard.mutex);
-                                      heard.notices.push_back(std::string(kind) + " " + std::string(key));
-                                      heard.changed.notify_all();
-                                    },
-                                .missed =
-                                    [&] {
-                                      std::lock_guard lock(heard.mutex);
-                                      ++heard.missed;
-                                      heard.changed.notify_all();
-                                    },
-                                .trouble = [](const std::string&) {}});
+  PostgresChangeFeed feed(url, heard.listener());
   ASSERT_TRUE(heard.await([&] { return heard.missed == 1; }));
   SqlEventStore store(*database);
   domain::Delivery delivery;
