@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libmozjs-102-dev libjemalloc-dev libboost-dev libssl-dev nlohmann-json3-dev \
 	libspdlog-dev libcli11-dev libhowardhinnant-date-dev libsqlite3-dev libpq-dev \
-	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 python3-yaml tzdata ca-certificates
+	libgtest-dev libgmock-dev libbenchmark-dev postgresql python3 python3-yaml python3-jsonschema tzdata ca-certificates
 
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -25,8 +25,10 @@ all: build
 deps:
 	@./scripts/install-deps.sh $(DEB_PACKAGES)
 
+# The test drivers in Python use Debian's packages (python3-yaml, python3-jsonschema):
+# Debian's interpreter, whatever else is first on the PATH.
 $(BUILD_DIR)/CMakeCache.txt:
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=/usr/bin/python3 $(CMAKE_FLAGS) >/dev/null
 
 # The web UI (TypeScript, Vite; npm ci with the committed lockfile), built
 # into $(BUILD_DIR)/web, where the server looks for it beside its binary.

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "domain/validation.h"
 
@@ -46,6 +48,16 @@ struct ResourceLimitField {
 };
 
 extern const std::array<ResourceLimitField, 8> kResourceLimitFields;
+
+// The limits a change of a script names (PATCH), each with its new value;
+// the others keep theirs.
+struct ResourceLimitsPatch {
+  std::vector<std::pair<const ResourceLimitField*, std::uint64_t>> values{};
+  ResourceLimits applied_to(ResourceLimits limits) const {
+    for (const auto& [field, value] : values) field->set(limits, value);
+    return limits;
+  }
+};
 
 // The bounds a script's own limits must keep (a `jsruntime run` on the
 // command line may go lower). Field names are prefixed with `field_prefix`.

@@ -80,8 +80,8 @@ std::expected<std::optional<ScriptVersion>, FieldErrors> Script::update(ScriptPa
   if (patch.name) changed.name = std::move(*patch.name);
   if (patch.description) changed.description = std::move(*patch.description);
   if (patch.source) changed.source = std::move(*patch.source);
-  if (patch.resource_limits) changed.resource_limits = *patch.resource_limits;
-  if (patch.trigger) changed.trigger = std::move(*patch.trigger);
+  if (patch.resource_limits) changed.resource_limits = patch.resource_limits->applied_to(changed.resource_limits);
+  if (patch.trigger) changed.trigger = patch.trigger->applied_to(std::move(changed.trigger));
   if (patch.tags) changed.tags = std::move(*patch.tags);
   if (patch.metadata_json) changed.metadata_json = std::move(*patch.metadata_json);
   if (FieldErrors errors = validate_definition(changed); !errors.empty()) return std::unexpected(std::move(errors));

@@ -51,8 +51,8 @@ struct ScriptPatch {
   std::optional<std::string> name{};
   std::optional<std::string> description{};
   std::optional<std::string> source{};
-  std::optional<ResourceLimits> resource_limits{};
-  std::optional<TriggerConfig> trigger{};
+  std::optional<ResourceLimitsPatch> resource_limits{};  // the limits it names; the others are kept
+  std::optional<TriggerPatch> trigger{};                 // the trigger fields it names; the others are kept
   std::optional<std::vector<std::string>> tags{};
   std::optional<std::string> metadata_json{};
   std::optional<ScriptStatus> status{};  // applied together with the rest, or not at all

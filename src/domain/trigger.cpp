@@ -101,6 +101,28 @@ void validate_retry(const RetryPolicy& retry, FieldErrors& errors) {
 
 }  // namespace
 
+bool TriggerPatch::names_any() const {
+  return cron_expression || timezone || overlap_policy || misfire_policy || backfill_limit || http_path ||
+         http_methods || http_auth || event_types || retry_policy;
+}
+
+TriggerConfig TriggerPatch::applied_to(TriggerConfig trigger) const {
+  const auto apply = [](const auto& change, auto& field) {
+    if (change) field = *change;
+  };
+  apply(cron_expression, trigger.cron_expression);
+  apply(timezone, trigger.timezone);
+  apply(overlap_policy, trigger.overlap_policy);
+  apply(misfire_policy, trigger.misfire_policy);
+  apply(backfill_limit, trigger.backfill_limit);
+  apply(http_path, trigger.http_path);
+  apply(http_methods, trigger.http_methods);
+  apply(http_auth, trigger.http_auth);
+  apply(event_types, trigger.event_types);
+  apply(retry_policy, trigger.retry_policy);
+  return trigger;
+}
+
 FieldErrors validate_trigger(ScriptType type, TriggerConfig& trigger) {
   FieldErrors errors;
   const auto refuse = [&](bool present, const char* field, const char* owner) {

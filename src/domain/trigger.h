@@ -39,6 +39,29 @@ struct TriggerConfig {
   friend bool operator==(const TriggerConfig&, const TriggerConfig&) = default;
 };
 
+// What a change of a script says of its trigger (PATCH): each field it names
+// is set, or — named as null — cleared back to the type's default; every
+// field it does not name keeps its value, so that editing a description
+// leaves a public hook public and a schedule's policies as they were.
+struct TriggerPatch {
+  template <typename T>
+  using Change = std::optional<std::optional<T>>;  // not named / named as null / named with a value
+
+  Change<std::string> cron_expression{};
+  Change<std::string> timezone{};
+  Change<OverlapPolicy> overlap_policy{};
+  Change<MisfirePolicy> misfire_policy{};
+  Change<int> backfill_limit{};
+  Change<std::string> http_path{};
+  std::optional<std::vector<std::string>> http_methods{};
+  Change<HttpAuth> http_auth{};
+  std::optional<std::vector<std::string>> event_types{};
+  Change<RetryPolicy> retry_policy{};
+
+  bool names_any() const;
+  TriggerConfig applied_to(TriggerConfig trigger) const;
+};
+
 // Checks the configuration against the type and fills in the defaults: a
 // scheduled script gets "UTC", overlap skip and misfire once (backfill 10);
 // an http script needs a token (http_auth token);

@@ -153,7 +153,8 @@ domain::Result<Script> ScriptService::update(const Principal& caller, const std:
   // Both changes apply to this copy first: a refused one saves neither.
   std::optional<domain::ScriptVersion> version;
   if (patch.changes_definition() || !patch.status) {
-    const domain::TriggerConfig trigger = patch.trigger.value_or(script->definition().trigger);
+    const domain::TriggerConfig trigger =
+        patch.trigger ? patch.trigger->applied_to(script->definition().trigger) : script->definition().trigger;
     const std::optional<std::string> new_source =
         patch.source && *patch.source != script->definition().source ? patch.source : std::nullopt;
     auto updated = script->update(patch, caller.actor_id, now());

@@ -177,6 +177,41 @@ TEST(Script, ANewVersionOnlyWhenTheSourceChanges) {
   EXPECT_EQ(script.take_events().size(), 2u);
 }
 
+TEST(Script, AnEditKeepsEveryTriggerFieldAndLimitItDoesNotName) {
+  ScriptDefinition nightly = oneoff();
+  nightly.type = ScriptType::kScheduled;
+  nightly.trigger.cron_expression = "0 2 * * *";
+  nightly.trigger.timezone = "Asia/Tashkent";
+  nightly.trigger.overlap_policy = OverlapPolicy::kQueue;
+  nightly.trigger.misfire_policy = MisfirePolicy::kBackfill;
+  nightly.trigger.backfill_limit = 3;
+  nightly.resource_limits.max_execution_time = std::chrono::milliseconds(5'000);
+  auto [script, first] = created(nightly);
+  const TriggerConfig before = script.definition().trigger;
+  const std::uint64_t memory_before = script.definition().resource_limits.max_memory_bytes;
+
+  ASSERT_TRUE(script.update({.description = "now with a description"}, "u", kNow).has_value());
+  EXPECT_EQ(script.definition().trigger, before);
+  ResourceLimitsPatch shorter;
+  shorter.values.emplace_back(&kResourceLimitFields[0], 7'000);  // max_execution_time_ms
+  ASSERT_TRUE(script.update({.resource_limits = shorter, .trigger = TriggerPatch{.cron_expression = "0 3 * * *"}},
+                            "u", kNow)
+                  .has_value());
+  EXPECT_EQ(script.definition().trigger.cron_expression, "0 3 * * *");
+  EXPECT_EQ(script.definition().trigger.timezone, "Asia/Tashkent");
+  EXPECT_EQ(script.definition().trigger.overlap_policy, OverlapPolicy::kQueue);
+  EXPECT_EQ(script.definition().trigger.misfire_policy, MisfirePolicy::kBackfill);
+  EXPECT_EQ(script.definition().trigger.backfill_limit, 3);
+  EXPECT_EQ(script.definition().resource_limits.max_execution_time, std::chrono::milliseconds(7'000));
+  EXPECT_EQ(script.definition().resource_limits.max_memory_bytes, memory_before);
+
+  // Named as null: back to the type's default.
+  ASSERT_TRUE(script.update({.trigger = TriggerPatch{.overlap_policy = std::optional<OverlapPolicy>()}}, "u", kNow)
+                  .has_value());
+  EXPECT_EQ(script.definition().trigger.overlap_policy, OverlapPolicy::kSkip);
+  EXPECT_EQ(script.definition().trigger.timezone, "Asia/Tashkent");
+}
+
 TEST(Script, AnInvalidUpdateChangesNothing) {
   auto [script, first] = created();
   auto refused = script.update({.name = "x", .source = "export default () => 2"}, "u-2", kNow);

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <signal.h>
 #include <sstream>
 #include <stdexcept>
@@ -53,6 +54,32 @@ std::string read_line(int fd, std::chrono::milliseconds timeout) {
     line += c;
   }
   return line;
+}
+
+// Built with JSR_RECORD_ANSWERS_DIR (the API tests), every answer a test
+// receives from the API is appended there (a JSON line each, one file per
+// process), for tests/openapi/check_answers.py to hold against docs/openapi.json.
+void record_answer([[maybe_unused]] const std::string& method, [[maybe_unused]] const std::string& target,
+                   [[maybe_unused]] const HttpReply& reply) {
+#ifdef JSR_RECORD_ANSWERS_DIR
+  static const char* const directory = JSR_RECORD_ANSWERS_DIR;
+  if (reply.status == 0 || target.rfind("/api/v1/", 0) != 0) return;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  static std::ofstream out = [] {
+    std::filesystem::create_directories(directory);
+    return std::ofstream(std::string(directory) + "/" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+  }();
+  const auto content_type = reply.headers.find("content-type");
+  out << nlohmann::json{{"method", method},
+                        {"target", target},
+                        {"status", reply.status},
+                        {"content_type", content_type == reply.headers.end() ? "" : content_type->second},
+                        {"body", reply.body}}
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      << '\n'
+      << std::flush;
+#endif
 }
 
 std::vector<char*> argv_of(std::vector<std::string>& arguments) {
@@ -215,7 +242,9 @@ HttpReply ServerProcess::request_with_headers(const std::string& method, const s
   parser.body_limit(64 * 1024 * 1024);
   beast::http::read(stream, buffer, parser, error);
   if (error) return {0, error.message()};
-  return reply_of(parser.get());
+  HttpReply reply = reply_of(parser.get());
+  record_answer(method, target, reply);
+  return reply;
 }
 
 std::pair<int, std::string> run_jsruntime(const std::vector<std::string>& arguments) {

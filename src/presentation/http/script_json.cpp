@@ -14,22 +14,24 @@ Error invalid(FieldErrors errors) {
   return Error::validation_failed("the request body is not valid: see details", errors);
 }
 
-std::optional<domain::ResourceLimits> limits_from(FieldReader& fields, domain::ResourceLimits limits) {
+// The limits a body names, each checked for its type; nothing when it names none.
+std::optional<domain::ResourceLimitsPatch> limits_from(FieldReader& fields) {
   auto object = fields.object("resource_limits");
   if (!object) return std::nullopt;
   FieldReader inner(*object);
+  domain::ResourceLimitsPatch patch;
   for (const auto& field : domain::kResourceLimitFields) {
     if (!field.settable) continue;
     const std::string name(field.name);
     if (field.is_signed) {
-      if (auto value = inner.integer<std::int64_t>(name)) field.set(limits, static_cast<std::uint64_t>(*value));
+      if (auto value = inner.integer<std::int64_t>(name)) patch.values.emplace_back(&field, static_cast<std::uint64_t>(*value));
     } else if (auto value = inner.integer<std::size_t>(name)) {
-      field.set(limits, *value);
+      patch.values.emplace_back(&field, *value);
     }
   }
   inner.refuse_unread("resource_limits");
   for (auto& error : inner.errors()) fields.errors().push_back({"resource_limits." + error.field, error.message});
-  return limits;
+  return patch;
 }
 
 std::optional<domain::RetryPolicy> retry_from(FieldReader& fields) {
@@ -57,8 +59,9 @@ std::optional<Enum> named(FieldReader& fields, const std::string& name, Parse pa
   return value;
 }
 
-// The trigger fields of a body, over `trigger`. Null clears an optional one.
-void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
+// The trigger fields a body names; null clears one back to its default.
+domain::TriggerPatch trigger_from(FieldReader& fields) {
+  domain::TriggerPatch trigger;
   if (fields.has("cron_expression")) trigger.cron_expression = fields.text("cron_expression", true);
   if (fields.has("timezone")) trigger.timezone = fields.text("timezone", true);
   if (fields.has("overlap_policy")) {
@@ -81,14 +84,7 @@ void trigger_from(FieldReader& fields, domain::TriggerConfig& trigger) {
   if (fields.has("event_types"))
     trigger.event_types = fields.strings("event_types").value_or(std::vector<std::string>{});
   if (fields.has("retry_policy")) trigger.retry_policy = retry_from(fields);
-}
-
-bool trigger_given(FieldReader& fields) {
-  for (const char* name : {"cron_expression", "timezone", "overlap_policy", "misfire_policy", "backfill_limit",
-                           "http_path", "http_methods", "http_auth", "event_types", "retry_policy"}) {
-    if (fields.has(name)) return true;
-  }
-  return false;
+  return trigger;
 }
 
 std::optional<std::string> metadata_from(FieldReader& fields) {
@@ -161,8 +157,8 @@ domain::Result<ScriptCreation> creation_from_json(const Json& body) {
       fields.errors().push_back({"type", "must be one of scheduled, http, event, oneoff, embedded"});
     }
   }
-  if (auto limits = limits_from(fields, definition.resource_limits)) definition.resource_limits = *limits;
-  trigger_from(fields, definition.trigger);
+  if (auto limits = limits_from(fields)) definition.resource_limits = limits->applied_to(definition.resource_limits);
+  definition.trigger = trigger_from(fields).applied_to({});
   definition.tags = fields.strings("tags").value_or(std::vector<std::string>{});
   if (auto metadata = metadata_from(fields)) definition.metadata_json = *metadata;
   creation.status = status_from(fields);
@@ -182,16 +178,12 @@ domain::Result<domain::ScriptPatch> patch_from_json(const Json& body) {
   if (fields.is_null("description")) patch.description = "";
   patch.source = fields.text("source");
   if (fields.has("type")) fields.errors().push_back({"type", "cannot be changed; create a new script"});
-  if (fields.has("resource_limits")) patch.resource_limits = limits_from(fields, domain::ResourceLimits{});
+  patch.resource_limits = limits_from(fields);
   patch.tags = fields.strings("tags");
   patch.metadata_json = metadata_from(fields);
   patch.status = status_from(fields);
   patch.change_description = fields.text("change_description").value_or("");
-  if (trigger_given(fields)) {
-    domain::TriggerConfig trigger;
-    trigger_from(fields, trigger);
-    patch.trigger = std::move(trigger);
-  }
+  if (domain::TriggerPatch trigger = trigger_from(fields); trigger.names_any()) patch.trigger = std::move(trigger);
   fields.refuse_unread();
   if (!fields.errors().empty()) return std::unexpected(invalid(std::move(fields.errors())));
   return patch;

@@ -118,7 +118,8 @@ TYPED_TEST(Repositories, NamesAndHttpPathsAreUniquePerTenant) {
   EXPECT_EQ(refused.error().code, domain::ErrorCode::kConflict);
   auto same_path = this->script("tenant-a", "s-3", "Other", ScriptType::kHttp);
   ASSERT_TRUE(same_path.first
-                  .update({.trigger = domain::TriggerConfig{.http_path = "/hooks/s-1", .http_methods = {"GET"}}},
+                  .update({.trigger = domain::TriggerPatch{.http_path = "/hooks/s-1",
+                                                         .http_methods = std::vector<std::string>{"GET"}}},
                           "user-1", kNow)
                   .has_value());
   EXPECT_EQ(this->scripts_.add(same_path.first, same_path.second).error().code, domain::ErrorCode::kConflict);

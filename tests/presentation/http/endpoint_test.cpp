@@ -129,6 +129,15 @@ TEST_F(Endpoints, PublicHooksAnswerWithoutATokenAtTheTenantsSlug) {
   EXPECT_EQ(server_->request("POST", "/api/scripts/private", admin_, "{}").status, 200);
 }
 
+TEST_F(Endpoints, EditingAPublicHooksDescriptionLeavesItPublic) {
+  const std::string hook = create("/stripe", {"POST"}, kEcho, {{"http_auth", "none"}});
+  const HttpReply edited = server_->patch("/api/v1/scripts/" + hook, admin_, {{"description", "Stripe payments"}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.json()["http_auth"], "none");
+  EXPECT_EQ(edited.json()["http_methods"], json::array({"POST"}));
+  EXPECT_EQ(server_->request("POST", "/hooks/default/stripe", "", "{}").status, 200) << "still public";
+}
+
 TEST_F(Endpoints, TheScriptSeesHeadersBodyAndAddressButNotTheToken) {
   create("/echo", {"POST"}, kEcho);
   const HttpReply json_body = server_->request_with_headers("POST", "/api/scripts/echo", admin_,

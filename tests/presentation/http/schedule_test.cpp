@@ -278,6 +278,46 @@ TEST_F(Schedules, APausedScheduleRunsNothingAndMissesNothingWhenResumed) {
   EXPECT_EQ(count_with(seen, "skipped"), 0u) << "paused time is not a misfire";
 }
 
+TEST_F(Schedules, APatchChangesOnlyTheFieldsItNamesAndNullClearsOne) {
+  const std::string script = create({{"cron_expression", "0 2 * * *"},
+                                     {"timezone", "Asia/Tashkent"},
+                                     {"overlap_policy", "queue"},
+                                     {"misfire_policy", "backfill"},
+                                     {"backfill_limit", 3},
+                                     {"retry_policy", {{"max_attempts", 5}}},
+                                     {"resource_limits", {{"max_execution_time_ms", 5000}, {"max_memory_bytes", 32 << 20}}},
+                                     {"metadata", {{"team", "billing"}}},
+                                     {"source", "export default () => 1"}});
+  const json before = server_->get("/api/v1/scripts/" + script, admin_).json();
+  const auto unchanged_but = [&](const json& after, std::initializer_list<const char*> changed) {
+    for (const auto& [field, value] : before.items()) {
+      if (field == "updated_at" || field == "next_run_at" ||
+          std::find_if(changed.begin(), changed.end(), [&](const char* name) { return field == name; }) !=
+              changed.end()) {
+        continue;
+      }
+      EXPECT_EQ(after[field], value) << field;
+    }
+  };
+
+  const HttpReply described = server_->patch("/api/v1/scripts/" + script, admin_, {{"description", "nightly"}});
+  ASSERT_EQ(described.status, 200) << described.body;
+  unchanged_but(described.json(), {"description"});
+
+  const HttpReply moved = server_->patch("/api/v1/scripts/" + script, admin_,
+                                         {{"cron_expression", "0 3 * * *"}, {"resource_limits", {{"max_memory_bytes", 48 << 20}}}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  unchanged_but(moved.json(), {"description", "cron_expression", "resource_limits"});  // and next_run_at
+  EXPECT_EQ(moved.json()["resource_limits"]["max_memory_bytes"], 48 << 20);
+  EXPECT_EQ(moved.json()["resource_limits"]["max_execution_time_ms"], 5000) << "a limit not named is kept";
+
+  const HttpReply cleared = server_->patch("/api/v1/scripts/" + script, admin_, {{"overlap_policy", nullptr}});
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.json()["overlap_policy"], "skip") << "null: back to the default";
+  EXPECT_EQ(cleared.json()["misfire_policy"], "backfill");
+  EXPECT_EQ(cleared.json()["timezone"], "Asia/Tashkent");
+}
+
 TEST_F(Schedules, BodiesNameEveryWrongFieldScheduleFieldsIncludedAndRefuseUnknownOnes) {
   const auto refused_fields = [&](const json& body) {
     const HttpReply reply = server_->post("/api/v1/scripts", admin_, body);

@@ -128,7 +128,9 @@ TYPED_TEST(TenantStalls, LongStatementsOfSeveralTenantsDelayNoOtherTenantsSecret
           .json();
   const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
   EXPECT_EQ(read["output"], 18) << read.dump();
-  EXPECT_LT(took, milliseconds(2000)) << "a secret's read waited behind other tenants' statements";
+  // Behind them it would wait their 5 s; the margin is for a loaded test machine, where the
+  // four spinning statements take both cores of the database.
+  EXPECT_LT(took, milliseconds(3500)) << "a secret's read waited behind other tenants' statements";
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The REST API as the UI uses it: JSON in and out, the token as a bearer,
 // and every failure as an ApiError carrying the server's error code (or
 // NETWORK_ERROR when the server could not be reached).
+import type { components, paths } from './generated/openapi';
 
 export interface FieldError {
   field: string;
@@ -19,73 +20,20 @@ export class ApiError extends Error {
   }
 }
 
-export interface Script {
-  id: string;
-  name: string;
-  description: string;
-  type: 'oneoff' | 'scheduled' | 'http' | 'event';
-  status: 'draft' | 'active' | 'paused' | 'disabled' | 'archived';
-  version: number;
-  tags: string[];
-  last_run_at: string | null;
-  last_run_status: string | null;
-  updated_at: string;
-}
-
-export interface RetryPolicy {
-  max_attempts: number;
-  initial_backoff_ms: number;
-  backoff_multiplier: number;
-  max_backoff_ms: number;
-}
-
-export type ResourceLimits = Record<string, number>;
-
-export interface ScriptDetail extends Script {
-  source: string;
-  next_statuses: Script['status'][];
-  retry_policy: RetryPolicy | null;
-  resource_limits: ResourceLimits;
-  cron_expression: string | null;
-  timezone: string | null;
-  http_path: string | null;
-  http_methods: string[];
-  event_types: string[];
-  next_run_at: string | null;
-  created_at: string;
-}
-
-export interface LogLine {
-  level: string;
-  message: string;
-  time: string;
-  metadata?: unknown;
-}
-
-export interface ExecutionError {
-  code: string;
-  message: string;
-  stack: string;
-  line: number;
-  column: number;
-}
-
-export interface Execution {
-  id: string;
-  script_id: string;
-  script_version: number;
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'timeout' | 'cancelled' | 'skipped';
-  trigger_type: string;
-  skip_reason: string | null;
-  input: unknown;
-  output: unknown;
-  error: ExecutionError | null;
-  logs: LogLine[];
-  metrics: { duration_ms?: number; peak_memory_bytes?: number } | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
+// The wire's shapes, generated from docs/openapi.json at build time (npm run
+// generate): a field or enum value the document adds fails `tsc` wherever
+// the UI does not handle it yet.
+type Schemas = components['schemas'];
+export type Script = Schemas['Script'];
+export type ScriptDetail = Script;  // the list and a script's page answer the same shape
+export type ScriptType = Script['type'];
+export type ScriptStatus = Script['status'];
+export type RetryPolicy = NonNullable<Script['retry_policy']>;
+export type ResourceLimits = Script['resource_limits'];
+export type Execution = Schemas['Execution'];
+export type ExecutionStatus = Execution['status'];
+export type LogLine = Execution['logs'][number];
+export type ExecutionError = NonNullable<Execution['error']>;
 
 export interface Page<T> {
   items: T[];
@@ -94,38 +42,10 @@ export interface Page<T> {
   per_page: number;
 }
 
-export interface Me {
-  tenant_id: string;
-  token_id: string;
-  role: string;
-  permissions: string[];
-}
-
-export interface VersionSummary {
-  number: number;
-  created_at: string;
-  created_by: string;
-  change_description: string;
-}
-
-export interface Version extends VersionSummary {
-  source: string;
-}
-
-export interface DeadLetter {
-  id: string;
-  event_id: string;
-  event_type: string;
-  payload: unknown;
-  script_id: string;
-  script_version: number;
-  attempts: number;
-  last_error: ExecutionError | null;
-  last_execution_id: string | null;
-  status: 'dead' | 'replayed';
-  created_at: string;
-  replayed_at: string | null;
-}
+export type Me = paths['/api/v1/me']['get']['responses'][200]['content']['application/json'];
+export type VersionSummary = Schemas['VersionSummary'];
+export type Version = Schemas['Version'];
+export type DeadLetter = Schemas['DeadLetter'];
 
 export interface DeadLetterQuery {
   script_id?: string;

@@ -1,5 +1,5 @@
 // Form logic kept apart from the page, so it is tested on its own.
-import type { ScriptDetail } from './api';
+import type { Script, ScriptDetail, ScriptType } from './api';
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -13,17 +13,28 @@ export function parseInput(text: string): Parsed {
   }
 }
 
+export type HttpAuth = NonNullable<Script['http_auth']>;
+export type OverlapPolicy = NonNullable<Script['overlap_policy']>;
+export type MisfirePolicy = NonNullable<Script['misfire_policy']>;
+
+// Every field a script has, as the form holds it: an edit carries them all,
+// so nothing the form does not show is lost.
 export interface ScriptFields {
   name: string;
   description: string;
-  type: 'oneoff' | 'scheduled' | 'http' | 'event';
+  type: ScriptType;
   source: string;
   cron_expression: string;
   timezone: string;
+  overlap_policy: OverlapPolicy;
+  misfire_policy: MisfirePolicy;
+  backfill_limit: string;  // with misfire_policy backfill
   http_path: string;
   http_methods: string;  // comma-separated
+  http_auth: HttpAuth;
   event_types: string;   // comma-separated
   tags: string;          // comma-separated
+  metadata: string;      // a JSON object
   retry: boolean;        // a retry policy of its own (event scripts always have one)
   max_attempts: string;
   initial_backoff_ms: string;
@@ -44,6 +55,15 @@ export const limitFields = [
 ] as const;
 export type LimitName = (typeof limitFields)[number]['name'];
 
+// Typed JSON: the object it is, or the text as typed, for the server to name.
+const jsonObject = (text: string): unknown => {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 // A typed number; text that is not one is sent as is, for the server to name.
 const numeric = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
@@ -55,8 +75,9 @@ export function emptyFields(): ScriptFields {
   return {
     name: '', description: '', type: 'oneoff',
     source: 'export default async (input, context) => {\n  sdk.log.info(\'started\', { input });\n  return { ok: true };\n};\n',
-    cron_expression: '0 * * * *', timezone: 'UTC', http_path: '/hooks/example', http_methods: 'POST',
-    event_types: 'order.created', tags: '', retry: false, max_attempts: '3', initial_backoff_ms: '1000', backoff_multiplier: '2',
+    cron_expression: '0 * * * *', timezone: 'UTC', overlap_policy: 'skip', misfire_policy: 'once', backfill_limit: '10',
+    http_path: '/hooks/example', http_methods: 'POST', http_auth: 'token',
+    event_types: 'order.created', tags: '', metadata: '{}', retry: false, max_attempts: '3', initial_backoff_ms: '1000', backoff_multiplier: '2',
     max_backoff_ms: '60000', limits: Object.fromEntries(limitFields.map(({ name }) => [name, ''])) as Record<LimitName, string>,
     change_description: '',
   };
@@ -69,10 +90,14 @@ export function fieldsOf(script: ScriptDetail): ScriptFields {
   return {
     ...fields, name: script.name, description: script.description, type: script.type, source: script.source,
     cron_expression: script.cron_expression ?? fields.cron_expression, timezone: script.timezone ?? fields.timezone,
-    http_path: script.http_path ?? fields.http_path,
+    overlap_policy: script.overlap_policy ?? fields.overlap_policy,
+    misfire_policy: script.misfire_policy ?? fields.misfire_policy,
+    backfill_limit: String(script.backfill_limit ?? fields.backfill_limit),
+    http_path: script.http_path ?? fields.http_path, http_auth: script.http_auth ?? fields.http_auth,
     http_methods: script.http_methods.length ? script.http_methods.join(', ') : fields.http_methods,
     event_types: script.event_types.length ? script.event_types.join(', ') : fields.event_types,
     tags: script.tags.join(', '),
+    metadata: JSON.stringify(script.metadata ?? {}),
     retry: retry !== null,
     max_attempts: String(retry?.max_attempts ?? fields.max_attempts),
     initial_backoff_ms: String(retry?.initial_backoff_ms ?? fields.initial_backoff_ms),
@@ -93,9 +118,15 @@ export function scriptBody(fields: ScriptFields, mode: 'create' | 'update' = 'cr
   const tags = list(fields.tags);
   if (tags.length > 0 || mode === 'update') body.tags = tags;
   if (mode === 'update' && fields.change_description.trim()) body.change_description = fields.change_description.trim();
-  if (fields.type === 'scheduled') Object.assign(body, { cron_expression: fields.cron_expression.trim(),
-                                                          timezone: fields.timezone.trim() || 'UTC' });
-  if (fields.type === 'http') Object.assign(body, { http_path: fields.http_path.trim(),
+  body.metadata = jsonObject(fields.metadata);
+  if (fields.type === 'scheduled') {
+    Object.assign(body, { cron_expression: fields.cron_expression.trim(), timezone: fields.timezone.trim() || 'UTC',
+                          overlap_policy: fields.overlap_policy, misfire_policy: fields.misfire_policy });
+    // A limit only for backfill; moving away from it clears the stored one.
+    if (fields.misfire_policy === 'backfill') body.backfill_limit = numeric(fields.backfill_limit);
+    else if (mode === 'update') body.backfill_limit = null;
+  }
+  if (fields.type === 'http') Object.assign(body, { http_path: fields.http_path.trim(), http_auth: fields.http_auth,
                                                      http_methods: list(fields.http_methods).map((m) => m.toUpperCase()) });
   if (fields.type === 'event') body.event_types = list(fields.event_types);
   if (hasRetryPolicy(fields.type)) {

@@ -15,8 +15,11 @@ export const messages: Record<Locale, Messages> = { en, ru, uz };
 export class Translator {
   constructor(public locale: Locale) {}
 
+  // The message in the locale; in English when the locale lacks it; the key
+  // itself when no locale has it (a key made at run time): never a throw.
   t(key: MessageKey, values: Record<string, string | number> = {}): string {
-    return messages[this.locale][key].replace(/\{(\w+)\}/g, (_, name: string) =>
+    const template: string | undefined = messages[this.locale][key] ?? messages.en[key];
+    return (template ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
       name in values ? this.format(values[name]) : `{${name}}`);
   }
 

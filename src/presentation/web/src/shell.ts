@@ -2,6 +2,7 @@
 // the header, and how a page is shown and later left.
 import { ApiClient, ApiError, type Me } from './api';
 import { h } from './dom';
+import { labelKey } from './labels';
 import { locales, Translator, type MessageKey } from './i18n';
 import { session } from './session';
 
@@ -65,7 +66,7 @@ export function forgetCaller() {
   caller = null;
 }
 
-export const may = (who: Me, permission: string) => who.permissions.includes(permission);
+export const may = (who: Me, permission: Me['permissions'][number]) => who.permissions.includes(permission);
 
 export function failure(error: unknown): string {
   if (error instanceof ApiError) return i18n.error(error.code, error.message);
@@ -114,5 +115,8 @@ export function backLink(href: string, label: MessageKey): HTMLElement {
   return h('p', {}, h('a', { href }, i18n.t(label)));
 }
 
-// An enum value in the locale: `type.http`, `status.active`, ...
-export const named = (group: string, value: string) => i18n.t(`${group}.${value}` as MessageKey);
+// An enum value in the locale, by its table in labels.ts; as it is when the UI does not know it.
+export function named<T extends string>(labels: Record<T, MessageKey>, value: string): string {
+  const key = labelKey(labels, value);
+  return key ? i18n.t(key) : value;
+}

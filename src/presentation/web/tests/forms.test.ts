@@ -28,12 +28,28 @@ describe('scriptBody', () => {
   const fields = { ...emptyFields(), name: ' Nightly export ', type: 'scheduled' as const, source: 'export default () => 1',
                    cron_expression: ' 0 3 * * * ', timezone: '', http_path: '/x', http_methods: 'post, get' };
   it('sends exactly the trigger fields the type needs', () => {
-    expect(scriptBody(fields)).toEqual({ name: 'Nightly export', description: '', type: 'scheduled',
-                                         source: 'export default () => 1', cron_expression: '0 3 * * *', timezone: 'UTC' });
-    expect(scriptBody({ ...fields, type: 'http' })).toMatchObject({ http_path: '/x', http_methods: ['POST', 'GET'] });
+    expect(scriptBody(fields)).toEqual({ name: 'Nightly export', description: '', type: 'scheduled', metadata: {},
+                                         source: 'export default () => 1', cron_expression: '0 3 * * *', timezone: 'UTC',
+                                         overlap_policy: 'skip', misfire_policy: 'once' });
+    expect(scriptBody({ ...fields, type: 'http' })).toMatchObject({ http_path: '/x', http_methods: ['POST', 'GET'],
+                                                                    http_auth: 'token' });
     expect(scriptBody({ ...fields, type: 'http' })).not.toHaveProperty('cron_expression');
     expect(scriptBody({ ...fields, type: 'event', event_types: 'a.b, c.*,' })).toMatchObject({ event_types: ['a.b', 'c.*'] });
-    expect(Object.keys(scriptBody({ ...fields, type: 'oneoff' })).sort()).toEqual(['description', 'name', 'source', 'type']);
+    expect(Object.keys(scriptBody({ ...fields, type: 'oneoff' })).sort())
+      .toEqual(['description', 'metadata', 'name', 'source', 'type']);
+    expect(Object.keys(scriptBody({ ...fields, type: 'embedded' })).sort())
+      .toEqual(['description', 'metadata', 'name', 'source', 'type']);
+  });
+  it('sends a backfill limit only with backfill, and clears it on an update that leaves backfill', () => {
+    const backfill = { ...fields, misfire_policy: 'backfill' as const, backfill_limit: '25' };
+    expect(scriptBody(backfill)).toMatchObject({ misfire_policy: 'backfill', backfill_limit: 25 });
+    expect(scriptBody(fields)).not.toHaveProperty('backfill_limit');
+    expect(scriptBody(fields, 'update').backfill_limit).toBeNull();
+  });
+  it('sends the metadata as the object typed, or the text for the server to name', () => {
+    expect(scriptBody({ ...fields, metadata: '{"team":"billing"}' }).metadata).toEqual({ team: 'billing' });
+    expect(scriptBody({ ...fields, metadata: '' }).metadata).toEqual({});
+    expect(scriptBody({ ...fields, metadata: '{team' }).metadata).toBe('{team');
   });
   it('sends a retry policy for event scripts always, for scheduled ones when asked, as numbers', () => {
     const retry = { max_attempts: 3, initial_backoff_ms: 1000, backoff_multiplier: 2, max_backoff_ms: 60000 };
@@ -64,15 +80,28 @@ describe('scriptBody', () => {
   });
 });
 
+const scheduledScript = {
+  id: 's2', name: 'Every five', description: '', type: 'scheduled', status: 'active', next_statuses: [], version: 1,
+  tags: [], last_run_at: null, last_run_status: null, updated_at: '', created_at: '', created_by: 't1', source: 'x',
+  cron_expression: '*/5 * * * *', timezone: 'Asia/Tashkent', overlap_policy: 'queue', misfire_policy: 'backfill',
+  backfill_limit: 3, http_path: null, http_methods: [], http_auth: null, event_types: [], next_run_at: null, metadata: {},
+  retry_policy: null,
+  resource_limits: { max_memory_bytes: 64 * 1024 * 1024, max_execution_time_ms: 30000, max_concurrent_runs: 5,
+                     max_api_calls: 100, max_api_calls_per_minute: 60, max_output_size_bytes: 1024 * 1024 },
+} satisfies ScriptDetail;
+
 describe('fieldsOf', () => {
   it('reads a stored script back into the form, limits in the units typed', () => {
     const script = {
       id: 's1', name: 'Receipts', description: 'd', type: 'event', status: 'active', next_statuses: [], version: 2, tags: ['mail'],
-      last_run_at: null, last_run_status: null, updated_at: '', created_at: '', source: 'x', cron_expression: null,
-      timezone: null, http_path: null, http_methods: [], event_types: ['payment.processed'], next_run_at: null,
+      last_run_at: null, last_run_status: null, updated_at: '', created_at: '', created_by: 't1', source: 'x',
+      cron_expression: null, timezone: null, overlap_policy: null, misfire_policy: null, backfill_limit: null,
+      http_path: null, http_methods: [], http_auth: null, event_types: ['payment.processed'], next_run_at: null,
+      metadata: { team: 'mail' },
       retry_policy: { max_attempts: 4, initial_backoff_ms: 500, backoff_multiplier: 3, max_backoff_ms: 9000 },
-      resource_limits: { max_memory_bytes: 64 * 1024 * 1024, max_execution_time_ms: 30000 },
-    } as ScriptDetail;
+      resource_limits: { max_memory_bytes: 64 * 1024 * 1024, max_execution_time_ms: 30000, max_concurrent_runs: 5,
+                         max_api_calls: 100, max_api_calls_per_minute: 60, max_output_size_bytes: 1024 * 1024 },
+    } satisfies ScriptDetail;
     const fields = fieldsOf(script);
     expect(fields).toMatchObject({ name: 'Receipts', type: 'event', event_types: 'payment.processed', tags: 'mail', retry: true,
                                    max_attempts: '4', backoff_multiplier: '3' });
@@ -81,7 +110,20 @@ describe('fieldsOf', () => {
     // And back: the same body the script was made from.
     expect(scriptBody(fields, 'update')).toMatchObject({ event_types: ['payment.processed'],
                                                         retry_policy: script.retry_policy,
-                                                        resource_limits: script.resource_limits });
+                                                        resource_limits: script.resource_limits,
+                                                        metadata: script.metadata });
+  });
+  it('carries every field of a schedule and of a public hook through an edit', () => {
+    const base = emptyFields();
+    const schedule = fieldsOf({ ...({} as ScriptDetail), ...scheduledScript });
+    expect(scriptBody(schedule, 'update')).toMatchObject({
+      cron_expression: '*/5 * * * *', timezone: 'Asia/Tashkent', overlap_policy: 'queue', misfire_policy: 'backfill',
+      backfill_limit: 3 });
+    const hook = fieldsOf({ ...({} as ScriptDetail), ...scheduledScript, type: 'http', cron_expression: null, timezone: null,
+                            overlap_policy: null, misfire_policy: null, backfill_limit: null, http_path: '/stripe',
+                            http_methods: ['POST'], http_auth: 'none' });
+    expect(scriptBody(hook, 'update')).toMatchObject({ http_path: '/stripe', http_methods: ['POST'], http_auth: 'none' });
+    expect(base.http_auth).toBe('token');
   });
 });
 

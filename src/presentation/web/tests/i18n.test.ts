@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { messages, Translator, type MessageKey } from '../src/i18n';
+import { labelKey, statusLabels, typeLabels } from '../src/labels';
 
 // Words that are the same in every language (names, acronyms).
 const universal = new Set<MessageKey>(['app.title', 'type.http', 'trigger.api', 'trigger.http']);
@@ -29,5 +30,29 @@ describe('messages', () => {
     const ru = new Translator('ru');
     expect(ru.error('QUOTA_EXCEEDED', 'x')).toBe(messages.ru['error.QUOTA_EXCEEDED']);
     expect(ru.error('SOMETHING_NEW', 'the detail')).toBe('Что-то пошло не так: the detail');
+  });
+
+  it('falls back to English, then to the key itself, rather than throw', () => {
+    const ru = new Translator('ru');
+    const missing = { ...messages.ru } as Partial<typeof messages.ru>;
+    delete missing['type.http'];
+    const saved = messages.ru;
+    messages.ru = missing as typeof messages.ru;
+    try {
+      expect(ru.t('type.http')).toBe(messages.en['type.http']);
+      expect(ru.t('type.quantum' as MessageKey)).toBe('type.quantum');
+    } finally {
+      messages.ru = saved;
+    }
+  });
+});
+
+describe('labels', () => {
+  it('has a message for every enum value of the API, and none for one it does not know', () => {
+    expect(labelKey(typeLabels, 'embedded')).toBe('type.embedded');
+    expect(new Translator('uz').t(labelKey(typeLabels, 'embedded')!)).toBe(messages.uz['type.embedded']);
+    expect(labelKey(statusLabels, 'archived')).toBe('status.archived');
+    expect(labelKey(typeLabels, 'quantum')).toBeNull();
+    expect(labelKey(typeLabels, 'toString')).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import type { DeadLetter, Me } from '../api';
 import { h } from '../dom';
 import { parseInput } from '../forms';
 import type { MessageKey } from '../i18n';
+import { deadLabels } from '../labels';
 import { api, backLink, definition, failure, header, i18n, may, me, named, openScreen, refreshPage,
          signedOut } from '../shell';
 
@@ -22,7 +23,7 @@ export async function deadLettersPage(query: URLSearchParams) {
   const notice = h('p', { role: 'status' });
   const status = h('select', { id: 'dead-status', onchange: () => {
     location.hash = `#/dead-letters?status=${status.value}${filters.script_id ? `&script_id=${filters.script_id}` : ''}`;
-  } }, ...['dead', 'replayed'].map((value) => h('option', { value, selected: value === filters.status }, named('dead', value))));
+  } }, ...['dead', 'replayed'].map((value) => h('option', { value, selected: value === filters.status }, named(deadLabels, value))));
   const replayAll = may(caller, 'dead_letters.manage') && filters.status === 'dead' && page.total > 0
     ? h('button', { type: 'button', onclick: async () => {
       try {
@@ -83,7 +84,7 @@ export async function deadLetterPage(id: string) {
   screen.show(header(), backLink('#/dead-letters', 'dead.back'),
     h('h1', { tabindex: '-1' }, i18n.t('dead.letterHeading', { type: letter.event_type })),
     h('dl', {},
-      ...definition('scripts.status', named('dead', letter.status)),
+      ...definition('scripts.status', named(deadLabels, letter.status)),
       ...definition('dead.script', h('a', { href: `#/scripts/${letter.script_id}` }, letter.script_id)),
       ...definition('scripts.version', i18n.format(letter.script_version)),
       ...definition('dead.attempts', i18n.format(letter.attempts)),

@@ -3,6 +3,7 @@
 import { codeBlock } from '../code_block';
 import { h } from '../dom';
 import { atLeast } from '../forms';
+import { logLabels, triggerLabels } from '../labels';
 import { api, backLink, definition, header, i18n, named, openScreen } from '../shell';
 import { statusText } from './script';
 
@@ -16,19 +17,19 @@ export async function executionPage(id: string) {
       const lines = atLeast(execution.logs, level);
       logs.replaceChildren(lines.length === 0 ? h('p', { class: 'empty' }, i18n.t('execution.noLogs'))
         : h('ol', { class: 'logs' }, ...lines.map((line) => h('li', { class: `log-${line.level}` },
-            h('span', { class: 'level' }, named('log', line.level)), ' ', h('samp', {}, line.message),
+            h('span', { class: 'level' }, named(logLabels, line.level)), ' ', h('samp', {}, line.message),
             line.metadata !== undefined ? h('code', {}, ' ' + JSON.stringify(line.metadata)) : null))));
     };
     const level = h('select', { id: 'level', onchange: (event) => showLogs((event.target as HTMLSelectElement).value) },
       h('option', { value: 'all' }, i18n.t('execution.allLevels')),
-      ...['debug', 'info', 'warn', 'error'].map((value) => h('option', { value }, named('log', value))));
+      ...['debug', 'info', 'warn', 'error'].map((value) => h('option', { value }, named(logLabels, value))));
     const error = execution.error;
     const metrics = execution.metrics;
     screen.show(header(), backLink(`#/scripts/${execution.script_id}`, 'script.backToScript'),
       h('h1', { tabindex: '-1' }, `${i18n.t('execution.heading')}: ${statusText(execution)}`),
       h('dl', {},
         ...definition('execution.when', i18n.date(execution.started_at ?? execution.created_at)),
-        ...definition('script.trigger', named('trigger', execution.trigger_type)),
+        ...definition('script.trigger', named(triggerLabels, execution.trigger_type)),
         ...definition('scripts.version', i18n.format(execution.script_version)),
         ...(metrics?.duration_ms !== undefined
           ? definition('execution.duration', i18n.t('execution.ms', { value: Math.round(metrics.duration_ms) })) : []),
@@ -36,10 +37,10 @@ export async function executionPage(id: string) {
           ? definition('execution.memory', i18n.t('execution.kib', { value: Math.round(metrics.peak_memory_bytes / 1024) })) : [])),
       error ? h('section', { class: 'error', role: 'alert' },
         h('h2', {}, `${i18n.t('execution.error')}: `, h('code', {}, error.code)), h('p', {}, h('samp', {}, error.message)),
-        error.line > 0 ? h('a', { href: `#line-${error.line}`, onclick: (event) => {
+        (error.line ?? 0) > 0 ? h('a', { href: `#line-${error.line}`, onclick: (event) => {
           event.preventDefault();
           document.getElementById(`line-${error.line}`)?.scrollIntoView({ block: 'center' });
-        } }, i18n.t('execution.at', { line: error.line, column: error.column })) : null,
+        } }, i18n.t('execution.at', { line: error.line ?? 0, column: error.column ?? 0 })) : null,
         error.stack ? h('pre', { class: 'stack' }, error.stack) : null) : null,
       h('h2', {}, i18n.t('execution.input')), h('pre', {}, JSON.stringify(execution.input, null, 2)),
       h('h2', {}, i18n.t('execution.output')), h('pre', {}, JSON.stringify(execution.output, null, 2)),

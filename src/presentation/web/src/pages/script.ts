@@ -5,12 +5,13 @@ import { codeBlock } from '../code_block';
 import { h } from '../dom';
 import { parseInput } from '../forms';
 import type { MessageKey } from '../i18n';
+import { runLabels, skipLabels, statusLabels, triggerLabels, typeLabels } from '../labels';
 import { api, backLink, definition, failure, header, i18n, may, me, named, onLeave, openScreen, refreshPage,
          signedOut } from '../shell';
 
 export function statusText(execution: Execution): string {
-  if (execution.status === 'skipped' && execution.skip_reason) return named('skip', execution.skip_reason);
-  return named('run', execution.status);
+  if (execution.status === 'skipped' && execution.skip_reason) return named(skipLabels, execution.skip_reason);
+  return named(runLabels, execution.status);
 }
 
 export const endpointUrl = (path: string) => `${location.origin}/api/scripts${path}`;
@@ -18,7 +19,7 @@ export const endpointUrl = (path: string) => `${location.origin}/api/scripts${pa
 function trigger(script: ScriptDetail): Node | string {
   if (script.type === 'scheduled') return `${script.cron_expression} (${script.timezone})`;
   if (script.type === 'event') return script.event_types.join(', ');
-  if (script.type !== 'http') return named('type', script.type);
+  if (script.type !== 'http') return named(typeLabels, script.type);
   const url = endpointUrl(script.http_path ?? '');
   const copied = h('span', { role: 'status', class: 'hint' });
   return h('span', {}, `${script.http_methods.join(', ')} `, h('code', { class: 'url' }, url), ' ',
@@ -93,7 +94,7 @@ function historyTable(executions: Execution[]): HTMLElement {
     h('tbody', {}, ...executions.map((execution) => h('tr', {},
       h('td', {}, h('a', { href: `#/executions/${execution.id}` }, statusText(execution))),
       h('td', {}, i18n.date(execution.started_at ?? execution.created_at)),
-      h('td', {}, named('trigger', execution.trigger_type)),
+      h('td', {}, named(triggerLabels, execution.trigger_type)),
       h('td', {}, execution.metrics?.duration_ms !== undefined
         ? i18n.t('execution.ms', { value: Math.round(execution.metrics.duration_ms) }) : '')))));
 }
@@ -116,8 +117,8 @@ export async function scriptPage(id: string) {
     script.description ? h('p', {}, script.description) : null,
     actions(script, caller, notice), notice,
     h('dl', {},
-      ...definition('scripts.type', named('type', script.type)),
-      ...definition('scripts.status', h('span', { class: `status status-${script.status}` }, named('status', script.status))),
+      ...definition('scripts.type', named(typeLabels, script.type)),
+      ...definition('scripts.status', h('span', { class: `status status-${script.status}` }, named(statusLabels, script.status))),
       ...definition('scripts.version', i18n.format(script.version)),
       ...definition('script.trigger', trigger(script)),
       ...(script.next_run_at ? definition('script.nextRun', i18n.date(script.next_run_at)) : [])),

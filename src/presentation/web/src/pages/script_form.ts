@@ -7,12 +7,20 @@ import { h } from '../dom';
 import { emptyFields, errorsByField, fieldsOf, hasRetryPolicy, limitFields, scriptBody, type LimitName,
          type ScriptFields } from '../forms';
 import type { MessageKey } from '../i18n';
+import { authLabels, misfireLabels, overlapLabels, typeLabels } from '../labels';
 import { api, backLink, failure, header, i18n, named, onLeave, openScreen, signedOut } from '../shell';
 
-type TextField = Exclude<keyof ScriptFields, 'limits' | 'retry' | 'type'>;
+type ChoiceField = 'type' | 'http_auth' | 'overlap_policy' | 'misfire_policy';
+type TextField = Exclude<keyof ScriptFields, 'limits' | 'retry' | ChoiceField>;
+const kTriggerFieldNames = ['cron_expression', 'timezone', 'overlap_policy', 'misfire_policy', 'backfill_limit',
+                            'http_path', 'http_methods', 'http_auth', 'event_types'] as const;
+type TriggerField = (typeof kTriggerFieldNames)[number];
 
-const kTriggerFields: Record<ScriptFields['type'], TextField[]> = {
-  oneoff: [], scheduled: ['cron_expression', 'timezone'], http: ['http_path', 'http_methods'], event: ['event_types'],
+// The trigger fields each type has (an embedded rule is called by its host: none).
+const kTriggerFields: Record<ScriptFields['type'], TriggerField[]> = {
+  oneoff: [], embedded: [], event: ['event_types'],
+  scheduled: ['cron_expression', 'timezone', 'overlap_policy', 'misfire_policy', 'backfill_limit'],
+  http: ['http_path', 'http_methods', 'http_auth'],
 };
 
 // A control with its label and a slot for the server's errors on it.
@@ -30,6 +38,12 @@ function textInput(value: string, type = 'text'): HTMLInputElement {
   return input;
 }
 
+// A choice among an enum's values, each labelled in the locale.
+function choice<T extends string>(labels: Record<T, MessageKey>, chosen: T, disabled = false): HTMLSelectElement {
+  return h('select', { disabled },
+    ...(Object.keys(labels) as T[]).map((value) => h('option', { value, selected: value === chosen }, named(labels, value))));
+}
+
 export async function scriptFormPage(id?: string) {
   const screen = openScreen();
   let script: ScriptDetail | null = null;
@@ -39,14 +53,16 @@ export async function scriptFormPage(id?: string) {
     return screen.showFailure(error);
   }
   const initial = script ? fieldsOf(script) : emptyFields();
-  const text = Object.fromEntries((['name', 'description', 'tags', 'cron_expression', 'timezone', 'http_path', 'http_methods',
-    'event_types', 'max_attempts', 'initial_backoff_ms', 'backoff_multiplier', 'max_backoff_ms', 'change_description'] as const)
+  const text = Object.fromEntries((['name', 'description', 'tags', 'cron_expression', 'timezone', 'backfill_limit',
+    'http_path', 'http_methods', 'event_types', 'metadata', 'max_attempts', 'initial_backoff_ms', 'backoff_multiplier',
+    'max_backoff_ms', 'change_description'] as const)
     .map((name) => [name, textInput(initial[name])])) as Record<Exclude<TextField, 'source'>, HTMLInputElement>;
   const limits = Object.fromEntries(limitFields.map(({ name }) => [name, textInput(initial.limits[name], 'number')])) as
     Record<LimitName, HTMLInputElement>;
-  const type = h('select', { disabled: script !== null },
-    ...(['oneoff', 'scheduled', 'http', 'event'] as const)
-      .map((value) => h('option', { value, selected: value === initial.type }, named('type', value))));
+  const type = choice(typeLabels, initial.type, script !== null);
+  const httpAuth = choice(authLabels, initial.http_auth);
+  const overlap = choice(overlapLabels, initial.overlap_policy);
+  const misfire = choice(misfireLabels, initial.misfire_policy);
   const retry = h('input', { type: 'checkbox', checked: initial.retry });
 
   // The code: a plain text area until Monaco has loaded (or if it cannot).
@@ -65,6 +81,8 @@ export async function scriptFormPage(id?: string) {
     ...initial,
     ...Object.fromEntries(Object.entries(text).map(([key, input]) => [key, input.value])),
     type: type.value as ScriptFields['type'], source: source(), retry: retry.checked,
+    http_auth: httpAuth.value as ScriptFields['http_auth'], overlap_policy: overlap.value as ScriptFields['overlap_policy'],
+    misfire_policy: misfire.value as ScriptFields['misfire_policy'],
     limits: Object.fromEntries(Object.entries(limits).map(([key, input]) => [key, input.value])) as Record<LimitName, string>,
   });
 
@@ -76,10 +94,14 @@ export async function scriptFormPage(id?: string) {
     field('cron_expression', i18n.t('create.cron'), text.cron_expression,
           h('p', { class: 'hint' }, i18n.t('form.cronHint'))),
     field('timezone', i18n.t('create.timezone'), text.timezone),
+    field('overlap_policy', i18n.t('form.overlap'), overlap),
+    field('misfire_policy', i18n.t('form.misfire'), misfire),
+    field('backfill_limit', i18n.t('form.backfill'), text.backfill_limit),
     h('section', { 'data-field': 'next_runs', 'aria-labelledby': 'next-runs-heading' },
       h('h2', { id: 'next-runs-heading' }, i18n.t('form.nextRuns')), nextRuns),
     field('http_path', i18n.t('create.path'), text.http_path, h('p', { class: 'hint' }, url)),
     field('http_methods', i18n.t('create.methods'), text.http_methods),
+    field('http_auth', i18n.t('form.httpAuth'), httpAuth),
     field('event_types', i18n.t('create.events'), text.event_types),
     h('fieldset', { 'data-field': 'retry_policy' },
       h('legend', {}, i18n.t('form.retry')),
@@ -94,6 +116,7 @@ export async function scriptFormPage(id?: string) {
       h('p', { class: 'hint' }, i18n.t('form.limitsHint')),
       ...limitFields.map(({ name }) => field(name, i18n.t(`limit.${name}` as MessageKey), limits[name])),
       h('p', { id: 'resource_limits-errors', class: 'error field-errors' })),
+    field('metadata', i18n.t('form.metadata'), text.metadata),
     h('div', { class: 'field', 'data-field': 'source' },
       h('span', { id: 'source-label' }, i18n.t('create.source')), editorBox, fallback, problems,
       h('p', { id: 'source-errors', class: 'error field-errors' })),
@@ -111,7 +134,8 @@ export async function scriptFormPage(id?: string) {
   const showTypeFields = () => {
     const chosen = type.value as ScriptFields['type'];
     const wanted = new Set<string>(kTriggerFields[chosen]);
-    for (const name of ['cron_expression', 'timezone', 'http_path', 'http_methods', 'event_types'] as const) {
+    if (misfire.value !== 'backfill') wanted.delete('backfill_limit');
+    for (const name of kTriggerFieldNames) {
       form.querySelector<HTMLElement>(`[data-field="${name}"]`)!.hidden = !wanted.has(name);
     }
     form.querySelector<HTMLElement>('[data-field="next_runs"]')!.hidden = chosen !== 'scheduled';
@@ -152,6 +176,7 @@ export async function scriptFormPage(id?: string) {
   };
 
   type.addEventListener('change', showTypeFields);
+  misfire.addEventListener('change', showTypeFields);
   retry.addEventListener('change', showTypeFields);
   text.cron_expression.addEventListener('input', previewRuns);
   text.timezone.addEventListener('input', previewRuns);

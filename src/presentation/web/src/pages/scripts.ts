@@ -3,17 +3,18 @@
 import type { Script } from '../api';
 import { h } from '../dom';
 import type { MessageKey } from '../i18n';
+import { runLabels, statusLabels, typeLabels } from '../labels';
 import { api, failure, header, i18n, may, me, named, openScreen, signedOut } from '../shell';
 
 function scriptRow(script: Script): HTMLElement {
   const lastRun = script.last_run_at
-    ? `${i18n.date(script.last_run_at)} · ${named('run', script.last_run_status ?? '')}`
+    ? `${i18n.date(script.last_run_at)} · ${named(runLabels, script.last_run_status ?? '')}`
     : i18n.t('scripts.never');
   return h('tr', {},
     h('td', {}, h('a', { href: `#/scripts/${script.id}` }, script.name),
       ...script.tags.map((tag) => h('a', { class: 'tag', href: `#/scripts?tag=${encodeURIComponent(tag)}` }, tag))),
-    h('td', {}, named('type', script.type)),
-    h('td', {}, h('span', { class: `status status-${script.status}` }, named('status', script.status))),
+    h('td', {}, named(typeLabels, script.type)),
+    h('td', {}, h('span', { class: `status status-${script.status}` }, named(statusLabels, script.status))),
     h('td', {}, i18n.format(script.version)),
     h('td', {}, lastRun));
 }
@@ -27,10 +28,10 @@ export async function scriptsPage(query: URLSearchParams) {
       .filter(([, value]) => value !== '' && value !== 1).map(([key, value]) => [key, String(value)]));
     location.hash = '#/scripts' + (next.size ? '?' + next : '');
   };
-  const select = (name: 'type' | 'status', values: string[]) =>
+  const select = (name: 'type' | 'status', labels: Record<string, MessageKey>) =>
     h('select', { id: name, onchange: (event) => go({ [name]: (event.target as HTMLSelectElement).value }) },
       h('option', { value: '' }, i18n.t('scripts.any')),
-      ...values.map((value) => h('option', { value, selected: filters[name] === value }, named(name, value))));
+      ...Object.keys(labels).map((value) => h('option', { value, selected: filters[name] === value }, named(labels, value))));
   const search = h('input', { id: 'search', type: 'search', value: filters.search });
   const tag = h('input', { id: 'tag', type: 'text', value: filters.tag });
   const form = h('form', { class: 'filters', role: 'search', onsubmit: (event) => {
@@ -38,9 +39,9 @@ export async function scriptsPage(query: URLSearchParams) {
     go({ search: search.value, tag: tag.value.trim() });
   } },
     h('label', { for: 'search' }, i18n.t('scripts.search')), search,
-    h('label', { for: 'type' }, i18n.t('scripts.type')), select('type', ['oneoff', 'scheduled', 'http', 'event']),
+    h('label', { for: 'type' }, i18n.t('scripts.type')), select('type', typeLabels),
     h('label', { for: 'status' }, i18n.t('scripts.status')),
-    select('status', ['draft', 'active', 'paused', 'disabled', 'archived']),
+    select('status', statusLabels),
     h('label', { for: 'tag' }, i18n.t('scripts.tag')), tag,
     h('button', { type: 'submit' }, i18n.t('scripts.apply')));
   const create = h('p', {});
