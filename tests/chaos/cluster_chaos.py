@@ -358,7 +358,15 @@ def scenario_kill_chaos(cluster, cron):
 
     eventually(lambda: cluster.sql("SELECT COUNT(*) FROM event_deliveries")[0][0] == "0", 90,
                "every delivery settled")
-    time.sleep(LEASE_SECONDS + 2)  # a last victim's runs end INTERRUPTED once its lease is taken over
+    # No new slots: whatever still runs must then end — by itself, or INTERRUPTED once a dead node's lease
+    # is taken over (by a node that has held its own for lease + 5 s).
+    status, body = http("PATCH", f"{cluster.nodes[0].base}/api/v1/scripts/{cron}", cluster.token, {"status": "paused"})
+    expect(status == 200, f"pausing the schedule: {status} {body}")
+    unfinished = "SELECT COUNT(*) FROM script_executions WHERE status IN ('pending', 'running')"
+    try:
+        eventually(lambda: cluster.sql(unfinished)[0][0] == "0", LEASE_SECONDS + 30, "every run ended")
+    except Failed:
+        pass  # counted and reported below
     runs = {}
     for (trigger_data,) in cluster.sql(f"SELECT trigger_data FROM script_executions WHERE script_id = '{handler}' "
                                        "AND status = 'completed'"):
@@ -368,7 +376,7 @@ def scenario_kill_chaos(cluster, cron):
     duplicated = sum(1 for event_id in acknowledged if runs.get(event_id, 0) > 1)
     slots = slots_of(cluster, cron)
     twice = [slot for slot, records in slots.items() if sum(1 for status, skip in records if not skip) > 1]
-    stuck = cluster.sql("SELECT COUNT(*) FROM script_executions WHERE status IN ('pending', 'running')")[0][0]
+    stuck = cluster.sql(unfinished)[0][0]
     report("kill_chaos", kills=kills, events_published=len(acknowledged), events_run=len(runs),
            events_lost=len(lost), events_duplicated=duplicated, cron_slots=len(slots), slots_twice=len(twice),
            stuck_runs=int(stuck))
