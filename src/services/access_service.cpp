@@ -98,6 +98,10 @@ domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by_slug(cons
   return tenant_by(slug, true);
 }
 
+domain::Result<std::optional<domain::Tenant>> AccessService::tenant_by_id(const std::string& id) {
+  return tenant_by(id, false);
+}
+
 domain::Result<domain::Tenant> AccessService::create_tenant(const std::string& name) {
   const std::string slug = domain::slug_for(name);
   if (name.size() > 100 || slug.size() < 2) {

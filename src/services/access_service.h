@@ -51,8 +51,9 @@ class AccessService {
   void forget_token(const std::string& token_hash);
   void forget_tokens();
 
-  // The tenant with this slug (public webhooks name it), from memory once known.
+  // The tenant with this slug (public webhooks name it), or this id, from memory once known.
   domain::Result<std::optional<domain::Tenant>> tenant_by_slug(const std::string& slug);
+  domain::Result<std::optional<domain::Tenant>> tenant_by_id(const std::string& id);
   // How often every tenant was read again to look for one not known here.
   std::uint64_t tenant_reloads();
 

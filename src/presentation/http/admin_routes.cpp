@@ -90,13 +90,18 @@ void add_admin_routes(Router& router, ApiServices& api) {
   // Who the token is: the UI shows only what the role may do.
   router.add(
       "GET", "/api/v1/me", Router::needs(domain::Permission::kScriptsRead),
-      [](Request& request) {
+      [&api](Request& request) {
         const domain::Principal& caller = *request.principal;
         Json permissions = Json::array();
         for (const auto permission : domain::kAllPermissions) {
           if (caller.may(permission)) permissions.push_back(domain::to_string(permission));
         }
+        // The slug names the tenant's public hooks (/hooks/<slug>/...).
+        auto tenant = api.access.tenant_by_id(caller.tenant_id);
+        if (!tenant) return error_response(tenant.error());
         return json_response(200, {{"tenant_id", caller.tenant_id},
+                                   {"tenant_slug", *tenant ? (*tenant)->slug : ""},
+                                   {"tenant_name", *tenant ? (*tenant)->name : ""},
                                    {"token_id", caller.actor_id},
                                    {"role", domain::to_string(caller.role)},
                                    {"permissions", permissions}});

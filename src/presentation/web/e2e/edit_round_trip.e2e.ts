@@ -62,7 +62,7 @@ describe('editing in the form', () => {
       await page.evaluate((id) => { location.hash = `#/scripts/${id}/edit`; }, before.id as string);
       await page.locator('#description').waitFor();
       await page.fill('#description', 'edited in the browser');
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('heading', { name: `Every field ${type}` }).waitFor();
       const after = await server.api<Fields>('GET', `/api/v1/scripts/${before.id}`, server.adminToken);
       expect(after.description).toBe('edited in the browser');

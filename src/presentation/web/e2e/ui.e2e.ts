@@ -142,7 +142,7 @@ describe('the web UI', () => {
     await expect.poll(() => page.locator('.problems li').allInnerTexts(), { timeout: 60_000 })
       .toEqual([expect.stringMatching(/^Line 2, column \d+: Expression expected/)]);
     await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.locator('form > p[role="alert"]').textContent()).toContain('syntax errors');
     expect(page.url()).toMatch(/#\/new$/);
 
@@ -157,7 +157,7 @@ describe('the web UI', () => {
     await pasteCode("export default async (input) => {\n  sdk.log.info('greeting', { n: input.n });\n" +
                    "  return { greeting: 'hello', n: input.n + 1 };\n}\n");
     await expect.poll(() => page.locator('.problems li').count()).toBe(0);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Greeter' }).waitFor();
     greeterId = /#\/scripts\/([\w-]+)$/.exec(page.url())![1];
   }, 120_000);
@@ -194,7 +194,7 @@ describe('the web UI', () => {
     await page.locator('.monaco-editor').waitFor();
     await pasteCode("export default async (input) => {\n  return { greeting: 'hi', n: input.n + 2 };\n}\n");
     await page.fill('#change_description', 'adds two');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Greeter' }).waitFor();
     await page.getByRole('link', { name: 'Versions' }).click();
     await page.getByRole('heading', { name: 'Versions of “Greeter”' }).waitFor();
@@ -227,11 +227,11 @@ describe('the web UI', () => {
     await page.fill('#cron_expression', '30 9 * * *');
     await page.fill('#timezone', 'Asia/Tashkent');
     await expect.poll(() => page.locator('.next-runs li').allInnerTexts())
-      .toEqual(Array(5).fill(expect.stringContaining('9:30 AM')));
+      .toEqual(Array(5).fill(expect.stringContaining('9:30:00 AM')));
     const times = await page.locator('.next-runs time').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime')));
     expect(times.every((time) => time!.endsWith('T04:30:00.000Z'))).toBe(true);  // 09:30 at UTC+5
     await shoot('form-en');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Morning report' }).waitFor();
     await page.getByText('30 9 * * * (Asia/Tashkent)').waitFor();
   });

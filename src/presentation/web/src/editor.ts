@@ -59,13 +59,18 @@ const kOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   tabSize: 2,
 };
 
+// Monaco's own dark theme when the system asks for dark (as the page's CSS does), followed live.
+const darkScheme = window.matchMedia?.('(prefers-color-scheme: dark)');
+const themeNow = () => (darkScheme?.matches ? 'vs-dark' : 'vs');
+darkScheme?.addEventListener('change', () => monaco.editor.setTheme(themeNow()));
+
 let modelCount = 0;
 
 // An editor of `source`; `onProblems` hears of each change of its syntax errors.
 export function codeEditor(container: HTMLElement, source: string,
                            options: { readOnly?: boolean; label: string; onProblems?: (problems: Problem[]) => void }): CodeEditor {
   const model = monaco.editor.createModel(source, 'javascript', monaco.Uri.parse(`file:///script-${++modelCount}.js`));
-  const editor = monaco.editor.create(container, { ...kOptions, model, readOnly: options.readOnly ?? false,
+  const editor = monaco.editor.create(container, { ...kOptions, theme: themeNow(), model, readOnly: options.readOnly ?? false,
                                                     ariaLabel: options.label });
   const problems = (): Problem[] => monaco.editor.getModelMarkers({ resource: model.uri })
     .filter((marker) => marker.severity === monaco.MarkerSeverity.Error)
@@ -88,7 +93,7 @@ export function codeEditor(container: HTMLElement, source: string,
 export function diffEditor(container: HTMLElement, original: string, modified: string, label: string): { dispose(): void } {
   const left = monaco.editor.createModel(original, 'javascript');
   const right = monaco.editor.createModel(modified, 'javascript');
-  const editor = monaco.editor.createDiffEditor(container, { ...kOptions, readOnly: true, originalEditable: false,
+  const editor = monaco.editor.createDiffEditor(container, { ...kOptions, theme: themeNow(), readOnly: true, originalEditable: false,
                                                              ariaLabel: label, renderSideBySide: true });
   editor.setModel({ original: left, modified: right });
   return {

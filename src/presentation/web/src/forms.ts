@@ -170,3 +170,39 @@ export function atLeast<T extends { level: string }>(lines: T[], level: string):
   const floor = kRank[level] ?? 0;
   return lines.filter((line) => (kRank[line.level] ?? 0) >= floor);
 }
+
+// A path pattern with each `:name` filled from an example ("/orders/:id" → "/orders/1").
+export function examplePath(pattern: string): { path: string; params: Record<string, string> } {
+  const params: Record<string, string> = {};
+  const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
+    params[name] = '1';
+    return '1';
+  });
+  return { path, params };
+}
+
+// Where an http script answers: a public hook at /hooks/<tenant>/…, anything
+// else at /api/scripts/… with the tenant's token (its curl line says how).
+export function endpointOf(script: Pick<ScriptDetail, 'http_path' | 'http_methods' | 'http_auth'>, origin: string,
+                           tenantSlug: string): { url: string; curl: string } {
+  const { path } = examplePath(script.http_path ?? '/');
+  const method = script.http_methods[0] ?? 'POST';
+  const url = script.http_auth === 'none' ? `${origin}/hooks/${tenantSlug}${path}` : `${origin}/api/scripts${path}`;
+  const auth = script.http_auth === 'none' ? '' : ' -H "Authorization: Bearer $TOKEN"';
+  const body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? '' : ` -H "Content-Type: application/json" -d '{}'`;
+  return { url, curl: `curl -X ${method}${auth}${body} ${url}` };
+}
+
+// What the Run box starts with: what the script will be given when it runs
+// for real — a request for an http script, an event's payload for an event script.
+export function startingInput(script: Pick<ScriptDetail, 'type' | 'http_path' | 'http_methods'>): string {
+  if (script.type === 'http') {
+    const { path, params } = examplePath(script.http_path ?? '/');
+    const method = script.http_methods[0] ?? 'POST';
+    return JSON.stringify({ method, path, params, query: {}, headers: { 'content-type': 'application/json' },
+                            body: method === 'GET' || method === 'HEAD' ? null : {}, ip: '127.0.0.1' }, null, 2);
+  }
+  if (script.type === 'event') return JSON.stringify({ id: 'example-1' }, null, 2);
+  return '{}';
+}
+

@@ -40,8 +40,9 @@ export class Translator {
     return typeof value === 'number' ? new Intl.NumberFormat(this.locale).format(value) : value;
   }
 
+  // A moment in the browser's zone, to the second, the zone named.
   date(iso: string): string {
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(iso));
   }
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ScriptDetail } from '../src/api';
-import { atLeast, emptyFields, errorsByField, fieldsOf, parseInput, scriptBody } from '../src/forms';
+import { atLeast, emptyFields, endpointOf, errorsByField, examplePath, fieldsOf, parseInput, scriptBody,
+         startingInput } from '../src/forms';
 
 describe('parseInput', () => {
   it('reads JSON, and empty as null', () => {
@@ -137,3 +138,25 @@ describe('errorsByField', () => {
     expect(placed.get('retry_policy')).toEqual(['b']);
   });
 });
+
+describe('endpoints', () => {
+  it('fills path parameters from an example', () => {
+    expect(examplePath('/orders/:id/items/:item')).toEqual({ path: '/orders/1/items/1', params: { id: '1', item: '1' } });
+    expect(examplePath('/plain')).toEqual({ path: '/plain', params: {} });
+  });
+  it('gives a public hook its /hooks/<tenant> URL and a token endpoint its curl line with the token', () => {
+    const hook = endpointOf({ http_path: '/stripe/:event', http_methods: ['POST'], http_auth: 'none' }, 'https://h', 'shop');
+    expect(hook.url).toBe('https://h/hooks/shop/stripe/1');
+    expect(hook.curl).not.toContain('Authorization');
+    const api = endpointOf({ http_path: '/orders/:id', http_methods: ['GET'], http_auth: 'token' }, 'https://h', 'shop');
+    expect(api.url).toBe('https://h/api/scripts/orders/1');
+    expect(api.curl).toBe('curl -X GET -H "Authorization: Bearer $TOKEN" https://h/api/scripts/orders/1');
+  });
+  it('starts the Run box with what the script is given: a request, an event payload, or nothing', () => {
+    const request = JSON.parse(startingInput({ type: 'http', http_path: '/orders/:id', http_methods: ['PUT'] }));
+    expect(request).toMatchObject({ method: 'PUT', path: '/orders/1', params: { id: '1' }, query: {}, body: {} });
+    expect(JSON.parse(startingInput({ type: 'event', http_path: null, http_methods: [] }))).toEqual({ id: 'example-1' });
+    expect(startingInput({ type: 'oneoff', http_path: null, http_methods: [] })).toBe('{}');
+  });
+});
+

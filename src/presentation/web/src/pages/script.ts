@@ -3,7 +3,7 @@
 import type { Execution, Me, ScriptDetail } from '../api';
 import { codeBlock } from '../code_block';
 import { h } from '../dom';
-import { parseInput } from '../forms';
+import { endpointOf, parseInput, startingInput } from '../forms';
 import type { MessageKey } from '../i18n';
 import { runLabels, skipLabels, statusLabels, triggerLabels, typeLabels } from '../labels';
 import { api, backLink, definition, failure, header, i18n, may, me, named, onLeave, openScreen, refreshPage,
@@ -14,19 +14,19 @@ export function statusText(execution: Execution): string {
   return named(runLabels, execution.status);
 }
 
-export const endpointUrl = (path: string) => `${location.origin}/api/scripts${path}`;
-
-function trigger(script: ScriptDetail): Node | string {
+function trigger(script: ScriptDetail, caller: Me): Node | string {
   if (script.type === 'scheduled') return `${script.cron_expression} (${script.timezone})`;
   if (script.type === 'event') return script.event_types.join(', ');
   if (script.type !== 'http') return named(typeLabels, script.type);
-  const url = endpointUrl(script.http_path ?? '');
+  const { url, curl } = endpointOf(script, location.origin, caller.tenant_slug);
   const copied = h('span', { role: 'status', class: 'hint' });
   return h('span', {}, `${script.http_methods.join(', ')} `, h('code', { class: 'url' }, url), ' ',
     h('button', { type: 'button', onclick: async () => {
       await navigator.clipboard?.writeText(url).catch(() => {});
       copied.textContent = i18n.t('script.copied');
-    } }, i18n.t('script.copy')), ' ', copied);
+    } }, i18n.t('script.copy')), ' ', copied,
+    h('p', { class: 'hint' }, script.http_auth === 'none' ? i18n.t('script.publicHook') : i18n.t('script.tokenHook')),
+    h('pre', { class: 'curl' }, h('code', {}, curl)));
 }
 
 // The buttons of what the role may do; each status the life cycle allows.
@@ -60,11 +60,14 @@ function actions(script: ScriptDetail, caller: Me, notice: HTMLElement): HTMLEle
   return bar;
 }
 
-function runForm(id: string, refresh: () => Promise<unknown>): HTMLElement {
+function runForm(script: ScriptDetail, refresh: () => Promise<unknown>): HTMLElement {
+  const id = script.id;
   const notice = h('p', { role: 'status' });
-  const input = h('textarea', { id: 'input', rows: '4', spellcheck: 'false', 'aria-describedby': 'input-notice' });
+  const starting = startingInput(script);
+  const input = h('textarea', { id: 'input', rows: String(Math.min(12, starting.split('\n').length + 1)), spellcheck: 'false',
+                                'aria-describedby': 'input-notice' });
   notice.id = 'input-notice';
-  input.value = '{}';
+  input.value = starting;
   return h('form', { class: 'run', onsubmit: async (event) => {
     event.preventDefault();
     const parsed = parseInput(input.value);
@@ -115,14 +118,16 @@ export async function scriptPage(id: string) {
   screen.show(header(), backLink('#/scripts', 'script.back'),
     h('h1', { tabindex: '-1' }, script.name),
     script.description ? h('p', {}, script.description) : null,
+    // A draft is kept, not run: nothing starts it until it is activated.
+    script.status === 'draft' ? h('p', { class: 'notice draft', role: 'note' }, i18n.t('script.draftNotice')) : null,
     actions(script, caller, notice), notice,
     h('dl', {},
       ...definition('scripts.type', named(typeLabels, script.type)),
       ...definition('scripts.status', h('span', { class: `status status-${script.status}` }, named(statusLabels, script.status))),
       ...definition('scripts.version', i18n.format(script.version)),
-      ...definition('script.trigger', trigger(script)),
+      ...definition('script.trigger', trigger(script, caller)),
       ...(script.next_run_at ? definition('script.nextRun', i18n.date(script.next_run_at)) : [])),
-    may(caller, 'scripts.execute') ? runForm(id, refresh) : null,
+    may(caller, 'scripts.execute') ? runForm(script, refresh) : null,
     h('h2', { id: 'history-heading' }, i18n.t('script.history')), history,
     h('h2', {}, i18n.t('script.source')), code);
   // The history refreshes itself while the page is shown.

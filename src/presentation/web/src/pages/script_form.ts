@@ -86,7 +86,13 @@ export async function scriptFormPage(id?: string) {
     limits: Object.fromEntries(Object.entries(limits).map(([key, input]) => [key, input.value])) as Record<LimitName, string>,
   });
 
-  const form = h('form', { class: 'script-form', novalidate: true, onsubmit: (event) => { event.preventDefault(); save(); } },
+  // "Save and activate" too while the script is not running already: a saved draft runs nothing.
+  const activating = script === null || script.next_statuses.includes('active');
+  const form = h('form', { class: 'script-form', novalidate: true, onsubmit: (event) => {
+    event.preventDefault();
+    const activate = (event as SubmitEvent).submitter?.getAttribute('data-activate') === 'true';
+    save(activate);
+  } },
     field('name', i18n.t('create.name'), text.name),
     field('description', i18n.t('create.description'), text.description),
     field('tags', i18n.t('create.tags'), text.tags),
@@ -121,7 +127,19 @@ export async function scriptFormPage(id?: string) {
       h('span', { id: 'source-label' }, i18n.t('create.source')), editorBox, fallback, problems,
       h('p', { id: 'source-errors', class: 'error field-errors' })),
     script ? field('change_description', i18n.t('form.change'), text.change_description) : null,
-    h('button', { type: 'submit' }, i18n.t('create.save')), notice);
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit' }, i18n.t('create.save')),
+      activating ? h('button', { type: 'submit', 'data-activate': 'true' }, i18n.t('create.saveActivate')) : null),
+    notice);
+  // Ctrl+S (Cmd+S) saves, as in an editor, rather than saving the page.
+  const saveKey = (event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+      event.preventDefault();
+      save(false);
+    }
+  };
+  window.addEventListener('keydown', saveKey);
+  onLeave(() => window.removeEventListener('keydown', saveKey));
   fallback.setAttribute('aria-labelledby', 'source-label');
   editorBox.setAttribute('aria-labelledby', 'source-label');
 
@@ -160,7 +178,8 @@ export async function scriptFormPage(id?: string) {
       try {
         const runs = await api.nextRuns(text.cron_expression.value.trim(), zone);
         if (asked !== previewAsked) return;
-        const inZone = new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone });
+        // With seconds (a seconds schedule's runs differ there) and the zone they are in.
+        const inZone = new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'full', timeStyle: 'long', timeZone: zone });
         nextRuns.replaceChildren(...(runs.items.length === 0 ? [h('li', {}, i18n.t('form.nextRunsNone'))]
           : runs.items.map((run) => h('li', {}, h('time', { datetime: run }, inZone.format(new Date(run)))))));
       } catch (error) {
@@ -191,7 +210,7 @@ export async function scriptFormPage(id?: string) {
     notice.textContent = '';
   };
 
-  const save = async () => {
+  const save = async (activate: boolean) => {
     clearErrors();
     const found = editor?.problems() ?? [];
     if (found.length > 0) {
@@ -201,9 +220,10 @@ export async function scriptFormPage(id?: string) {
       return;
     }
     const fields = values();
+    const body = scriptBody(fields, script ? 'update' : 'create');
+    if (activate) body.status = 'active';
     try {
-      const saved = script ? await api.updateScript(script.id, scriptBody(fields, 'update'))
-                           : await api.createScript(scriptBody(fields));
+      const saved = script ? await api.updateScript(script.id, body) : await api.createScript(body);
       location.hash = `#/scripts/${saved.id}`;
     } catch (error) {
       if (signedOut(error)) return;

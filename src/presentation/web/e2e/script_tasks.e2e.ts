@@ -1,0 +1,111 @@
+// The everyday tasks around one script, where a user expects them: "Save
+// and activate" (a draft says it will not run), Ctrl+S, the right URL and
+// curl line for an endpoint, a request-shaped starting input, and the pages
+// in the system's dark scheme.
+import { join } from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { launchChromium } from './browser';
+import { startServer, type RunningServer } from './server';
+
+const screenshots = process.env.JSR_SCREENSHOTS ?? join(process.cwd(), 'screenshots');
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+async function signedInPage(colorScheme: 'light' | 'dark'): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 900 }, colorScheme });
+  context.setDefaultTimeout(15_000);
+  const tab = await context.newPage();
+  tab.on('pageerror', (error) => errors.push(error.message));
+  await tab.goto(server.url + '/#/login');
+  await tab.fill('#token', server.adminToken);
+  await tab.getByRole('button', { name: 'Sign in' }).click();
+  await tab.getByRole('heading', { name: 'Scripts' }).waitFor();
+  return tab;
+}
+
+async function createHttp(name: string, path: string, auth: 'token' | 'none'): Promise<string> {
+  const made = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken, {
+    name, type: 'http', http_path: path, http_methods: ['POST'], http_auth: auth, status: 'active',
+    source: 'export default (request) => request.params',
+  });
+  return made.id;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  page = await signedInPage('light');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('a script\'s tasks', () => {
+  it('saves a draft that says it will not run, and saves and activates in one step', async () => {
+    await page.evaluate(() => { location.hash = '#/new'; });
+    await page.locator('#name').waitFor();
+    await page.fill('#name', 'Kept as a draft');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: 'Kept as a draft' }).waitFor();
+    await page.getByText('This script is a draft: it does not run until it is activated.').waitFor();
+
+    await page.evaluate(() => { location.hash = '#/new'; });
+    await page.locator('#name').waitFor();
+    await page.fill('#name', 'Running at once');
+    await page.getByRole('button', { name: 'Save and activate' }).click();
+    await page.getByRole('heading', { name: 'Running at once' }).waitFor();
+    await expect.poll(() => page.locator('dd .status').textContent()).toBe('Active');
+    expect(await page.getByText('This script is a draft').count()).toBe(0);
+  });
+
+  it('saves the form with Ctrl+S', async () => {
+    const id = /#\/scripts\/([\w-]+)$/.exec(page.url())![1];
+    await page.evaluate((script) => { location.hash = `#/scripts/${script}/edit`; }, id);
+    await page.locator('#description').waitFor();
+    await page.fill('#description', 'saved from the keyboard');
+    await page.keyboard.press('Control+s');
+    await page.getByRole('heading', { name: 'Running at once' }).waitFor();
+    const saved = await server.api<{ description: string }>('GET', `/api/v1/scripts/${id}`, server.adminToken);
+    expect(saved.description).toBe('saved from the keyboard');
+  });
+
+  it('shows a public hook at /hooks/<tenant> and a token endpoint with its curl line', async () => {
+    const hook = await createHttp('Stripe hook', '/stripe/:event', 'none');
+    await page.evaluate((id) => { location.hash = `#/scripts/${id}`; }, hook);
+    await page.getByRole('heading', { name: 'Stripe hook' }).waitFor();
+    expect(await page.locator('code.url').textContent()).toBe(`${server.url}/hooks/default/stripe/1`);
+    expect(await page.locator('pre.curl').textContent()).not.toContain('Authorization');
+    // It answers there, without a token, as shown.
+    const answered = await fetch(`${server.url}/hooks/default/stripe/1`, { method: 'POST' });
+    expect(await answered.json()).toEqual({ event: '1' });
+
+    const endpoint = await createHttp('Orders', '/orders/:id', 'token');
+    await page.evaluate((id) => { location.hash = `#/scripts/${id}`; }, endpoint);
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    expect(await page.locator('code.url').textContent()).toBe(`${server.url}/api/scripts/orders/1`);
+    expect(await page.locator('pre.curl').textContent()).toContain('-H "Authorization: Bearer $TOKEN"');
+    const input = JSON.parse(await page.locator('#input').inputValue());
+    expect(input).toMatchObject({ method: 'POST', path: '/orders/1', params: { id: '1' }, body: {} });
+  });
+
+  it('follows the system\'s dark scheme, Monaco too', async () => {
+    const dark = await signedInPage('dark');
+    const id = (await server.api<{ items: { id: string; name: string }[] }>('GET', '/api/v1/scripts', server.adminToken))
+      .items.find((script) => script.name === 'Orders')!.id;
+    await dark.evaluate((script) => { location.hash = `#/scripts/${script}`; }, id);
+    await dark.locator('.monaco-editor').waitFor();
+    const background = await dark.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(150);
+    expect(await dark.locator('.monaco-editor.vs-dark').count()).toBeGreaterThan(0);
+    await dark.screenshot({ path: join(screenshots, 'script-dark-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
