@@ -95,6 +95,52 @@ describe('a script\'s tasks', () => {
     expect(input).toMatchObject({ method: 'POST', path: '/orders/1', params: { id: '1' }, body: {} });
   });
 
+  it('runs a script from the list and follows the run live to its end', async () => {
+    await server.api('POST', '/api/v1/scripts', server.adminToken, {
+      name: 'Slow greeter', type: 'oneoff', status: 'active',
+      source: 'export default async () => { await new Promise((r) => setTimeout(r, 1500)); return "done"; }',
+    });
+    await page.evaluate(() => { location.hash = '#/scripts?search=Slow'; });
+    await page.getByRole('button', { name: 'Run: Slow greeter' }).click();
+    await page.getByRole('heading', { name: /^Execution: (Pending|Running)$/ }).waitFor();
+    await page.getByRole('heading', { name: 'Execution: Completed' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('pre').nth(1).textContent()).toBe('"done"');
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+  });
+
+  it('cancels a running execution from its page', async () => {
+    const looping = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken, {
+      name: 'Waits long', type: 'oneoff', status: 'active',
+      source: 'export default async () => { await new Promise((r) => setTimeout(r, 20000)); }',
+    });
+    const run = await server.api<{ id: string }>('POST', `/api/v1/scripts/${looping.id}/executions`, server.adminToken,
+                                                 { wait: false });
+    await page.evaluate((id) => { location.hash = `#/executions/${id}`; }, run.id);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'Execution: Cancelled' }).waitFor();
+  });
+
+  it('pages and filters a script\'s history', async () => {
+    const counter = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken, {
+      name: 'Odd one out', type: 'oneoff', status: 'active',
+      source: 'export default (input) => { if (input.fail) throw new Error("asked to"); return input.n; }',
+    });
+    for (let n = 0; n < 22; ++n) {
+      await server.api('POST', `/api/v1/scripts/${counter.id}/executions`, server.adminToken,
+                       { input: { n, fail: n === 3 }, wait: true }).catch(() => undefined);
+    }
+    await page.evaluate((id) => { location.hash = `#/scripts/${id}`; }, counter.id);
+    await page.getByText('Page 1 of 2').waitFor();
+    await expect.poll(() => page.locator('section[aria-labelledby="history-heading"] tbody tr').count()).toBe(20);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 2 of 2').waitFor();
+    await expect.poll(() => page.locator('section[aria-labelledby="history-heading"] tbody tr').count()).toBe(2);
+    await page.selectOption('#history-status', 'failed');
+    await page.getByText('Page 1 of 1').waitFor();
+    expect(await page.locator('section[aria-labelledby="history-heading"] tbody tr').allInnerTexts())
+      .toEqual([expect.stringContaining('Failed')]);
+  });
+
   it('follows the system\'s dark scheme, Monaco too', async () => {
     const dark = await signedInPage('dark');
     const id = (await server.api<{ items: { id: string; name: string }[] }>('GET', '/api/v1/scripts', server.adminToken))

@@ -108,8 +108,13 @@ export class ApiClient {
     return this.request('GET', `/api/v1/scripts/${encodeURIComponent(id)}`);
   }
 
-  executions(scriptId: string, page = 1): Promise<Page<Execution>> {
-    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(scriptId)}/executions?per_page=20&page=${page}`);
+  executions(scriptId: string, page = 1, status = ''): Promise<Page<Execution>> {
+    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(scriptId)}/executions` +
+                        queryString({ per_page: 20, page, status }));
+  }
+
+  cancel(executionId: string): Promise<Execution> {
+    return this.request('POST', `/api/v1/executions/${encodeURIComponent(executionId)}/cancel`);
   }
 
   execution(id: string): Promise<Execution> {

@@ -1,17 +1,44 @@
 // One execution: when and how it ran, its input, output and logs (by level),
 // and its error linked to the line of the code of the version that ran.
+// While it is pending or running the page follows it to its end, with Cancel.
 import { codeBlock } from '../code_block';
 import { h } from '../dom';
 import { atLeast } from '../forms';
 import { logLabels, triggerLabels } from '../labels';
-import { api, backLink, definition, header, i18n, named, openScreen } from '../shell';
+import { api, backLink, definition, failure, header, i18n, may, me, named, onLeave, openScreen, refreshPage,
+         signedOut } from '../shell';
 import { statusText } from './script';
+
+const unfinished = (status: string) => status === 'pending' || status === 'running';
 
 export async function executionPage(id: string) {
   const screen = openScreen();
   try {
-    const execution = await api.execution(id);
+    const [execution, caller] = await Promise.all([api.execution(id), me()]);
     const version = await api.version(execution.script_id, execution.script_version);
+    const notice = h('p', { role: 'status' });
+    const cancel = unfinished(execution.status) && may(caller, 'scripts.execute')
+      ? h('button', { type: 'button', class: 'danger', onclick: async () => {
+        try {
+          await api.cancel(id);
+        } catch (error) {
+          if (!signedOut(error)) notice.textContent = failure(error);
+        }
+      } }, i18n.t('execution.cancel'))
+      : null;
+    if (unfinished(execution.status)) {
+      // Followed to its end: the page is drawn again once the status moves on.
+      const timer = window.setInterval(async () => {
+        try {
+          const now = await api.execution(id);
+          if (now.status !== execution.status) refreshPage();
+        } catch (error) {
+          window.clearInterval(timer);
+          signedOut(error);
+        }
+      }, 500);
+      onLeave(() => window.clearInterval(timer));
+    }
     const logs = h('section', { 'aria-live': 'polite' });
     const showLogs = (level: string) => {
       const lines = atLeast(execution.logs, level);
@@ -27,6 +54,7 @@ export async function executionPage(id: string) {
     const metrics = execution.metrics;
     screen.show(header(), backLink(`#/scripts/${execution.script_id}`, 'script.backToScript'),
       h('h1', { tabindex: '-1' }, `${i18n.t('execution.heading')}: ${statusText(execution)}`),
+      cancel ? h('div', { class: 'actions' }, cancel) : null, notice,
       h('dl', {},
         ...definition('execution.when', i18n.date(execution.started_at ?? execution.created_at)),
         ...definition('script.trigger', named(triggerLabels, execution.trigger_type)),

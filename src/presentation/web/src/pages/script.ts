@@ -112,7 +112,23 @@ export async function scriptPage(id: string) {
     return screen.showFailure(error);
   }
   const history = h('section', { 'aria-live': 'polite', 'aria-labelledby': 'history-heading' });
-  const refresh = async () => history.replaceChildren(historyTable((await api.executions(id)).items));
+  // The history's page and status filter; the newest page follows new runs as they come.
+  let historyPage = 1;
+  const statusFilter = h('select', { id: 'history-status', onchange: () => { historyPage = 1; refresh(); } },
+    h('option', { value: '' }, i18n.t('scripts.any')),
+    ...Object.keys(runLabels).map((value) => h('option', { value }, named(runLabels, value))));
+  const pager = h('nav', { class: 'pages', 'aria-label': i18n.t('scripts.pages') });
+  const refresh = async () => {
+    const page = await api.executions(id, historyPage, statusFilter.value);
+    const pages = Math.max(1, Math.ceil(page.total / page.per_page));
+    history.replaceChildren(historyTable(page.items));
+    pager.replaceChildren(
+      h('span', {}, i18n.t('script.historyPage', { page: historyPage, pages })),
+      h('button', { type: 'button', disabled: historyPage <= 1, onclick: () => { historyPage -= 1; refresh(); } },
+        i18n.t('scripts.previous')),
+      h('button', { type: 'button', disabled: historyPage >= pages, onclick: () => { historyPage += 1; refresh(); } },
+        i18n.t('scripts.next')));
+  };
   const notice = h('p', { role: 'alert', class: 'error' });
   const code = h('div', { class: 'editor readonly' }, codeBlock(script.source, i18n.t('script.source')));
   screen.show(header(), backLink('#/scripts', 'script.back'),
@@ -128,7 +144,9 @@ export async function scriptPage(id: string) {
       ...definition('script.trigger', trigger(script, caller)),
       ...(script.next_run_at ? definition('script.nextRun', i18n.date(script.next_run_at)) : [])),
     may(caller, 'scripts.execute') ? runForm(script, refresh) : null,
-    h('h2', { id: 'history-heading' }, i18n.t('script.history')), history,
+    h('h2', { id: 'history-heading' }, i18n.t('script.history')),
+    h('div', { class: 'filters-inline' }, h('label', { for: 'history-status' }, i18n.t('scripts.status')), statusFilter),
+    history, pager,
     h('h2', {}, i18n.t('script.source')), code);
   // The history refreshes itself while the page is shown.
   const timer = window.setInterval(() => { refresh().catch(signedOut); }, 2000);

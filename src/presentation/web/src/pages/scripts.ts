@@ -3,10 +3,25 @@
 import type { Script } from '../api';
 import { h } from '../dom';
 import type { MessageKey } from '../i18n';
+import { startingInput } from '../forms';
 import { runLabels, statusLabels, typeLabels } from '../labels';
 import { api, failure, header, i18n, may, me, named, openScreen, signedOut } from '../shell';
 
-function scriptRow(script: Script): HTMLElement {
+// Runs the script at once with the input it would be given, and follows the run;
+// a refusal is said in `notice`.
+function runButton(script: Script, notice: HTMLElement): HTMLElement {
+  return h('button', { type: 'button', 'aria-label': `${i18n.t('scripts.runNow')}: ${script.name}`, onclick: async () => {
+    try {
+      const started = await api.run(script.id, JSON.parse(startingInput(script)));
+      location.hash = `#/executions/${started.id}`;
+    } catch (error) {
+      if (!signedOut(error)) notice.textContent = failure(error);
+    }
+  } }, i18n.t('scripts.runNow'));
+}
+
+// A row of the list; with a Run button when `notice` is given (the caller may run scripts).
+function scriptRow(script: Script, notice: HTMLElement | null): HTMLElement {
   const lastRun = script.last_run_at
     ? `${i18n.date(script.last_run_at)} · ${named(runLabels, script.last_run_status ?? '')}`
     : i18n.t('scripts.never');
@@ -16,7 +31,8 @@ function scriptRow(script: Script): HTMLElement {
     h('td', {}, named(typeLabels, script.type)),
     h('td', {}, h('span', { class: `status status-${script.status}` }, named(statusLabels, script.status))),
     h('td', {}, i18n.format(script.version)),
-    h('td', {}, lastRun));
+    h('td', {}, lastRun),
+    notice ? h('td', {}, runButton(script, notice)) : null);
 }
 
 export async function scriptsPage(query: URLSearchParams) {
@@ -46,7 +62,8 @@ export async function scriptsPage(query: URLSearchParams) {
     h('button', { type: 'submit' }, i18n.t('scripts.apply')));
   const create = h('p', {});
   const body = h('section', { 'aria-live': 'polite' });
-  screen.show(header(), h('h1', { tabindex: '-1' }, i18n.t('scripts.heading')), create, form, body);
+  const notice = h('p', { role: 'alert', class: 'error' });
+  screen.show(header(), h('h1', { tabindex: '-1' }, i18n.t('scripts.heading')), create, form, notice, body);
   try {
     const [caller, page] = await Promise.all([me(), api.listScripts({ ...filters, per_page: 20 })]);
     if (may(caller, 'scripts.create')) create.append(h('a', { href: '#/new', class: 'button' }, i18n.t('create.link')));
@@ -59,8 +76,9 @@ export async function scriptsPage(query: URLSearchParams) {
     body.replaceChildren(
       h('table', {},
         h('thead', {}, h('tr', {}, ...(['scripts.name', 'scripts.type', 'scripts.status', 'scripts.version',
-                                        'scripts.lastRun'] as MessageKey[]).map((key) => h('th', { scope: 'col' }, i18n.t(key))))),
-        h('tbody', {}, ...page.items.map(scriptRow))),
+                                        'scripts.lastRun'] as MessageKey[]).map((key) => h('th', { scope: 'col' }, i18n.t(key))),
+          may(caller, 'scripts.execute') ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, i18n.t('scripts.runNow'))) : null)),
+        h('tbody', {}, ...page.items.map((script) => scriptRow(script, may(caller, 'scripts.execute') ? notice : null)))),
       h('nav', { class: 'pages', 'aria-label': i18n.t('scripts.pages') },
         h('span', {}, i18n.plural('scripts.total', page.total)),
         h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => go({ ...filters, page: filters.page - 1 }) },
