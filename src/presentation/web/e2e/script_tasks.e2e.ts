@@ -141,6 +141,22 @@ describe('a script\'s tasks', () => {
       .toEqual([expect.stringContaining('Failed')]);
   });
 
+  it('publishes a test event from an event script\'s page and shows its run', async () => {
+    const handler = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken, {
+      name: 'On orders', type: 'event', status: 'active', event_types: ['order.*'],
+      source: 'export default (payload) => ({ seen: payload.n })',
+    });
+    await page.evaluate((id) => { location.hash = `#/scripts/${id}`; }, handler.id);
+    expect(await page.locator('#event-type').inputValue()).toBe('order.test');
+    await page.fill('#event-payload', '{"n": 7}');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published: its run appears below.').waitFor();
+    await page.locator('section[aria-labelledby="history-heading"] a', { hasText: 'Completed' }).waitFor({ timeout: 20_000 });
+    const runs = await server.api<{ items: { output: unknown; trigger_type: string }[] }>(
+      'GET', `/api/v1/scripts/${handler.id}/executions`, server.adminToken);
+    expect(runs.items).toEqual([expect.objectContaining({ output: { seen: 7 }, trigger_type: 'event' })]);
+  });
+
   it('follows the system\'s dark scheme, Monaco too', async () => {
     const dark = await signedInPage('dark');
     const id = (await server.api<{ items: { id: string; name: string }[] }>('GET', '/api/v1/scripts', server.adminToken))

@@ -46,6 +46,11 @@ export type Me = paths['/api/v1/me']['get']['responses'][200]['content']['applic
 export type VersionSummary = Schemas['VersionSummary'];
 export type Version = Schemas['Version'];
 export type DeadLetter = Schemas['DeadLetter'];
+export type Token = Schemas['Token'];
+export type Role = Token['role'];
+export type Secret = Schemas['Secret'];
+export type DbMigration = Schemas['DbMigration'];
+export type Quota = paths['/api/v1/quota']['get']['responses'][200]['content']['application/json'];
 
 export interface DeadLetterQuery {
   script_id?: string;
@@ -187,6 +192,47 @@ export class ApiClient {
 
   replayAll(filter: { script_id?: string } = {}): Promise<{ replayed: number }> {
     return this.request('POST', '/api/v1/dead-letters/replay', filter);
+  }
+
+  tokens(): Promise<{ items: Token[] }> {
+    return this.request('GET', '/api/v1/tokens');
+  }
+
+  // The answer carries the token itself, this once.
+  createToken(role: Role, name: string): Promise<Token> {
+    return this.request('POST', '/api/v1/tokens', { role, name });
+  }
+
+  revokeToken(id: string): Promise<null> {
+    return this.request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+  }
+
+  secrets(): Promise<{ items: Secret[] }> {
+    return this.request('GET', '/api/v1/secrets');
+  }
+
+  setSecret(name: string, value: string): Promise<Secret> {
+    return this.request('PUT', `/api/v1/secrets/${encodeURIComponent(name)}`, { value });
+  }
+
+  deleteSecret(name: string): Promise<null> {
+    return this.request('DELETE', `/api/v1/secrets/${encodeURIComponent(name)}`);
+  }
+
+  migrations(): Promise<{ items: DbMigration[] }> {
+    return this.request('GET', '/api/v1/db/migrations');
+  }
+
+  migrate(name: string, sql: string): Promise<DbMigration> {
+    return this.request('POST', '/api/v1/db/migrations', { name, sql });
+  }
+
+  quota(): Promise<Quota> {
+    return this.request('GET', '/api/v1/quota');
+  }
+
+  publish(type: string, payload: unknown): Promise<{ id: string }> {
+    return this.request('POST', '/api/v1/events', { type, payload });
   }
 
   discard(id: string): Promise<null> {

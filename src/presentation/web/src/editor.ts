@@ -1,9 +1,11 @@
 // Monaco, loaded only by the pages that show code: JavaScript with the
 // server's sdk.d.ts, so completion and hover know the SDK and a syntax error
-// is marked while typing. Only the editor's core, JavaScript and the
-// TypeScript service are bundled, not Monaco's other languages.
+// is marked while typing; SQL (coloured only) for sdk.db's migrations. Only
+// the editor's core, these two languages and the TypeScript service are
+// bundled, not Monaco's other languages.
 import * as monaco from 'monaco-editor/esm/vs/editor/edcore.main';
 import 'monaco-editor/esm/vs/basic-languages/javascript/javascript.contribution';
+import 'monaco-editor/esm/vs/basic-languages/sql/sql.contribution';
 import 'monaco-editor/esm/vs/language/typescript/monaco.contribution';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker?worker';
@@ -68,8 +70,11 @@ let modelCount = 0;
 
 // An editor of `source`; `onProblems` hears of each change of its syntax errors.
 export function codeEditor(container: HTMLElement, source: string,
-                           options: { readOnly?: boolean; label: string; onProblems?: (problems: Problem[]) => void }): CodeEditor {
-  const model = monaco.editor.createModel(source, 'javascript', monaco.Uri.parse(`file:///script-${++modelCount}.js`));
+                           options: { readOnly?: boolean; label: string; language?: 'javascript' | 'sql';
+                                      onProblems?: (problems: Problem[]) => void }): CodeEditor {
+  const language = options.language ?? 'javascript';
+  const model = monaco.editor.createModel(source, language,
+                                          monaco.Uri.parse(`file:///script-${++modelCount}.${language === 'sql' ? 'sql' : 'js'}`));
   const editor = monaco.editor.create(container, { ...kOptions, theme: themeNow(), model, readOnly: options.readOnly ?? false,
                                                     ariaLabel: options.label });
   const problems = (): Problem[] => monaco.editor.getModelMarkers({ resource: model.uri })

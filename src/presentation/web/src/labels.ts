@@ -2,7 +2,7 @@
 // generated from docs/openapi.json: a value the document adds fails `tsc`
 // here until it has a label. A value the UI still does not know at run time
 // (a newer server) is shown as it is, never thrown on.
-import type { DeadLetter, Execution, LogLine, Script } from './api';
+import type { DeadLetter, Execution, LogLine, Role, Script } from './api';
 import type { MessageKey } from './i18n';
 
 export const typeLabels: Record<Script['type'], MessageKey> = {
@@ -40,6 +40,10 @@ export const overlapLabels: Record<NonNullable<Script['overlap_policy']>, Messag
 
 export const misfireLabels: Record<NonNullable<Script['misfire_policy']>, MessageKey> = {
   none: 'misfire.none', once: 'misfire.once', backfill: 'misfire.backfill',
+};
+
+export const roleLabels: Record<Role, MessageKey> = {
+  superadmin: 'role.superadmin', org_admin: 'role.org_admin', developer: 'role.developer', viewer: 'role.viewer',
 };
 
 export const deadLabels: Record<DeadLetter['status'], MessageKey> = { dead: 'dead.dead', replayed: 'dead.replayed' };

@@ -6,6 +6,7 @@ import { loginPage } from './pages/login';
 import { scriptPage } from './pages/script';
 import { scriptFormPage } from './pages/script_form';
 import { scriptsPage } from './pages/scripts';
+import { migrationsPage, quotaPage, secretsPage, tokensPage } from './pages/tenant';
 import { versionsPage } from './pages/versions';
 import { session } from './session';
 import { leavePage, setRerender } from './shell';
@@ -19,6 +20,10 @@ const routes: [RegExp, (match: string[], query: URLSearchParams) => unknown][] =
   [/^\/executions\/([\w-]+)$/, ([, id]) => executionPage(id)],
   [/^\/dead-letters$/, (_, query) => deadLettersPage(query)],
   [/^\/dead-letters\/([\w-]+)$/, ([, id]) => deadLetterPage(id)],
+  [/^\/tokens$/, () => tokensPage()],
+  [/^\/secrets$/, () => secretsPage()],
+  [/^\/db$/, () => migrationsPage()],
+  [/^\/quota$/, () => quotaPage()],
 ];
 
 function route() {

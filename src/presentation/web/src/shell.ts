@@ -87,6 +87,22 @@ export function showFailure(error: unknown) {
   if (!signedOut(error)) show(header(), h('p', { role: 'alert', class: 'error' }, failure(error)));
 }
 
+// The main links; those for a permission appear once the caller is known to have it.
+function nav(): HTMLElement {
+  const gated = (href: string, label: MessageKey, permission: Me['permissions'][number]) => {
+    const link = h('a', { href, hidden: true }, i18n.t(label));
+    me().then((who) => { link.hidden = !may(who, permission); }).catch(() => {});
+    return link;
+  };
+  return h('nav', { 'aria-label': i18n.t('nav.main') },
+    h('a', { href: '#/scripts' }, i18n.t('nav.scripts')),
+    h('a', { href: '#/dead-letters' }, i18n.t('nav.deadLetters')),
+    gated('#/tokens', 'nav.tokens', 'tokens.manage'),
+    gated('#/secrets', 'nav.secrets', 'secrets.manage'),
+    h('a', { href: '#/db' }, i18n.t('nav.db')),
+    h('a', { href: '#/quota' }, i18n.t('nav.quota')));
+}
+
 export function header(): HTMLElement {
   const language = h('select', { id: 'language', onchange: (event) => {
     i18n.locale = (event.target as HTMLSelectElement).value as typeof i18n.locale;
@@ -96,9 +112,7 @@ export function header(): HTMLElement {
   const signedIn = session.token() !== null;
   return h('header', {},
     h('a', { href: '#/scripts', class: 'brand' }, i18n.t('app.title')),
-    signedIn ? h('nav', { 'aria-label': i18n.t('nav.main') },
-      h('a', { href: '#/scripts' }, i18n.t('nav.scripts')),
-      h('a', { href: '#/dead-letters' }, i18n.t('nav.deadLetters'))) : null,
+    signedIn ? nav() : null,
     h('label', { for: 'language', class: 'visually-hidden' }, i18n.t('nav.language')), language,
     signedIn ? h('button', { type: 'button', onclick: () => {
       session.signOut();

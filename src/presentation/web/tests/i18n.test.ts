@@ -4,7 +4,7 @@ import { messages, Translator, type MessageKey } from '../src/i18n';
 import { labelKey, statusLabels, typeLabels } from '../src/labels';
 
 // Words that are the same in every language (names, acronyms).
-const universal = new Set<MessageKey>(['app.title', 'type.http', 'trigger.api', 'trigger.http']);
+const universal = new Set<MessageKey>(['app.title', 'type.http', 'trigger.api', 'trigger.http', 'quota.mib']);
 
 describe('messages', () => {
   it('has every string in Russian and Uzbek, translated', () => {

@@ -89,6 +89,35 @@ function runForm(script: ScriptDetail, refresh: () => Promise<unknown>): HTMLEle
     h('button', { type: 'submit' }, i18n.t('script.run')), notice);
 }
 
+// Publishes an event this script subscribes to (a pattern's `*` filled in
+// as an example), so that its handling can be tried: the run arrives in the history.
+function testEventForm(script: ScriptDetail, refresh: () => Promise<unknown>): HTMLElement {
+  const notice = h('p', { role: 'status', id: 'event-notice' });
+  const type = h('input', { id: 'event-type', type: 'text', 'aria-describedby': 'event-notice' });
+  type.value = (script.event_types[0] ?? 'test.event').replace(/\*/g, 'test');
+  const payload = h('textarea', { id: 'event-payload', rows: '3', spellcheck: 'false' });
+  payload.value = '{}';
+  return h('form', { class: 'run', onsubmit: async (event) => {
+    event.preventDefault();
+    const parsed = parseInput(payload.value);
+    if (!parsed.ok) {
+      notice.textContent = i18n.t('script.inputInvalid', { message: parsed.message });
+      return;
+    }
+    try {
+      await api.publish(type.value.trim(), parsed.value);
+      notice.textContent = i18n.t('script.eventPublished');
+      await refresh();
+    } catch (error) {
+      if (!signedOut(error)) notice.textContent = failure(error);
+    }
+  } },
+    h('h2', {}, i18n.t('script.testEvent')),
+    h('label', { for: 'event-type' }, i18n.t('script.eventType')), type,
+    h('label', { for: 'event-payload' }, i18n.t('script.eventPayload')), payload,
+    h('button', { type: 'submit' }, i18n.t('script.publish')), notice);
+}
+
 function historyTable(executions: Execution[]): HTMLElement {
   if (executions.length === 0) return h('p', { class: 'empty' }, i18n.t('script.noRuns'));
   return h('table', {},
@@ -144,6 +173,7 @@ export async function scriptPage(id: string) {
       ...definition('script.trigger', trigger(script, caller)),
       ...(script.next_run_at ? definition('script.nextRun', i18n.date(script.next_run_at)) : [])),
     may(caller, 'scripts.execute') ? runForm(script, refresh) : null,
+    script.type === 'event' && may(caller, 'events.publish') ? testEventForm(script, refresh) : null,
     h('h2', { id: 'history-heading' }, i18n.t('script.history')),
     h('div', { class: 'filters-inline' }, h('label', { for: 'history-status' }, i18n.t('scripts.status')), statusFilter),
     history, pager,
