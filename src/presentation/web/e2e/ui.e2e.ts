@@ -252,6 +252,7 @@ describe('the web UI', () => {
     await page.getByRole('link', { name: 'Dead letters' }).click();
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     await page.getByRole('link', { name: 'payment.processed' }).waitFor();
+    await page.getByRole('link', { name: 'Receipt mailer' }).waitFor();  // the script by its name, not its id
     await shoot('dead-letters-en');
     await page.getByRole('link', { name: 'payment.processed' }).click();
     await page.getByRole('heading', { name: 'Dead letter: payment.processed' }).waitFor();

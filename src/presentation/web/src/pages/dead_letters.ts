@@ -15,8 +15,10 @@ export async function deadLettersPage(query: URLSearchParams) {
                     page: Number(query.get('page') ?? '1') };
   let caller: Me;
   let page;
+  let names: Map<string, string>;
   try {
     [caller, page] = await Promise.all([me(), api.deadLetters({ ...filters, per_page: 20 })]);
+    names = await scriptNames(page.items.map((letter) => letter.script_id));
   } catch (error) {
     return screen.showFailure(error);
   }
@@ -43,18 +45,27 @@ export async function deadLettersPage(query: URLSearchParams) {
       h('tbody', {}, ...page.items.map((letter: DeadLetter) => h('tr', {},
         h('td', {}, h('a', { href: `#/dead-letters/${letter.id}` }, letter.event_type)),
         h('td', {}, h('a', { href: `#/dead-letters?script_id=${letter.script_id}&status=${filters.status}` },
-                      letter.script_id.slice(0, 8))),
+                      names.get(letter.script_id) ?? letter.script_id)),
         h('td', {}, i18n.format(letter.attempts)),
         h('td', {}, h('code', {}, letter.last_error?.code ?? '')),
         h('td', {}, i18n.date(letter.created_at)))))));
+}
+
+// The names of the scripts behind `ids`; a script that is gone keeps its id's first characters.
+async function scriptNames(ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const names = await Promise.all(unique.map((id) => api.script(id).then((script) => script.name, () => id.slice(0, 8))));
+  return new Map(unique.map((id, index) => [id, names[index]]));
 }
 
 export async function deadLetterPage(id: string) {
   const screen = openScreen();
   let letter: DeadLetter;
   let caller: Me;
+  let names: Map<string, string>;
   try {
     [letter, caller] = await Promise.all([api.deadLetter(id), me()]);
+    names = await scriptNames([letter.script_id]);
   } catch (error) {
     return screen.showFailure(error);
   }
@@ -85,7 +96,7 @@ export async function deadLetterPage(id: string) {
     h('h1', { tabindex: '-1' }, i18n.t('dead.letterHeading', { type: letter.event_type })),
     h('dl', {},
       ...definition('scripts.status', named(deadLabels, letter.status)),
-      ...definition('dead.script', h('a', { href: `#/scripts/${letter.script_id}` }, letter.script_id)),
+      ...definition('dead.script', h('a', { href: `#/scripts/${letter.script_id}` }, names.get(letter.script_id) ?? letter.script_id)),
       ...definition('scripts.version', i18n.format(letter.script_version)),
       ...definition('dead.attempts', i18n.format(letter.attempts)),
       ...definition('dead.when', i18n.date(letter.created_at)),
