@@ -29,9 +29,12 @@ void ScriptCatalog::forget(const std::string& tenant_id, const std::string& scri
 void ScriptCatalog::forget_all() {
   std::lock_guard lock(mutex_);
   ++generation_;
-  by_id_.clear();
+  // Stale, not dropped (as in forget): the change feed says this when it
+  // connects, which may be while the database is away again.
+  const Clock::time_point stale = Clock::now() - freshness_;
+  for (auto& [key, entry] : by_id_) entry.loaded_at = stale;
   id_by_name_.clear();
-  active_.clear();
+  for (auto& [key, entry] : active_) entry.loaded_at = stale;
 }
 
 template <typename T, typename Key>
