@@ -51,6 +51,8 @@ describe('the tenant\'s pages', () => {
     expect(who.role).toBe('developer');
 
     await page.getByRole('cell', { name: 'deploys', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Revoke: admin' }).count()).toBe(0);  // the one signed in with
+    await page.getByText('Signed in with this one').waitFor();
     await page.getByRole('button', { name: 'Revoke: deploys' }).click();
     await expect.poll(() => page.getByRole('cell', { name: 'deploys', exact: true }).count()).toBe(0);
     await expect(server.api('GET', '/api/v1/me', token)).rejects.toThrow(/401/);

@@ -1,8 +1,8 @@
 // The web UI in Debian's Chromium against the real server, as its users
 // would go through it: sign in, write a script in the editor, run it, edit
 // it, compare and roll back versions, schedule one, replay a dead letter,
-// read it all in Russian and Uzbek, and look at it as a viewer. Screenshots
-// of the main pages, in English and Russian, go to $JSR_SCREENSHOTS.
+// read it all in Russian and Uzbek, and look at it as a viewer. A screenshot
+// of every page in English, Russian and Uzbek goes to $JSR_SCREENSHOTS.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -274,7 +274,7 @@ describe('the web UI', () => {
     expect(output).toEqual({ sent: 'buyer@example.com' });
   });
 
-  it('speaks Russian and Uzbek on every main page, with no English left', async () => {
+  it('speaks Russian and Uzbek on every page, with no English left', async () => {
     const pages: [string, string, string][] = [
       ['scripts', '#/scripts', 'table'],
       ['script', `#/scripts/${greeterId}`, 'section[aria-labelledby="history-heading"] table'],
@@ -283,8 +283,13 @@ describe('the web UI', () => {
       ['form', '#/new', '.monaco-editor'],
       ['dead-letters', '#/dead-letters?status=replayed', 'tbody tr'],
       ['dead-letter', `#/dead-letters/${letterId}`, '#payload'],
+      ['tokens', '#/tokens', 'table'],
+      ['secrets', '#/secrets', '#secret-name'],
+      ['database', '#/db', '#migration-name'],
+      ['quota', '#/quota', 'meter'],
     ];
-    for (const locale of ['ru', 'uz'] as const) {
+    // Every page in every language, each left as a screenshot ($JSR_SCREENSHOTS/<page>-<locale>.png).
+    for (const locale of ['en', 'ru', 'uz'] as const) {
       await page.selectOption('#language', locale);
       for (const [name, hash, ready] of pages) {
         await go(hash);
@@ -293,8 +298,8 @@ describe('the web UI', () => {
           throw new Error(`${name} in ${locale} did not show ${ready}: ${error}`);
         });
         await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(locale);
-        await expectNoEnglish(locale, name);
-        if (locale === 'ru' && name !== 'dead-letter') await shoot(`${name}-ru`);
+        if (locale !== 'en') await expectNoEnglish(locale, name);
+        await shoot(`${name}-${locale}`);
       }
     }
     // The choice is remembered.
@@ -302,7 +307,7 @@ describe('the web UI', () => {
     await page.locator('#language').waitFor();
     expect(await page.inputValue('#language')).toBe('uz');
     await page.selectOption('#language', 'en');
-    await page.getByRole('heading', { name: 'Dead letter: payment.processed' }).waitFor();
+    await page.getByRole('heading', { name: 'Quota and usage' }).waitFor();
     await go('#/scripts');
     await page.getByRole('link', { name: 'Greeter' }).waitFor();
     await shoot('scripts-en');

@@ -50,6 +50,7 @@ export const en = {
   'tokens.created': 'Created',
   'tokens.create': 'Create token',
   'tokens.revoke': 'Revoke',
+  'tokens.yours': 'Signed in with this one',
   'tokens.shownOnce': 'The new token, shown this once: copy it now.',
   'secrets.heading': 'Secrets',
   'secrets.name': 'Name',

@@ -52,6 +52,7 @@ export const ru: Messages = {
   'tokens.created': 'Создан',
   'tokens.create': 'Создать токен',
   'tokens.revoke': 'Отозвать',
+  'tokens.yours': 'Вы вошли с этим токеном',
   'tokens.shownOnce': 'Новый токен показывается один раз: скопируйте его сейчас.',
   'secrets.heading': 'Секреты',
   'secrets.name': 'Имя',

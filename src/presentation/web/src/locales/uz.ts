@@ -52,6 +52,7 @@ export const uz: Messages = {
   'tokens.created': 'Yaratilgan',
   'tokens.create': 'Token yaratish',
   'tokens.revoke': 'Bekor qilish',
+  'tokens.yours': 'Siz shu token bilan kirgansiz',
   'tokens.shownOnce': 'Yangi token faqat bir marta koʻrsatiladi: hozir nusxalang.',
   'secrets.heading': 'Sirlar',
   'secrets.name': 'Nomi',

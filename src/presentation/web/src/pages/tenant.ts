@@ -39,7 +39,7 @@ const act = (notice: HTMLElement, action: () => Promise<unknown>) => async () =>
   }
 };
 
-export const tokensPage = () => tenantPage('tokens.heading', 'tokens.manage', () => api.tokens(), ({ data }, notice) => {
+export const tokensPage = () => tenantPage('tokens.heading', 'tokens.manage', () => api.tokens(), ({ caller, data }, notice) => {
   const name = h('input', { id: 'token-name', type: 'text' });
   const role = h('select', { id: 'token-role' },
     ...(Object.keys(roleLabels) as Role[]).filter((value) => value !== 'superadmin')
@@ -51,8 +51,10 @@ export const tokensPage = () => tenantPage('tokens.heading', 'tokens.manage', ()
       .map((key) => h('th', { scope: 'col' }, i18n.t(key))), h('th', { scope: 'col' }))),
     h('tbody', {}, ...tokens.map((token) => h('tr', {},
       h('td', {}, token.name), h('td', {}, named(roleLabels, token.role)), h('td', {}, i18n.date(token.created_at)),
-      h('td', {}, h('button', { type: 'button', class: 'danger', 'aria-label': `${i18n.t('tokens.revoke')}: ${token.name}`,
-                                onclick: act(notice, () => api.revokeToken(token.id)) }, i18n.t('tokens.revoke'))))))));
+      // Not the token this page is signed in with: revoking it would end the session mid-task.
+      h('td', {}, token.id === caller.token_id ? h('span', { class: 'hint' }, i18n.t('tokens.yours'))
+        : h('button', { type: 'button', class: 'danger', 'aria-label': `${i18n.t('tokens.revoke')}: ${token.name}`,
+                        onclick: act(notice, () => api.revokeToken(token.id)) }, i18n.t('tokens.revoke'))))))));
   const create = h('form', { class: 'run', onsubmit: async (event) => {
     event.preventDefault();
     try {
