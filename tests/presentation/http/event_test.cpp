@@ -537,9 +537,10 @@ namespace {
 TEST(EventsOnPostgres, AnotherServerTakesOverADeadServersRunsAndDeliveries) {
   const std::string url = fresh_postgres_database();
   const std::string first_dir = fresh_data_dir(), second_dir = fresh_data_dir();
-  ServerProcess survivor({"--data-dir", first_dir, "--database-url", url});
-  const std::string admin = survivor.bootstrap_token();
+  // The doomed server alone first: the runs in progress when it dies are its own (once
+  // the survivor is up, the servers share the deliveries).
   auto doomed = std::make_unique<ServerProcess>(std::vector<std::string>{"--data-dir", second_dir, "--database-url", url});
+  const std::string admin = doomed->bootstrap_token();
   const HttpReply created = doomed->post(
       "/api/v1/scripts", admin,
       {{"name", "Slow"},
@@ -560,6 +561,7 @@ TEST(EventsOnPostgres, AnotherServerTakesOverADeadServersRunsAndDeliveries) {
              [](const json& items) {
                return std::any_of(items.begin(), items.end(), [](const json& e) { return e["status"] == "running"; });
              });
+  ServerProcess survivor({"--data-dir", first_dir, "--database-url", url});
   doomed->kill_hard();
   doomed.reset();
 
