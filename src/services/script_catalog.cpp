@@ -13,17 +13,25 @@ ScriptCatalog::ScriptCatalog(domain::ScriptRepository& scripts, ScriptChanges& c
       subscription_(changes.subscribe(
           [this](const std::string& tenant_id, const std::string& script_id) { forget(tenant_id, script_id); })) {}
 
+template <typename ById, typename ByType>
+void ScriptCatalog::mark_stale(ById by_id, ByType active) {
+  const Clock::time_point stale = Clock::now() - freshness_;
+  for (auto& [key, entry] : by_id_) {
+    if (by_id(key)) entry.loaded_at = stale;
+  }
+  for (auto& [key, entry] : active_) {
+    if (active(key)) entry.loaded_at = stale;
+  }
+}
+
 void ScriptCatalog::forget(const std::string& tenant_id, const std::string& script_id) {
   std::lock_guard lock(mutex_);
   ++generation_;
   // Marked stale rather than dropped: read again at the next use, and still
   // there to serve should the database be away then.
-  const Clock::time_point stale = Clock::now() - freshness_;
-  if (auto found = by_id_.find({tenant_id, script_id}); found != by_id_.end()) found->second.loaded_at = stale;
+  mark_stale([&](const auto& key) { return key == std::pair{tenant_id, script_id}; },
+             [&](const auto& key) { return key.first == tenant_id; });
   std::erase_if(id_by_name_, [&](const auto& entry) { return entry.second.value == script_id; });
-  for (auto& [key, entry] : active_) {
-    if (key.first == tenant_id) entry.loaded_at = stale;
-  }
 }
 
 void ScriptCatalog::forget_all() {
@@ -31,10 +39,9 @@ void ScriptCatalog::forget_all() {
   ++generation_;
   // Stale, not dropped (as in forget): the change feed says this when it
   // connects, which may be while the database is away again.
-  const Clock::time_point stale = Clock::now() - freshness_;
-  for (auto& [key, entry] : by_id_) entry.loaded_at = stale;
+  const auto every = [](const auto&) { return true; };
+  mark_stale(every, every);
   id_by_name_.clear();
-  for (auto& [key, entry] : active_) entry.loaded_at = stale;
 }
 
 template <typename T, typename Key>

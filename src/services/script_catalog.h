@@ -58,6 +58,10 @@ class ScriptCatalog {
   // Keeps what was loaded unless a change was announced while it loaded.
   template <typename T, typename Key>
   void keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before);
+  // Entries whose key the predicate picks are read again at their next use
+  // (called locked).
+  template <typename ById, typename ByType>
+  void mark_stale(ById by_id, ByType active);
   // What was loaded before, past its freshness, when the database cannot be
   // reached; otherwise the error.
   template <typename T>
