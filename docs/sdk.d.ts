@@ -36,6 +36,12 @@ interface Context {
   readonly organizationId: string;
   readonly scriptId: string;
   readonly executionId: string;
+  /**
+   * A draft tried on a captured input (the editor's dry run): sdk.http, events.publish and cache
+   * writes are recorded, not made — a request is answered 200 with an empty body — and sdk.db's
+   * writes are rolled back when the run ends.
+   */
+  readonly dryRun: boolean;
   /** The run's input: the body of a manual run, an event's payload, an HTTP request. */
   readonly input: unknown;
   readonly trigger: Readonly<Trigger>;

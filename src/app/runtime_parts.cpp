@@ -227,6 +227,7 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                                                          services::DbMigrationService::Parts{
                                                              script_database, store.audit, store.credentials,
                                                              data_limit}));
+  auto& live_logs = parts.add("live logs", std::make_unique<domain::LiveLogs>());
   auto& vm_factory = parts.add("VM factory", std::make_unique<runtime::VmFactory>(
                                                  engine, compile_cache,
                                                  runtime::Vm::Options{.services = {.events = &bus,
@@ -235,7 +236,8 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                                                                                    .security = &security_log,
                                                                                    .cache = &cache,
                                                                                    .secrets = &secrets,
-                                                                                   .db = &script_database}}));
+                                                                                   .db = &script_database,
+                                                                                   .live_logs = &live_logs}}));
   const auto drain_time = std::chrono::seconds(config.drain_seconds);
   auto& executor =
       parts.add("executor", std::make_unique<services::Executor>(vm_factory, metrics, config.executor_options()),
@@ -252,7 +254,12 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
   auto& executions = parts.add("execution service", std::make_unique<services::ExecutionService>(
                                                         store.scripts, store.executions, recorder, executor,
                                                         store.audit, store.credentials, node_id, &bus,
-                                                        &catalog, &quotas));
+                                                        &catalog, &quotas, &live_logs));
+  auto& dry_runs = parts.add("dry run service", std::make_unique<services::DryRunService>(
+                                                    store.scripts, store.executions, recorder, executor,
+                                                    store.credentials, config.captured_inputs));
+  auto& audit = parts.add("audit service",
+                          std::make_unique<services::AuditService>(store.audit, store.tokens, recorder));
   auto& events = parts.add("event service", std::make_unique<services::EventService>(services::EventService::Parts{
                                                 bus, store.dead_letters, store.scripts, store.credentials, store.audit}));
   parts.add("scheduler",
@@ -274,8 +281,8 @@ RuntimeParts add_runtime_parts(ServerParts& parts, const ServerConfig& config) {
                 services::NodeLease::Parts{store.nodes, store.executions, store.events}, node_id),
             {.finish = [](services::NodeLease& lease) { lease.stop(); }});
   parts.add("retention job", std::make_unique<RetentionJob>(store.executions, config.retention_days));
-  return {store,  node_id, metrics, executor, recorder, scripts, executions,
-          events, bus,     catalog, secrets,  migrations, quotas};
+  return {store,  node_id, metrics, executor, recorder,   scripts, executions,
+          dry_runs, audit, events, bus, catalog, secrets, migrations, quotas};
 }
 
 }  // namespace jsr::app

@@ -9,7 +9,9 @@
 #include "app/server_config.h"
 #include "app/server_parts.h"
 #include "app/store.h"
+#include "services/audit_service.h"
 #include "services/db_migration_service.h"
+#include "services/dry_run_service.h"
 #include "services/event_bus.h"
 #include "services/event_service.h"
 #include "services/execution_recorder.h"
@@ -36,6 +38,8 @@ struct RuntimeParts {
   services::ExecutionRecorder& recorder;
   services::ScriptService& scripts;
   services::ExecutionService& executions;
+  services::DryRunService& dry_runs;
+  services::AuditService& audit;
   services::EventService& events;
   services::EventBus& bus;
   services::ScriptCatalog& catalog;

@@ -80,6 +80,8 @@ int serve_until_stopped(const ServerConfig& config, std::ostream& out, const sig
                                    .access = store.access,
                                    .scripts = core.scripts,
                                    .executions = core.executions,
+                                   .dry_runs = core.dry_runs,
+                                   .audit = core.audit,
                                    .events = core.events,
                                    .endpoints = endpoints,
                                    .metrics = core.metrics,

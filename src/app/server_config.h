@@ -23,6 +23,8 @@ struct ServerConfig {
   DatabaseOptions database;
   std::string listen = "127.0.0.1:8080";  // port 0: any free port (printed at start)
   int retention_days = 90;
+  // The latest executions per script whose inputs a dry run may take.
+  std::size_t captured_inputs = 20;
   int drain_seconds = 30;
   // Names this server in the executions it runs; by default an id kept in
   // <data_dir>/node-id, so that a restarted server finds what its previous

@@ -45,6 +45,9 @@ void add_serve_options(CLI::App& command, ServerConfig& config) {
   add_database_options(command, config.database);
   add(command, "--retention-days", config.retention_days, "Days to keep execution records")
       ->check(CLI::Range(1, 36500));
+  add(command, "--captured-inputs", config.captured_inputs,
+      "The latest executions per script whose inputs the editor's dry run may take")
+      ->check(CLI::Range(1, 100));
   add(command, "--drain-seconds", config.drain_seconds, "On SIGTERM, seconds running executions may take to finish")
       ->check(CLI::Range(0, 3600));
   add(command, "--node-id", config.node_id,

@@ -65,6 +65,8 @@ struct DeadLetter {
   DeadLetterStatus status = DeadLetterStatus::kDead;
   EventTime created_at{};
   std::optional<EventTime> replayed_at{};
+  // A replayed letter's first run since, once it exists (read by find only).
+  std::optional<std::string> replay_execution_id{};
 };
 
 // How long before attempt `next_attempt` (2, 3, ...): the initial backoff

@@ -18,6 +18,13 @@
 namespace jsr::domain {
 
 class SecretScrubber;
+// What a dry run did instead of a side effect: the call the script made.
+struct RecordedCall {
+  std::string api;        // "sdk.http", "events.publish", "sdk.cache.set", "sdk.db.execute", ...
+  std::string call_json;  // its arguments, a JSON object: {method, url, headers, body}, {type, payload}, ...
+};
+
+inline constexpr std::size_t kMaxRecordedCalls = 200;
 
 struct ExecutionRequest {
   std::string execution_id;
@@ -32,6 +39,9 @@ struct ExecutionRequest {
   std::string trigger_data_json = "null";
   EventLineage event_lineage{};  // of the event that caused this run: what it publishes is one deeper
   ResourceLimits limits;
+  // A draft tried on a captured input: sdk.http requests, published events
+  // and cache writes are recorded, not made; sdk.db's writes are rolled back.
+  bool dry_run = false;
 };
 
 struct ExecutionMetrics {
@@ -50,6 +60,9 @@ struct ExecutionOutcome {
   // error are scrubbed already; whoever records its output, input and trigger
   // data (Execution::finish) scrubs those with it too.
   std::shared_ptr<const SecretScrubber> scrubber{};
+  // A dry run's (oldest first, at most kMaxRecordedCalls), and how many more it made.
+  std::vector<RecordedCall> recorded_calls{};
+  std::size_t unrecorded_calls = 0;
 
   static ExecutionOutcome failed(ExecutionError error) {
     ExecutionOutcome outcome;

@@ -32,6 +32,7 @@ std::string_view to_string(Permission permission) {
     case Permission::kTokensManage: return "tokens.manage";
     case Permission::kSecretsManage: return "secrets.manage";
     case Permission::kDbMigrate: return "db.migrate";
+    case Permission::kAuditRead: return "audit.read";
     case Permission::kTenantsManage: return "tenants.manage";
   }
   std::unreachable();

@@ -27,6 +27,7 @@ enum class Permission {
   kTokensManage,   // this tenant's tokens
   kSecretsManage,  // write and delete this tenant's secrets (their names are kScriptsRead)
   kDbMigrate,      // apply migrations to this tenant's sdk.db data space (listing them is kScriptsRead)
+  kAuditRead,      // this tenant's audit log
   kTenantsManage,  // every tenant
 };
 
@@ -34,7 +35,7 @@ inline constexpr Permission kAllPermissions[] = {
     Permission::kScriptsRead,       Permission::kScriptsCreate,  Permission::kScriptsUpdate,
     Permission::kScriptsDelete,     Permission::kScriptsExecute, Permission::kEventsPublish,
     Permission::kDeadLettersManage, Permission::kTokensManage,   Permission::kSecretsManage,
-    Permission::kDbMigrate,         Permission::kTenantsManage,
+    Permission::kDbMigrate,         Permission::kAuditRead,      Permission::kTenantsManage,
 };
 
 std::string_view to_string(Role role);

@@ -8,6 +8,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/error.h"
@@ -156,6 +157,9 @@ class TokenRepository {
   // Every tenant's tokens not revoked.
   virtual Result<std::vector<ApiToken>> list_all() = 0;
   virtual Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) = 0;
+  // The names of every token of the tenant, revoked ones too, by id: what
+  // the audit log and versions show people instead of ids.
+  virtual Result<std::unordered_map<std::string, std::string>> names(const std::string& tenant_id) = 0;
 };
 
 struct AuditEntry {
@@ -169,6 +173,13 @@ struct AuditEntry {
   Timestamp created_at{};
 };
 
+struct AuditQuery {
+  std::optional<std::string> action{};     // exactly this action ("script.updated")
+  std::optional<std::string> target_id{};  // of this script, token, ...
+  int page = 1;
+  int per_page = 50;
+};
+
 // Append-only: entries are never changed or removed through it.
 class AuditLog {
  public:
@@ -179,6 +190,8 @@ class AuditLog {
   virtual Result<void> append_all(const std::vector<AuditEntry>& entries) = 0;
   // Newest first.
   virtual Result<std::vector<AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) = 0;
+  // The entries `query` asks for, newest first, a page of them.
+  virtual Result<Page<AuditEntry>> list(const std::string& tenant_id, const AuditQuery& query) = 0;
 };
 
 }  // namespace jsr::domain

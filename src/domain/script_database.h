@@ -72,9 +72,16 @@ struct DbMigration {
   std::string applied_at;  // ISO 8601, UTC
 };
 
+// Whether a session's writes are kept. A rehearsal (a dry run's session)
+// runs in one transaction, from its first statement until it closes, that is
+// then rolled back: it holds the tenant's data space all that time. Its
+// script's transactions are savepoints inside it, and so is each statement
+// outside them, so that a failed one undoes only itself, as when kept.
+enum class DbWrites { kKept, kRolledBack };
+
 class ScriptDatabase {
  public:
-  virtual std::unique_ptr<DbSession> open_session(const std::string& tenant_id) = 0;
+  virtual std::unique_ptr<DbSession> open_session(const std::string& tenant_id, DbWrites writes = DbWrites::kKept) = 0;
   // Applies `sql` to the tenant's data space in one transaction and records
   // it as the next migration; CONFLICT when `name` was applied before,
   // VALIDATION_FAILED when the database rejects the SQL, FORBIDDEN when it is

@@ -23,6 +23,7 @@ void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome) {
     scrubber.scrub(outcome.error->message);
     scrubber.scrub(outcome.error->stack);
   }
+  for (RecordedCall& call : outcome.recorded_calls) scrubber.scrub_json(call.call_json);
 }
 
 void scrub_record(const SecretScrubber& scrubber, Execution& execution) {

@@ -74,7 +74,7 @@ class SecretScrubber;
 struct Execution;
 struct ExecutionOutcome;
 // What is recorded of a run that read secrets. Its logs (messages and
-// metadata) and error (message and stack), where the run ended:
+// metadata), error (message and stack) and a dry run's recorded calls, where the run ended:
 void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome);
 // Its output, input and trigger data, where the record is made (each stays JSON).
 void scrub_record(const SecretScrubber& scrubber, Execution& execution);

@@ -221,6 +221,24 @@ domain::Result<Execution> ExecutionService::get(const Principal& caller, const s
   return std::move(**found);
 }
 
+domain::Result<ExecutionService::LogTail> ExecutionService::logs_since(const Principal& caller,
+                                                                      const std::string& execution_id,
+                                                                      std::size_t since) {
+  auto execution = get(caller, execution_id);
+  if (!execution) return std::unexpected(execution.error());
+  LogTail tail{.status = execution->status, .lines = {}, .next = since};
+  const bool ended =
+      execution->status != domain::ExecutionStatus::kPending && execution->status != domain::ExecutionStatus::kRunning;
+  if (!ended) {
+    // Lines are kept where the run is: on another server none are seen before it ends.
+    if (auto live = live_logs_ != nullptr ? live_logs_->since(execution_id, since) : std::nullopt) tail.lines = std::move(*live);
+  } else if (since < execution->logs.size()) {
+    tail.lines.assign(execution->logs.begin() + static_cast<std::ptrdiff_t>(since), execution->logs.end());
+  }
+  tail.next = since + tail.lines.size();
+  return tail;
+}
+
 domain::Result<domain::Page<Execution>> ExecutionService::list(const Principal& caller, const std::string& script_id,
                                                                const domain::ExecutionQuery& query) {
   if (!caller.may(Permission::kScriptsRead)) return std::unexpected(forbidden(Permission::kScriptsRead));

@@ -15,6 +15,7 @@
 #include "domain/event_store.h"
 #include "domain/execution.h"
 #include "domain/identity.h"
+#include "domain/live_logs.h"
 #include "domain/repositories.h"
 #include "services/execution_recorder.h"
 #include "services/executor.h"
@@ -39,7 +40,7 @@ class ExecutionService {
                    ExecutionRecorder& recorder, Executor& executor, domain::AuditLog& audit,
                    domain::Credentials& credentials, std::string node_id = "",
                    domain::EventPublisher* events = nullptr, ScriptCatalog* catalog = nullptr,
-                   QuotaMeter* quotas = nullptr)
+                   QuotaMeter* quotas = nullptr, const domain::LiveLogs* live_logs = nullptr)
       : node_id_(std::move(node_id)),
         scripts_(scripts),
         executions_(executions),
@@ -49,7 +50,8 @@ class ExecutionService {
         credentials_(credentials),
         events_(events),
         catalog_(catalog),
-        quotas_(quotas) {}
+        quotas_(quotas),
+        live_logs_(live_logs) {}
 
   using RunAnswer = std::function<void(domain::Result<domain::Execution>)>;
   using RunEnded = std::function<void(const domain::Execution&)>;
@@ -81,6 +83,16 @@ class ExecutionService {
   void answer_request(const domain::Script& script, std::string input_json, std::string trigger_data_json,
                       RunAnswer answer);
   domain::Result<domain::Execution> get(const domain::Principal& caller, const std::string& execution_id);
+  // An execution's log lines from the `since`th on, and where the next read
+  // starts: while it runs on this server, as they are written; once it has
+  // ended, from its record.
+  struct LogTail {
+    domain::ExecutionStatus status{};
+    std::vector<domain::LogEntry> lines{};
+    std::size_t next = 0;
+  };
+  domain::Result<LogTail> logs_since(const domain::Principal& caller, const std::string& execution_id,
+                                     std::size_t since);
   domain::Result<domain::Page<domain::Execution>> list(const domain::Principal& caller, const std::string& script_id,
                                                        const domain::ExecutionQuery& query);
   // A queued or running execution is stopped (it ends CANCELLED soon); one
@@ -128,6 +140,7 @@ class ExecutionService {
   domain::EventPublisher* events_;
   ScriptCatalog* catalog_;
   QuotaMeter* quotas_;  // none: runs are not counted
+  const domain::LiveLogs* live_logs_;  // none: lines are read from records only
 
   std::mutex runs_mutex_;                                          // guards runs_in_progress_
   std::unordered_map<std::string, std::size_t> runs_in_progress_;  // by script id

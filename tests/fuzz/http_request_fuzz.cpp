@@ -93,9 +93,13 @@ struct InProcessServer {
   persistence::TenantDataSpaces data_spaces{data_files, data_workers};
   services::DbMigrationService migrations{{data_spaces, audit, credentials}};
   services::QuotaMeter quotas{{tenants, executions}};
+  services::DryRunService dry_runs{scripts, executions, recorder, executor, credentials};
+  services::AuditService audit_service{audit, tokens, recorder};
   http::ApiServices api{.access = access,
                         .scripts = script_service,
                         .executions = execution_service,
+                        .dry_runs = dry_runs,
+                        .audit = audit_service,
                         .events = event_service,
                         .endpoints = endpoints,
                         .metrics = metrics,

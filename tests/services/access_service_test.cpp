@@ -63,6 +63,9 @@ class CountingTokens final : public domain::TokenRepository {
   domain::Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) override {
     return inner_.revoke(tenant_id, token_id);
   }
+  domain::Result<std::unordered_map<std::string, std::string>> names(const std::string& tenant_id) override {
+    return inner_.names(tenant_id);
+  }
   std::atomic<int> reads{0};
 
  private:

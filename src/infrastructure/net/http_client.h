@@ -61,7 +61,17 @@ std::expected<Url, std::string> parse_url(std::string_view text);
 // A redirect's Location, absolute or relative to `base`.
 std::expected<Url, std::string> resolve_location(const Url& base, std::string_view location);
 
-class HttpClient {
+// Where sdk.http's requests go: the client, or a dry run's recorder.
+class HttpSender {
+ public:
+  // `done` runs once, on the sender's thread.
+  virtual void send(HttpRequest request, std::function<void(HttpResult)> done) = 0;
+
+ protected:
+  ~HttpSender() = default;
+};
+
+class HttpClient final : public HttpSender {
  public:
   struct Options {
     DestinationPolicy policy{};
@@ -75,7 +85,7 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // `done` runs once, on the client's thread.
-  void send(HttpRequest request, std::function<void(HttpResult)> done);
+  void send(HttpRequest request, std::function<void(HttpResult)> done) override;
 
  private:
   struct State;

@@ -36,6 +36,11 @@ class DataSpaceConnection {
   virtual domain::DbResult run(const domain::DbStatement& statement, const StatementGuard& guard) = 0;
   virtual domain::DbResult begin() = 0;
   virtual domain::DbResult finish(bool commit) = 0;
+  // Inside an open transaction: marks a point (`kMark`), forgets it keeping
+  // what was done since (`kRelease`), or undoes what was done since and
+  // forgets it (`kUndo`). `name` is ours: [a-z_] only.
+  enum class Savepoint { kMark, kRelease, kUndo };
+  virtual domain::DbResult savepoint(Savepoint step, std::string_view name) = 0;
   virtual domain::Result<domain::DbMigration> migrate(const std::string& name, const std::string& sql,
                                                       const std::string& applied_by) = 0;
   virtual domain::Result<std::vector<domain::DbMigration>> migrations() = 0;

@@ -14,6 +14,8 @@ class SqlAuditLog final : public domain::AuditLog {
   // One transaction per tenant; an entry already there is not added twice.
   domain::Result<void> append_all(const std::vector<domain::AuditEntry>& entries) override;
   domain::Result<std::vector<domain::AuditEntry>> recent(const std::string& tenant_id, std::size_t limit) override;
+  domain::Result<domain::Page<domain::AuditEntry>> list(const std::string& tenant_id,
+                                                        const domain::AuditQuery& query) override;
 
  private:
   Database& database_;

@@ -73,10 +73,25 @@ domain::Result<domain::Page<DeadLetter>> SqlDeadLetterRepository::list(const std
 
 domain::Result<std::optional<DeadLetter>> SqlDeadLetterRepository::find(const std::string& tenant_id,
                                                                         const std::string& id) {
+  // A replay delivers the letter's event again, under its id, to its script:
+  // the replay's first run is the first run of that event since the letter
+  // (not its last failed attempt, whatever the nodes' clocks). Event ids are
+  // UUIDs: nothing in them is a LIKE wildcard.
+  static const std::string replay_run =
+      "(SELECT e.id FROM script_executions e WHERE d.status = 'replayed' AND e.tenant_id = d.tenant_id"
+      " AND e.script_id = d.script_id AND e.created_at >= d.created_at AND e.id <> d.last_execution_id"
+      " AND e.trigger_type = 'event' AND e.trigger_data LIKE '{\"eventId\":\"' || d.event_id || '\",%'"
+      " ORDER BY e.created_at, e.id LIMIT 1)";
+  static const std::string columns = column_list(kDeadLetterColumns, "d") + ", " + replay_run;
   return database_.read(tenant_id, [&](SqlConnection& connection) {
     return first_row<DeadLetter>(
-        connection.execute("SELECT " + kColumns + " FROM dead_letters WHERE tenant_id = ? AND id = ?", {tenant_id, id}),
-        from_row);
+        connection.execute("SELECT " + columns + " FROM dead_letters d WHERE d.tenant_id = ? AND d.id = ?",
+                           {tenant_id, id}),
+        [](const SqlRow& row) {
+          DeadLetter letter = from_row(row);
+          if (auto replay = row.optional_text(13)) letter.replay_execution_id = std::move(*replay);
+          return letter;
+        });
   });
 }
 

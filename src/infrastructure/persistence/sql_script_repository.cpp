@@ -53,11 +53,13 @@ SqlValue optional_name(const std::optional<Enum>& value) {
   return value ? SqlValue(std::string(domain::to_string(*value))) : SqlValue(nullptr);
 }
 
-// The schedule's columns, read after the script's by every SELECT. A script
-// without a schedule's last run (not scheduled, or not yet run by it) shows
-// its latest execution of any trigger: two seeks in idx_executions_script.
+// The schedule's columns, read after the script's by every SELECT.
 constexpr const char* kScheduleJoin = " LEFT JOIN scheduled_jobs j ON j.script_id = s.id";
-constexpr const char* kScheduleColumns =
+constexpr const char* kScheduleColumns = ", j.next_run_at, j.last_run_at, j.last_run_status";
+// As kScheduleColumns, but a script without a schedule's last run (not scheduled,
+// or not yet run by it) shows its latest execution of any trigger: two seeks in
+// idx_executions_script, paid only where a person reads the script.
+constexpr const char* kScheduleOrLatestRunColumns =
     ", j.next_run_at"
     ", COALESCE(j.last_run_at, (SELECT MAX(e.created_at) FROM script_executions e"
     "   WHERE e.tenant_id = s.tenant_id AND e.script_id = s.id))"
@@ -234,9 +236,12 @@ domain::Result<void> SqlScriptRepository::save(const Script& script, const std::
 }
 
 domain::Result<std::vector<Script>> SqlScriptRepository::select(const std::string& tenant_id,
-                                                                const std::string& condition, const SqlParams& params) {
+                                                                const std::string& condition, const SqlParams& params,
+                                                                LastRun last_run) {
   return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::vector<Script>> {
-    static const std::string columns = column_list(kScriptColumns, "s") + kScheduleColumns;
+    static const std::string of_schedule = column_list(kScriptColumns, "s") + kScheduleColumns;
+    static const std::string of_any_trigger = column_list(kScriptColumns, "s") + kScheduleOrLatestRunColumns;
+    const std::string& columns = last_run == LastRun::kOfSchedule ? of_schedule : of_any_trigger;
     auto rows = connection.execute("SELECT " + columns + " FROM scripts s" + kScheduleJoin + " WHERE s.tenant_id = ? AND " +
                                        condition + " ORDER BY s.name, s.id",
                                    params);
@@ -254,7 +259,7 @@ domain::Result<std::vector<Script>> SqlScriptRepository::select(const std::strin
 
 domain::Result<std::optional<Script>> SqlScriptRepository::find(const std::string& tenant_id,
                                                                 const std::string& script_id) {
-  auto found = select(tenant_id, "s.id = ?", {tenant_id, script_id});
+  auto found = select(tenant_id, "s.id = ?", {tenant_id, script_id}, LastRun::kOfAnyTrigger);
   if (!found) return std::unexpected(found.error());
   if (found->empty()) return std::nullopt;
   return std::move(found->front());
@@ -262,7 +267,7 @@ domain::Result<std::optional<Script>> SqlScriptRepository::find(const std::strin
 
 domain::Result<std::optional<Script>> SqlScriptRepository::find_by_name(const std::string& tenant_id,
                                                                         const std::string& name) {
-  auto found = select(tenant_id, "s.name = ?", {tenant_id, name});
+  auto found = select(tenant_id, "s.name = ?", {tenant_id, name}, LastRun::kOfSchedule);
   if (!found) return std::unexpected(found.error());
   if (found->empty()) return std::nullopt;
   return std::move(found->front());
@@ -270,7 +275,8 @@ domain::Result<std::optional<Script>> SqlScriptRepository::find_by_name(const st
 
 domain::Result<std::vector<Script>> SqlScriptRepository::active_of_type(const std::string& tenant_id,
                                                                         domain::ScriptType type) {
-  return select(tenant_id, "s.type = ? AND s.status = 'active'", {tenant_id, std::string(domain::to_string(type))});
+  return select(tenant_id, "s.type = ? AND s.status = 'active'", {tenant_id, std::string(domain::to_string(type))},
+                LastRun::kOfSchedule);
 }
 
 domain::Result<domain::Page<Script>> SqlScriptRepository::list(const std::string& tenant_id,
@@ -306,7 +312,7 @@ domain::Result<domain::Page<Script>> SqlScriptRepository::list(const std::string
     SqlParams paged = params;
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-    static const std::string columns = column_list(kScriptColumns, "s") + kScheduleColumns;
+    static const std::string columns = column_list(kScriptColumns, "s") + kScheduleOrLatestRunColumns;
     auto rows = connection.execute("SELECT " + columns + " FROM scripts s" + kScheduleJoin + where +
                                        " ORDER BY s.name, s.id LIMIT ? OFFSET ?",
                                    paged);

@@ -28,9 +28,14 @@ class SqlScriptRepository final : public domain::ScriptRepository {
                                                                const std::string& script_id, int number) override;
 
  private:
+  // Which last run a script read shows: its schedule's (a script loaded to be
+  // run), or its latest execution of any trigger where no schedule ran it (a
+  // script a person reads: find and list).
+  enum class LastRun { kOfSchedule, kOfAnyTrigger };
+
   // The tenant's scripts that meet `condition` (its parameters after the tenant's id in `params`), by name.
   domain::Result<std::vector<domain::Script>> select(const std::string& tenant_id, const std::string& condition,
-                                                     const SqlParams& params);
+                                                     const SqlParams& params, LastRun last_run);
 
   Database& database_;
 };

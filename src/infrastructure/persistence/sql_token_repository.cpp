@@ -55,6 +55,16 @@ domain::Result<std::vector<domain::ApiToken>> tokens_where(Database& database, c
 
 }  // namespace
 
+domain::Result<std::unordered_map<std::string, std::string>> SqlTokenRepository::names(const std::string& tenant_id) {
+  return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::unordered_map<std::string, std::string>> {
+    auto rows = connection.execute("SELECT id, name FROM api_tokens WHERE tenant_id = ?", {tenant_id});
+    if (!rows) return std::unexpected(rows.error());
+    std::unordered_map<std::string, std::string> names;
+    for (const auto& row : *rows) names.emplace(row.text(0), row.text(1));
+    return names;
+  });
+}
+
 domain::Result<std::vector<domain::ApiToken>> SqlTokenRepository::list(const std::string& tenant_id) {
   return tokens_where(database_, "tenant_id = ?", {tenant_id});
 }

@@ -15,6 +15,7 @@ class SqlTokenRepository final : public domain::TokenRepository {
   domain::Result<std::vector<domain::ApiToken>> list(const std::string& tenant_id) override;
   domain::Result<std::vector<domain::ApiToken>> list_all() override;
   domain::Result<bool> revoke(const std::string& tenant_id, const std::string& token_id) override;
+  domain::Result<std::unordered_map<std::string, std::string>> names(const std::string& tenant_id) override;
 
  private:
   Database& database_;

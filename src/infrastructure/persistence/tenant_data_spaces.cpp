@@ -9,7 +9,10 @@ namespace {
 using domain::DbFailure;
 
 struct SessionState {
+  explicit SessionState(domain::DbWrites writes) : writes(writes) {}
   std::atomic<bool> closed{false};
+  const domain::DbWrites writes;
+  bool script_transaction = false;  // a rehearsal's; read and written by the lane's drain only
 };
 
 // How long an API request waits for its turn in a tenant's lane (behind the
@@ -33,6 +36,9 @@ struct MaintenanceTicket {
 domain::Error lane_busy(const std::string& why) {
   return domain::Error::overloaded("the tenant's database is busy (" + why + "); try again later");
 }
+// A rehearsal's savepoints (see domain::DbWrites).
+constexpr std::string_view kScriptTransaction = "jsruntime_transaction";
+constexpr std::string_view kStatement = "jsruntime_statement";
 
 domain::DbResult unavailable(const std::string& why) {
   return std::unexpected(DbFailure{DbFailure::Kind::kUnavailable, "the tenant's database cannot be reached: " + why});
@@ -77,8 +83,8 @@ struct TenantDataSpaces::Lane {
 
 class TenantDataSpaces::Session final : public domain::DbSession {
  public:
-  Session(TenantDataSpaces& spaces, std::shared_ptr<Lane> lane, std::uint64_t id)
-      : spaces_(spaces), lane_(std::move(lane)), id_(id) {}
+  Session(TenantDataSpaces& spaces, std::shared_ptr<Lane> lane, std::uint64_t id, domain::DbWrites writes)
+      : spaces_(spaces), lane_(std::move(lane)), id_(id), state_(std::make_shared<SessionState>(writes)) {}
   ~Session() override {
     state_->closed = true;
     spaces_.submit(lane_, Work{.session = id_, .step = Step::kClose, .state = state_});
@@ -100,7 +106,7 @@ class TenantDataSpaces::Session final : public domain::DbSession {
   TenantDataSpaces& spaces_;
   std::shared_ptr<Lane> lane_;
   const std::uint64_t id_;
-  std::shared_ptr<SessionState> state_ = std::make_shared<SessionState>();
+  std::shared_ptr<SessionState> state_;
 };
 
 TenantDataSpaces::TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& workers, DataLimit data_limit,
@@ -112,8 +118,9 @@ TenantDataSpaces::TenantDataSpaces(DataSpaceEngine& engine, WorkerThreads& worke
 
 TenantDataSpaces::~TenantDataSpaces() = default;
 
-std::unique_ptr<domain::DbSession> TenantDataSpaces::open_session(const std::string& tenant_id) {
-  return std::make_unique<Session>(*this, lane_for(tenant_id), ++last_session_);
+std::unique_ptr<domain::DbSession> TenantDataSpaces::open_session(const std::string& tenant_id,
+                                                                  domain::DbWrites writes) {
+  return std::make_unique<Session>(*this, lane_for(tenant_id), ++last_session_, writes);
 }
 
 std::shared_ptr<TenantDataSpaces::Lane> TenantDataSpaces::lane_for(const std::string& tenant_id) {
@@ -172,7 +179,11 @@ void TenantDataSpaces::drain(const std::shared_ptr<Lane>& lane) {
 
   domain::DbResult answer = unavailable(why_not);
   const bool owns = owner != 0 && owner == work.session;
-  switch (work.step) {
+  const bool rehearsal =
+      work.state && work.state->writes == domain::DbWrites::kRolledBack && work.step != Step::kClose;
+  if (rehearsal) {
+    if (!abandoned && connection) answer = rehearse(*connection, work, owner);
+  } else switch (work.step) {
     case Step::kStatement:
       if (abandoned || !connection) break;
       answer = connection->run(work.statement, StatementGuard{std::chrono::steady_clock::now() +
@@ -217,6 +228,51 @@ void TenantDataSpaces::drain(const std::shared_ptr<Lane>& lane) {
     --open_connections_;
   }
   schedule(lane);
+}
+
+domain::DbResult TenantDataSpaces::rehearse(DataSpaceConnection& connection, Work& work, std::uint64_t& owner) {
+  using Savepoint = DataSpaceConnection::Savepoint;
+  SessionState& session = *work.state;
+  if (owner != work.session) {  // its first step, or the connection was lost and its transaction with it
+    session.script_transaction = false;
+    if (work.step == Step::kCommit || work.step == Step::kRollback) return misuse("no transaction is open");
+    if (auto begun = connection.begin(); !begun) return begun;
+    owner = work.session;
+  }
+  switch (work.step) {
+    case Step::kBegin: {
+      if (session.script_transaction) return misuse("a transaction is already open: sdk.db.transaction does not nest");
+      auto marked = connection.savepoint(Savepoint::kMark, kScriptTransaction);
+      session.script_transaction = marked.has_value();
+      return marked;
+    }
+    case Step::kCommit:
+    case Step::kRollback: {
+      if (!session.script_transaction) return misuse("no transaction is open");
+      session.script_transaction = false;
+      if (work.step == Step::kCommit) {
+        if (auto released = connection.savepoint(Savepoint::kRelease, kScriptTransaction)) return released;
+      }
+      // Undone on request, or because PostgreSQL keeps a savepoint a
+      // statement failed in from being released (its COMMIT would have
+      // rolled back).
+      (void)connection.savepoint(Savepoint::kUndo, kScriptTransaction);
+      auto released = connection.savepoint(Savepoint::kRelease, kScriptTransaction);
+      if (released && work.step == Step::kCommit) {
+        return misuse("the transaction was rolled back: a statement in it failed");
+      }
+      return released;
+    }
+    default: {
+      const StatementGuard guard{std::chrono::steady_clock::now() + domain::kDbStatementTimeout, &session.closed};
+      if (session.script_transaction) return connection.run(work.statement, guard);
+      if (auto marked = connection.savepoint(Savepoint::kMark, kStatement); !marked) return marked;
+      auto answer = connection.run(work.statement, guard);
+      if (!answer) (void)connection.savepoint(Savepoint::kUndo, kStatement);
+      (void)connection.savepoint(Savepoint::kRelease, kStatement);
+      return answer;
+    }
+  }
 }
 
 template <typename Answer>

@@ -27,7 +27,8 @@ class TenantDataSpaces final : public domain::ScriptDatabase {
                    std::size_t max_open_connections = 64);
   ~TenantDataSpaces();
 
-  std::unique_ptr<domain::DbSession> open_session(const std::string& tenant_id) override;
+  std::unique_ptr<domain::DbSession> open_session(const std::string& tenant_id,
+                                                  domain::DbWrites writes = domain::DbWrites::kKept) override;
   domain::Result<domain::DbMigration> migrate(const std::string& tenant_id, const std::string& name,
                                               const std::string& sql, const std::string& applied_by) override;
   domain::Result<std::vector<domain::DbMigration>> migrations(const std::string& tenant_id) override;
@@ -44,6 +45,9 @@ class TenantDataSpaces final : public domain::ScriptDatabase {
   void submit(const std::shared_ptr<Lane>& lane, Work work);
   void schedule(const std::shared_ptr<Lane>& lane);  // with the lane's mutex held
   void drain(const std::shared_ptr<Lane>& lane);
+  // A rehearsal's step on the lane's connection: `owner` is the lane's
+  // transaction owner, updated.
+  static domain::DbResult rehearse(DataSpaceConnection& connection, Work& work, std::uint64_t& owner);
   template <typename Answer>
   Answer maintain(const std::string& tenant_id, std::function<Answer(DataSpaceConnection&)> task);
 

@@ -7,6 +7,7 @@
 
 namespace jsr::domain {
 class EventPublisher;
+class LiveLogs;
 class RateLimiter;
 class ScriptCache;
 class ScriptDatabase;
@@ -15,7 +16,7 @@ class SecurityLog;
 }  // namespace jsr::domain
 
 namespace jsr::net {
-class HttpClient;
+class HttpSender;
 }  // namespace jsr::net
 
 namespace jsr::runtime {
@@ -23,11 +24,12 @@ namespace jsr::runtime {
 struct HostServices {
   domain::EventPublisher* events = nullptr;  // events.publish
   domain::RateLimiter* api_calls = nullptr;  // max_api_calls_per_minute, by script; none: not limited
-  net::HttpClient* http = nullptr;           // sdk.http
+  net::HttpSender* http = nullptr;           // sdk.http
   domain::SecurityLog* security = nullptr;   // told of every refused operation
   domain::ScriptCache* cache = nullptr;      // sdk.cache
   domain::SecretReader* secrets = nullptr;   // sdk.secrets
   domain::ScriptDatabase* db = nullptr;      // sdk.db
+  domain::LiveLogs* live_logs = nullptr;     // told of log lines as they are written, for watchers
 };
 
 }  // namespace jsr::runtime

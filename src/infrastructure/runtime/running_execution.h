@@ -20,9 +20,12 @@
 
 #include "domain/execution_error.h"
 #include "domain/execution_request.h"
+#include "domain/live_logs.h"
 #include "domain/log_entry.h"
 #include "domain/script_database.h"
 #include "domain/secret_scrubber.h"
+#include "infrastructure/runtime/dry_run.h"
+#include "infrastructure/runtime/host_services.h"
 
 namespace jsr::runtime {
 
@@ -47,11 +50,16 @@ class RunningExecution {
     JS::PersistentRootedObject arguments;  // an array of the extra setTimeout arguments
   };
 
+  // `services`: the VM's; a dry run (request.dry_run) uses its stand-ins over them.
   RunningExecution(JSContext* cx, boost::asio::io_context& loop, std::uint64_t serial, ExecutionRequest request,
-                   Completion done);
+                   const HostServices& services, Completion done);
 
   std::uint64_t serial() const { return serial_; }
   const ExecutionRequest& request() const { return request_; }
+  // What the server lends this execution's host calls (events, SDK services).
+  const HostServices& services() const { return dry_run_ ? dry_run_->services() : services_; }
+  // Null unless the request is a dry run.
+  DryRun* dry_run() const { return dry_run_.get(); }
   Clock::time_point started_at() const { return started_at_; }
   Clock::time_point deadline() const { return deadline_; }
   boost::asio::steady_timer& deadline_alarm() { return deadline_alarm_; }
@@ -147,6 +155,8 @@ class RunningExecution {
  private:
   std::uint64_t serial_;
   ExecutionRequest request_;
+  const HostServices& services_;
+  std::unique_ptr<DryRun> dry_run_;
   Completion done_;
   Clock::time_point started_at_;
   Clock::time_point deadline_;
@@ -154,6 +164,7 @@ class RunningExecution {
   boost::asio::steady_timer deadline_alarm_;
   std::vector<domain::LogEntry> logs_;
   std::size_t log_bytes_ = 0;
+  std::unique_ptr<domain::LiveLogs::Entry> watched_;  // its lines for watchers, while it runs
   std::optional<domain::ExecutionErrorCode> termination_;
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;

@@ -96,7 +96,7 @@ void Sandbox::start(ExecutionRequest request, Completion done) {
   if (executions_.empty()) (void)arena_.take_refusal();  // an earlier execution's
   const std::uint64_t serial = ++last_serial_;
   auto [entry, inserted] = executions_.emplace(
-      serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), std::move(done)));
+      serial, std::make_unique<RunningExecution>(cx(), loop_, serial, std::move(request), services_, std::move(done)));
   RunningExecution& execution = *entry->second;
   execution.set_memory_baseline(memory_in_use());
   {
@@ -336,6 +336,7 @@ void Sandbox::finish(RunningExecution& execution, ExecutionOutcome outcome) {
   outcome.metrics.peak_memory_bytes = execution.peak_memory_bytes();
   const bool heavy = outcome.metrics.peak_memory_bytes > execution.request().limits.max_memory_bytes / 4;
   outcome.metrics.log_lines = outcome.logs.size();
+  if (DryRun* dry_run = execution.dry_run()) outcome.recorded_calls = dry_run->take_calls(outcome.unrecorded_calls);
   outcome.scrubber = execution.secret_scrubber();
   if (outcome.scrubber) domain::scrub_outcome(*outcome.scrubber, outcome);
   auto done = execution.take_completion();

@@ -79,7 +79,6 @@ class Sandbox final : public ScriptHost {
   void clear_timer(RunningExecution& execution, std::uint32_t id) override;
   void queue_microtask(JS::HandleObject callback) override;
   std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) override;
-  const HostServices& services() const override { return services_; }
   std::size_t memory_in_use() const override;
 
  private:

@@ -97,9 +97,6 @@ class ScriptHost {
   };
   virtual std::optional<StartedHostCall> begin_host_call(RunningExecution& execution) = 0;
 
-  // What the server lends host calls (events, SDK services).
-  virtual const HostServices& services() const = 0;
-
   // What the VM's executions hold beyond its footprint when leased: GC heap
   // and malloc arena together, the figure memory limits are checked against.
   virtual std::size_t memory_in_use() const = 0;

@@ -141,6 +141,32 @@ void add_admin_routes(Router& router, ApiServices& api) {
     return json_response(200, {{"items", items}});
   });
 
+  router.add("GET", "/api/v1/audit", Router::needs(domain::Permission::kAuditRead), [&api](Request& request) {
+    auto paging = paging_from(request);
+    if (!paging) return error_response(paging.error());
+    domain::AuditQuery query{.page = paging->first, .per_page = paging->second};
+    if (auto action = request.query_value("action"); action && !action->empty()) query.action = *action;
+    if (auto target = request.query_value("target_id"); target && !target->empty()) query.target_id = *target;
+    auto page = api.audit.list(*request.principal, query);
+    if (!page) return error_response(page.error());
+    Json items = Json::array();
+    for (const auto& entry : page->entries.items) {
+      const auto name = page->actor_names.find(entry.actor_id);
+      items.push_back({{"id", entry.id},
+                       {"actor_id", entry.actor_id},
+                       {"actor_name", name != page->actor_names.end() ? Json(name->second) : Json(nullptr)},
+                       {"action", entry.action},
+                       {"target_type", entry.target_type},
+                       {"target_id", entry.target_id},
+                       {"details", stored_json(entry.details_json)},
+                       {"created_at", iso8601(entry.created_at)}});
+    }
+    return json_response(200, {{"items", items},
+                               {"total", page->entries.total},
+                               {"page", page->entries.page},
+                               {"per_page", page->entries.per_page}});
+  });
+
   router.add("POST", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
     auto body = json_body(request);
     if (!body) return error_response(body.error());

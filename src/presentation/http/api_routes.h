@@ -7,7 +7,9 @@
 
 #include "presentation/http/router.h"
 #include "services/access_service.h"
+#include "services/audit_service.h"
 #include "services/db_migration_service.h"
+#include "services/dry_run_service.h"
 #include "services/event_service.h"
 #include "services/execution_service.h"
 #include "services/http_endpoints.h"
@@ -22,6 +24,8 @@ struct ApiServices {
   services::AccessService& access;
   services::ScriptService& scripts;
   services::ExecutionService& executions;
+  services::DryRunService& dry_runs;
+  services::AuditService& audit;
   services::EventService& events;
   services::HttpEndpoints& endpoints;
   services::MetricsRegistry& metrics;

@@ -107,7 +107,9 @@ void add_event_routes(Router& router, ApiServices& api) {
              [&api](Request& request) {
                auto letter = api.events.dead_letter(*request.principal, request.params.at("id"));
                if (!letter) return error_response(letter.error());
-               return json_response(200, dead_letter_json(*letter));
+               Json one = dead_letter_json(*letter);
+               one["replay_execution_id"] = letter->replay_execution_id ? Json(*letter->replay_execution_id) : Json(nullptr);
+               return json_response(200, one);
              });
 
   router.add("POST", "/api/v1/dead-letters/{id}/replay", Router::needs(domain::Permission::kDeadLettersManage),

@@ -50,4 +50,29 @@ Json to_json(const domain::Execution& execution) {
           {"completed_at", optional_time(execution.completed_at)}};
 }
 
+namespace {
+
+Json trial_json(const domain::ExecutionOutcome& outcome) {
+  Json calls = Json::array();
+  for (const auto& call : outcome.recorded_calls) calls.push_back({{"api", call.api}, {"call", stored_json(call.call_json)}});
+  return {{"status", domain::to_string(outcome.status)},
+          {"output", outcome.error ? Json(nullptr) : stored_json(outcome.output_json)},
+          {"error", to_json(outcome.error)},
+          {"logs", to_json(outcome.logs)},
+          {"metrics", to_json(outcome.metrics)},
+          {"recorded_calls", std::move(calls)},
+          {"unrecorded_calls", outcome.unrecorded_calls}};
+}
+
+}  // namespace
+
+Json dry_run_json(const services::DryRunOutcome& dry_run) {
+  Json live = trial_json(dry_run.live);
+  live["version"] = dry_run.live_version;
+  return {{"input_ref", dry_run.input_ref ? Json(*dry_run.input_ref) : Json(nullptr)},
+          {"input", stored_json(dry_run.input_json)},
+          {"draft", trial_json(dry_run.draft)},
+          {"live", std::move(live)}};
+}
+
 }  // namespace jsr::http

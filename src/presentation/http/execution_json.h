@@ -3,6 +3,7 @@
 
 #include "domain/execution.h"
 #include "presentation/http/api_json.h"
+#include "services/dry_run_service.h"
 
 namespace jsr::http {
 
@@ -11,5 +12,7 @@ Json to_json(const domain::Execution& execution);
 Json to_json(const std::optional<domain::ExecutionError>& error);
 Json to_json(const std::vector<domain::LogEntry>& logs);
 Json to_json(const domain::ExecutionMetrics& metrics);
+// A dry run's outcome: as an execution's, with the calls it recorded.
+Json dry_run_json(const services::DryRunOutcome& dry_run);
 
 }  // namespace jsr::http

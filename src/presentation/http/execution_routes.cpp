@@ -1,6 +1,9 @@
 // Running scripts and reading executions.
+#include <charconv>
+
 #include "presentation/http/api_routes.h"
 #include "presentation/http/execution_json.h"
+#include "presentation/http/field_reader.h"
 
 namespace jsr::http {
 
@@ -46,7 +49,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
                  if (!query.status) {
                    return error_response(domain::Error::validation_failed(
                        "invalid filters",
-                       {{"status", "must be one of pending, running, completed, failed, timeout, cancelled"}}));
+                       {{"status", "must be one of pending, running, completed, failed, timeout, cancelled, skipped"}}));
                  }
                }
                auto page = api.executions.list(*request.principal, request.params.at("id"), query);
@@ -56,6 +59,37 @@ void add_execution_routes(Router& router, ApiServices& api) {
                return json_response(
                    200, {{"items", items}, {"total", page->total}, {"page", page->page}, {"per_page", page->per_page}});
              });
+
+  // The editor's dry run: a draft on a captured input, its side effects recorded.
+  router.add("GET", "/api/v1/scripts/{id}/captured-inputs", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               auto captured = api.dry_runs.captured_inputs(*request.principal, request.params.at("id"));
+               if (!captured) return error_response(captured.error());
+               Json items = Json::array();
+               for (const auto& execution : *captured) items.push_back(to_json(execution));
+               return json_response(200, {{"items", items}});
+             });
+
+  router.add_async(
+      "POST", "/api/v1/scripts/{id}/dry-run", Router::needs(domain::Permission::kScriptsUpdate),
+      [&api](Request& request, Responder respond) {
+        auto body = json_body(request);
+        if (!body) return respond(error_response(body.error()));
+        FieldReader fields(*body);
+        services::DryRunRequest dry_run{.script_id = request.params.at("id"),
+                                        .source = fields.text("source").value_or(""),
+                                        .input_ref = fields.text("input_ref")};
+        if (fields.has("input")) dry_run.input_json = json_text((*body)["input"]);
+        fields.refuse_unread();
+        if (!fields.errors().empty()) {
+          return respond(error_response(domain::Error::validation_failed("invalid dry run", std::move(fields.errors()))));
+        }
+        api.dry_runs.dry_run(*request.principal, std::move(dry_run),
+                             [respond = std::move(respond)](domain::Result<services::DryRunOutcome> ran) {
+                               if (!ran) return respond(error_response(ran.error()));
+                               respond(json_response(200, dry_run_json(*ran)));
+                             });
+      });
 
   router.add("GET", "/api/v1/executions/{id}", Router::needs(domain::Permission::kScriptsRead),
              [&api](Request& request) {
@@ -77,6 +111,25 @@ void add_execution_routes(Router& router, ApiServices& api) {
                Response response = json_response(200, to_json(*execution));
                response.log_fields["execution_id"] = execution->id;
                return response;
+             });
+
+  // The lines of a run as they are written: the page following a run asks for those after the last it has.
+  router.add("GET", "/api/v1/executions/{id}/logs", Router::needs(domain::Permission::kScriptsRead),
+             [&api](Request& request) {
+               std::size_t since = 0;
+               if (auto text = request.query_value("since"); text && !text->empty()) {
+                 const auto* end = text->data() + text->size();
+                 const auto [rest, failure] = std::from_chars(text->data(), end, since);
+                 if (failure != std::errc{} || rest != end) {
+                   return error_response(domain::Error::validation_failed(
+                       "invalid cursor", {{"since", "must be a non-negative integer: the `next` of the last answer"}}));
+                 }
+               }
+               auto tail = api.executions.logs_since(*request.principal, request.params.at("id"), since);
+               if (!tail) return error_response(tail.error());
+               return json_response(200, {{"status", domain::to_string(tail->status)},
+                                          {"logs", to_json(tail->lines)},
+                                          {"next", tail->next}});
              });
 
   router.add("POST", "/api/v1/executions/{id}/cancel", Router::needs(domain::Permission::kScriptsExecute),

@@ -115,10 +115,21 @@ void add_script_routes(Router& router, ApiServices& api) {
 
   router.add("GET", "/api/v1/scripts/{id}/versions", Router::needs(domain::Permission::kScriptsRead),
              [&api](Request& request) {
+               // Its author's name beside the token id; none when the names cannot be read now.
+               const auto names = api.audit.token_names(*request.principal);
+               const auto name_of = [&names](const std::string& token_id) -> Json {
+                 if (!names) return nullptr;
+                 const auto found = names->find(token_id);
+                 return found != names->end() ? Json(found->second) : Json(nullptr);
+               };
                return respond(api.scripts.versions(*request.principal, request.params.at("id")), 200,
-                              [](const std::vector<domain::VersionSummary>& versions) {
+                              [&name_of](const std::vector<domain::VersionSummary>& versions) {
                                 Json items = Json::array();
-                                for (const auto& version : versions) items.push_back(to_json(version));
+                                for (const auto& version : versions) {
+                                  Json item = to_json(version);
+                                  item["created_by_name"] = name_of(version.created_by);
+                                  items.push_back(std::move(item));
+                                }
                                 return Json{{"items", items}};
                               });
              });

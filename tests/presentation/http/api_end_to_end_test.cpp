@@ -557,7 +557,9 @@ TYPED_TEST(Api, HealthMetricsAndTheOpenApiDocumentNeedNoToken) {
   EXPECT_EQ(openapi["openapi"], "3.0.3");
   for (const char* path : {"/api/v1/scripts/{id}/versions/{n}/rollback", "/api/v1/scripts/{id}/invoke", "/api/v1/events",
                            "/api/v1/dead-letters", "/api/v1/dead-letters/{id}", "/api/v1/dead-letters/{id}/replay",
-                           "/api/v1/dead-letters/replay", "/api/v1/secrets", "/api/v1/secrets/{name}", "/api/v1/db/migrations", "/api/v1/me", "/api/v1/schedules/next-runs", "/api/scripts/{path}", "/hooks/{tenant}/{path}"}) {
+                           "/api/v1/dead-letters/replay", "/api/v1/secrets", "/api/v1/secrets/{name}", "/api/v1/db/migrations",
+                           "/api/v1/me", "/api/v1/schedules/next-runs", "/api/v1/scripts/{id}/captured-inputs",
+                           "/api/v1/scripts/{id}/dry-run", "/api/v1/audit", "/api/scripts/{path}", "/hooks/{tenant}/{path}"}) {
     EXPECT_TRUE(openapi["paths"].contains(path)) << path;
   }
   EXPECT_TRUE(openapi["components"]["schemas"]["Execution"]["properties"].contains("skip_reason"));

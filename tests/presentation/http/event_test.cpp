@@ -199,6 +199,10 @@ TEST_F(Events, FailuresAreRetriedWithBackoffOnTheFirstVersionThenDeadLetteredAnd
   EXPECT_EQ((*completed)["script_version"], 2);
   EXPECT_EQ((*completed)["output"], 7);
   EXPECT_EQ((*completed)["trigger_data"]["eventId"], event) << "a replay delivers the same event";
+  // The letter leads to that run, and to none of the failed attempts before it.
+  const json read_back = server_->get("/api/v1/dead-letters/" + letter["id"].get<std::string>(), admin_).json();
+  EXPECT_EQ(read_back["replay_execution_id"], (*completed)["id"]) << read_back;
+  EXPECT_FALSE(await_dead_letters(1)["items"][0].contains("replay_execution_id")) << "shown on one letter's page only";
   // A second replay of the same letter is refused: one replay, one delivery.
   EXPECT_EQ(server_->post("/api/v1/dead-letters/" + letter["id"].get<std::string>() + "/replay", admin_,
                           json::object())

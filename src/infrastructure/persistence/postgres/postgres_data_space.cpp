@@ -23,6 +23,7 @@ class TenantSpace final : public DataSpaceConnection {
   }
   domain::DbResult begin() override { return app_->begin(); }
   domain::DbResult finish(bool commit) override { return app_->finish(commit); }
+  domain::DbResult savepoint(Savepoint step, std::string_view name) override { return app_->savepoint(step, name); }
   bool usable() const override { return app_->usable(); }
   domain::Result<std::int64_t> bytes_used() override { return app_->bytes_used(); }
   void limit_size(std::int64_t bytes) override { app_->limit_size(bytes); }

@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <stdexcept>
 
@@ -36,6 +38,44 @@ std::string trimmed(std::string message) {
 std::string field(const PGresult* result, int code) {
   const char* value = PQresultErrorField(result, code);
   return value != nullptr ? value : "";
+}
+
+// The statement's first word, upper case, past blanks and comments.
+std::string first_word(std::string_view sql) {
+  std::size_t at = 0;
+  while (at < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[at]))) {
+      ++at;
+    } else if (sql.substr(at, 2) == "--") {
+      at = sql.find('\n', at);
+    } else if (sql.substr(at, 2) == "/*") {
+      int depth = 0;  // PostgreSQL's block comments nest
+      do {
+        if (sql.substr(at, 2) == "/*") ++depth, at += 2;
+        else if (sql.substr(at, 2) == "*/") --depth, at += 2;
+        else ++at;
+      } while (depth > 0 && at < sql.size());
+    } else {
+      break;
+    }
+  }
+  std::string word;
+  for (; at < sql.size() && std::isalpha(static_cast<unsigned char>(sql[at])); ++at) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[at])));
+  }
+  return word;
+}
+
+// A statement that begins, ends or splits a transaction. PostgreSQL needs no
+// privilege for them, and one run inside a session's transaction would have
+// committed before keep_transaction_state saw it — the sdk.db transaction's,
+// or a dry run's, whose writes must never be kept. (Procedures and DO blocks
+// cannot end a transaction block they are called in.)
+bool controls_transactions(std::string_view sql) {
+  static constexpr std::string_view kVerbs[] = {"BEGIN", "START",     "COMMIT",  "END",    "ROLLBACK",
+                                                "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"};
+  const std::string word = first_word(sql);
+  return std::find(std::begin(kVerbs), std::end(kVerbs), word) != std::end(kVerbs);
 }
 
 // One connection as one of a tenant's roles.
@@ -83,6 +123,7 @@ class RoleConnection final : public PostgresRoleConnection {
       texts[i] = text_of((*params)[i]);
       values[i] = texts[i].c_str();
     }
+    if (controls_transactions(statement.sql)) return std::unexpected(transactions_are_the_sdks());
     refused_privilege_ = false;
     if (!in_transaction_ && over_quota()) (void)command("SET default_transaction_read_only = on");
     if (PQsendQueryParams(connection_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
@@ -167,6 +208,10 @@ class RoleConnection final : public PostgresRoleConnection {
       return "null";
     }
     return command("ROLLBACK");
+  }
+  domain::DbResult savepoint(Savepoint step, std::string_view name) override {
+    const char* verb = step == Savepoint::kMark ? "SAVEPOINT " : step == Savepoint::kRelease ? "RELEASE " : "ROLLBACK TO ";
+    return command((verb + std::string(name)).c_str());
   }
 
   domain::Result<domain::DbMigration> migrate(const std::string&, const std::string&, const std::string&) override {
@@ -288,8 +333,11 @@ class RoleConnection final : public PostgresRoleConnection {
     const bool open = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     if (open == in_transaction_) return std::nullopt;
     (void)command(in_transaction_ ? "BEGIN" : "ROLLBACK");
-    return DbFailure{DbFailure::Kind::kUnauthorized,
-                     "transactions are sdk.db.transaction's: BEGIN, COMMIT and ROLLBACK are not for statements"};
+    return transactions_are_the_sdks();
+  }
+  static DbFailure transactions_are_the_sdks() {
+    return {DbFailure::Kind::kUnauthorized,
+            "transactions are sdk.db.transaction's: BEGIN, COMMIT and ROLLBACK are not for statements"};
   }
 
   domain::DbResult command(const char* sql) {

@@ -160,6 +160,10 @@ class SqliteDataSpace final : public DataSpaceConnection {
     }
     return trusted_step("ROLLBACK");
   }
+  domain::DbResult savepoint(Savepoint step, std::string_view name) override {
+    const char* verb = step == Savepoint::kMark ? "SAVEPOINT " : step == Savepoint::kRelease ? "RELEASE " : "ROLLBACK TO ";
+    return trusted_step((verb + std::string(name)).c_str());
+  }
 
   domain::Result<domain::DbMigration> migrate(const std::string& name, const std::string& sql,
                                               const std::string& applied_by) override {

@@ -45,6 +45,7 @@ std::string context_json(const ExecutionRequest& request) {
       {"organizationId", request.organization_id},
       {"scriptId", request.script_id},
       {"executionId", request.execution_id},
+      {"dryRun", request.dry_run},
   };
   const auto text = [](const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -17,9 +17,9 @@
 namespace jsr::runtime::bindings {
 namespace {
 
-JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+JsResult<void> publish(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
                        std::string type, std::optional<JS::HandleValue> payload) {
-  domain::EventPublisher* publisher = host.services().events;
+  domain::EventPublisher* publisher = execution.services().events;
   if (publisher == nullptr) return std::unexpected(JsError::error("events cannot be published here"));
   if (domain::is_platform_event_type(type)) {
     return std::unexpected(JsError::type_error("the event type " + domain::quoted(type) +

@@ -69,25 +69,25 @@ bool throw_error(NativeCall& call, const JsError& error) {
   return false;
 }
 
-std::optional<JsError> refuse_sdk_call(RunningExecution& execution, ScriptHost& host) {
+std::optional<JsError> refuse_sdk_call(RunningExecution& execution) {
   const domain::ResourceLimits& limits = execution.request().limits;
   std::optional<JsError> refused;
   if (!execution.count_api_call()) {
     refused = JsError::coded(to_string(domain::ExecutionErrorCode::kApiLimit),
                              "an execution may make at most " + std::to_string(limits.max_api_calls) + " SDK calls");
-  } else if (domain::RateLimiter* per_minute = host.services().api_calls;
+  } else if (domain::RateLimiter* per_minute = execution.services().api_calls;
              per_minute != nullptr &&
              !per_minute->try_take(execution.request().script_id, limits.max_api_calls_per_minute)) {
     refused = JsError::coded(to_string(domain::ExecutionErrorCode::kRateLimited),
                              "the script's runs may make at most " + std::to_string(limits.max_api_calls_per_minute) +
                                  " SDK calls a minute");
   }
-  if (refused) report_refusal(host, execution, refused->code, refused->message);
+  if (refused) report_refusal(execution, refused->code, refused->message);
   return refused;
 }
 
-void report_refusal(ScriptHost& host, const RunningExecution& execution, std::string_view code, std::string detail) {
-  domain::SecurityLog* security = host.services().security;
+void report_refusal(const RunningExecution& execution, std::string_view code, std::string detail) {
+  domain::SecurityLog* security = execution.services().security;
   if (security == nullptr) return;
   const auto& request = execution.request();
   if (auto scrubber = execution.secret_scrubber()) scrubber->scrub(detail);

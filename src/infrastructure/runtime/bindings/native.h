@@ -317,9 +317,9 @@ bool reject_with_pending(NativeCall& call);
 
 // An SDK call is counted against the execution's max_api_calls and the
 // script's max_api_calls_per_minute; the refusal when either is spent.
-std::optional<JsError> refuse_sdk_call(RunningExecution& execution, ScriptHost& host);
+std::optional<JsError> refuse_sdk_call(RunningExecution& execution);
 // Tells the security log (when the host has one) of a refused operation.
-void report_refusal(ScriptHost& host, const RunningExecution& execution, std::string_view code, std::string detail);
+void report_refusal(const RunningExecution& execution, std::string_view code, std::string detail);
 
 }  // namespace native_detail
 
@@ -362,7 +362,7 @@ bool async_native(JSContext* cx, unsigned argc, JS::Value* vp) noexcept {
       return native_detail::reject_with_pending(call);
     }
     if constexpr (kSdkCall) {
-      if (auto refused = native_detail::refuse_sdk_call(*execution, ScriptHost::of(cx))) {
+      if (auto refused = native_detail::refuse_sdk_call(*execution)) {
         native_detail::throw_error(call, *refused);
         return native_detail::reject_with_pending(call);
       }

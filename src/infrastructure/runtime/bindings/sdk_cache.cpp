@@ -17,9 +17,9 @@ using domain::CacheRequest;
 
 constexpr double kMaxTtlSeconds = 366.0 * 24 * 3600;
 
-JsResult<CacheRequest> request_for(ScriptHost& host, const RunningExecution& execution, CacheOperation operation,
+JsResult<CacheRequest> request_for(const RunningExecution& execution, CacheOperation operation,
                                    std::string key) {
-  if (host.services().cache == nullptr) return std::unexpected(JsError::error("sdk.cache is not available here"));
+  if (execution.services().cache == nullptr) return std::unexpected(JsError::error("sdk.cache is not available here"));
   if (key.empty() || key.size() > domain::kMaxCacheKeyBytes) {
     return std::unexpected(JsError::range_error("a key is 1 to " + std::to_string(domain::kMaxCacheKeyBytes) + " bytes"));
   }
@@ -28,9 +28,9 @@ JsResult<CacheRequest> request_for(ScriptHost& host, const RunningExecution& exe
 
 // Runs `request` and settles the promise with what `answer` makes of the store's answer.
 template <typename Answer>
-void run(ScriptHost& host, HostCallSettlement settlement, CacheRequest request, Answer answer) {
+void run(const RunningExecution& execution, HostCallSettlement settlement, CacheRequest request, Answer answer) {
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
-  host.services().cache->run(std::move(request), [shared, answer](domain::CacheResult result) {
+  execution.services().cache->run(std::move(request), [shared, answer](domain::CacheResult result) {
     if (!result) {
       if (result.error().kind == domain::CacheFailure::Kind::kNotANumber) return shared->reject(result.error().message);
       return shared->reject({std::string(to_string(domain::ExecutionErrorCode::kStorageError)), result.error().message});
@@ -42,22 +42,22 @@ void run(ScriptHost& host, HostCallSettlement settlement, CacheRequest request, 
 void resolve_found(HostCallSettlement& settlement, domain::CacheAnswer answer) { resolve(settlement, answer.found); }
 
 template <CacheOperation kOperation>
-JsResult<void> by_key(HostCallSettlement settlement, ScriptHost& host, RunningExecution& execution, std::string key) {
-  auto request = request_for(host, execution, kOperation, std::move(key));
+JsResult<void> by_key(HostCallSettlement settlement, RunningExecution& execution, std::string key) {
+  auto request = request_for(execution, kOperation, std::move(key));
   if (!request) return std::unexpected(request.error());
   if constexpr (kOperation == CacheOperation::kGet) {
-    run(host, std::move(settlement), std::move(*request), [](HostCallSettlement& settlement, domain::CacheAnswer answer) {
+    run(execution, std::move(settlement), std::move(*request), [](HostCallSettlement& settlement, domain::CacheAnswer answer) {
       resolve(settlement, JsonText{answer.value_json.value_or("null")});
     });
   } else {
-    run(host, std::move(settlement), std::move(*request), resolve_found);
+    run(execution, std::move(settlement), std::move(*request), resolve_found);
   }
   return {};
 }
 
-JsResult<void> set(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+JsResult<void> set(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
                    std::string key, JS::HandleValue value, std::optional<double> ttl_seconds) {
-  auto request = request_for(host, execution, CacheOperation::kSet, std::move(key));
+  auto request = request_for(execution, CacheOperation::kSet, std::move(key));
   if (!request) return std::unexpected(request.error());
   if (value.isUndefined()) return std::unexpected(JsError::type_error("the value may not be undefined"));
   auto json = serialize_output(cx, value, domain::kMaxCacheValueBytes);
@@ -76,7 +76,7 @@ JsResult<void> set(HostCallSettlement settlement, JSContext* cx, ScriptHost& hos
     }
     request->ttl = std::chrono::seconds(static_cast<std::int64_t>(std::ceil(*ttl_seconds)));
   }
-  run(host, std::move(settlement), std::move(*request), [](HostCallSettlement& settlement, domain::CacheAnswer) {
+  run(execution, std::move(settlement), std::move(*request), [](HostCallSettlement& settlement, domain::CacheAnswer) {
     settlement.resolve([](JSContext*, JS::MutableHandleValue out) {
       out.setUndefined();
       return true;
@@ -85,13 +85,13 @@ JsResult<void> set(HostCallSettlement settlement, JSContext* cx, ScriptHost& hos
   return {};
 }
 
-JsResult<void> increment(HostCallSettlement settlement, ScriptHost& host, RunningExecution& execution,
+JsResult<void> increment(HostCallSettlement settlement, RunningExecution& execution,
                          std::string key, std::optional<double> delta) {
-  auto request = request_for(host, execution, CacheOperation::kIncrement, std::move(key));
+  auto request = request_for(execution, CacheOperation::kIncrement, std::move(key));
   if (!request) return std::unexpected(request.error());
   request->delta = delta.value_or(1);
   if (!std::isfinite(request->delta)) return std::unexpected(JsError::range_error("delta must be a finite number"));
-  run(host, std::move(settlement), std::move(*request), [](HostCallSettlement& settlement, domain::CacheAnswer answer) {
+  run(execution, std::move(settlement), std::move(*request), [](HostCallSettlement& settlement, domain::CacheAnswer answer) {
     resolve(settlement, JsonText{answer.value_json.value_or("null")});
   });
   return {};

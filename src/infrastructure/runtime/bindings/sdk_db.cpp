@@ -9,11 +9,14 @@
 #include <js/CompilationAndEvaluation.h>
 #include <js/SourceText.h>
 
+#include <nlohmann/json.hpp>
+
 #include "domain/execution_error.h"
 #include "domain/script_database.h"
 #include "domain/security_log.h"
 #include "domain/secret_scrubber.h"
 #include "domain/text.h"
+#include "infrastructure/runtime/dry_run.h"
 #include "infrastructure/runtime/bindings/native.h"
 #include "infrastructure/runtime/json_output.h"
 
@@ -25,6 +28,8 @@ using domain::DbStatement;
 using domain::ExecutionErrorCode;
 
 constexpr std::size_t kMaxParamsBytes = 1024 * 1024;
+// By DbStatement::Answer: the method a dry run records a statement under.
+constexpr std::string_view kAnswerApis[] = {"sdk.db.query", "sdk.db.queryOne", "sdk.db.execute"};
 
 ExecutionErrorCode code_of(DbFailure::Kind kind) {
   switch (kind) {
@@ -38,19 +43,22 @@ ExecutionErrorCode code_of(DbFailure::Kind kind) {
   return ExecutionErrorCode::kStorageError;
 }
 
-JsResult<domain::DbSession*> session_of(ScriptHost& host, RunningExecution& execution) {
-  if (host.services().db == nullptr) return std::unexpected(JsError::error("sdk.db is not available here"));
-  if (!execution.db_session) execution.db_session = host.services().db->open_session(execution.request().tenant_id);
+JsResult<domain::DbSession*> session_of(RunningExecution& execution) {
+  if (execution.services().db == nullptr) return std::unexpected(JsError::error("sdk.db is not available here"));
+  if (!execution.db_session) {
+    execution.db_session = execution.services().db->open_session(
+        execution.request().tenant_id, execution.dry_run() ? domain::DbWrites::kRolledBack : domain::DbWrites::kKept);
+  }
   return execution.db_session.get();
 }
 
 // Settles the call with the answer, or rejects it with the failure's code;
 // the database's refusals also go to the security log.
-domain::DbDone settle(HostCallSettlement settlement, ScriptHost& host, const RunningExecution& execution,
+domain::DbDone settle(HostCallSettlement settlement, const RunningExecution& execution,
                       std::string sql) {
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
   const auto& request = execution.request();
-  return [shared, security = host.services().security, tenant = request.tenant_id, script = request.script_id,
+  return [shared, security = execution.services().security, tenant = request.tenant_id, script = request.script_id,
           id = request.execution_id, sql = std::move(sql),
           scrubber = execution.secret_scrubber()](domain::DbResult result) mutable {
     if (result) return resolve(*shared, JsonText{std::move(*result)});
@@ -67,9 +75,9 @@ domain::DbDone settle(HostCallSettlement settlement, ScriptHost& host, const Run
 }
 
 template <DbStatement::Answer kAnswer>
-JsResult<void> statement(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+JsResult<void> statement(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
                          std::string sql, std::optional<JS::HandleValue> params) {
-  auto session = session_of(host, execution);
+  auto session = session_of(execution);
   if (!session) return std::unexpected(session.error());
   DbStatement statement{.sql = std::move(sql), .answer = kAnswer};
   if (params && !params->isNull()) {
@@ -87,21 +95,26 @@ JsResult<void> statement(HostCallSettlement settlement, JSContext* cx, ScriptHos
     statement.params_json = std::move(*json);
   }
   std::string logged = statement.sql;
-  (*session)->run(std::move(statement), settle(std::move(settlement), host, execution, std::move(logged)));
+  if (DryRun* dry_run = execution.dry_run()) {
+    dry_run->record(std::string(kAnswerApis[static_cast<int>(kAnswer)]),
+                    "{\"sql\":" + nlohmann::json(statement.sql).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                        ",\"params\":" + statement.params_json + "}");
+  }
+  (*session)->run(std::move(statement), settle(std::move(settlement), execution, std::move(logged)));
   return {};
 }
 
-JsResult<void> begin(HostCallSettlement settlement, ScriptHost& host, RunningExecution& execution) {
-  auto session = session_of(host, execution);
+JsResult<void> begin(HostCallSettlement settlement, RunningExecution& execution) {
+  auto session = session_of(execution);
   if (!session) return std::unexpected(session.error());
-  (*session)->begin(settle(std::move(settlement), host, execution, "BEGIN"));
+  (*session)->begin(settle(std::move(settlement), execution, "BEGIN"));
   return {};
 }
 
-JsResult<void> finish(HostCallSettlement settlement, ScriptHost& host, RunningExecution& execution, bool commit) {
-  auto session = session_of(host, execution);
+JsResult<void> finish(HostCallSettlement settlement, RunningExecution& execution, bool commit) {
+  auto session = session_of(execution);
   if (!session) return std::unexpected(session.error());
-  (*session)->finish(commit, settle(std::move(settlement), host, execution, commit ? "COMMIT" : "ROLLBACK"));
+  (*session)->finish(commit, settle(std::move(settlement), execution, commit ? "COMMIT" : "ROLLBACK"));
   return {};
 }
 

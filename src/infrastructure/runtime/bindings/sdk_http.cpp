@@ -211,9 +211,9 @@ HostCallValue response_value(net::HttpResponse response, std::shared_ptr<InFligh
   };
 }
 
-JsResult<void> send(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+JsResult<void> send(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
                     std::string method, std::string url, std::optional<JS::HandleValue> body, json options) {
-  net::HttpClient* client = host.services().http;
+  net::HttpSender* client = execution.services().http;
   if (client == nullptr) return std::unexpected(JsError::error("sdk.http is not available here"));
   net::HttpRequest request;
   request.method = std::move(method);
@@ -254,7 +254,7 @@ JsResult<void> send(HostCallSettlement settlement, JSContext* cx, ScriptHost& ho
             std::to_string(InFlightAnswers::kPerTenant >> 20) + " MiB)"));
   }
   auto shared = std::make_shared<HostCallSettlement>(std::move(settlement));
-  domain::SecurityLog* security = host.services().security;
+  domain::SecurityLog* security = execution.services().security;
   client->send(std::move(request), [shared, security, tenant = caller.tenant_id, script = caller.script_id,
                                     id = caller.execution_id, scrubber = execution.secret_scrubber(),
                                     reservation = std::move(reservation)](net::HttpResult result) mutable {
@@ -278,22 +278,22 @@ JsResult<json> options_of(JSContext* cx, RunningExecution& execution, std::optio
 }
 
 template <FixedName kMethod>
-JsResult<void> without_body(HostCallSettlement settlement, JSContext* cx, ScriptHost& host,
-                            RunningExecution& execution, std::string url, std::optional<JS::HandleValue> options) {
+JsResult<void> without_body(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
+                            std::string url, std::optional<JS::HandleValue> options) {
   auto read = options_of(cx, execution, options);
   if (!read) return std::unexpected(read.error());
-  return send(std::move(settlement), cx, host, execution, kMethod.text, std::move(url), std::nullopt, std::move(*read));
+  return send(std::move(settlement), cx, execution, kMethod.text, std::move(url), std::nullopt, std::move(*read));
 }
 
 template <FixedName kMethod>
-JsResult<void> with_body(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+JsResult<void> with_body(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
                          std::string url, std::optional<JS::HandleValue> body, std::optional<JS::HandleValue> options) {
   auto read = options_of(cx, execution, options);
   if (!read) return std::unexpected(read.error());
-  return send(std::move(settlement), cx, host, execution, kMethod.text, std::move(url), body, std::move(*read));
+  return send(std::move(settlement), cx, execution, kMethod.text, std::move(url), body, std::move(*read));
 }
 
-JsResult<void> request(HostCallSettlement settlement, JSContext* cx, ScriptHost& host, RunningExecution& execution,
+JsResult<void> request(HostCallSettlement settlement, JSContext* cx, RunningExecution& execution,
                        JS::HandleValue spec) {
   if (!spec.isObject()) return std::unexpected(JsError::type_error("the request must be an object"));
   auto read = json_of(cx, execution, spec, "the request");
@@ -313,7 +313,7 @@ JsResult<void> request(HostCallSettlement settlement, JSContext* cx, ScriptHost&
   JS::RootedValue body(cx);
   if (!JS_GetProperty(cx, object, "body", &body)) return std::unexpected(JsError::from_engine());
   std::string url = fields["url"].get<std::string>();
-  return send(std::move(settlement), cx, host, execution, std::move(method), std::move(url), JS::HandleValue(body),
+  return send(std::move(settlement), cx, execution, std::move(method), std::move(url), JS::HandleValue(body),
               std::move(fields));
 }
 

@@ -12,8 +12,8 @@
 namespace jsr::runtime::bindings {
 namespace {
 
-JsResult<void> get(HostCallSettlement settlement, ScriptHost& host, RunningExecution& execution, std::string name) {
-  domain::SecretReader* secrets = host.services().secrets;
+JsResult<void> get(HostCallSettlement settlement, RunningExecution& execution, std::string name) {
+  domain::SecretReader* secrets = execution.services().secrets;
   if (secrets == nullptr) return std::unexpected(JsError::error("sdk.secrets is not available here"));
   if (!domain::is_secret_name(name)) {
     return std::unexpected(JsError::type_error("not a secret name: " + domain::quoted(name)));

@@ -108,14 +108,22 @@ describe('a script\'s tasks', () => {
     expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
   });
 
-  it('cancels a running execution from its page', async () => {
+  it('shows a running execution\'s log lines as they are written, and cancels it from its page', async () => {
     const looping = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken, {
       name: 'Waits long', type: 'oneoff', status: 'active',
-      source: 'export default async () => { await new Promise((r) => setTimeout(r, 20000)); }',
+      source: "export default async () => {\n  console.log('first step');\n" +
+              "  await new Promise((r) => setTimeout(r, 700));\n  sdk.log.warn('second step', { n: 2 });\n" +
+              "  await new Promise((r) => setTimeout(r, 20000));\n}\n",
     });
     const run = await server.api<{ id: string }>('POST', `/api/v1/scripts/${looping.id}/executions`, server.adminToken,
                                                  { wait: false });
     await page.evaluate((id) => { location.hash = `#/executions/${id}`; }, run.id);
+    // Both lines arrive while the run is still going.
+    await expect.poll(() => page.locator('.logs li').allInnerTexts(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('first step'), expect.stringContaining('second step')]);
+    await page.getByRole('heading', { name: 'Execution: Running' }).waitFor();
+    await page.selectOption('#level', 'warn');
+    expect(await page.locator('.logs li').allInnerTexts()).toEqual([expect.stringContaining('second step')]);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('heading', { name: 'Execution: Cancelled' }).waitFor();
   });

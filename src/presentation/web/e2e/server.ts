@@ -19,10 +19,12 @@ function required(name: string): string {
   return value;
 }
 
-export async function startServer(): Promise<RunningServer> {
+// `flags`: more of `jsruntime serve`'s options (say, --http-allow for a test's own server).
+export async function startServer(flags: string[] = []): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jsruntime-ui-'));
   const child: ChildProcess = spawn(required('JSR_BINARY'),
-    ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-dir', required('JSR_WEB_DIR'), '--drain-seconds', '2'],
+    ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-dir', required('JSR_WEB_DIR'), '--drain-seconds', '2',
+     ...flags],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let url = '';

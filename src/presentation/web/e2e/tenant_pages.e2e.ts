@@ -1,7 +1,8 @@
 // The tenant's pages in the browser: tokens (made with a role, shown once,
 // revoked), secrets (set and deleted, their values never on the page),
-// sdk.db migrations applied with the SQL editor, the quota — and, for a
-// viewer, none of what it may not use.
+// sdk.db migrations applied with the SQL editor, the quota, the audit log
+// with the names of who did what — and, for a viewer, none of what it may
+// not use.
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -95,6 +96,25 @@ describe('the tenant\'s pages', () => {
     expect(await page.locator('meter').count()).toBe(3);
   });
 
+  it('shows the audit log: who did what, by name, filtered by action, with links to what it was about', async () => {
+    const script = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken,
+                                                   { name: 'Audited', type: 'oneoff', source: 'export default () => 1' });
+    await go(page, '#/audit');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const first = page.locator('table.audit tbody tr').first();
+    // The newest entry: the script just made, by the bootstrap token, named.
+    await expect.poll(() => first.locator('td').allInnerTexts())
+      .toEqual([expect.any(String), 'admin', 'script.created', `script ${script.id}`, expect.any(String)]);
+    await first.getByRole('link', { name: `script ${script.id}` }).click();
+    await page.getByRole('heading', { name: 'Audited' }).waitFor();
+
+    await go(page, '#/audit');
+    await page.fill('#audit-action', 'token.revoked');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.locator('table.audit tbody tr td:nth-child(3)').allInnerTexts()).toEqual(['token.revoked']);
+    expect(page.url()).toContain('action=token.revoked');
+  });
+
   it('shows a viewer neither the tokens nor the secrets, and no way to migrate', async () => {
     const viewerToken = (await server.api<{ token: string }>('POST', '/api/v1/tokens', server.adminToken,
                                                              { role: 'viewer', name: 'looks' })).token;
@@ -102,6 +122,9 @@ describe('the tenant\'s pages', () => {
     await viewer.getByRole('link', { name: 'Quota' }).waitFor();
     expect(await viewer.getByRole('link', { name: 'Tokens' }).count()).toBe(0);
     expect(await viewer.getByRole('link', { name: 'Secrets' }).count()).toBe(0);
+    expect(await viewer.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await go(viewer, '#/audit');
+    await viewer.getByText('Your role may not do this.').waitFor();
     await go(viewer, '#/tokens');
     await viewer.getByText('Your role may not do this.').waitFor();
     await go(viewer, '#/db');

@@ -102,7 +102,6 @@ async function expectNoEnglish(locale: Locale, where: string) {
 let greeterId = '';
 let executionId = '';
 let letterId = '';
-let mailerId = '';
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -242,12 +241,11 @@ describe('the web UI', () => {
   });
 
   it('replays a dead letter with an edited payload', async () => {
-    const mailer = await server.api<{ id: string }>('POST', '/api/v1/scripts', server.adminToken, {
+    await server.api('POST', '/api/v1/scripts', server.adminToken, {
       name: 'Receipt mailer', type: 'event', status: 'active', event_types: ['payment.processed'],
       retry_policy: { max_attempts: 1, initial_backoff_ms: 0, backoff_multiplier: 1, max_backoff_ms: 0 },
       source: "export default (input) => {\n  if (!input.email) throw new Error('no email');\n  return { sent: input.email };\n}\n",
     });
-    mailerId = mailer.id;
     await server.api('POST', '/api/v1/events', server.adminToken, { type: 'payment.processed', payload: { amount: 5 } });
     letterId = await eventually(async () => {
       const letters = await server.api<{ items: { id: string }[] }>('GET', '/api/v1/dead-letters', server.adminToken);
@@ -266,12 +264,12 @@ describe('the web UI', () => {
     await page.fill('#payload', '{"amount": 5, "email": "buyer@example.com"}');
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
     await page.locator('dd', { hasText: 'Replayed' }).waitFor();
-    const output = await eventually(async () => {
-      const runs = await server.api<{ items: { status: string; output: unknown }[] }>(
-        'GET', `/api/v1/scripts/${mailerId}/executions`, server.adminToken);
-      return runs.items.find((run) => run.status === 'completed')?.output;
-    }, 'the replayed delivery');
-    expect(output).toEqual({ sent: 'buyer@example.com' });
+    // The letter leads to its replay's run once it exists (the page waits for it).
+    await page.getByRole('link', { name: 'Replayed: open the replay’s run' }).click();
+    await page.getByRole('heading', { name: 'Execution: Completed' }).waitFor();
+    const run = await server.api<{ output: unknown; trigger_type: string }>(
+      'GET', `/api/v1/executions/${/#\/executions\/([\w-]+)$/.exec(page.url())![1]}`, server.adminToken);
+    expect(run).toMatchObject({ output: { sent: 'buyer@example.com' }, trigger_type: 'event' });
   });
 
   it('speaks Russian and Uzbek on every page, with no English left', async () => {
@@ -281,11 +279,13 @@ describe('the web UI', () => {
       ['execution', `#/executions/${executionId}`, '.logs'],
       ['versions', `#/scripts/${greeterId}/versions`, '.monaco-diff-editor'],
       ['form', '#/new', '.monaco-editor'],
+      ['dry-run', `#/scripts/${greeterId}/edit`, 'pre.dry-run-input:not([hidden])'],
       ['dead-letters', '#/dead-letters?status=replayed', 'tbody tr'],
       ['dead-letter', `#/dead-letters/${letterId}`, '#payload'],
       ['tokens', '#/tokens', 'table'],
       ['secrets', '#/secrets', '#secret-name'],
       ['database', '#/db', '#migration-name'],
+      ['audit', '#/audit', 'table.audit'],
       ['quota', '#/quota', 'meter'],
     ];
     // Every page in every language, each left as a screenshot ($JSR_SCREENSHOTS/<page>-<locale>.png).

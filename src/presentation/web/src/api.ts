@@ -35,6 +35,12 @@ export type ExecutionStatus = Execution['status'];
 export type LogLine = Execution['logs'][number];
 export type ExecutionError = NonNullable<Execution['error']>;
 
+// A dry run: what the editor's draft and the live version did with one input,
+// their side effects recorded, not made.
+export type DryRun = paths['/api/v1/scripts/{id}/dry-run']['post']['responses'][200]['content']['application/json'];
+export type DryRunTrial = Schemas['DryRunTrial'];
+export type DryRunInput = { input_ref: string } | { input: unknown };
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -50,6 +56,8 @@ export type Token = Schemas['Token'];
 export type Role = Token['role'];
 export type Secret = Schemas['Secret'];
 export type DbMigration = Schemas['DbMigration'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type ExecutionLogs = paths['/api/v1/executions/{id}/logs']['get']['responses'][200]['content']['application/json'];
 export type Quota = paths['/api/v1/quota']['get']['responses'][200]['content']['application/json'];
 
 export interface DeadLetterQuery {
@@ -129,6 +137,22 @@ export class ApiClient {
   // Starts a run without waiting: the history shows it arrive.
   run(scriptId: string, input: unknown): Promise<Execution> {
     return this.request('POST', `/api/v1/scripts/${encodeURIComponent(scriptId)}/executions`, { input, wait: false });
+  }
+
+  // The script's latest real inputs, newest first: executions a draft can be tried on.
+  capturedInputs(scriptId: string): Promise<{ items: Execution[] }> {
+    return this.request('GET', `/api/v1/scripts/${encodeURIComponent(scriptId)}/captured-inputs`);
+  }
+
+  // An execution's log lines from the `since`th on, with the cursor of the next read.
+  executionLogs(id: string, since: number): Promise<ExecutionLogs> {
+    return this.request('GET', `/api/v1/executions/${encodeURIComponent(id)}/logs?since=${since}`);
+  }
+
+  // Runs unsaved code, then the live version, on a captured input (an
+  // execution's id) or a given one, their side effects recorded, not made.
+  dryRun(scriptId: string, source: string, on: DryRunInput): Promise<DryRun> {
+    return this.request('POST', `/api/v1/scripts/${encodeURIComponent(scriptId)}/dry-run`, { source, ...on });
   }
 
   createScript(body: Record<string, unknown>): Promise<ScriptDetail> {
@@ -229,6 +253,13 @@ export class ApiClient {
 
   quota(): Promise<Quota> {
     return this.request('GET', '/api/v1/quota');
+  }
+
+  // The tenant's audit log, newest first; `action` keeps only that action.
+  audit(page: number, action = ''): Promise<Page<AuditEntry>> {
+    const query = new URLSearchParams({ page: String(page), per_page: '50' });
+    if (action) query.set('action', action);
+    return this.request('GET', `/api/v1/audit?${query}`);
   }
 
   publish(type: string, payload: unknown): Promise<{ id: string }> {

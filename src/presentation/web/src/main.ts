@@ -6,7 +6,7 @@ import { loginPage } from './pages/login';
 import { scriptPage } from './pages/script';
 import { scriptFormPage } from './pages/script_form';
 import { scriptsPage } from './pages/scripts';
-import { migrationsPage, quotaPage, secretsPage, tokensPage } from './pages/tenant';
+import { auditPage, migrationsPage, quotaPage, secretsPage, tokensPage } from './pages/tenant';
 import { versionsPage } from './pages/versions';
 import { session } from './session';
 import { leavePage, setRerender } from './shell';
@@ -24,6 +24,7 @@ const routes: [RegExp, (match: string[], query: URLSearchParams) => unknown][] =
   [/^\/secrets$/, () => secretsPage()],
   [/^\/db$/, () => migrationsPage()],
   [/^\/quota$/, () => quotaPage()],
+  [/^\/audit$/, (_, query) => auditPage(query)],
 ];
 
 function route() {

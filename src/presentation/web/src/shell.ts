@@ -100,7 +100,8 @@ function nav(): HTMLElement {
     gated('#/tokens', 'nav.tokens', 'tokens.manage'),
     gated('#/secrets', 'nav.secrets', 'secrets.manage'),
     h('a', { href: '#/db' }, i18n.t('nav.db')),
-    h('a', { href: '#/quota' }, i18n.t('nav.quota')));
+    h('a', { href: '#/quota' }, i18n.t('nav.quota')),
+    gated('#/audit', 'nav.audit', 'audit.read'));
 }
 
 export function header(): HTMLElement {

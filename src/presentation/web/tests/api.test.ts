@@ -50,4 +50,22 @@ describe('ApiClient', () => {
     const html = client(() => Promise.resolve(new Response('<html>', { status: 502 })));
     await expect(html.api.listScripts()).rejects.toMatchObject({ status: 502, code: 'INVALID_RESPONSE' });
   });
+  it('asks for the captured inputs and sends a dry run its draft and input, reading the recorded calls', async () => {
+    const answers = [
+      json(200, { items: [{ id: 'run 1', input: { n: 1 } }] }),
+      json(200, { input_ref: 'run 1', input: { n: 1 },
+                  draft: { status: 'completed', output: 2, error: null, logs: [], metrics: null,
+                           recorded_calls: [{ api: 'sdk.http', call: { url: 'https://x.test' } }], unrecorded_calls: 0 },
+                  live: { status: 'completed', output: 1, error: null, logs: [], metrics: null, recorded_calls: [],
+                          unrecorded_calls: 0, version: 3 } }),
+    ];
+    const { api, calls } = client(() => answers.shift()!);
+    const inputs = await api.capturedInputs('s/1');
+    const ran = await api.dryRun('s/1', 'export default () => 2', { input_ref: inputs.items[0].id });
+    expect(calls.map((call) => [call.init.method, call.url])).toEqual([
+      ['GET', '/api/v1/scripts/s%2F1/captured-inputs'], ['POST', '/api/v1/scripts/s%2F1/dry-run']]);
+    expect(JSON.parse(calls[1].init.body as string)).toEqual({ source: 'export default () => 2', input_ref: 'run 1' });
+    expect(ran.draft.recorded_calls).toEqual([{ api: 'sdk.http', call: { url: 'https://x.test' } }]);
+    expect(ran.live.version).toBe(3);
+  });
 });

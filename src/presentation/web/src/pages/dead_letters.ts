@@ -6,7 +6,7 @@ import { h } from '../dom';
 import { parseInput } from '../forms';
 import type { MessageKey } from '../i18n';
 import { deadLabels } from '../labels';
-import { api, backLink, definition, failure, header, i18n, may, me, named, openScreen, refreshPage,
+import { api, backLink, definition, failure, header, i18n, may, me, named, onLeave, openScreen, refreshPage,
          signedOut } from '../shell';
 
 export async function deadLettersPage(query: URLSearchParams) {
@@ -92,8 +92,23 @@ export async function deadLetterPage(id: string) {
     }
   };
   const error = letter.last_error;
+  // A replayed letter leads to its replay's run; until that run exists the page waits for it.
+  const replayRun = letter.replay_execution_id;
+  const replayed = letter.status !== 'replayed' ? null : h('p', { class: 'notice', role: 'status' },
+    replayRun ? h('a', { href: `#/executions/${replayRun}` }, i18n.t('dead.replayRun')) : i18n.t('dead.replayPending'));
+  if (letter.status === 'replayed' && !replayRun) {
+    const timer = window.setInterval(async () => {
+      try {
+        if ((await api.deadLetter(id)).replay_execution_id) refreshPage();
+      } catch (failed) {
+        window.clearInterval(timer);
+        signedOut(failed);
+      }
+    }, 1000);
+    onLeave(() => window.clearInterval(timer));
+  }
   screen.show(header(), backLink('#/dead-letters', 'dead.back'),
-    h('h1', { tabindex: '-1' }, i18n.t('dead.letterHeading', { type: letter.event_type })),
+    h('h1', { tabindex: '-1' }, i18n.t('dead.letterHeading', { type: letter.event_type })), replayed,
     h('dl', {},
       ...definition('scripts.status', named(deadLabels, letter.status)),
       ...definition('dead.script', h('a', { href: `#/scripts/${letter.script_id}` }, names.get(letter.script_id) ?? letter.script_id)),

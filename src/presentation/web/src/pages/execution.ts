@@ -5,6 +5,7 @@ import { codeBlock } from '../code_block';
 import { h } from '../dom';
 import { atLeast } from '../forms';
 import { logLabels, triggerLabels } from '../labels';
+import { logList } from '../run_view';
 import { api, backLink, definition, failure, header, i18n, may, me, named, onLeave, openScreen, refreshPage,
          signedOut } from '../shell';
 import { statusText } from './script';
@@ -26,12 +27,22 @@ export async function executionPage(id: string) {
         }
       } }, i18n.t('execution.cancel'))
       : null;
+    // The lines so far; while the run goes on, those written since are added as they come.
+    const lines = [...execution.logs];
+    const logs = h('section', { 'aria-live': 'polite' });
+    const showLogs = () => { logs.replaceChildren(logList(atLeast(lines, level.value))); };
     if (unfinished(execution.status)) {
       // Followed to its end: the page is drawn again once the status moves on.
+      let next = lines.length;
       const timer = window.setInterval(async () => {
         try {
-          const now = await api.execution(id);
-          if (now.status !== execution.status) refreshPage();
+          const tail = await api.executionLogs(id, next);
+          if (tail.status !== execution.status) return refreshPage();
+          if (tail.logs.length > 0) {
+            lines.push(...tail.logs);
+            next = tail.next;
+            showLogs();
+          }
         } catch (error) {
           window.clearInterval(timer);
           signedOut(error);
@@ -39,15 +50,7 @@ export async function executionPage(id: string) {
       }, 500);
       onLeave(() => window.clearInterval(timer));
     }
-    const logs = h('section', { 'aria-live': 'polite' });
-    const showLogs = (level: string) => {
-      const lines = atLeast(execution.logs, level);
-      logs.replaceChildren(lines.length === 0 ? h('p', { class: 'empty' }, i18n.t('execution.noLogs'))
-        : h('ol', { class: 'logs' }, ...lines.map((line) => h('li', { class: `log-${line.level}` },
-            h('span', { class: 'level' }, named(logLabels, line.level)), ' ', h('samp', {}, line.message),
-            line.metadata !== undefined ? h('code', {}, ' ' + JSON.stringify(line.metadata)) : null))));
-    };
-    const level = h('select', { id: 'level', onchange: (event) => showLogs((event.target as HTMLSelectElement).value) },
+    const level = h('select', { id: 'level', onchange: showLogs },
       h('option', { value: 'all' }, i18n.t('execution.allLevels')),
       ...['debug', 'info', 'warn', 'error'].map((value) => h('option', { value }, named(logLabels, value))));
     const error = execution.error;
@@ -74,7 +77,7 @@ export async function executionPage(id: string) {
       h('h2', {}, i18n.t('execution.output')), h('pre', {}, JSON.stringify(execution.output, null, 2)),
       h('h2', {}, i18n.t('execution.logs')), h('label', { for: 'level' }, i18n.t('execution.level')), level, logs,
       h('h2', {}, i18n.t('script.source')), codeBlock(version.source, i18n.t('script.source'), error?.line ?? 0));
-    showLogs('all');
+    showLogs();
   } catch (error) {
     screen.showFailure(error);
   }

@@ -1,7 +1,8 @@
 // Creating and editing a script: exactly the trigger fields its type needs,
 // a live preview of a schedule's next runs, the retry policy and resource
 // limits, Monaco with the SDK's typings, syntax errors marked before saving
-// and the server's validation errors next to their fields.
+// and the server's validation errors next to their fields; an edited script's
+// draft can be tried on its latest inputs before it is saved.
 import { ApiError, type ScriptDetail } from '../api';
 import { h } from '../dom';
 import { emptyFields, errorsByField, fieldsOf, hasRetryPolicy, limitFields, scriptBody, type LimitName,
@@ -9,6 +10,7 @@ import { emptyFields, errorsByField, fieldsOf, hasRetryPolicy, limitFields, scri
 import type { MessageKey } from '../i18n';
 import { authLabels, misfireLabels, overlapLabels, typeLabels } from '../labels';
 import { api, backLink, failure, header, i18n, named, onLeave, openScreen, signedOut } from '../shell';
+import { dryRunPanel } from './dry_run_panel';
 
 type ChoiceField = 'type' | 'http_auth' | 'overlap_policy' | 'misfire_policy';
 type TextField = Exclude<keyof ScriptFields, 'limits' | 'retry' | ChoiceField>;
@@ -126,6 +128,7 @@ export async function scriptFormPage(id?: string) {
     h('div', { class: 'field', 'data-field': 'source' },
       h('span', { id: 'source-label' }, i18n.t('create.source')), editorBox, fallback, problems,
       h('p', { id: 'source-errors', class: 'error field-errors' })),
+    script ? dryRunPanel(script, source) : null,
     script ? field('change_description', i18n.t('form.change'), text.change_description) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, i18n.t('create.save')),

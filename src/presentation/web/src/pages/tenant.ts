@@ -1,8 +1,8 @@
 // The tenant's own settings, each page only for the roles that may use it:
 // API tokens (made with a role and shown once, revoked), secrets (names and
 // times; values are written, never shown), sdk.db's migrations (applied with
-// the SQL editor), and the quotas with what is used of them.
-import type { Me, Role, Token } from '../api';
+// the SQL editor), the quotas with what is used of them, and the audit log.
+import type { AuditEntry, Me, Role, Token } from '../api';
 import { h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { roleLabels } from '../labels';
@@ -136,3 +136,41 @@ export const quotaPage = () => tenantPage('quota.heading', null, () => api.quota
     ...definition('quota.data', used(data.data_bytes, true)),
     ...definition('quota.records', used(data.records_bytes, true)))];
 });
+
+// Where an entry's target is shown, when the UI has a page for it.
+function targetLink(entry: AuditEntry): Node {
+  const pages: Record<string, string> = { script: '#/scripts/', execution: '#/executions/', dead_letter: '#/dead-letters/' };
+  const page = pages[entry.target_type];
+  const text = `${entry.target_type} ${entry.target_id}`;
+  return page && entry.target_id ? h('a', { href: page + encodeURIComponent(entry.target_id) }, text) : h('span', {}, text);
+}
+
+export const auditPage = (query: URLSearchParams) => {
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  const action = query.get('action') ?? '';
+  const at = (next: number, only: string) => {
+    const target = new URLSearchParams({ page: String(next) });
+    if (only) target.set('action', only);
+    location.hash = `#/audit?${target}`;
+  };
+  return tenantPage('audit.heading', 'audit.read', () => api.audit(page, action), ({ data }) => {
+    const filter = h('input', { id: 'audit-action', type: 'text', value: action, placeholder: 'script.updated' });
+    const form = h('form', { class: 'filters-inline', onsubmit: (event) => { event.preventDefault(); at(1, filter.value.trim()); } },
+      h('label', { for: 'audit-action' }, i18n.t('audit.filter')), filter, h('button', { type: 'submit' }, i18n.t('audit.show')));
+    const pages = Math.max(1, Math.ceil(data.total / data.per_page));
+    const pager = h('nav', { class: 'pages', 'aria-label': i18n.t('scripts.pages') },
+      h('span', {}, i18n.t('script.historyPage', { page, pages })),
+      h('button', { type: 'button', disabled: page <= 1, onclick: () => at(page - 1, action) }, i18n.t('scripts.previous')),
+      h('button', { type: 'button', disabled: page >= pages, onclick: () => at(page + 1, action) }, i18n.t('scripts.next')));
+    const table = data.items.length === 0 ? h('p', { class: 'empty' }, i18n.t('audit.none')) : h('table', { class: 'audit' },
+      h('thead', {}, h('tr', {}, ...(['audit.when', 'audit.who', 'audit.action', 'audit.target', 'audit.details'] as MessageKey[])
+        .map((key) => h('th', { scope: 'col' }, i18n.t(key))))),
+      h('tbody', {}, ...data.items.map((entry) => h('tr', {},
+        h('td', {}, i18n.date(entry.created_at)),
+        h('td', {}, entry.actor_name ?? h('code', {}, entry.actor_id)),
+        h('td', {}, h('code', {}, entry.action)),
+        h('td', {}, targetLink(entry)),
+        h('td', {}, Object.keys(entry.details).length === 0 ? null : h('code', {}, JSON.stringify(entry.details)))))));
+    return [form, table, pager];
+  });
+};

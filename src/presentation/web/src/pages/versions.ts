@@ -74,7 +74,7 @@ export async function versionsPage(id: string, query: URLSearchParams) {
       h('tbody', {}, ...versions.map((version) => h('tr', {},
         h('td', {}, i18n.format(version.number), version.number === latest ? ` (${i18n.t('versions.current')})` : ''),
         h('td', {}, i18n.date(version.created_at)),
-        h('td', {}, version.created_by),
+        h('td', {}, version.created_by_name ?? h('code', {}, version.created_by)),
         h('td', {}, version.change_description))))),
     h('h2', {}, i18n.t('versions.compare')),
     h('div', { class: 'diff-choice' },
