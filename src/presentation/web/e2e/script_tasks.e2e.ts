@@ -65,8 +65,26 @@ describe('a script\'s tasks', () => {
     expect(await page.getByText('This script is a draft').count()).toBe(0);
   });
 
-  it('saves the form with Ctrl+S', async () => {
+  it('makes a scheduled script, saves and activates it, and its runs appear by themselves', async () => {
+    await page.evaluate(() => { location.hash = '#/new'; });
+    await page.locator('#name').waitFor();
+    await page.fill('#name', 'Every second');
+    await page.selectOption('#type', 'scheduled');
+    await page.fill('#cron_expression', '* * * * * *');  // six fields: seconds first
+    await page.getByRole('button', { name: 'Save and activate' }).click();
+    await page.getByRole('heading', { name: 'Every second' }).waitFor();
+    // Nothing reloaded by hand: the history fills as the slots run.
+    await expect.poll(() => page.locator('section[aria-labelledby="history-heading"] tbody tr').count(),
+                      { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('section[aria-labelledby="history-heading"] tbody tr').first().innerText()).toContain('Schedule');
     const id = /#\/scripts\/([\w-]+)$/.exec(page.url())![1];
+    await server.api('PATCH', `/api/v1/scripts/${id}`, server.adminToken, { status: 'paused' });
+  });
+
+  it('saves the form with Ctrl+S', async () => {
+    const { items } = await server.api<{ items: { id: string }[] }>('GET', '/api/v1/scripts?search=Running%20at%20once',
+                                                                   server.adminToken);
+    const id = items[0].id;
     await page.evaluate((script) => { location.hash = `#/scripts/${script}/edit`; }, id);
     await page.locator('#description').waitFor();
     await page.fill('#description', 'saved from the keyboard');
