@@ -1,5 +1,6 @@
 #include "infrastructure/runtime/dry_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -20,9 +21,11 @@ using json = nlohmann::ordered_json;
 // text: two hundred calls of megabytes each would be the host's memory.
 constexpr std::size_t kMaxShownBytes = 64 * 1024;
 constexpr std::size_t kShownStartBytes = 4 * 1024;
-// What a run's cache writes may hold, as a tenant's cache would: the host's
-// memory is not a dry run's to fill.
+// What a run's cache writes may hold (and at most a quarter of its memory
+// limit), and what its recorded calls may: the host's memory is not a dry
+// run's to fill.
 constexpr std::size_t kMaxOverlayBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxRecordedBytes = 2 * 1024 * 1024;
 
 std::string dumped(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -52,15 +55,17 @@ struct DryRun::Calls {
     // large (a statement's parameters) is shown by its start.
     if (call_json.size() > 2 * kMaxShownBytes) call_json = "{\"truncated\":" + dumped(start_of(call_json)) + "}";
     std::lock_guard lock(mutex);
-    if (recorded.size() >= domain::kMaxRecordedCalls) {
+    if (recorded.size() >= domain::kMaxRecordedCalls || bytes + call_json.size() > kMaxRecordedBytes) {
       ++unrecorded;
       return;
     }
+    bytes += call_json.size();
     recorded.push_back({std::move(api), std::move(call_json)});
   }
 
   std::mutex mutex;
   std::vector<domain::RecordedCall> recorded;
+  std::size_t bytes = 0;  // of the recorded calls' JSON
   std::size_t unrecorded = 0;
 };
 
@@ -100,8 +105,8 @@ class DryRun::Events final : public domain::EventPublisher {
 // deleted: nullopt) answers from here; any other from the tenant's cache.
 class DryRun::Cache final : public domain::ScriptCache {
  public:
-  Cache(std::shared_ptr<Calls> calls, domain::ScriptCache* live)
-      : calls_(std::move(calls)), live_(live), overlay_(std::make_shared<Overlay>()) {}
+  Cache(std::shared_ptr<Calls> calls, domain::ScriptCache* live, std::size_t max_bytes)
+      : calls_(std::move(calls)), live_(live), overlay_(std::make_shared<Overlay>(max_bytes)) {}
 
   void run(domain::CacheRequest request, std::function<void(domain::CacheResult)> done) override {
     using domain::CacheOperation;
@@ -112,7 +117,7 @@ class DryRun::Cache final : public domain::ScriptCache {
         if (!overlay_->fits(request.key, request.value_json)) {
           return done(std::unexpected(domain::CacheFailure{
               domain::CacheFailure::Kind::kUnavailable,
-              "a dry run's cache writes may hold at most " + std::to_string(kMaxOverlayBytes >> 20) + " MiB"}));
+              "a dry run's cache writes may hold at most " + std::to_string(overlay_->max_bytes >> 10) + " KiB"}));
         }
         calls_->record("sdk.cache.set", "{\"key\":" + key + ",\"value\":" + shown_json(request.value_json) +
                                             ",\"ttlSeconds\":" +
@@ -148,6 +153,7 @@ class DryRun::Cache final : public domain::ScriptCache {
 
  private:
   struct Overlay {
+    explicit Overlay(std::size_t max_bytes) : max_bytes(max_bytes) {}
     // Nothing when the run did not write `key`; else what it wrote (nullopt: deleted).
     std::optional<std::optional<std::string>> read(const std::string& key) {
       std::lock_guard lock(mutex);
@@ -161,13 +167,14 @@ class DryRun::Cache final : public domain::ScriptCache {
       bytes += value ? value->size() : 0;
       kept = std::move(value);
     }
-    // Whether writing `value` at `key` keeps the overlay within kMaxOverlayBytes.
+    // Whether writing `value` at `key` keeps the overlay within max_bytes.
     bool fits(const std::string& key, const std::string& value) {
       std::lock_guard lock(mutex);
       const auto found = values.find(key);
       const std::size_t replaced = found != values.end() && found->second ? found->second->size() : 0;
-      return bytes - replaced + value.size() <= kMaxOverlayBytes;
+      return bytes - replaced + value.size() <= max_bytes;
     }
+    const std::size_t max_bytes;
     std::mutex mutex;
     std::map<std::string, std::optional<std::string>> values;
     std::size_t bytes = 0;  // of the values
@@ -190,11 +197,11 @@ class DryRun::Cache final : public domain::ScriptCache {
   std::shared_ptr<Overlay> overlay_;  // shared with the tenant cache's answers, which may come after the run
 };
 
-DryRun::DryRun(const HostServices& live)
+DryRun::DryRun(const HostServices& live, std::size_t memory_limit)
     : calls_(std::make_shared<Calls>()),
       http_(std::make_unique<Http>(calls_)),
       events_(std::make_unique<Events>(calls_)),
-      cache_(std::make_unique<Cache>(calls_, live.cache)),
+      cache_(std::make_unique<Cache>(calls_, live.cache, std::min(kMaxOverlayBytes, memory_limit / 4))),
       services_(live) {
   services_.http = http_.get();
   services_.events = events_.get();

@@ -21,7 +21,8 @@ inline constexpr const char* kDryRunHeader = "x-jsruntime-dry-run";
 
 class DryRun {
  public:
-  explicit DryRun(const HostServices& live);
+  // `memory_limit`: the run's; a quarter of it at most is kept of its cache writes.
+  DryRun(const HostServices& live, std::size_t memory_limit);
   ~DryRun();
   DryRun(const DryRun&) = delete;
   DryRun& operator=(const DryRun&) = delete;

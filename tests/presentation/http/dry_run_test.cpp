@@ -364,6 +364,38 @@ TYPED_TEST(DryRun, DryRunsUseNoHourlyExecutionsAndAreBoundedByTheMinute) {
             200);
 }
 
+TYPED_TEST(DryRun, WhatARunKeepsForItIsBoundedByItsMemoryLimit) {
+  // 48 MiB of memory: its cache writes may hold 12 MiB (a quarter); the calls recorded, 2 MiB.
+  const std::string script = this->create({{"source", "export default () => 1"},
+                                           {"resource_limits", {{"max_memory_bytes", 48 << 20}, {"max_api_calls", 500},
+                                                                {"max_api_calls_per_minute", 1000}}}});
+  const json ran = this->server_.post("/api/v1/scripts/" + script + "/dry-run", this->admin_,
+                                      {{"source", "export default async () => {\n"
+                                                  "  const big = 'x'.repeat(900000);\n"
+                                                  "  let kept = 0;\n"
+                                                  "  try { for (;; kept++) await sdk.cache.set('k' + kept, big); }\n"
+                                                  "  catch (e) { return { kept, code: e.code }; }\n"
+                                                  "}"},
+                                       {"input", nullptr}})
+                       .json()["draft"];
+  ASSERT_EQ(ran["status"], "completed") << ran.dump().substr(0, 300);
+  // Thirteen values of 900 002 bytes fit in 12 MiB, a fourteenth would not.
+  EXPECT_EQ(ran["output"], json::parse(R"({"kept":13,"code":"STORAGE_ERROR"})"));
+
+  const json logged = this->server_.post("/api/v1/scripts/" + script + "/dry-run", this->admin_,
+                                         {{"source", "export default async () => {\n"
+                                                     "  const body = 'y'.repeat(60000);\n"
+                                                     "  for (let i = 0; i < 100; i++) await sdk.http.post('https://example.com/' + i, body);\n"
+                                                     "}"},
+                                          {"input", nullptr}})
+                          .json()["draft"];
+  ASSERT_EQ(logged["status"], "completed") << logged.dump().substr(0, 300);
+  // Each call keeps about 60 KB: some thirty fit in 2 MiB, the rest are counted.
+  EXPECT_LT(logged["recorded_calls"].size(), 40u);
+  EXPECT_GT(logged["recorded_calls"].size(), 25u);
+  EXPECT_EQ(logged["recorded_calls"].size() + logged["unrecorded_calls"].get<std::size_t>(), 100u);
+}
+
 }  // namespace
 }  // namespace jsr::testing
 
