@@ -74,6 +74,12 @@ interface HttpOptions {
   query?: Record<string, string | number | boolean>;
   /** Milliseconds for the whole exchange; default 10 000, never past the run's own time. */
   timeout?: number;
+  /**
+   * The largest answer body taken, 1 to 5 242 880 bytes (the default); a larger one rejects with
+   * RESPONSE_TOO_LARGE. Calls in flight at once are bounded by what their answers may take, so a
+   * smaller cap lets more be in flight.
+   */
+  maxResponseBytes?: number;
 }
 
 interface HttpResponse {

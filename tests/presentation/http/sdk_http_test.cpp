@@ -68,6 +68,21 @@ TEST_F(SdkHttp, AScriptCallsAPartnerApiWithEveryMethodAndBodyKind) {
     "left": 91})"));
 }
 
+TEST_F(SdkHttp, ASmallerAnswerCapRefusesALargerAnswerAndLetsManyMoreCallsBeInFlight) {
+  const json execution = run(R"(export default async ({ base }) => {
+    const fits = await sdk.http.get(base + '/big?bytes=1000', { maxResponseBytes: 1000 });
+    let over;
+    try { await sdk.http.get(base + '/big?bytes=1001', { maxResponseBytes: 1000 }); } catch (e) { over = e.code; }
+    // 5 MiB each, twelve fit in the run's 64 MiB at once; 64 KiB each, forty do.
+    const calls = Array.from({ length: 40 }, () => sdk.http.get(base + '/slow?ms=100', { maxResponseBytes: 65536 }));
+    const settled = await Promise.allSettled(calls);
+    return { fits: fits.body.length, over, ok: settled.filter((s) => s.status === 'fulfilled').length };
+  })",
+                             {{"base", origin_.url("")}});
+  ASSERT_EQ(execution["status"], "completed") << execution.dump();
+  EXPECT_EQ(execution["output"], json::parse(R"({"fits": 1000, "over": "RESPONSE_TOO_LARGE", "ok": 40})"));
+}
+
 TEST_F(SdkHttp, DestinationsNotAllowedAreRefusedWithACodeTheScriptCanRead) {
   const std::string port = std::to_string(origin_.port());
   const json execution = run(R"(export default async ({ port }) => {

@@ -2,7 +2,8 @@
 // and request({method, url, headers, query, body, timeout}) — each a Promise
 // of {status, headers, body}: a JSON answer's body parsed, any other as text.
 // Options: headers (an object of strings), query (an object appended to the
-// URL), timeout (ms; 10 s by default, never past the execution's time). A
+// URL), timeout (ms; 10 s by default, never past the execution's time),
+// maxResponseBytes (at most and by default 5 MiB). A
 // string body is sent as it is (text/plain unless a content-type is given),
 // any other value as JSON. Refusals reject with an Error carrying `code`:
 // SSRF_BLOCKED, NETWORK_ERROR, HTTP_TIMEOUT, RESPONSE_TOO_LARGE (the
@@ -10,6 +11,7 @@
 #include <js/JSON.h>
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -165,6 +167,15 @@ std::optional<JsError> apply_options(const json& options, net::HttpRequest& requ
     } else if (key == "timeout") {
       if (!value.is_number() || value.get<double>() <= 0) return JsError::type_error("timeout must be a positive number of ms");
       request.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::min(value.get<double>(), 3.6e6)));
+    } else if (key == "maxResponseBytes") {
+      // A smaller cap is a smaller reservation: more calls may be in flight at once.
+      constexpr double kMost = static_cast<double>(net::HttpRequest{}.max_response_bytes);
+      if (!value.is_number() || value.get<double>() < 1 || value.get<double>() > kMost ||
+          value.get<double>() != std::floor(value.get<double>())) {
+        return JsError::type_error("maxResponseBytes must be a whole number of bytes from 1 to " +
+                                   std::to_string(net::HttpRequest{}.max_response_bytes));
+      }
+      request.max_response_bytes = static_cast<std::size_t>(value.get<double>());
     } else if (key != "method" && key != "url" && key != "body") {
       return JsError::type_error("unknown option: " + domain::quoted(key));
     }
