@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "infrastructure/runtime/engine.h"
 
 namespace jsr::bench {
@@ -26,6 +28,13 @@ double percentile(std::vector<double> samples, double fraction);
 double rounded(double value, int decimals);
 double ms_since(std::chrono::steady_clock::time_point start);
 long peak_rss_mb();
+
+// Prints one benchmark's line. `failures`: how much of its work failed
+// (refusals, errors, runs not completed). A line that met any is no figure:
+// it is printed as {"bench", "valid": false, "failures"} and the harness
+// exits 1.
+void print_line(const nlohmann::ordered_json& line, std::size_t failures = 0);
+bool every_line_valid();
 
 // Which benchmarks to run: all, or those named on the command line.
 using Selection = std::function<bool(const std::string& name)>;

@@ -131,7 +131,8 @@ class ExecutorBench {
            {"wall_ms", rounded(ms_since(start), 1)},
            {"peak_rss_mb", peak_rss_mb()},
            {"vms", most_vms},
-           {"completed", completed.load()}});
+           {"completed", completed.load()}},
+          count - completed.load());
   }
 
   // Tenant A floods w3 while tenant B submits w1 every 10 ms; B's latency.
@@ -172,7 +173,7 @@ class ExecutorBench {
   }
 
  private:
-  static void print(const json& line) { std::cout << line.dump() << std::endl; }
+  static void print(const json& line, std::size_t failures = 0) { print_line(line, failures); }
 
   const Workloads& workloads_;
   runtime::CompileCache cache_;

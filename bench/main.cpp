@@ -41,6 +41,24 @@ double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+namespace {
+bool an_invalid_line = false;
+}  // namespace
+
+void print_line(const nlohmann::ordered_json& line, std::size_t failures) {
+  if (failures == 0) {
+    nlohmann::ordered_json valid = line;
+    valid["valid"] = true;
+    std::cout << valid.dump() << std::endl;
+    return;
+  }
+  an_invalid_line = true;
+  std::cout << nlohmann::ordered_json{{"bench", line.value("bench", "")}, {"valid", false}, {"failures", failures}}.dump()
+            << std::endl;
+}
+
+bool every_line_valid() { return !an_invalid_line; }
+
 long peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -56,14 +74,16 @@ int main(int argc, char** argv) {
   };
   // The engine starts once per process and the embedded runtime starts its
   // own: the invoke benchmark runs in a child, forked before any thread.
+  bool child_valid = true;
   if (wanted("invoke")) {
     if (const pid_t child = fork(); child == 0) {
       jsr::bench::run_invoke_benchmark();
       std::cout.flush();
-      _exit(0);
+      _exit(jsr::bench::every_line_valid() ? 0 : 1);
     } else if (child > 0) {
       int status = 0;
       waitpid(child, &status, 0);
+      child_valid = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     }
   }
   jsr::runtime::Engine engine;
@@ -74,5 +94,5 @@ int main(int argc, char** argv) {
   jsr::bench::run_schedule_benchmarks(engine, wanted);
   jsr::bench::run_trigger_benchmarks(wanted);
   jsr::bench::run_sdk_benchmarks(engine, wanted);
-  return 0;
+  return child_valid && jsr::bench::every_line_valid() ? 0 : 1;
 }

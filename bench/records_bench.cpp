@@ -44,11 +44,7 @@ void measure(const std::string& name, persistence::Database& database) {
     recorder.flush();
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << nlohmann::ordered_json{{"bench", "records_" + name},
-                                      {"records", kRecords},
-                                      {"per_s", std::lround(kRecords / seconds)}}
-                   .dump()
-            << std::endl;
+  print_line({{"bench", "records_" + name}, {"records", kRecords}, {"per_s", std::lround(kRecords / seconds)}});
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ ExecutionRequest request(const std::string& file, const std::string& input) {
   return request;
 }
 
-void print(const json& line) { std::cout << line.dump() << std::endl; }
+void print(const json& line) { jsr::bench::print_line(line); }
 
 }  // namespace
 

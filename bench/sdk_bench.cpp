@@ -54,7 +54,9 @@ void concurrent_http(runtime::Engine& engine, std::size_t count) {
     domain::ExecutionRequest request;
     request.execution_id = "http-" + std::to_string(i);
     request.tenant_id = "t-http";
-    request.source = "export default async ({ url }) => (await sdk.http.get(url)).status;";
+    // A small answer cap: a run reserves what its answer may take, and 1000 of 5 MiB would
+    // be past a tenant's 256 MiB (README, sdk.http).
+    request.source = "export default async ({ url }) => (await sdk.http.get(url, { maxResponseBytes: 4096 })).status;";
     request.source_name = "concurrent_http.js";
     request.input_json = json{{"url", partner.url("/slow?ms=200")}}.dump();
     auto accepted = executor.submit(std::move(request), [&](domain::ExecutionOutcome outcome) {
@@ -73,15 +75,14 @@ void concurrent_http(runtime::Engine& engine, std::size_t count) {
     most_vms = std::max(most_vms, busy);
   }
   const double wall_ms = ms_since(start);
-  std::cout << json{{"bench", "concurrent_http_" + std::to_string(count)},
-                    {"wall_ms", rounded(wall_ms, 1)},
-                    {"vms", most_vms},
-                    {"peak_rss_mb", peak_rss_mb()},
-                    {"completed", completed},
-                    {"target", "wall_ms <= 1000 on <= 10 VMs"},
-                    {"met", wall_ms <= 1000 && most_vms <= 10 && completed == count}}
-                   .dump()
-            << std::endl;
+  print_line({{"bench", "concurrent_http_" + std::to_string(count)},
+              {"wall_ms", rounded(wall_ms, 1)},
+              {"vms", most_vms},
+              {"peak_rss_mb", peak_rss_mb()},
+              {"completed", completed},
+              {"target", "wall_ms <= 1000 on <= 10 VMs"},
+              {"met", wall_ms <= 1000 && most_vms <= 10}},
+             count - completed);
 }
 
 // The median time of one execution of `source`, run `runs` times one after
@@ -130,15 +131,13 @@ void db_query(runtime::Engine& engine, const std::string& backend, persistence::
   const double base_us = median_run_us(executor, without, 2000);
   const double query_us = median_run_us(executor, with_query, 2000);
   const double added_us = query_us - base_us;
-  std::cout << json{{"bench", "db_query"},
+  print_line({{"bench", "db_query"},
                     {"backend", backend},
                     {"p50_run_us", rounded(query_us, 1)},
                     {"p50_without_us", rounded(base_us, 1)},
                     {"p50_added_us", rounded(added_us, 1)},
                     {"target", "p50_added_us <= " + std::to_string(static_cast<int>(target_us))},
-                    {"met", added_us <= target_us}}
-                   .dump()
-            << std::endl;
+                    {"met", added_us <= target_us}});
   workers.stop();
 }
 
