@@ -29,17 +29,12 @@ Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, E
   }
   register_gauges();
   completer_ = std::thread([this] { run_guarded("jsr-completer", [this] { run_background_completions(); }); });
-  housekeeper_ = std::thread([this] { run_guarded("jsr-housekeeper", [this] { reap_idle_vms(); }); });
+  housekeeper_.emplace("jsr-housekeeper", [this] { return reap_idle_vms(); });
 }
 
 Executor::~Executor() {
   drain(std::chrono::milliseconds(0));
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  stopping_changed_.notify_all();
-  housekeeper_.join();
+  housekeeper_->stop();
   {
     std::lock_guard lock(finished_mutex_);
     stopping_completions_ = true;
@@ -368,15 +363,11 @@ Executor::Stats Executor::stats() const {
   return stats;
 }
 
-void Executor::reap_idle_vms() {
-  const auto check_every =
-      std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    stopping_changed_.wait_for(lock, check_every, [this] { return stopping_; });
-    if (stopping_) break;
+BackgroundLoop::Duration Executor::reap_idle_vms() {
+  std::vector<std::unique_ptr<VmSlot>> reaped;  // joins the VM threads when it goes, outside the lock
+  {
+    std::lock_guard lock(mutex_);
     const auto now = Clock::now();
-    std::vector<std::unique_ptr<VmSlot>> reaped;
     for (auto slot = vms_.begin(); slot != vms_.end() && vms_.size() > options_.min_vms;) {
       if ((*slot)->in_flight == 0 && now - (*slot)->idle_since >= options_.idle_timeout) {
         reaped.push_back(std::move(*slot));
@@ -385,11 +376,9 @@ void Executor::reap_idle_vms() {
         ++slot;
       }
     }
-    if (reaped.empty()) continue;
-    lock.unlock();
-    reaped.clear();  // joins the VM threads, outside the lock
-    lock.lock();
   }
+  return std::clamp<BackgroundLoop::Duration>(options_.idle_timeout / 4, std::chrono::milliseconds(5),
+                                              std::chrono::milliseconds(1000));
 }
 
 }  // namespace jsr::services

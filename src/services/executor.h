@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -29,6 +30,7 @@
 #include "domain/error.h"
 #include "domain/execution_request.h"
 #include "domain/script_vm.h"
+#include "services/background_loop.h"
 #include "services/metrics_registry.h"
 
 namespace jsr::services {
@@ -139,7 +141,7 @@ class Executor {
   // everyone else and stall them all (priority inversion).
   void run_background_completions();
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
-  void reap_idle_vms();
+  BackgroundLoop::Duration reap_idle_vms();  // one round of the housekeeper; the wait until the next
   void register_gauges();
   // Yielding matters only to other tenants: a lone tenant's VMs would just
   // yield to the rest of the machine (p99 34 ms instead of 16 ms). So a
@@ -162,7 +164,6 @@ class Executor {
   std::map<std::pair<std::string, domain::ExecutionStatus>, Counter*> executions_counters_;
   Clock::time_point last_company_{};  // when more than one tenant last had work
   std::condition_variable emptied_;           // nothing queued or running any more (waited for by drain)
-  std::condition_variable stopping_changed_;  // wakes the housekeeper to stop
   std::vector<std::unique_ptr<VmSlot>> vms_;
   std::unordered_map<std::string, Tenant> tenants_;
   // Tenants with queued work, least recently served first.
@@ -175,7 +176,6 @@ class Executor {
   std::uint64_t pool_hits_ = 0;
   std::uint64_t pool_misses_ = 0;
   bool accepting_ = true;
-  bool stopping_ = false;
 
   std::mutex finished_mutex_;  // guards finished_ and stopping_completions_ (held for a push or a swap only)
   std::condition_variable finished_changed_;
@@ -184,7 +184,7 @@ class Executor {
 
   std::vector<GaugeRegistration> gauges_;  // declared after what they read, so unregistered before it goes
   std::thread completer_;                  // runs run_background_completions
-  std::thread housekeeper_;                // reaps idle VMs; last, so it starts after the rest exists
+  std::optional<BackgroundLoop> housekeeper_;  // reaps idle VMs; started last, once the rest exists
 };
 
 }  // namespace jsr::services

@@ -1,6 +1,5 @@
 #include "services/node_lease.h"
 
-#include "services/guarded_thread.h"
 #include "services/log.h"
 
 namespace jsr::services {
@@ -16,19 +15,17 @@ constexpr std::chrono::seconds kLongestReconnection{5};
 NodeLease::NodeLease(Parts parts, std::string node_id, NodeLeaseOptions options)
     : parts_(parts), node_id_(std::move(node_id)), options_(options) {
   renew_and_recover();
-  thread_ = std::thread([this] { run_guarded("jsr-lease", [this] { keep(); }); });
+  loop_.emplace("jsr-lease", [this] {
+    renew_and_recover();
+    return options_.renew_every;
+  }, options_.renew_every);
 }
 
 NodeLease::~NodeLease() { stop(); }
 
 void NodeLease::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (stopped_.exchange(true)) return;
+  loop_->stop();
   (void)parts_.nodes.forget(node_id_);
 }
 
@@ -74,15 +71,6 @@ void NodeLease::renew_and_recover() {
   if (!expired) return;
   for (const std::string& other : *expired) {
     if (other != node_id_ && recover(other)) (void)parts_.nodes.forget(other);
-  }
-}
-
-void NodeLease::keep() {
-  std::unique_lock lock(mutex_);
-  while (!changed_.wait_for(lock, options_.renew_every, [&] { return stopping_; })) {
-    lock.unlock();
-    renew_and_recover();
-    lock.lock();
   }
 }
 

@@ -7,15 +7,14 @@
 // from one still reconnecting after the database was away.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "domain/event_store.h"
 #include "domain/repositories.h"
+#include "services/background_loop.h"
 
 namespace jsr::services {
 
@@ -45,7 +44,6 @@ class NodeLease {
   void stop();
 
  private:
-  void keep();
   void renew_and_recover();
   // Ends what `node_id` left unfinished; true when all of it is.
   bool recover(const std::string& node_id);
@@ -59,10 +57,8 @@ class NodeLease {
   // still reconnecting.
   std::optional<std::chrono::steady_clock::time_point> held_since_;
   const NodeLeaseOptions options_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::atomic<bool> stopped_{false};
+  std::optional<BackgroundLoop> loop_;  // started once the lease is first taken
 };
 
 }  // namespace jsr::services

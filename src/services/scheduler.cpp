@@ -6,7 +6,6 @@
 #include "domain/event.h"
 #include "domain/schedule_policy.h"
 #include "domain/utc_time.h"
-#include "services/guarded_thread.h"
 #include "services/log.h"
 
 namespace jsr::services {
@@ -39,15 +38,16 @@ Scheduler::Scheduler(Parts parts, std::string node_id, SchedulerOptions options)
     : parts_(parts),
       node_id_(std::move(node_id)),
       options_(options),
+      planner_("jsr-scheduler", [this] { return plan(); }),
       subscription_(parts.changes.subscribe([this](const std::string& tenant_id, const std::string& script_id) {
-        std::lock_guard lock(mutex_);
-        changed_.emplace_back(tenant_id, script_id);
-        wake_.notify_one();
+        {
+          std::lock_guard lock(mutex_);
+          changed_.emplace_back(tenant_id, script_id);
+        }
+        planner_.wake();
       })) {
   parts_.metrics.describe(kSlotsMetric,
                           "Cron slots by outcome: started, or skipped (overlap, misfire, quota) and recorded as such.");
-  reload_all();
-  thread_ = std::thread([this] { run_guarded("jsr-scheduler", [this] { plan(); }); });
 }
 
 Scheduler::~Scheduler() {
@@ -56,13 +56,7 @@ Scheduler::~Scheduler() {
 }
 
 void Scheduler::stop_claiming() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  planner_.stop();
   for (auto& [key, planned] : planned_) {
     if (!planned.queued) continue;
     planned.queued->finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
@@ -90,33 +84,33 @@ system_clock::time_point Scheduler::due_at(const Planned& planned) {
   return std::max(system_clock::time_point(planned.schedule.next_run_at), planned.not_before);
 }
 
-void Scheduler::plan() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    auto changed = std::exchange(changed_, {});
-    auto ended = std::exchange(ended_, {});
-    lock.unlock();
-    if (std::chrono::steady_clock::now() >= next_resync_) reload_all();
-    for (const ScheduleKey& key : changed) reload(key);
-    for (const EndedRun& run : ended) on_ended(run);
-    const auto now = system_clock::now();
-    for (auto it = planned_.begin(); it != planned_.end();) {
-      Planned& planned = it->second;
-      ++it;  // fire() may drop the schedule
-      if (due_at(planned) <= now) fire(planned, now);
-    }
-    while (!retries_.empty() && retries_.begin()->first <= now) {
-      const Retry retry = retries_.begin()->second;
-      retries_.erase(retries_.begin());
-      run_retry(retry);
-    }
-    auto wake_at = system_clock::now() + std::chrono::duration_cast<system_clock::duration>(
-                                              next_resync_ - std::chrono::steady_clock::now());
-    for (const auto& [key, planned] : planned_) wake_at = std::min(wake_at, due_at(planned));
-    if (!retries_.empty()) wake_at = std::min(wake_at, retries_.begin()->first);
-    lock.lock();
-    wake_.wait_until(lock, wake_at, [&] { return stopping_ || !changed_.empty() || !ended_.empty(); });
+BackgroundLoop::Duration Scheduler::plan() {
+  std::vector<ScheduleKey> changed;
+  std::vector<EndedRun> ended;
+  {
+    std::lock_guard lock(mutex_);
+    changed = std::exchange(changed_, {});
+    ended = std::exchange(ended_, {});
   }
+  if (std::chrono::steady_clock::now() >= next_resync_) reload_all();
+  for (const ScheduleKey& key : changed) reload(key);
+  for (const EndedRun& run : ended) on_ended(run);
+  const auto now = system_clock::now();
+  for (auto it = planned_.begin(); it != planned_.end();) {
+    Planned& planned = it->second;
+    ++it;  // fire() may drop the schedule
+    if (due_at(planned) <= now) fire(planned, now);
+  }
+  while (!retries_.empty() && retries_.begin()->first <= now) {
+    const Retry retry = retries_.begin()->second;
+    retries_.erase(retries_.begin());
+    run_retry(retry);
+  }
+  const auto after = system_clock::now();
+  auto wake_at = after + std::chrono::duration_cast<system_clock::duration>(next_resync_ - std::chrono::steady_clock::now());
+  for (const auto& [key, planned] : planned_) wake_at = std::min(wake_at, due_at(planned));
+  if (!retries_.empty()) wake_at = std::min(wake_at, retries_.begin()->first);
+  return std::chrono::duration_cast<BackgroundLoop::Duration>(std::max(wake_at - after, system_clock::duration::zero()));
 }
 
 void Scheduler::reload_all() {
@@ -295,9 +289,11 @@ bool Scheduler::start(Planned& planned, const domain::Script& script, Execution 
   Execution refused = record;
   const Attempt made = attempt.value_or(Attempt{record.trigger_data_json, 1, record.script_version});
   auto started = parts_.runs.start(script, std::move(record), [this, key, made](const Execution& ended) {
-    std::lock_guard lock(mutex_);
-    ended_.push_back({key, ended.started_at, ended.status, ended.error, made});
-    wake_.notify_one();
+    {
+      std::lock_guard lock(mutex_);
+      ended_.push_back({key, ended.started_at, ended.status, ended.error, made});
+    }
+    planner_.wake();
   });
   if (!started) {
     refused.skip(domain::SkipReason::kQuota, started.error().message, system_clock::now());

@@ -12,7 +12,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -25,6 +24,7 @@
 #include "domain/credentials.h"
 #include "domain/repositories.h"
 #include "domain/time_zones.h"
+#include "services/background_loop.h"
 #include "services/execution_recorder.h"
 #include "services/execution_service.h"
 #include "services/metrics_registry.h"
@@ -96,7 +96,9 @@ class Scheduler {
     Attempt attempt;  // the one to make
   };
 
-  void plan();  // the thread
+  // One round of the planning thread: what changed and ended, the due slots
+  // and retries; the wait until the next is due.
+  BackgroundLoop::Duration plan();
   static std::chrono::system_clock::time_point due_at(const Planned& planned);
   void reload_all();
   void reload(const ScheduleKey& key);
@@ -118,7 +120,6 @@ class Scheduler {
   Parts parts_;
   const std::string node_id_;
   const SchedulerOptions options_;
-  ScriptChanges::Subscription subscription_;
 
   // Only the planning thread touches the plans.
   std::map<ScheduleKey, Planned> planned_;
@@ -127,13 +128,13 @@ class Scheduler {
   std::mt19937_64 random_{std::random_device{}()};
   std::chrono::steady_clock::time_point next_resync_{};
 
-  std::mutex mutex_;  // guards everything below
-  std::condition_variable wake_;
+  std::mutex mutex_;  // guards changed_, ended_, stopped_
   std::vector<ScheduleKey> changed_;
   std::vector<EndedRun> ended_;
-  bool stopping_ = false;
   bool stopped_ = false;
-  std::thread thread_;
+
+  BackgroundLoop planner_;  // its first round reads every schedule
+  ScriptChanges::Subscription subscription_;  // last: it wakes the planner
 };
 
 }  // namespace jsr::services
