@@ -148,10 +148,16 @@ describe('the web UI', () => {
     await pasteCode('export default async (input) => {\n  sdk.http');
     await page.keyboard.type('.');  // as typed: the member list opens by itself
     const suggestions = page.locator('.suggest-widget .monaco-list-row');
-    // On a loaded machine the list may come after the widget gave up waiting: asked again, as a user would.
+    // On a loaded machine the list may come after the widget gave up waiting: asked again, as a user
+    // would — but not while the widget still waits ("Loading..."): asking then starts the wait over,
+    // and a worker slower than the asking would never answer.
+    const waiting = () => page.evaluate(() => {
+      const widget = document.querySelector('.suggest-widget');
+      return widget?.classList.contains('visible') === true && widget.querySelector('.message')?.textContent === 'Loading...';
+    });
     await expect.poll(async () => {
       const shown = await suggestions.count();
-      if (shown === 0) await page.keyboard.press('Control+Space');
+      if (shown === 0 && !(await waiting())) await page.keyboard.press('Control+Space');
       return shown;
     }, { timeout: 60_000, interval: 2_000 }).toBeGreaterThan(0);
     const offered = (await suggestions.allInnerTexts()).map((text) => text.split('\n')[0]);
