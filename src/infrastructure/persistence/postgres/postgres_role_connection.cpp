@@ -3,12 +3,11 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <stdexcept>
 
 #include "domain/text.h"
+#include "infrastructure/persistence/postgres/transaction_statements.h"
 #include "domain/utc_time.h"
 
 namespace jsr::persistence {
@@ -38,44 +37,6 @@ std::string trimmed(std::string message) {
 std::string field(const PGresult* result, int code) {
   const char* value = PQresultErrorField(result, code);
   return value != nullptr ? value : "";
-}
-
-// The statement's first word, upper case, past blanks and comments.
-std::string first_word(std::string_view sql) {
-  std::size_t at = 0;
-  while (at < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[at]))) {
-      ++at;
-    } else if (sql.substr(at, 2) == "--") {
-      at = sql.find('\n', at);
-    } else if (sql.substr(at, 2) == "/*") {
-      int depth = 0;  // PostgreSQL's block comments nest
-      do {
-        if (sql.substr(at, 2) == "/*") ++depth, at += 2;
-        else if (sql.substr(at, 2) == "*/") --depth, at += 2;
-        else ++at;
-      } while (depth > 0 && at < sql.size());
-    } else {
-      break;
-    }
-  }
-  std::string word;
-  for (; at < sql.size() && std::isalpha(static_cast<unsigned char>(sql[at])); ++at) {
-    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[at])));
-  }
-  return word;
-}
-
-// A statement that begins, ends or splits a transaction. PostgreSQL needs no
-// privilege for them, and one run inside a session's transaction would have
-// committed before keep_transaction_state saw it — the sdk.db transaction's,
-// or a dry run's, whose writes must never be kept. (Procedures and DO blocks
-// cannot end a transaction block they are called in.)
-bool controls_transactions(std::string_view sql) {
-  static constexpr std::string_view kVerbs[] = {"BEGIN", "START",     "COMMIT",  "END",    "ROLLBACK",
-                                                "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"};
-  const std::string word = first_word(sql);
-  return std::find(std::begin(kVerbs), std::end(kVerbs), word) != std::end(kVerbs);
 }
 
 // One connection as one of a tenant's roles.
