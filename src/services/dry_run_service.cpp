@@ -89,7 +89,7 @@ void DryRunService::dry_run(const domain::Principal& caller, DryRunRequest reque
     return refuse(Error::rate_limited("a tenant may start at most " + std::to_string(kDryRunsPerMinute) +
                                       " dry runs a minute"));
   }
-  if (!reserve(caller.tenant_id)) {
+  if (!in_progress_.try_take(caller.tenant_id, kMaxDryRunsPerTenant)) {
     return refuse(Error::rate_limited("the tenant already has " + std::to_string(kMaxDryRunsPerTenant) +
                                       " dry runs in progress"));
   }
@@ -128,23 +128,8 @@ void DryRunService::run_live(std::shared_ptr<Trial> trial) {
 }
 
 void DryRunService::end(Trial& trial, domain::Result<DryRunOutcome> result) {
-  release(trial.tenant_id);
+  in_progress_.give_back(trial.tenant_id);
   trial.answer(std::move(result));
-}
-
-bool DryRunService::reserve(const std::string& tenant_id) {
-  std::lock_guard lock(mutex_);
-  std::size_t& running = in_progress_[tenant_id];
-  if (running >= kMaxDryRunsPerTenant) return false;
-  ++running;
-  return true;
-}
-
-void DryRunService::release(const std::string& tenant_id) {
-  std::lock_guard lock(mutex_);
-  if (auto found = in_progress_.find(tenant_id); found != in_progress_.end() && --found->second == 0) {
-    in_progress_.erase(found);
-  }
 }
 
 }  // namespace jsr::services

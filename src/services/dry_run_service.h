@@ -13,10 +13,8 @@
 
 #include <cstddef>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/credentials.h"
@@ -26,6 +24,7 @@
 #include "domain/repositories.h"
 #include "services/execution_recorder.h"
 #include "services/executor.h"
+#include "services/in_progress_counts.h"
 
 namespace jsr::services {
 
@@ -77,8 +76,6 @@ class DryRunService {
   struct Trial;
   void run_live(std::shared_ptr<Trial> trial);
   void end(Trial& trial, domain::Result<DryRunOutcome> result);
-  bool reserve(const std::string& tenant_id);
-  void release(const std::string& tenant_id);
 
   domain::ScriptRepository& scripts_;
   domain::ExecutionRepository& executions_;
@@ -87,8 +84,7 @@ class DryRunService {
   domain::Credentials& credentials_;
   const std::size_t captured_inputs_;
   domain::RateLimiter per_minute_;  // by tenant
-  std::mutex mutex_;                // guards in_progress_
-  std::unordered_map<std::string, std::size_t> in_progress_;  // by tenant
+  InProgressCounts in_progress_;    // by tenant
 };
 
 }  // namespace jsr::services

@@ -18,20 +18,6 @@ std::chrono::system_clock::time_point now() { return std::chrono::system_clock::
 
 }  // namespace
 
-bool ExecutionService::reserve_run(const std::string& script_id, std::size_t limit) {
-  std::lock_guard lock(runs_mutex_);
-  std::size_t& running = runs_in_progress_[script_id];
-  if (running >= limit) return false;
-  ++running;
-  return true;
-}
-
-void ExecutionService::release_run(const std::string& script_id) {
-  std::lock_guard lock(runs_mutex_);
-  if (auto found = runs_in_progress_.find(script_id); found != runs_in_progress_.end() && --found->second == 0) {
-    runs_in_progress_.erase(found);
-  }
-}
 
 void ExecutionService::announce_failure(const Execution& execution, domain::EventLineage lineage) {
   if (events_ == nullptr || !execution.error || !lineage.child(1).within_bounds()) return;
@@ -48,19 +34,19 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
                                               domain::EventLineage lineage, RunEnded ended) {
   // The script's own bound first: a run it refuses uses none of the tenant's quota.
   const domain::ResourceLimits& limits = script.definition().resource_limits;
-  if (!reserve_run(script.id(), limits.max_concurrent_runs)) {
+  if (!runs_in_progress_.try_take(script.id(), limits.max_concurrent_runs)) {
     return std::unexpected(domain::Error::rate_limited("the script already has " +
                                                        std::to_string(limits.max_concurrent_runs) +
                                                        " runs in progress (its max_concurrent_runs)"));
   }
   if (quotas_ != nullptr) {
     if (auto admitted = quotas_->admit_run(script.tenant_id(), script.id(), pending.id); !admitted) {
-      release_run(script.id());
+      runs_in_progress_.give_back(script.id());
       return std::unexpected(admitted.error());
     }
   }
   const auto refuse = [&](const std::string& script_id) {
-    release_run(script_id);
+    runs_in_progress_.give_back(script_id);
     if (quotas_ != nullptr) quotas_->return_run(script.tenant_id());
   };
   domain::ExecutionRequest run;
@@ -101,7 +87,7 @@ domain::Result<void> ExecutionService::launch(const domain::Script& script, Exec
         } else {
           recorder_.record(*record);
         }
-        release_run(script_id);
+        runs_in_progress_.give_back(script_id);
         if (record->status != domain::ExecutionStatus::kCompleted) announce_failure(*record, lineage);
         if (ended) ended(*record);
       },

@@ -6,9 +6,7 @@
 
 #include <expected>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "domain/credentials.h"
 #include "domain/error.h"
@@ -19,6 +17,7 @@
 #include "domain/repositories.h"
 #include "services/execution_recorder.h"
 #include "services/executor.h"
+#include "services/in_progress_counts.h"
 #include "services/quota_meter.h"
 #include "services/script_catalog.h"
 
@@ -127,8 +126,6 @@ class ExecutionService {
                                 std::string trigger_data_json, std::string input_json);
   // execution.failed on the event bus, for scripts that watch their peers.
   void announce_failure(const domain::Execution& execution, domain::EventLineage lineage);
-  bool reserve_run(const std::string& script_id, std::size_t limit);
-  void release_run(const std::string& script_id);
 
   const std::string node_id_;
   domain::ScriptRepository& scripts_;
@@ -142,8 +139,7 @@ class ExecutionService {
   QuotaMeter* quotas_;  // none: runs are not counted
   const domain::LiveLogs* live_logs_;  // none: lines are read from records only
 
-  std::mutex runs_mutex_;                                          // guards runs_in_progress_
-  std::unordered_map<std::string, std::size_t> runs_in_progress_;  // by script id
+  InProgressCounts runs_in_progress_;  // by script id
 };
 
 }  // namespace jsr::services
