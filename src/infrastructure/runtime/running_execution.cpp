@@ -18,10 +18,7 @@ RunningExecution::RunningExecution(JSContext* cx, boost::asio::io_context& loop,
       started_at_(Clock::now()),
       deadline_(started_at_ + request_.limits.max_execution_time),
       loop_(loop),
-      deadline_alarm_(loop),
-      watched_(services.live_logs != nullptr && !request_.dry_run
-                   ? std::make_unique<domain::LiveLogs::Entry>(*services.live_logs, request_.execution_id)
-                   : nullptr) {}
+      deadline_alarm_(loop) {}
 
 bool RunningExecution::append_log(domain::LogLevel level, std::string message, std::string metadata_json) {
   const auto& limits = request_.limits;
@@ -29,16 +26,18 @@ bool RunningExecution::append_log(domain::LogLevel level, std::string message, s
   if (logs_.size() >= limits.max_log_lines || log_bytes_ + bytes > limits.max_log_bytes) return false;
   log_bytes_ += bytes;
   logs_.push_back({level, std::move(message), std::chrono::system_clock::now(), std::move(metadata_json)});
-  if (watched_) {
-    // Watchers see it as the record will keep it: scrubbed of the secrets read so far (a
-    // line can only hold a secret read before it).
-    domain::LogEntry shown = logs_.back();
-    if (const auto scrubber = secret_scrubber()) {
-      scrubber->scrub(shown.message);
-      scrubber->scrub_json(shown.metadata_json);
-    }
-    watched_->append(std::move(shown));
+  if (services_.live_logs == nullptr || request_.dry_run) return true;
+  // Registered with its first line, not with every run: a run that logs
+  // nothing costs the registry nothing (and a watcher sees no lines either way).
+  if (!watched_) watched_ = std::make_unique<domain::LiveLogs::Entry>(*services_.live_logs, request_.execution_id);
+  // Watchers see it as the record will keep it: scrubbed of the secrets read
+  // so far (a line can only hold a secret read before it).
+  domain::LogEntry shown = logs_.back();
+  if (const auto scrubber = secret_scrubber()) {
+    scrubber->scrub(shown.message);
+    scrubber->scrub_json(shown.metadata_json);
   }
+  watched_->append(std::move(shown));
   return true;
 }
 

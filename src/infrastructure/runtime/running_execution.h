@@ -164,7 +164,7 @@ class RunningExecution {
   boost::asio::steady_timer deadline_alarm_;
   std::vector<domain::LogEntry> logs_;
   std::size_t log_bytes_ = 0;
-  std::unique_ptr<domain::LiveLogs::Entry> watched_;  // its lines for watchers, while it runs
+  std::unique_ptr<domain::LiveLogs::Entry> watched_;  // its lines for watchers, from its first, while it runs
   std::optional<domain::ExecutionErrorCode> termination_;
   std::unordered_map<std::uint32_t, std::unique_ptr<Timer>> timers_;
   std::uint32_t last_timer_id_ = 0;
