@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { launchChromium } from './browser';
+import { launchChromium, pasteCode, signIn } from './browser';
 import { startServer, type RunningServer } from './server';
 
 const screenshots = process.env.JSR_SCREENSHOTS ?? join(process.cwd(), 'screenshots');
@@ -26,17 +26,6 @@ const liveSource = `export default async (input) => {
 }
 `;
 
-async function pasteCode(code: string) {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, code);
-}
-
 const json = async (locator: ReturnType<Page['locator']>) => JSON.parse((await locator.textContent())!);
 
 beforeAll(async () => {
@@ -52,10 +41,7 @@ beforeAll(async () => {
   context.setDefaultTimeout(15_000);
   page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url + '/#/login');
-  await page.fill('#token', server.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Scripts' }).waitFor();
+  await signIn(page, server.url, server.adminToken);
 });
 
 afterAll(async () => {
@@ -83,7 +69,7 @@ describe('a dry run', () => {
     expect(await json(panel.locator('pre.dry-run-input'))).toEqual({ id: 1, total: 10 });
 
     const partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/orders`;
-    await pasteCode(`export default async (input) => {
+    await pasteCode(page, `export default async (input) => {
   await sdk.db.execute('INSERT INTO orders (id, total) VALUES ($1, $2)', [input.id + 1, input.total * 2]);
   const sent = await sdk.http.post('${partnerUrl}', { order: input.id });
   sdk.log.info('posted', { status: sent.status });

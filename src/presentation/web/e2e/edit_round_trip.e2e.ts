@@ -6,7 +6,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { messages } from '../src/i18n';
-import { launchChromium } from './browser';
+import { launchChromium, signIn } from './browser';
 import { startServer, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -44,10 +44,7 @@ beforeAll(async () => {
   context.setDefaultTimeout(15_000);
   page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url + '/#/login');
-  await page.fill('#token', server.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Scripts' }).waitFor();
+  await signIn(page, server.url, server.adminToken);
 });
 
 afterAll(async () => {

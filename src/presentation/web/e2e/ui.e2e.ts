@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { messages, type Locale } from '../src/i18n';
 import { en, type MessageKey } from '../src/locales/en';
-import { launchChromium } from './browser';
+import { launchChromium, pasteCode as pasteInto, signIn as signInAt } from './browser';
 import { eventually, startServer, type RunningServer } from './server';
 
 const screenshots = process.env.JSR_SCREENSHOTS ?? join(process.cwd(), 'screenshots');
@@ -37,29 +37,11 @@ async function newPage(target: Browser): Promise<{ context: BrowserContext; page
   return { context: opened, page: tab };
 }
 
-async function signIn(tab: Page, token: string) {
-  await tab.goto(server.url + '/#/login');
-  await tab.fill('#token', token);
-  await tab.getByRole('button', { name: 'Sign in' }).click();
-  await tab.getByRole('heading', { name: 'Scripts' }).waitFor();
-}
-
 async function shoot(name: string) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
 
-// Replaces the code in the page's Monaco editor by pasting it (typed, it
-// would gain the brackets the editor closes by itself).
-async function pasteCode(code: string) {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, code);
-}
+const pasteCode = (code: string) => pasteInto(page, code);
 
 const go = async (hash: string) => page.evaluate((target) => { location.hash = target; }, hash);
 
@@ -334,7 +316,7 @@ describe('the web UI', () => {
     }, 'a second dead letter');
     const { context: viewing, page: tab } = await newPage(browser);
     try {
-      await signIn(tab, viewer.token);
+      await signInAt(tab, server.url, viewer.token);
       await tab.getByRole('link', { name: 'Greeter' }).waitFor();
       expect(await tab.getByRole('link', { name: 'New script' }).count()).toBe(0);
       await tab.getByRole('link', { name: 'Greeter' }).click();
