@@ -132,16 +132,30 @@ describe('the web UI', () => {
     const suggestions = page.locator('.suggest-widget .monaco-list-row');
     // On a loaded machine the list may come after the widget gave up waiting: asked again, as a user
     // would — but not while the widget still waits ("Loading..."): asking then starts the wait over,
-    // and a worker slower than the asking would never answer.
-    const waiting = () => page.evaluate(() => {
+    // and a worker slower than the asking would never answer. A wait of 20 s is given up, as a user
+    // would (Escape, ask again), in case that request was lost.
+    const widgetState = () => page.evaluate(() => {
       const widget = document.querySelector('.suggest-widget');
-      return widget?.classList.contains('visible') === true && widget.querySelector('.message')?.textContent === 'Loading...';
+      return widget === null ? 'no widget' : `${widget.className}: ${widget.querySelector('.message')?.textContent ?? ''}`;
     });
-    await expect.poll(async () => {
+    let waitingSince: number | null = null;
+    let lastState = '';
+    const offeredCount = () => expect.poll(async () => {
       const shown = await suggestions.count();
-      if (shown === 0 && !(await waiting())) await page.keyboard.press('Control+Space');
+      lastState = await widgetState();
+      const waiting = lastState.includes(' visible') && lastState.endsWith('Loading...');
+      if (shown > 0) return shown;
+      if (waiting && Date.now() - (waitingSince ??= Date.now()) < 20_000) return shown;
+      if (waiting) await page.keyboard.press('Escape');
+      waitingSince = null;
+      await page.keyboard.press('Control+Space');
       return shown;
     }, { timeout: 60_000, interval: 2_000 }).toBeGreaterThan(0);
+    try {
+      await offeredCount();
+    } catch (error) {
+      throw new Error(`no SDK members offered; the suggest widget was "${lastState}"`, { cause: error });
+    }
     const offered = (await suggestions.allInnerTexts()).map((text) => text.split('\n')[0]);
     expect(offered).toEqual(expect.arrayContaining(['get', 'post', 'put', 'patch', 'delete', 'request']));
     await page.keyboard.press('Escape');
