@@ -29,7 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace http = boost::beast::http;
-using nlohmann::json;
 using tcp = boost::asio::ip::tcp;
 
 constexpr int kEvents = 10'000;
@@ -110,7 +109,7 @@ void events_e2e(const std::string& database, std::vector<std::string> flags) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const json completed =
+  const nlohmann::json completed =
       server.get("/api/v1/scripts/" + script + "/executions?status=completed&per_page=1", admin).json();
   const auto recorded = completed.value("total", std::size_t{0});
   print_line({{"bench", "events_e2e"},

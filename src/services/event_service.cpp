@@ -4,6 +4,7 @@
 
 #include "domain/event_type.h"
 #include "services/access_service.h"
+#include "services/now.h"
 
 namespace jsr::services {
 namespace {
@@ -14,8 +15,6 @@ using domain::Permission;
 using domain::Principal;
 
 constexpr int kLettersPerBulkStep = 200;
-
-std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
 
 Error dead_letter_not_found(const std::string& id) { return Error::not_found("no dead letter " + id); }
 

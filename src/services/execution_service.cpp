@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "services/access_service.h"
+#include "services/now.h"
 #include "services/script_service.h"
 
 namespace jsr::services {
@@ -11,13 +12,6 @@ using domain::Error;
 using domain::Execution;
 using domain::Permission;
 using domain::Principal;
-
-namespace {
-
-std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
-
-}  // namespace
-
 
 void ExecutionService::announce_failure(const Execution& execution, domain::EventLineage lineage) {
   if (events_ == nullptr || !execution.error || !lineage.child(1).within_bounds()) return;

@@ -7,6 +7,7 @@
 
 #include "domain/cron_expression.h"
 #include "services/access_service.h"
+#include "services/now.h"
 
 namespace jsr::services {
 
@@ -18,8 +19,6 @@ using domain::Script;
 namespace {
 
 constexpr const char* kUnknownZone = "is not a known IANA time zone (such as Europe/Berlin or America/New_York)";
-
-std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
 
 Error validation_failed(domain::FieldErrors details) {
   return domain::Error::validation_failed("the script is not valid: see details", std::move(details));

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/fixed_time.h"
+
 namespace jsr::domain {
 namespace {
 
-const Execution::Timestamp kNow = Execution::Timestamp(std::chrono::seconds(1'790'000'000));
+using testing::kNow;
 
 TEST(Execution, MovesForwardOnly) {
   Execution execution{.id = "e-1", .tenant_id = "t", .script_id = "s"};

@@ -4,11 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "support/domain_printers.h"
+#include "support/fixed_time.h"
 
 namespace jsr::domain {
 namespace {
 
-const Timestamp kNow = Timestamp(std::chrono::seconds(1'790'000'000));
+using testing::kNow;
 
 ScriptDefinition oneoff() {
   ScriptDefinition definition;

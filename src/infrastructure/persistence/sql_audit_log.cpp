@@ -26,7 +26,7 @@ domain::Result<void> SqlAuditLog::append_all(const std::vector<domain::AuditEntr
 
 namespace {
 
-constexpr const char* kColumns = "id, tenant_id, user_id, action, target_type, target_id, details, created_at_us";
+constexpr const char* kAuditColumns = "id, tenant_id, user_id, action, target_type, target_id, details, created_at_us";
 
 std::vector<domain::AuditEntry> entries_of(const std::vector<SqlRow>& rows) {
   std::vector<domain::AuditEntry> entries;
@@ -65,7 +65,7 @@ domain::Result<domain::Page<domain::AuditEntry>> SqlAuditLog::list(const std::st
         SqlParams paged = params;
         paged.emplace_back(std::int64_t{query.per_page});
         paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-        auto rows = connection.execute(std::string("SELECT ") + kColumns + " FROM audit_log" + where +
+        auto rows = connection.execute(std::string("SELECT ") + kAuditColumns + " FROM audit_log" + where +
                                            " ORDER BY created_at_us DESC, id DESC LIMIT ? OFFSET ?",
                                        paged);
         if (!rows) return std::unexpected(rows.error());

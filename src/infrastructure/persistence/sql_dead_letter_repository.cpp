@@ -7,14 +7,14 @@ namespace {
 
 using domain::DeadLetter;
 
-constexpr std::string_view kColumnNames[] = {
+constexpr std::string_view kDeadLetterColumnNames[] = {
     "id",     "tenant_id", "event_id", "event_type", "payload", "script_id",  "script_version",
     "attempts", "last_error", "last_execution_id", "status", "created_at", "replayed_at",
 };
-constexpr SqlColumnList kDeadLetterColumns = kColumnNames;
-const std::string kColumns = column_list(kDeadLetterColumns);
+constexpr SqlColumnList kDeadLetterColumns = kDeadLetterColumnNames;
+const std::string kDeadLetterSelectList = column_list(kDeadLetterColumns);
 
-DeadLetter from_row(const SqlRow& row) {
+DeadLetter dead_letter_from_row(const SqlRow& row) {
   DeadLetter letter;
   letter.id = row.text(0);
   letter.tenant_id = row.text(1);
@@ -63,10 +63,10 @@ domain::Result<domain::Page<DeadLetter>> SqlDeadLetterRepository::list(const std
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
     auto rows = connection.execute(
-        "SELECT " + kColumns + " FROM dead_letters" + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        "SELECT " + kDeadLetterSelectList + " FROM dead_letters" + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
         paged);
     if (!rows) return std::unexpected(rows.error());
-    for (const auto& row : *rows) page.items.push_back(from_row(row));
+    for (const auto& row : *rows) page.items.push_back(dead_letter_from_row(row));
     return page;
   });
 }
@@ -88,7 +88,7 @@ domain::Result<std::optional<DeadLetter>> SqlDeadLetterRepository::find(const st
         connection.execute("SELECT " + columns + " FROM dead_letters d WHERE d.tenant_id = ? AND d.id = ?",
                            {tenant_id, id}),
         [](const SqlRow& row) {
-          DeadLetter letter = from_row(row);
+          DeadLetter letter = dead_letter_from_row(row);
           if (auto replay = row.optional_text(13)) letter.replay_execution_id = std::move(*replay);
           return letter;
         });

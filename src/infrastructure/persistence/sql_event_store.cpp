@@ -53,9 +53,6 @@ Delivery delivery_from_row(const SqlRow& row) {
   return delivery;
 }
 
-// Rows per statement: one round trip for many (PostgreSQL pays one per statement).
-constexpr std::size_t kRowsPerStatement = 100;
-
 std::string insert_deliveries(std::size_t rows) {
   static const std::string row_placeholders = "(" + placeholders(kDeliveryColumns) + ")";
   std::string sql = "INSERT INTO event_deliveries (" + kDeliveryColumnList + ") VALUES ";

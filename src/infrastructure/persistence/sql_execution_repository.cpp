@@ -15,13 +15,13 @@ using domain::Error;
 using domain::Execution;
 
 // The script_executions table, in the order of params_of and of every SELECT.
-constexpr std::string_view kColumnNames[] = {
+constexpr std::string_view kExecutionColumnNames[] = {
     "id",     "tenant_id", "script_id",  "script_version", "status",       "trigger_type",
     "trigger_data", "input", "output",   "error",          "logs",         "metrics",
     "created_at",   "started_at", "completed_at", "node_id", "skip_reason",
 };
-constexpr SqlColumnList kExecutionColumns = kColumnNames;
-const std::string kColumns = column_list(kExecutionColumns);
+constexpr SqlColumnList kExecutionColumns = kExecutionColumnNames;
+const std::string kExecutionSelectList = column_list(kExecutionColumns);
 
 SqlValue optional_millis(const std::optional<domain::Timestamp>& time) {
   return time ? SqlValue(to_millis(*time)) : SqlValue(nullptr);
@@ -47,7 +47,7 @@ SqlParams params_of(const Execution& execution) {
           execution.skip_reason ? SqlValue(std::string(domain::to_string(*execution.skip_reason))) : SqlValue(nullptr)};
 }
 
-Execution from_row(const SqlRow& row) {
+Execution execution_from_row(const SqlRow& row) {
   Execution execution;
   execution.id = row.text(0);
   execution.tenant_id = row.text(1);
@@ -69,13 +69,10 @@ Execution from_row(const SqlRow& row) {
   return execution;
 }
 
-// Rows per statement: one round trip writes many (PostgreSQL: 8x the records/s of one row a statement).
-constexpr std::size_t kRowsPerStatement = 100;
-
 // An execution is written when it starts and again when it ends: upsert.
 std::string upsert_for(std::size_t rows) {
   static const std::string row_placeholders = "(" + placeholders(kExecutionColumns) + ")";
-  std::string sql = "INSERT INTO script_executions (" + kColumns + ") VALUES ";
+  std::string sql = "INSERT INTO script_executions (" + kExecutionSelectList + ") VALUES ";
   for (std::size_t row = 0; row < rows; ++row) {
     sql += row == 0 ? "" : ", ";
     sql += row_placeholders;
@@ -159,11 +156,11 @@ domain::Result<std::optional<Execution>> SqlExecutionRepository::find(const std:
                                                                       const std::string& execution_id) {
   return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Execution>> {
     auto rows =
-        connection.execute("SELECT " + kColumns + " FROM script_executions WHERE id = ? AND tenant_id = ?",
+        connection.execute("SELECT " + kExecutionSelectList + " FROM script_executions WHERE id = ? AND tenant_id = ?",
                            {execution_id, tenant_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::nullopt;
-    return from_row(rows->front());
+    return execution_from_row(rows->front());
   });
 }
 
@@ -183,11 +180,11 @@ domain::Result<domain::Page<Execution>> SqlExecutionRepository::list_for_script(
     SqlParams paged = params;
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-    auto rows = connection.execute("SELECT " + kColumns + " FROM script_executions" + where +
+    auto rows = connection.execute("SELECT " + kExecutionSelectList + " FROM script_executions" + where +
                                        " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                                    paged);
     if (!rows) return std::unexpected(rows.error());
-    for (const auto& row : *rows) page.items.push_back(from_row(row));
+    for (const auto& row : *rows) page.items.push_back(execution_from_row(row));
     return page;
   });
 }

@@ -7,7 +7,7 @@ namespace {
 
 using domain::Error;
 
-constexpr const char* kColumns = "id, name, slug, created_at, executions_per_hour, data_bytes, records_bytes";
+constexpr const char* kTenantColumns = "id, name, slug, created_at, executions_per_hour, data_bytes, records_bytes";
 
 domain::Tenant tenant_from_row(const SqlRow& row) {
   return {row.text(0), row.text(1), row.text(2), from_millis(row.integer(3)),
@@ -38,7 +38,7 @@ domain::Result<void> SqlTenantRepository::add(const domain::Tenant& tenant) {
 domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find(const std::string& tenant_id) {
   return database_.read("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
-        connection.execute(std::string("SELECT ") + kColumns + " FROM tenants WHERE id = ?", {tenant_id}),
+        connection.execute(std::string("SELECT ") + kTenantColumns + " FROM tenants WHERE id = ?", {tenant_id}),
         tenant_from_row);
   });
 }
@@ -46,13 +46,13 @@ domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find(const st
 domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::find_by_slug(const std::string& slug) {
   return database_.read("", [&](SqlConnection& connection) {
     return first_row<domain::Tenant>(
-        connection.execute(std::string("SELECT ") + kColumns + " FROM tenants WHERE slug = ?", {slug}), tenant_from_row);
+        connection.execute(std::string("SELECT ") + kTenantColumns + " FROM tenants WHERE slug = ?", {slug}), tenant_from_row);
   });
 }
 
 domain::Result<std::vector<domain::Tenant>> SqlTenantRepository::list() {
   return database_.read("", [&](SqlConnection& connection) -> domain::Result<std::vector<domain::Tenant>> {
-    auto rows = connection.execute(std::string("SELECT ") + kColumns + " FROM tenants ORDER BY slug", {});
+    auto rows = connection.execute(std::string("SELECT ") + kTenantColumns + " FROM tenants ORDER BY slug", {});
     if (!rows) return std::unexpected(rows.error());
     std::vector<domain::Tenant> tenants;
     for (const auto& row : *rows) tenants.push_back(tenant_from_row(row));
@@ -69,7 +69,7 @@ domain::Result<std::optional<domain::Tenant>> SqlTenantRepository::set_quotas(co
          optional_value(quotas.records_bytes), tenant_id});
     if (!updated) return std::unexpected(updated.error());
     return first_row<domain::Tenant>(
-        connection.execute(std::string("SELECT ") + kColumns + " FROM tenants WHERE id = ?", {tenant_id}),
+        connection.execute(std::string("SELECT ") + kTenantColumns + " FROM tenants WHERE id = ?", {tenant_id}),
         tenant_from_row);
   });
 }

@@ -8,30 +8,12 @@ namespace {
 
 using domain::DbFailure;
 
-struct SessionState {
-  explicit SessionState(domain::DbWrites writes) : writes(writes) {}
-  std::atomic<bool> closed{false};
-  const domain::DbWrites writes;
-  bool script_transaction = false;  // a rehearsal's; read and written by the lane's drain only
-};
-
 // How long an API request waits for its turn in a tenant's lane (behind the
 // tenant's own open transaction, say) before it is told to come back, and how
 // many may wait at once for one tenant: a tenant that holds its lane holds
 // at most that many of the API's shared threads, for at most that long.
 constexpr auto kMaintenanceWait = std::chrono::seconds(5);
 constexpr std::size_t kMaxMaintenanceWaiting = 2;
-
-// Whether queued maintenance still has someone waiting for it: the first of
-// the task (starting) and the waiter (giving up) to move it decides.
-struct MaintenanceTicket {
-  enum State { kQueued, kStarted, kGivenUp };
-  std::atomic<int> state{kQueued};
-  bool claim(State next) {
-    int expected = kQueued;
-    return state.compare_exchange_strong(expected, next);
-  }
-};
 
 domain::Error lane_busy(const std::string& why) {
   return domain::Error::overloaded("the tenant's database is busy (" + why + "); try again later");
@@ -49,6 +31,24 @@ domain::DbResult misuse(std::string message) {
 }
 
 }  // namespace
+
+struct TenantDataSpaces::SessionState {
+  explicit SessionState(domain::DbWrites writes) : writes(writes) {}
+  std::atomic<bool> closed{false};
+  const domain::DbWrites writes;
+  bool script_transaction = false;  // a rehearsal's; read and written by the lane's drain only
+};
+
+// Whether queued maintenance still has someone waiting for it: the first of
+// the task (starting) and the waiter (giving up) to move it decides.
+struct TenantDataSpaces::MaintenanceTicket {
+  enum State { kQueued, kStarted, kGivenUp };
+  std::atomic<int> state{kQueued};
+  bool claim(State next) {
+    int expected = kQueued;
+    return state.compare_exchange_strong(expected, next);
+  }
+};
 
 struct TenantDataSpaces::Work {
   std::uint64_t session = 0;

@@ -38,6 +38,8 @@ class TenantDataSpaces final : public domain::ScriptDatabase {
 
  private:
   class Session;
+  struct SessionState;
+  struct MaintenanceTicket;
   enum class Step { kStatement, kBegin, kCommit, kRollback, kClose, kMaintenance };
   struct Work;
 

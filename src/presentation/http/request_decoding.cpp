@@ -14,18 +14,17 @@ int hex_value(char c) {
   return -1;
 }
 
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 domain::Error not_utf8(const std::string& what) {
   return {domain::ErrorCode::kInvalidUtf8, what + " is not valid UTF-8"};
 }
 
 }  // namespace
+
+std::string_view without_whitespace_around(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
 
 domain::Result<Request> to_request(const boost::beast::http::request<boost::beast::http::string_body>& message) {
   Request request;
@@ -94,16 +93,16 @@ domain::Result<void> check_header(std::string_view name, std::string_view value)
 MediaType parse_media_type(std::string_view content_type) {
   MediaType media;
   const auto semicolon = content_type.find(';');
-  media.type = domain::ascii_lower(trimmed(content_type.substr(0, semicolon)));
+  media.type = domain::ascii_lower(without_whitespace_around(content_type.substr(0, semicolon)));
   std::string_view parameters =
       semicolon == std::string_view::npos ? std::string_view() : content_type.substr(semicolon + 1);
   while (!parameters.empty()) {
     const auto next = parameters.find(';');
-    const std::string_view parameter = trimmed(parameters.substr(0, next));
+    const std::string_view parameter = without_whitespace_around(parameters.substr(0, next));
     parameters = next == std::string_view::npos ? std::string_view() : parameters.substr(next + 1);
     const auto equals = parameter.find('=');
-    if (equals == std::string_view::npos || domain::ascii_lower(trimmed(parameter.substr(0, equals))) != "charset") continue;
-    std::string_view value = trimmed(parameter.substr(equals + 1));
+    if (equals == std::string_view::npos || domain::ascii_lower(without_whitespace_around(parameter.substr(0, equals))) != "charset") continue;
+    std::string_view value = without_whitespace_around(parameter.substr(equals + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     media.charset = domain::ascii_lower(value);
   }

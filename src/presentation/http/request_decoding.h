@@ -36,6 +36,9 @@ std::string percent_decode(std::string_view text, bool plus_is_space);
 // INVALID_UTF8 naming the header when a header value is not UTF-8.
 domain::Result<void> check_header(std::string_view name, std::string_view value);
 
+// `text` without the spaces and tabs HTTP allows around a field's value and its parts.
+std::string_view without_whitespace_around(std::string_view text);
+
 // "application/json; charset=UTF-8" → type "application/json", charset "utf-8"
 // (both lower-cased, empty when absent).
 struct MediaType {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "presentation/http/request_decoding.h"
+
 namespace jsr::http {
 namespace {
 
@@ -33,12 +35,6 @@ std::string read_file(const fs::path& file) {
   return bytes.str();
 }
 
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 bool same_letters(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -52,10 +48,10 @@ bool accepts_gzip(std::string_view header) {
     const std::string_view item = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     const std::size_t semicolon = item.find(';');
-    const std::string_view coding = trimmed(item.substr(0, semicolon));
+    const std::string_view coding = without_whitespace_around(item.substr(0, semicolon));
     if (!same_letters(coding, "gzip") && !same_letters(coding, "x-gzip")) continue;
     if (semicolon == std::string_view::npos) return true;
-    const std::string parameter(trimmed(item.substr(semicolon + 1)));
+    const std::string parameter(without_whitespace_around(item.substr(semicolon + 1)));
     if (!parameter.starts_with("q=") && !parameter.starts_with("Q=")) return true;
     return std::strtod(parameter.c_str() + 2, nullptr) > 0;
   }

@@ -18,6 +18,7 @@
 #include "infrastructure/persistence/sql_schedule_repository.h"
 #include "support/await.h"
 #include "support/database_backends.h"
+#include "support/fixed_time.h"
 #include "support/postgres_fixture.h"
 
 namespace jsr::persistence {
@@ -28,7 +29,7 @@ using domain::Settlement;
 using domain::Timestamp;
 using std::chrono::seconds;
 
-const Timestamp kNow = Timestamp(std::chrono::milliseconds(1'790'000'000'000));
+using testing::kNow;
 
 template <typename Backend>
 class ClusterStore : public ::testing::Test {

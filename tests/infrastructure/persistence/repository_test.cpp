@@ -17,6 +17,7 @@
 #include "infrastructure/persistence/sql_token_repository.h"
 #include "support/database_backends.h"
 #include "support/domain_printers.h"
+#include "support/fixed_time.h"
 #include "support/postgres_fixture.h"
 
 namespace jsr::persistence {
@@ -29,7 +30,7 @@ using domain::ScriptDefinition;
 using domain::ScriptType;
 using domain::Timestamp;
 
-const Timestamp kNow = Timestamp(std::chrono::milliseconds(1'790'000'000'000));
+using testing::kNow;
 
 using testing::PostgresBackend;
 using testing::SqliteBackend;

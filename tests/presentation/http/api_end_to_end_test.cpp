@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "support/await.h"
-#include "support/postgres_fixture.h"
+#include "support/server_backends.h"
 #include "support/server_process.h"
 
 namespace jsr::testing {
@@ -17,18 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string fresh_data_dir() { return testing::fresh_data_dir("e2e"); }
-
-struct SqliteServer {
-  static std::vector<std::string> flags() { return {"--data-dir", fresh_data_dir()}; }
-};
-
-struct PostgresServer {
-  static std::vector<std::string> flags() {
-    return {"--data-dir", fresh_data_dir(), "--database-url", fresh_postgres_database()};
-  }
-};
 
 const json kHello = {{"name", "Hello"},
                      {"type", "oneoff"},
@@ -40,7 +28,7 @@ template <typename Backend>
 class Api : public ::testing::Test {
  protected:
   Api()
-      : flags_(Backend::flags()),
+      : flags_(Backend::flags(fresh_data_dir("e2e"))),
         server_(std::make_unique<ServerProcess>(flags_)),
         admin_(server_->bootstrap_token()) {}
 

@@ -27,11 +27,9 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string fresh_data_dir() { return testing::fresh_data_dir("events"); }
-
 class Events : public ::testing::Test {
  protected:
-  Events() : data_dir_(fresh_data_dir()), server_(start()), admin_(server_->bootstrap_token()) {}
+  Events() : data_dir_(fresh_data_dir("events")), server_(start()), admin_(server_->bootstrap_token()) {}
   ~Events() override {
     server_.reset();
     fs::remove_all(data_dir_);
@@ -100,13 +98,13 @@ class Events : public ::testing::Test {
   int scripts_ = 0;
 };
 
-constexpr const char* kEcho =
+constexpr const char* kEchoWithTrigger =
     "export default (input, context) => ({ input, trigger: context.trigger })";
 
 TEST_F(Events, AnEventRunsEverySubscribedScriptWithItsPayloadAndTrigger) {
-  const std::string orders = create(kEcho, {{"event_types", {"order.*"}}});
-  const std::string everything = create(kEcho, {{"event_types", {"*"}}});
-  const std::string users = create(kEcho, {{"event_types", {"user.created"}}});
+  const std::string orders = create(kEchoWithTrigger, {{"event_types", {"order.*"}}});
+  const std::string everything = create(kEchoWithTrigger, {{"event_types", {"*"}}});
+  const std::string users = create(kEchoWithTrigger, {{"event_types", {"user.created"}}});
   const std::string id = publish("order.created", {{"total", 42}});
 
   // The runs of the order event (`*` also gets the management plane's script.* events).
@@ -381,7 +379,7 @@ TEST_F(Events, TenantsSeeAndTriggerNothingOfEachOther) {
   const std::string theirs_token = other_tenant_token();
   const std::string mine = create("export default () => { throw new Error('mine'); }",
                                   {{"retry_policy", {{"max_attempts", 1}}}});
-  const std::string theirs = create(kEcho, {{"name", "Theirs"}}, theirs_token);
+  const std::string theirs = create(kEchoWithTrigger, {{"name", "Theirs"}}, theirs_token);
   publish("order.created", 1);
   const std::string letter = await_dead_letters(1)["items"][0]["id"];
 
@@ -489,7 +487,7 @@ TEST_F(Events, AKilledServerRunsEveryStoredEventAfterItsRestart) {
 // Two servers on one PostgreSQL share the deliveries: each event runs once.
 TEST(EventsOnPostgres, TwoServersShareTheDeliveriesAndRunEachOnce) {
   const std::string url = fresh_postgres_database();
-  const std::string first_dir = fresh_data_dir(), second_dir = fresh_data_dir();
+  const std::string first_dir = fresh_data_dir("events"), second_dir = fresh_data_dir("events");
   ServerProcess first({"--data-dir", first_dir, "--database-url", url});
   const std::string admin = first.bootstrap_token();
   ServerProcess second({"--data-dir", second_dir, "--database-url", url});
@@ -540,7 +538,7 @@ namespace {
 // its events again; every event completes, nothing stays running.
 TEST(EventsOnPostgres, AnotherServerTakesOverADeadServersRunsAndDeliveries) {
   const std::string url = fresh_postgres_database();
-  const std::string first_dir = fresh_data_dir(), second_dir = fresh_data_dir();
+  const std::string first_dir = fresh_data_dir("events"), second_dir = fresh_data_dir("events");
   // The doomed server alone first: the runs in progress when it dies are its own (once
   // the survivor is up, the servers share the deliveries).
   auto doomed = std::make_unique<ServerProcess>(std::vector<std::string>{"--data-dir", second_dir, "--database-url", url});

@@ -21,15 +21,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using std::chrono::seconds;
 
-std::string fresh_data_dir() { return testing::fresh_data_dir("schedule"); }
-
 domain::UtcSeconds slot_of(const json& execution) {
   return *domain::parse_utc_time(execution["trigger_data"]["scheduledFor"].get<std::string>());
 }
 
 class Schedules : public ::testing::Test {
  protected:
-  Schedules() : data_dir_(fresh_data_dir()), server_(start()), admin_(server_->bootstrap_token()) {}
+  Schedules() : data_dir_(fresh_data_dir("schedule")), server_(start()), admin_(server_->bootstrap_token()) {}
   ~Schedules() override {
     server_.reset();
     fs::remove_all(data_dir_);
@@ -376,7 +374,7 @@ TEST_F(Schedules, BodiesNameEveryWrongFieldScheduleFieldsIncludedAndRefuseUnknow
 // one-second slot runs exactly once.
 TEST(SchedulesOnPostgres, TwoServersRunEachSlotExactlyOnce) {
   const std::string url = fresh_postgres_database();
-  const std::string first_dir = fresh_data_dir(), second_dir = fresh_data_dir();
+  const std::string first_dir = fresh_data_dir("schedule"), second_dir = fresh_data_dir("schedule");
   ServerProcess first({"--data-dir", first_dir, "--database-url", url});
   const std::string admin = first.bootstrap_token();
   ServerProcess second({"--data-dir", second_dir, "--database-url", url});

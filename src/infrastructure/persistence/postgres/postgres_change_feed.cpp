@@ -6,6 +6,8 @@
 #include <poll.h>
 #include <utility>
 
+#include "infrastructure/persistence/postgres/libpq_support.h"
+
 namespace jsr::persistence {
 namespace {
 
@@ -38,7 +40,7 @@ void PostgresChangeFeed::listen() {
     PQsetNoticeProcessor(connection.get(), [](void*, const char*) {}, nullptr);  // not on stderr: see PostgresConnection
     bool listening = PQstatus(connection.get()) == CONNECTION_OK;
     if (listening) {
-      std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), "LISTEN jsruntime_changes"),
+      PgResult result(PQexec(connection.get(), "LISTEN jsruntime_changes"),
                                                            &PQclear);
       listening = PQresultStatus(result.get()) == PGRES_COMMAND_OK;
     }

@@ -6,13 +6,11 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "infrastructure/persistence/postgres/libpq_support.h"
 
 namespace jsr::persistence {
 namespace {
 
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-constexpr std::string_view kUniqueViolation = "23505";
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kLongestBackoff{5'000};
 // An unreachable host gives up after this long rather than holding a pooled
@@ -35,11 +33,6 @@ pg_conn* connect(const std::string& url) {
   // what matters of them comes back as errors.
   PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
   return connection;
-}
-
-std::string trimmed(std::string message) {
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return message;
 }
 
 }  // namespace
@@ -123,7 +116,7 @@ domain::Result<SqlRows> PostgresConnection::execute(const std::string& sql, cons
         params[i]);
   }
   const std::string numbered = numbered_placeholders(sql);
-  Result result(PQexecParams(connection_, numbered.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+  PgResult result(PQexecParams(connection_, numbered.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                              nullptr, nullptr, 0),
                 &PQclear);
   const auto status = PQresultStatus(result.get());
@@ -149,7 +142,7 @@ domain::Result<SqlRows> PostgresConnection::execute(const std::string& sql, cons
 }
 
 domain::Result<void> PostgresConnection::execute_script(const std::string& sql) {
-  Result result(PQexec(connection_, sql.c_str()), &PQclear);
+  PgResult result(PQexec(connection_, sql.c_str()), &PQclear);
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(error_of(result.get()));
   return {};

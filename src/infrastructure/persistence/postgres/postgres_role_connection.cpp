@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "domain/text.h"
+#include "infrastructure/persistence/postgres/libpq_support.h"
 #include "infrastructure/persistence/postgres/transaction_statements.h"
 #include "domain/utc_time.h"
 
@@ -14,13 +15,11 @@ namespace jsr::persistence {
 namespace {
 
 using domain::DbFailure;
-using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 constexpr const char* kInsufficientPrivilege = "42501";
 constexpr const char* kQueryCanceled = "57014";
 constexpr const char* kReadOnlyTransaction = "25006";
 constexpr auto kSizeKeptFor = std::chrono::seconds(10);
-constexpr const char* kUniqueViolation = "23505";
 constexpr auto kMigrationTimeout = kPostgresMigrationTimeout;
 
 // PostgreSQL type oids the answer converts (pg_type.dat).
@@ -28,11 +27,6 @@ enum : Oid {
   kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114, kFloat4 = 700, kFloat8 = 701,
   kJsonb = 3802,
 };
-
-std::string trimmed(std::string message) {
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return message;
-}
 
 std::string field(const PGresult* result, int code) {
   const char* value = PQresultErrorField(result, code);

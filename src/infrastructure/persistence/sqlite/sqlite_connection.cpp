@@ -3,16 +3,9 @@
 #include <sqlite3.h>
 #include <stdexcept>
 
+#include "infrastructure/persistence/sqlite/sqlite_statement.h"
+
 namespace jsr::persistence {
-namespace {
-
-// Owns a prepared statement.
-struct Statement {
-  sqlite3_stmt* handle = nullptr;
-  ~Statement() { sqlite3_finalize(handle); }
-};
-
-}  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path, std::shared_ptr<std::mutex> turns)
     : turns_(std::move(turns)), turn_(*turns_, std::defer_lock) {
@@ -41,7 +34,7 @@ domain::Error SqliteConnection::error(const std::string& doing) const {
 }
 
 domain::Result<SqlRows> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
-  Statement statement;
+  SqliteStatement statement;
   if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement.handle, nullptr) != SQLITE_OK) {
     return std::unexpected(error("preparing a statement"));
   }

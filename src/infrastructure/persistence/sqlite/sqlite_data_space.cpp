@@ -8,6 +8,7 @@
 #include "domain/text.h"
 #include "domain/utc_time.h"
 #include "infrastructure/persistence/sqlite/linear_text_functions.h"
+#include "infrastructure/persistence/sqlite/sqlite_statement.h"
 
 namespace jsr::persistence {
 namespace {
@@ -24,10 +25,6 @@ constexpr const char* kLedgerSchema =
     "CREATE TABLE IF NOT EXISTS jsruntime_migrations (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
     "sql TEXT NOT NULL, applied_by TEXT NOT NULL, applied_at TEXT NOT NULL)";
 
-struct Statement {
-  sqlite3_stmt* handle = nullptr;
-  ~Statement() { sqlite3_finalize(handle); }
-};
 
 bool starts_with(const char* name, std::string_view prefix) {
   return name != nullptr && domain::ascii_lower(name).starts_with(prefix);
@@ -122,7 +119,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
   domain::DbResult run(const domain::DbStatement& statement, const StatementGuard& guard) override {
     auto params = parse_db_params(statement.params_json);
     if (!params) return failure(DbFailure::Kind::kQuery, "the parameters must be an array");
-    Statement prepared;
+    SqliteStatement prepared;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db_, statement.sql.c_str(), static_cast<int>(statement.sql.size()), &prepared.handle,
                            &tail) != SQLITE_OK) {
@@ -174,7 +171,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
 
   domain::Result<std::vector<domain::DbMigration>> migrations() override {
     Speaking platform(current_speaker_, Speaker::kPlatform);
-    Statement listing;
+    SqliteStatement listing;
     if (sqlite3_prepare_v2(db_, "SELECT position, name, sql, applied_by, applied_at FROM jsruntime_migrations "
                            "ORDER BY position", -1, &listing.handle, nullptr) != SQLITE_OK) {
       return std::unexpected(domain::Error::database(sqlite3_errmsg(db_)));
@@ -230,7 +227,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
 
   std::optional<std::int64_t> pragma(const std::string& statement) {
     Speaking platform(current_speaker_, Speaker::kPlatform);
-    Statement asked;
+    SqliteStatement asked;
     const std::string sql = "PRAGMA " + statement;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &asked.handle, nullptr) != SQLITE_OK ||
         sqlite3_step(asked.handle) != SQLITE_ROW) {
@@ -258,7 +255,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
 
   std::optional<DbFailure> second_statement(const char* tail, const std::string& sql) {
     if (tail == nullptr || tail >= sql.data() + sql.size()) return std::nullopt;
-    Statement next;
+    SqliteStatement next;
     const int remaining = static_cast<int>(sql.data() + sql.size() - tail);
     if (sqlite3_prepare_v2(db_, tail, remaining, &next.handle, nullptr) == SQLITE_OK && next.handle == nullptr) {
       return std::nullopt;  // only whitespace or comments follow
@@ -364,7 +361,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
                                       std::chrono::system_clock::now()))};
     {
       Speaking platform(current_speaker_, Speaker::kPlatform);
-      Statement existing;
+      SqliteStatement existing;
       sqlite3_prepare_v2(db_, "SELECT (SELECT count(*) FROM jsruntime_migrations WHERE name = ?1), "
                          "(SELECT coalesce(max(position), 0) + 1 FROM jsruntime_migrations)",
                          -1, &existing.handle, nullptr);
@@ -399,7 +396,7 @@ class SqliteDataSpace final : public DataSpaceConnection {
       return std::unexpected(domain::Error::validation_failed("the migration failed", {{"sql", why}}));
     }
     Speaking platform(current_speaker_, Speaker::kPlatform);
-    Statement record;
+    SqliteStatement record;
     sqlite3_prepare_v2(db_, "INSERT INTO jsruntime_migrations (position, name, sql, applied_by, applied_at) "
                        "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &record.handle, nullptr);
     sqlite3_bind_int64(record.handle, 1, migration.position);

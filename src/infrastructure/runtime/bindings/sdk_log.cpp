@@ -17,8 +17,8 @@ namespace {
 using domain::LogLevel;
 
 template <LogLevel kLevel>
-JsResult<void> log(RunningExecution& execution, JSContext* cx, JS::HandleValue message,
-                   std::optional<JS::HandleValue> metadata) {
+JsResult<void> log_at(RunningExecution& execution, JSContext* cx, JS::HandleValue message,
+                      std::optional<JS::HandleValue> metadata) {
   const std::size_t max_line = execution.request().limits.max_log_line_bytes;
   LogLine line = log_line_for(execution);
   JS::RootedString text(cx, JS::ToString(cx, message));
@@ -43,8 +43,8 @@ JsResult<void> log(RunningExecution& execution, JSContext* cx, JS::HandleValue m
 }
 
 const JSFunctionSpec kLogMethods[] = {
-    method<"sdk.log.debug", log<LogLevel::kDebug>>(), method<"sdk.log.info", log<LogLevel::kInfo>>(),
-    method<"sdk.log.warn", log<LogLevel::kWarn>>(),   method<"sdk.log.error", log<LogLevel::kError>>(),
+    method<"sdk.log.debug", log_at<LogLevel::kDebug>>(), method<"sdk.log.info", log_at<LogLevel::kInfo>>(),
+    method<"sdk.log.warn", log_at<LogLevel::kWarn>>(),   method<"sdk.log.error", log_at<LogLevel::kError>>(),
     JS_FS_END,
 };
 
