@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <set>
+#include <stdexcept>
 
 #include "domain/enum_names.h"
 #include "domain/text.h"
@@ -44,7 +45,7 @@ std::expected<HttpPathPattern, std::string> HttpPathPattern::parse(std::string_v
       if (segment.find(':') != std::string_view::npos) {
         return std::unexpected("a ':' may only begin a segment, as in /orders/:id");
       }
-      parsed.segments_.push_back({std::string(segment), false});
+      parsed.segments_.push_back({std::string(segment), Kind::kLiteral});
       continue;
     }
     const std::string_view name = segment.substr(1);
@@ -52,27 +53,55 @@ std::expected<HttpPathPattern, std::string> HttpPathPattern::parse(std::string_v
       return std::unexpected("'" + quoted(segment) + "' is not a parameter: ':' and a name of letters, digits and _");
     }
     if (!names.insert(name).second) return std::unexpected("the parameter '" + quoted(segment) + "' appears twice");
-    parsed.segments_.push_back({std::string(name), true});
+    parsed.segments_.push_back({std::string(name), Kind::kParameter});
+  }
+  return parsed;
+}
+
+HttpPathPattern HttpPathPattern::route(std::string_view pattern) {
+  HttpPathPattern parsed;
+  for (std::string_view segment : path_segments(pattern)) {
+    if (!parsed.segments_.empty() && parsed.segments_.back().kind == Kind::kRest) {
+      throw std::invalid_argument("the route " + std::string(pattern) + " has segments after its rest");
+    }
+    if (!segment.starts_with('{')) {
+      parsed.segments_.push_back({std::string(segment), Kind::kLiteral});
+      continue;
+    }
+    const bool rest = segment.starts_with("{*");
+    const std::string_view name = segment.substr(rest ? 2 : 1, segment.size() - (rest ? 3 : 2));
+    if (!segment.ends_with('}') || !is_parameter_name(name)) {
+      throw std::invalid_argument("the route " + std::string(pattern) + " has a malformed parameter");
+    }
+    parsed.segments_.push_back({std::string(name), rest ? Kind::kRest : Kind::kParameter});
   }
   return parsed;
 }
 
 std::optional<HttpPathPattern::Params> HttpPathPattern::match(const std::vector<std::string_view>& segments) const {
-  if (segments.size() != segments_.size()) return std::nullopt;
+  const bool takes_rest = !segments_.empty() && segments_.back().kind == Kind::kRest;
+  const std::size_t fixed = segments_.size() - (takes_rest ? 1 : 0);
+  if (takes_rest ? segments.size() < fixed : segments.size() != fixed) return std::nullopt;
   Params params;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    if (segments_[i].parameter) {
+  for (std::size_t i = 0; i < fixed; ++i) {
+    if (segments_[i].kind == Kind::kParameter) {
       params.emplace(segments_[i].text, segments[i]);
     } else if (segments_[i].text != segments[i]) {
       return std::nullopt;
     }
+  }
+  if (takes_rest) {
+    std::string rest;
+    for (std::size_t i = fixed; i < segments.size(); ++i) (rest += '/') += segments[i];
+    params.emplace(segments_.back().text, rest.empty() ? "/" : std::move(rest));
   }
   return params;
 }
 
 bool HttpPathPattern::more_specific_than(const HttpPathPattern& other) const {
   for (std::size_t i = 0; i < segments_.size() && i < other.segments_.size(); ++i) {
-    if (segments_[i].parameter != other.segments_[i].parameter) return !segments_[i].parameter;
+    const bool literal = segments_[i].kind == Kind::kLiteral;
+    if (literal != (other.segments_[i].kind == Kind::kLiteral)) return literal;
   }
   return false;
 }

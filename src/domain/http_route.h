@@ -1,8 +1,10 @@
-// Where an http script answers: its path pattern, literal segments and
-// `:name` parameters ("/orders/:id"), and whether a caller needs a token.
-// Of several patterns matching one path, the one with a literal segment where
-// the other has a parameter, comparing from the left, wins: "/orders/new"
-// before "/orders/:id".
+// The one path-pattern type of the server: an http script's path, literal
+// segments and `:name` parameters ("/orders/:id"), and the server's own
+// routes, written as the OpenAPI document writes them ("/api/v1/scripts/{id}",
+// and "{*name}" last for the rest of the path). Also whether an http script's
+// caller needs a token. Of several patterns matching one path, the one with a
+// literal segment where the other has a parameter, comparing from the left,
+// wins: "/orders/new" before "/orders/:id".
 #pragma once
 
 #include <expected>
@@ -28,8 +30,12 @@ class HttpPathPattern {
  public:
   using Params = std::map<std::string, std::string>;
 
-  // What is wrong with the pattern, in words, when it is not one.
+  // A script's path ("/orders/:id"); what is wrong with it, in words, when it is not one.
   static std::expected<HttpPathPattern, std::string> parse(std::string_view pattern);
+  // One of the server's routes ("/api/v1/scripts/{id}", "/hooks/{tenant}/{*path}": the
+  // rest of the path, "/" and below, "/" when nothing is left). The routes are the
+  // server's own text: a malformed one throws std::invalid_argument at start-up.
+  static HttpPathPattern route(std::string_view pattern);
 
   // The parameters, when the path's segments match.
   std::optional<Params> match(const std::vector<std::string_view>& segments) const;
@@ -37,9 +43,10 @@ class HttpPathPattern {
   bool more_specific_than(const HttpPathPattern& other) const;
 
  private:
+  enum class Kind { kLiteral, kParameter, kRest };
   struct Segment {
-    std::string text;  // a parameter's name without its colon
-    bool parameter = false;
+    std::string text;  // a parameter's name, without its punctuation
+    Kind kind = Kind::kLiteral;
   };
   std::vector<Segment> segments_;
 };

@@ -42,6 +42,31 @@ TEST(HttpRoute, BadParametersAreNamed) {
   EXPECT_FALSE(HttpPathPattern::parse("/a/:9lives").has_value());
 }
 
+TEST(HttpRoute, TheServersRoutesAreWrittenAsTheOpenApiDocumentWritesThem) {
+  const auto script = HttpPathPattern::route("/api/v1/scripts/{id}/versions/{n}");
+  EXPECT_EQ(script.match(path_segments("/api/v1/scripts/s-1/versions/3")),
+            (HttpPathPattern::Params{{"id", "s-1"}, {"n", "3"}}));
+  EXPECT_FALSE(script.match(path_segments("/api/v1/scripts/s-1/versions")).has_value());
+  EXPECT_FALSE(script.match(path_segments("/api/v1/scripts/s-1/versions/3/rollback")).has_value());
+  EXPECT_TRUE(HttpPathPattern::route("/api/v1/scripts/new").more_specific_than(script));
+}
+
+TEST(HttpRoute, ARestParameterTakesTheRestOfThePathOrASlash) {
+  const auto hooks = HttpPathPattern::route("/hooks/{tenant}/{*path}");
+  EXPECT_EQ(hooks.match(path_segments("/hooks/acme/orders//7/")),
+            (HttpPathPattern::Params{{"tenant", "acme"}, {"path", "/orders/7"}}));
+  EXPECT_EQ(hooks.match(path_segments("/hooks/acme")), (HttpPathPattern::Params{{"tenant", "acme"}, {"path", "/"}}));
+  EXPECT_FALSE(hooks.match(path_segments("/hooks")).has_value());
+  EXPECT_FALSE(hooks.match(path_segments("/other/acme/x")).has_value());
+}
+
+TEST(HttpRoute, AMalformedRouteIsRefusedAtStartUp) {
+  EXPECT_THROW(HttpPathPattern::route("/a/{*rest}/b"), std::invalid_argument);
+  EXPECT_THROW(HttpPathPattern::route("/a/{id"), std::invalid_argument);
+  EXPECT_THROW(HttpPathPattern::route("/a/{}"), std::invalid_argument);
+  EXPECT_THROW(HttpPathPattern::route("/a/{*}"), std::invalid_argument);
+}
+
 TEST(HttpRoute, HttpScriptsNeedATokenUnlessTheySayNone) {
   TriggerConfig trigger{.http_path = "/orders/:id", .http_methods = {"get"}};
   EXPECT_TRUE(validate_trigger(ScriptType::kHttp, trigger).empty());

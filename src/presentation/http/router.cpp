@@ -8,21 +8,6 @@
 #include "services/access_service.h"
 
 namespace jsr::http {
-namespace {
-
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> segments;
-  std::size_t start = 0;
-  while (start < path.size()) {
-    const std::size_t slash = path.find('/', start);
-    const std::size_t end = slash == std::string::npos ? path.size() : slash;
-    if (end > start) segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
-}  // namespace
 
 std::string Request::header(const std::string& name) const {
   auto found = headers.find(name);
@@ -43,42 +28,18 @@ void Router::add(const std::string& method, const std::string& pattern, Access a
 
 void Router::add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler,
                        Runs runs) {
-  routes_.push_back({method, pattern, split_path(pattern), access, std::move(handler), runs});
-}
-
-bool Router::matches(const Route& route, const std::vector<std::string>& segments,
-                     std::map<std::string, std::string>& params) {
-  const bool takes_rest = !route.segments.empty() && route.segments.back().starts_with("{*");
-  const std::size_t fixed = route.segments.size() - (takes_rest ? 1 : 0);
-  if (takes_rest ? segments.size() < fixed : segments.size() != fixed) return false;
-  std::map<std::string, std::string> found;
-  if (takes_rest) {
-    std::string rest;
-    for (std::size_t i = fixed; i < segments.size(); ++i) rest += "/" + segments[i];
-    const std::string& name = route.segments.back();
-    found[name.substr(2, name.size() - 3)] = rest.empty() ? "/" : rest;
-  }
-  for (std::size_t i = 0; i < fixed; ++i) {
-    const std::string& expected = route.segments[i];
-    if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
-      found[expected.substr(1, expected.size() - 2)] = segments[i];
-    } else if (expected != segments[i]) {
-      return false;
-    }
-  }
-  params = std::move(found);
-  return true;
+  routes_.push_back({method, pattern, domain::HttpPathPattern::route(pattern), access, std::move(handler), runs});
 }
 
 void Router::handle(Request& request, Responder respond, const Offload& offload) const {
-  const auto segments = split_path(request.path);
+  const auto segments = domain::path_segments(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {
-    std::map<std::string, std::string> params;
-    if (!matches(route, segments, params)) continue;
+    auto params = route.path.match(segments);
+    if (!params) continue;
     path_known = true;
     if (!serves(route, request.method)) continue;
-    request.params = std::move(params);
+    request.params = std::move(*params);
     request.route = route.pattern;
     if (route.runs == Runs::kOnIoThread) return dispatch(route, request, std::move(respond));
     return offload([this, &route, &request, respond = std::move(respond)]() mutable {

@@ -1,9 +1,9 @@
-// Maps a method and a path pattern ("/api/v1/scripts/{id}") to a handler.
+// Maps a method and a path pattern ("/api/v1/scripts/{id}", a
+// domain::HttpPathPattern route) to a handler.
 // Authenticated routes get the caller's Principal or answer 401 themselves;
 // a route that names a permission answers 403 to a caller without it before
 // its handler reads the body. Unknown paths answer 404, a known path with
-// another method 405; HEAD is answered wherever GET is. A pattern may end in
-// "{*name}": the rest of the path, "/" and below ("/" when nothing is left).
+// another method 405; HEAD is answered wherever GET is.
 // A handler that throws answers 500: no exception leaves the router.
 //
 // Handlers run on a worker (they may wait on the database) unless their route
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "domain/error.h"
+#include "domain/http_route.h"
 #include "domain/identity.h"
 #include "presentation/http/http_message.h"
 
@@ -61,14 +62,12 @@ class Router {
  private:
   struct Route {
     std::string method;
-    std::string pattern;
-    std::vector<std::string> segments;
+    std::string pattern;  // as written, the label of the request's metrics
+    domain::HttpPathPattern path;
     Access access;
     AsyncHandler handler;
     Runs runs;
   };
-  static bool matches(const Route& route, const std::vector<std::string>& segments,
-                      std::map<std::string, std::string>& params);
   static bool serves(const Route& route, const std::string& method) {
     return route.method == "*" || route.method == method || (method == "HEAD" && route.method == "GET");
   }
