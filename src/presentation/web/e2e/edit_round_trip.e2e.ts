@@ -60,7 +60,7 @@ describe('editing in the form', () => {
       await page.locator('#description').waitFor();
       await page.fill('#description', 'edited in the browser');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await page.getByRole('heading', { name: `Every field ${type}` }).waitFor();
+      await page.getByRole('heading', { name: `Every field ${type}`, exact: true }).waitFor();
       const after = await server.api<Fields>('GET', `/api/v1/scripts/${before.id}`, server.adminToken);
       expect(after.description).toBe('edited in the browser');
       for (const [field, value] of Object.entries(before)) {

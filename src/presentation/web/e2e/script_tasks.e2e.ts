@@ -53,14 +53,14 @@ describe('a script\'s tasks', () => {
     await page.locator('#name').waitFor();
     await page.fill('#name', 'Kept as a draft');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('heading', { name: 'Kept as a draft' }).waitFor();
+    await page.getByRole('heading', { name: 'Kept as a draft', exact: true }).waitFor();
     await page.getByText('This script is a draft: it does not run until it is activated.').waitFor();
 
     await page.evaluate(() => { location.hash = '#/new'; });
     await page.locator('#name').waitFor();
     await page.fill('#name', 'Running at once');
     await page.getByRole('button', { name: 'Save and activate' }).click();
-    await page.getByRole('heading', { name: 'Running at once' }).waitFor();
+    await page.getByRole('heading', { name: 'Running at once', exact: true }).waitFor();
     await expect.poll(() => page.locator('dd .status').textContent()).toBe('Active');
     expect(await page.getByText('This script is a draft').count()).toBe(0);
   });
@@ -72,7 +72,7 @@ describe('a script\'s tasks', () => {
     await page.selectOption('#type', 'scheduled');
     await page.fill('#cron_expression', '* * * * * *');  // six fields: seconds first
     await page.getByRole('button', { name: 'Save and activate' }).click();
-    await page.getByRole('heading', { name: 'Every second' }).waitFor();
+    await page.getByRole('heading', { name: 'Every second', exact: true }).waitFor();
     // Nothing reloaded by hand: the history fills as the slots run.
     await expect.poll(() => page.locator('section[aria-labelledby="history-heading"] tbody tr').count(),
                       { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
@@ -89,7 +89,7 @@ describe('a script\'s tasks', () => {
     await page.locator('#description').waitFor();
     await page.fill('#description', 'saved from the keyboard');
     await page.keyboard.press('Control+s');
-    await page.getByRole('heading', { name: 'Running at once' }).waitFor();
+    await page.getByRole('heading', { name: 'Running at once', exact: true }).waitFor();
     const saved = await server.api<{ description: string }>('GET', `/api/v1/scripts/${id}`, server.adminToken);
     expect(saved.description).toBe('saved from the keyboard');
   });

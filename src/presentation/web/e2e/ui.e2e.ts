@@ -164,7 +164,7 @@ describe('the web UI', () => {
                    "  return { greeting: 'hello', n: input.n + 1 };\n}\n");
     await expect.poll(() => page.locator('.problems li').count()).toBe(0);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('heading', { name: 'Greeter' }).waitFor();
+    await page.getByRole('heading', { name: 'Greeter', exact: true }).waitFor();
     greeterId = /#\/scripts\/([\w-]+)$/.exec(page.url())![1];
   }, 120_000);
 
@@ -201,7 +201,7 @@ describe('the web UI', () => {
     await pasteCode("export default async (input) => {\n  return { greeting: 'hi', n: input.n + 2 };\n}\n");
     await page.fill('#change_description', 'adds two');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('heading', { name: 'Greeter' }).waitFor();
+    await page.getByRole('heading', { name: 'Greeter', exact: true }).waitFor();
     await page.getByRole('link', { name: 'Versions' }).click();
     await page.getByRole('heading', { name: 'Versions of “Greeter”' }).waitFor();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
@@ -238,7 +238,7 @@ describe('the web UI', () => {
     expect(times.every((time) => time!.endsWith('T04:30:00.000Z'))).toBe(true);  // 09:30 at UTC+5
     await shoot('form-en');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('heading', { name: 'Morning report' }).waitFor();
+    await page.getByRole('heading', { name: 'Morning report', exact: true }).waitFor();
     await page.getByText('30 9 * * * (Asia/Tashkent)').waitFor();
   });
 
