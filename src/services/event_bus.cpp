@@ -5,7 +5,6 @@
 #include <map>
 
 #include "domain/event_type.h"
-#include "services/guarded_thread.h"
 
 namespace jsr::services {
 namespace {
@@ -37,21 +36,15 @@ std::optional<domain::Error> refusal(const domain::PublishedEvent& event) {
 
 }  // namespace
 
-EventBus::EventBus(Parts parts) : parts_(parts), writer_([this] { run_guarded("jsr-events", [this] { write_batches(); }); }) {
+EventBus::EventBus(Parts parts)
+    : parts_(parts), writer_("jsr-events", kMaxEventsPerCommit, [this](std::vector<Pending>& batch) { store(batch); }) {
   parts_.metrics.describe("jsruntime_events_published_total",
                           "Events published, by whether a subscribed script made them stored.");
 }
 
 EventBus::~EventBus() { stop(); }
 
-void EventBus::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  if (writer_.joinable()) writer_.join();
-}
+void EventBus::stop() { writer_.stop(); }
 
 void EventBus::on_stored(std::function<void()> listener) {
   std::lock_guard lock(listener_mutex_);
@@ -68,14 +61,7 @@ void EventBus::publish(domain::PublishedEvent published_event, Published publish
   Pending pending{{parts_.credentials.new_id(), std::move(published_event.tenant_id), std::move(published_event.type),
                    std::move(published_event.payload_json), published_event.lineage, std::chrono::system_clock::now()},
                   std::move(published)};
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      queue_.push_back(std::move(pending));
-      changed_.notify_all();
-      return;
-    }
-  }
+  if (writer_.try_push(pending)) return;
   pending.published(std::unexpected(domain::Error::shutting_down("the server is shutting down")));
 }
 
@@ -107,60 +93,45 @@ std::optional<domain::Error> EventBus::take_room(std::map<std::string, domain::E
   return std::nullopt;
 }
 
-void EventBus::write_batches() {
-  std::unique_lock lock(mutex_);
-  while (true) {
-    changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and everything is written
-    std::vector<Pending> batch;
-    if (queue_.size() <= kMaxEventsPerCommit) {
-      batch.swap(queue_);
+void EventBus::store(std::vector<Pending>& batch) {
+  // Each event's subscribers; an event without any is answered at once, unstored.
+  std::vector<domain::Delivery> deliveries;
+  std::vector<Pending*> stored;
+  std::map<std::string, domain::EventStore::Load> loads;  // what each tenant has waiting, this batch's included
+  for (Pending& pending : batch) {
+    const domain::Event& event = pending.event;
+    auto subscribers = parts_.catalog.subscribers(event.tenant_id, event.type);
+    if (!subscribers) {
+      pending.published(std::unexpected(subscribers.error()));
+      continue;
+    }
+    if (subscribers->empty()) {
+      parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "false"}});
+      pending.published(event.id);
+      continue;
+    }
+    if (auto refused = take_room(loads, event, subscribers->size())) {
+      pending.published(std::unexpected(std::move(*refused)));
+      continue;
+    }
+    for (const auto& script : *subscribers) {
+      deliveries.push_back({parts_.credentials.new_id(), event, script->id(), 0, 1, event.created_at});
+    }
+    stored.push_back(&pending);
+  }
+  auto added = parts_.store.add(deliveries);
+  if (added && !stored.empty()) {
+    parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "true"}},
+                             static_cast<double>(stored.size()));
+    std::lock_guard listener_lock(listener_mutex_);
+    if (stored_ && !parts_.store_announces) stored_();
+  }
+  for (Pending* pending : stored) {
+    if (added) {
+      pending->published(pending->event.id);
     } else {
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + kMaxEventsPerCommit));
-      queue_.erase(queue_.begin(), queue_.begin() + kMaxEventsPerCommit);
+      pending->published(std::unexpected(added.error()));
     }
-    lock.unlock();
-    // Each event's subscribers; an event without any is answered at once, unstored.
-    std::vector<domain::Delivery> deliveries;
-    std::vector<Pending*> stored;
-    std::map<std::string, domain::EventStore::Load> loads;  // what each tenant has waiting, this batch's included
-    for (Pending& pending : batch) {
-      const domain::Event& event = pending.event;
-      auto subscribers = parts_.catalog.subscribers(event.tenant_id, event.type);
-      if (!subscribers) {
-        pending.published(std::unexpected(subscribers.error()));
-        continue;
-      }
-      if (subscribers->empty()) {
-        parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "false"}});
-        pending.published(event.id);
-        continue;
-      }
-      if (auto refused = take_room(loads, event, subscribers->size())) {
-        pending.published(std::unexpected(std::move(*refused)));
-        continue;
-      }
-      for (const auto& script : *subscribers) {
-        deliveries.push_back({parts_.credentials.new_id(), event, script->id(), 0, 1, event.created_at});
-      }
-      stored.push_back(&pending);
-    }
-    auto added = parts_.store.add(deliveries);
-    if (added && !stored.empty()) {
-      parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "true"}},
-                               static_cast<double>(stored.size()));
-      std::lock_guard listener_lock(listener_mutex_);
-      if (stored_ && !parts_.store_announces) stored_();
-    }
-    for (Pending* pending : stored) {
-      if (added) {
-        pending->published(pending->event.id);
-      } else {
-        pending->published(std::unexpected(added.error()));
-      }
-    }
-    lock.lock();
   }
 }
 

@@ -7,17 +7,16 @@
 // burst costs one commit, not one per event. Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "domain/credentials.h"
 #include "domain/event_store.h"
 #include "services/metrics_registry.h"
+#include "services/queue_worker.h"
 #include "services/script_catalog.h"
 
 namespace jsr::services {
@@ -59,7 +58,8 @@ class EventBus final : public domain::EventPublisher {
     domain::Event event;
     Published published;
   };
-  void write_batches();
+  // Stores a batch of events in one commit (its deliveries, one per subscriber) and answers each.
+  void store(std::vector<Pending>& batch);
   // Counts an event's deliveries against its tenant's waiting bound
   // (domain::kMaxWaitingDeliveriesPerTenant); the refusal when they do not fit.
   std::optional<domain::Error> take_room(std::map<std::string, domain::EventStore::Load>& loads,
@@ -68,11 +68,7 @@ class EventBus final : public domain::EventPublisher {
   Parts parts_;
   std::mutex listener_mutex_;  // guards stored_
   std::function<void()> stored_;
-  std::mutex mutex_;  // guards queue_ and stopping_
-  std::condition_variable changed_;
-  std::vector<Pending> queue_;
-  bool stopping_ = false;
-  std::thread writer_;
+  QueueWorker<Pending> writer_;  // last: it starts once the rest exists
 };
 
 }  // namespace jsr::services

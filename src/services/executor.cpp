@@ -28,19 +28,16 @@ Executor::Executor(domain::ScriptVmFactory& factory, MetricsRegistry& metrics, E
     vms_.push_back(new_slot());
   }
   register_gauges();
-  completer_ = std::thread([this] { run_guarded("jsr-completer", [this] { run_background_completions(); }); });
+  completer_.emplace("jsr-completer", 64, [this](std::vector<Finished>& batch) {
+    for (Finished& finished : batch) on_done(std::move(finished));
+  });
   housekeeper_.emplace("jsr-housekeeper", [this] { return reap_idle_vms(); });
 }
 
 Executor::~Executor() {
   drain(std::chrono::milliseconds(0));
   housekeeper_->stop();
-  {
-    std::lock_guard lock(finished_mutex_);
-    stopping_completions_ = true;
-  }
-  finished_changed_.notify_all();
-  completer_.join();
+  completer_->stop();
 }
 
 void Executor::register_gauges() {
@@ -201,27 +198,8 @@ void Executor::launch(std::vector<Start>& starts) {
         std::move(start.pending.request),
         [this, slot, execution_id, tenant_id, done = std::move(start.pending.done)](ExecutionOutcome outcome) mutable {
           Finished finished{slot, execution_id, tenant_id, std::move(outcome), std::move(done)};
-          if (!slot->running_in_background) return on_done(std::move(finished));
-          {
-            std::lock_guard lock(finished_mutex_);
-            finished_.push_back(std::move(finished));
-          }
-          finished_changed_.notify_one();
+          if (!slot->running_in_background || !completer_->try_push(finished)) on_done(std::move(finished));
         });
-  }
-}
-
-void Executor::run_background_completions() {
-  std::vector<Finished> batch;
-  std::unique_lock lock(finished_mutex_);
-  while (true) {
-    finished_changed_.wait(lock, [this] { return stopping_completions_ || !finished_.empty(); });
-    if (finished_.empty() && stopping_completions_) return;
-    std::swap(batch, finished_);
-    lock.unlock();
-    for (Finished& finished : batch) on_done(std::move(finished));
-    batch.clear();
-    lock.lock();
   }
 }
 

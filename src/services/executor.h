@@ -32,6 +32,7 @@
 #include "domain/script_vm.h"
 #include "services/background_loop.h"
 #include "services/metrics_registry.h"
+#include "services/queue_worker.h"
 
 namespace jsr::services {
 
@@ -136,10 +137,6 @@ class Executor {
     Completion done;
   };
   void on_done(Finished finished);
-  // Completions of background VMs are handed to this thread: a low-priority
-  // VM thread that held the executor's lock could be kept off the CPU by
-  // everyone else and stall them all (priority inversion).
-  void run_background_completions();
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
   BackgroundLoop::Duration reap_idle_vms();  // one round of the housekeeper; the wait until the next
   void register_gauges();
@@ -177,13 +174,11 @@ class Executor {
   std::uint64_t pool_misses_ = 0;
   bool accepting_ = true;
 
-  std::mutex finished_mutex_;  // guards finished_ and stopping_completions_ (held for a push or a swap only)
-  std::condition_variable finished_changed_;
-  std::vector<Finished> finished_;
-  bool stopping_completions_ = false;
-
   std::vector<GaugeRegistration> gauges_;  // declared after what they read, so unregistered before it goes
-  std::thread completer_;                  // runs run_background_completions
+  // Completions of background VMs are handed to this thread: a low-priority
+  // VM thread that held the executor's lock could be kept off the CPU by
+  // everyone else and stall them all (priority inversion).
+  std::optional<QueueWorker<Finished>> completer_;
   std::optional<BackgroundLoop> housekeeper_;  // reaps idle VMs; started last, once the rest exists
 };
 
