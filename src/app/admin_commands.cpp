@@ -27,7 +27,7 @@ int create_token(const DatabaseOptions& database, const std::string& tenant_slug
                  const std::string& name, std::ostream& out, std::ostream& err) {
   const auto role = domain::role_from_string(role_name);
   if (!role) {
-    err << "jsruntime admin create-token: --role must be one of superadmin, org_admin, developer, viewer\n";
+    err << "jsruntime admin create-token: --role " << domain::must_be_one_of(domain::kRoleNames) << "\n";
     return 2;
   }
   try {

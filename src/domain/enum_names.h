@@ -1,9 +1,11 @@
 // The wire names of an enum, kept in one table per enum: the lookups both
-// ways are these two functions, not a switch and a loop per enum.
+// ways and the list of choices in an error are these functions, not a switch,
+// a loop and a hand-written list per enum.
 #pragma once
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -26,6 +28,14 @@ constexpr std::optional<Enum> value_in(const EnumNames<Enum, N>& names, std::str
     if (known == name) return value;
   }
   return std::nullopt;
+}
+
+// "must be one of a, b, c": what a field that is none of the names is told.
+template <typename Enum, std::size_t N>
+std::string must_be_one_of(const EnumNames<Enum, N>& names) {
+  std::string message = "must be one of ";
+  for (std::size_t i = 0; i < N; ++i) (message += i == 0 ? "" : ", ") += names[i].second;
+  return message;
 }
 
 }  // namespace jsr::domain

@@ -32,16 +32,6 @@ constexpr EnumNames<ExecutionErrorCode, 24> kCodeNames{{
     {ExecutionErrorCode::kQuotaExceeded, "QUOTA_EXCEEDED"},
 }};
 
-constexpr EnumNames<ExecutionStatus, 7> kStatusNames{{
-    {ExecutionStatus::kPending, "pending"},
-    {ExecutionStatus::kRunning, "running"},
-    {ExecutionStatus::kCompleted, "completed"},
-    {ExecutionStatus::kFailed, "failed"},
-    {ExecutionStatus::kTimeout, "timeout"},
-    {ExecutionStatus::kCancelled, "cancelled"},
-    {ExecutionStatus::kSkipped, "skipped"},
-}};
-
 }  // namespace
 
 std::string_view to_string(ExecutionErrorCode code) { return name_in(kCodeNames, code); }
@@ -50,10 +40,10 @@ std::optional<ExecutionErrorCode> execution_error_code_from_string(std::string_v
   return value_in(kCodeNames, name);
 }
 
-std::string_view to_string(ExecutionStatus status) { return name_in(kStatusNames, status); }
+std::string_view to_string(ExecutionStatus status) { return name_in(kExecutionStatusNames, status); }
 
 std::optional<ExecutionStatus> execution_status_from_string(std::string_view name) {
-  return value_in(kStatusNames, name);
+  return value_in(kExecutionStatusNames, name);
 }
 
 bool is_sdk_error(ExecutionErrorCode code) {

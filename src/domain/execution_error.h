@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/enum_names.h"
+
 namespace jsr::domain {
 
 enum class ExecutionErrorCode {
@@ -64,6 +66,16 @@ struct ExecutionError {
 // The status an execution ends with: a timeout is its own status, every other
 // error is "failed". A slot a trigger did not run is "skipped" (never started).
 enum class ExecutionStatus { kPending, kRunning, kCompleted, kFailed, kTimeout, kCancelled, kSkipped };
+// Their names on the wire.
+inline constexpr EnumNames<ExecutionStatus, 7> kExecutionStatusNames{{
+    {ExecutionStatus::kPending, "pending"},
+    {ExecutionStatus::kRunning, "running"},
+    {ExecutionStatus::kCompleted, "completed"},
+    {ExecutionStatus::kFailed, "failed"},
+    {ExecutionStatus::kTimeout, "timeout"},
+    {ExecutionStatus::kCancelled, "cancelled"},
+    {ExecutionStatus::kSkipped, "skipped"},
+}};
 
 std::string_view to_string(ExecutionStatus status);
 std::optional<ExecutionStatus> execution_status_from_string(std::string_view name);

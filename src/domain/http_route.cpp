@@ -4,13 +4,10 @@
 #include <set>
 #include <stdexcept>
 
-#include "domain/enum_names.h"
 #include "domain/text.h"
 
 namespace jsr::domain {
 namespace {
-
-constexpr EnumNames<HttpAuth, 2> kHttpAuthNames{{{HttpAuth::kToken, "token"}, {HttpAuth::kNone, "none"}}};
 
 bool is_parameter_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || std::isdigit(static_cast<unsigned char>(name.front())) != 0) return false;

@@ -14,11 +14,14 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/enum_names.h"
+
 namespace jsr::domain {
 
 // token: at /api/scripts{path} with the tenant's bearer token; none: also at
 // /hooks/{tenant slug}{path} for anyone (webhooks that carry a signature).
 enum class HttpAuth { kToken, kNone };
+inline constexpr EnumNames<HttpAuth, 2> kHttpAuthNames{{{HttpAuth::kToken, "token"}, {HttpAuth::kNone, "none"}}};
 
 std::string_view to_string(HttpAuth auth);
 std::optional<HttpAuth> http_auth_from_string(std::string_view name);

@@ -5,20 +5,9 @@
 #include "domain/enum_names.h"
 
 namespace jsr::domain {
-namespace {
+std::string_view to_string(Role role) { return name_in(kRoleNames, role); }
 
-constexpr EnumNames<Role, 4> kRoles{{
-    {Role::kSuperadmin, "superadmin"},
-    {Role::kOrgAdmin, "org_admin"},
-    {Role::kDeveloper, "developer"},
-    {Role::kViewer, "viewer"},
-}};
-
-}  // namespace
-
-std::string_view to_string(Role role) { return name_in(kRoles, role); }
-
-std::optional<Role> role_from_string(std::string_view name) { return value_in(kRoles, name); }
+std::optional<Role> role_from_string(std::string_view name) { return value_in(kRoleNames, name); }
 
 std::string_view to_string(Permission permission) {
   switch (permission) {

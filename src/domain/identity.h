@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/enum_names.h"
+
 namespace jsr::domain {
 
 enum class Role {
@@ -15,6 +17,13 @@ enum class Role {
   kDeveloper,   // read, create, update and execute scripts; no delete
   kViewer,      // read
 };
+// Their names on the wire.
+inline constexpr EnumNames<Role, 4> kRoleNames{{
+    {Role::kSuperadmin, "superadmin"},
+    {Role::kOrgAdmin, "org_admin"},
+    {Role::kDeveloper, "developer"},
+    {Role::kViewer, "viewer"},
+}};
 
 enum class Permission {
   kScriptsRead,

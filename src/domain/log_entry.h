@@ -5,9 +5,19 @@
 #include <optional>
 #include <string>
 
+#include "domain/enum_names.h"
+
 namespace jsr::domain {
 
 enum class LogLevel { kDebug, kInfo, kLog, kWarn, kError };
+// Their names on the wire.
+inline constexpr EnumNames<LogLevel, 5> kLogLevelNames{{
+    {LogLevel::kDebug, "debug"},
+    {LogLevel::kInfo, "info"},
+    {LogLevel::kLog, "log"},
+    {LogLevel::kWarn, "warn"},
+    {LogLevel::kError, "error"},
+}};
 
 std::string_view to_string(LogLevel level);
 std::optional<LogLevel> log_level_from_string(std::string_view name);

@@ -1,28 +1,11 @@
 #include "domain/schedule_policy.h"
 
-#include "domain/enum_names.h"
-
 namespace jsr::domain {
-namespace {
 
-constexpr EnumNames<OverlapPolicy, 3> kOverlapNames{{
-    {OverlapPolicy::kSkip, "skip"},
-    {OverlapPolicy::kQueue, "queue"},
-    {OverlapPolicy::kAllow, "allow"},
-}};
-
-constexpr EnumNames<MisfirePolicy, 3> kMisfireNames{{
-    {MisfirePolicy::kNone, "none"},
-    {MisfirePolicy::kOnce, "once"},
-    {MisfirePolicy::kBackfill, "backfill"},
-}};
-
-}  // namespace
-
-std::string_view to_string(OverlapPolicy policy) { return name_in(kOverlapNames, policy); }
-std::optional<OverlapPolicy> overlap_policy_from_string(std::string_view name) { return value_in(kOverlapNames, name); }
-std::string_view to_string(MisfirePolicy policy) { return name_in(kMisfireNames, policy); }
-std::optional<MisfirePolicy> misfire_policy_from_string(std::string_view name) { return value_in(kMisfireNames, name); }
+std::string_view to_string(OverlapPolicy policy) { return name_in(kOverlapPolicyNames, policy); }
+std::optional<OverlapPolicy> overlap_policy_from_string(std::string_view name) { return value_in(kOverlapPolicyNames, name); }
+std::string_view to_string(MisfirePolicy policy) { return name_in(kMisfirePolicyNames, policy); }
+std::optional<MisfirePolicy> misfire_policy_from_string(std::string_view name) { return value_in(kMisfirePolicyNames, name); }
 
 SlotAction on_due_slot(OverlapPolicy policy, std::size_t running, std::size_t queued) {
   if (running == 0 || policy == OverlapPolicy::kAllow) return SlotAction::kStart;

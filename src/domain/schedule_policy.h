@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/enum_names.h"
+
 #include "domain/cron_expression.h"
 #include "domain/time_zones.h"
 
@@ -22,6 +24,18 @@ namespace jsr::domain {
 
 enum class OverlapPolicy { kSkip, kQueue, kAllow };
 enum class MisfirePolicy { kNone, kOnce, kBackfill };
+// Their names on the wire.
+inline constexpr EnumNames<OverlapPolicy, 3> kOverlapPolicyNames{{
+    {OverlapPolicy::kSkip, "skip"},
+    {OverlapPolicy::kQueue, "queue"},
+    {OverlapPolicy::kAllow, "allow"},
+}};
+
+inline constexpr EnumNames<MisfirePolicy, 3> kMisfirePolicyNames{{
+    {MisfirePolicy::kNone, "none"},
+    {MisfirePolicy::kOnce, "once"},
+    {MisfirePolicy::kBackfill, "backfill"},
+}};
 
 std::string_view to_string(OverlapPolicy policy);
 std::optional<OverlapPolicy> overlap_policy_from_string(std::string_view name);

@@ -3,30 +3,10 @@
 #include "domain/enum_names.h"
 
 namespace jsr::domain {
-namespace {
-
-constexpr EnumNames<ScriptType, 5> kTypes{{
-    {ScriptType::kScheduled, "scheduled"},
-    {ScriptType::kHttp, "http"},
-    {ScriptType::kEvent, "event"},
-    {ScriptType::kOneoff, "oneoff"},
-    {ScriptType::kEmbedded, "embedded"},
-}};
-
-constexpr EnumNames<ScriptStatus, 5> kStatuses{{
-    {ScriptStatus::kDraft, "draft"},
-    {ScriptStatus::kActive, "active"},
-    {ScriptStatus::kPaused, "paused"},
-    {ScriptStatus::kDisabled, "disabled"},
-    {ScriptStatus::kArchived, "archived"},
-}};
-
-}  // namespace
-
-std::string_view to_string(ScriptType type) { return name_in(kTypes, type); }
-std::optional<ScriptType> script_type_from_string(std::string_view name) { return value_in(kTypes, name); }
-std::string_view to_string(ScriptStatus status) { return name_in(kStatuses, status); }
-std::optional<ScriptStatus> script_status_from_string(std::string_view name) { return value_in(kStatuses, name); }
+std::string_view to_string(ScriptType type) { return name_in(kScriptTypeNames, type); }
+std::optional<ScriptType> script_type_from_string(std::string_view name) { return value_in(kScriptTypeNames, name); }
+std::string_view to_string(ScriptStatus status) { return name_in(kScriptStatusNames, status); }
+std::optional<ScriptStatus> script_status_from_string(std::string_view name) { return value_in(kScriptStatusNames, name); }
 
 bool can_transition(ScriptStatus from, ScriptStatus to) {
   using enum ScriptStatus;

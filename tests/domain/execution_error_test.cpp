@@ -24,5 +24,11 @@ TEST(ExecutionStatus, FollowsTheError) {
   EXPECT_EQ(to_string(ExecutionStatus::kCompleted), "completed");
 }
 
+TEST(ExecutionStatus, AnUnknownOneIsToldEveryChoiceFromTheNameTable) {
+  EXPECT_FALSE(execution_status_from_string("done").has_value());
+  EXPECT_EQ(must_be_one_of(kExecutionStatusNames),
+            "must be one of pending, running, completed, failed, timeout, cancelled, skipped");
+}
+
 }  // namespace
 }  // namespace jsr::domain

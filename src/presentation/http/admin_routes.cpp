@@ -174,7 +174,7 @@ void add_admin_routes(Router& router, ApiServices& api) {
         (*body)["role"].is_string() ? domain::role_from_string((*body)["role"].get<std::string>()) : std::nullopt;
     if (!role) {
       return error_response(domain::Error::validation_failed(
-          "invalid token", {{"role", "must be one of superadmin, org_admin, developer, viewer"}}));
+          "invalid token", {{"role", domain::must_be_one_of(domain::kRoleNames)}}));
     }
     const std::string name = (*body)["name"].is_string() ? (*body)["name"].get<std::string>() : "";
     auto issued = api.access.create_token(*request.principal, *role, name);

@@ -49,7 +49,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
                  if (!query.status) {
                    return error_response(domain::Error::validation_failed(
                        "invalid filters",
-                       {{"status", "must be one of pending, running, completed, failed, timeout, cancelled, skipped"}}));
+                       {{"status", domain::must_be_one_of(domain::kExecutionStatusNames)}}));
                  }
                }
                auto page = api.executions.list(*request.principal, request.params.at("id"), query);
@@ -98,7 +98,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
                  minimum_level = domain::log_level_from_string(*level);
                  if (!minimum_level) {
                    return error_response(domain::Error::validation_failed(
-                       "invalid filters", {{"log_level", "must be one of debug, log, info, warn, error"}}));
+                       "invalid filters", {{"log_level", domain::must_be_one_of(domain::kLogLevelNames)}}));
                  }
                }
                auto execution = api.executions.get(*request.principal, request.params.at("id"));

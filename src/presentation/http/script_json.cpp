@@ -49,13 +49,13 @@ std::optional<domain::RetryPolicy> retry_from(FieldReader& fields) {
   return policy;
 }
 
-// An enum field by its wire names; `choices` lists them for the error.
-template <typename Enum, typename Parse>
-std::optional<Enum> named(FieldReader& fields, const std::string& name, Parse parse, const char* choices) {
+// An enum field by its wire names; the error lists them.
+template <typename Enum, std::size_t N>
+std::optional<Enum> named(FieldReader& fields, const std::string& name, const domain::EnumNames<Enum, N>& names) {
   auto text = fields.text(name, true);
   if (!text) return std::nullopt;
-  auto value = parse(*text);
-  if (!value) fields.errors().push_back({name, std::string("must be one of ") + choices});
+  auto value = domain::value_in(names, *text);
+  if (!value) fields.errors().push_back({name, domain::must_be_one_of(names)});
   return value;
 }
 
@@ -65,12 +65,10 @@ domain::TriggerPatch trigger_from(FieldReader& fields) {
   if (fields.has("cron_expression")) trigger.cron_expression = fields.text("cron_expression", true);
   if (fields.has("timezone")) trigger.timezone = fields.text("timezone", true);
   if (fields.has("overlap_policy")) {
-    trigger.overlap_policy = named<domain::OverlapPolicy>(fields, "overlap_policy", domain::overlap_policy_from_string,
-                                                          "skip, queue, allow");
+    trigger.overlap_policy = named(fields, "overlap_policy", domain::kOverlapPolicyNames);
   }
   if (fields.has("misfire_policy")) {
-    trigger.misfire_policy = named<domain::MisfirePolicy>(fields, "misfire_policy", domain::misfire_policy_from_string,
-                                                          "none, once, backfill");
+    trigger.misfire_policy = named(fields, "misfire_policy", domain::kMisfirePolicyNames);
   }
   if (fields.has("backfill_limit")) {
     trigger.backfill_limit = fields.is_null("backfill_limit") ? std::nullopt : fields.integer<int>("backfill_limit");
@@ -79,7 +77,7 @@ domain::TriggerPatch trigger_from(FieldReader& fields) {
   if (fields.has("http_methods"))
     trigger.http_methods = fields.strings("http_methods").value_or(std::vector<std::string>{});
   if (fields.has("http_auth")) {
-    trigger.http_auth = named<domain::HttpAuth>(fields, "http_auth", domain::http_auth_from_string, "token, none");
+    trigger.http_auth = named(fields, "http_auth", domain::kHttpAuthNames);
   }
   if (fields.has("event_types"))
     trigger.event_types = fields.strings("event_types").value_or(std::vector<std::string>{});
@@ -101,8 +99,7 @@ Json optional_json(const std::optional<T>& value, Show show) {
 }
 
 std::optional<domain::ScriptStatus> status_from(FieldReader& fields) {
-  return named<domain::ScriptStatus>(fields, "status", domain::script_status_from_string,
-                                     "draft, active, paused, disabled, archived");
+  return named(fields, "status", domain::kScriptStatusNames);
 }
 
 // Where the life cycle lets a script in `status` go, in the order of the life cycle.
@@ -154,7 +151,7 @@ domain::Result<ScriptCreation> creation_from_json(const Json& body) {
       definition.type = *parsed;
       type_known = true;
     } else {
-      fields.errors().push_back({"type", "must be one of scheduled, http, event, oneoff, embedded"});
+      fields.errors().push_back({"type", domain::must_be_one_of(domain::kScriptTypeNames)});
     }
   }
   if (auto limits = limits_from(fields)) definition.resource_limits = limits->applied_to(definition.resource_limits);

@@ -76,11 +76,11 @@ void add_script_routes(Router& router, ApiServices& api) {
     domain::FieldErrors invalid;
     if (auto type = request.query_value("type"); type && !type->empty()) {
       query.type = domain::script_type_from_string(*type);
-      if (!query.type) invalid.push_back({"type", "must be one of scheduled, http, event, oneoff, embedded"});
+      if (!query.type) invalid.push_back({"type", domain::must_be_one_of(domain::kScriptTypeNames)});
     }
     if (auto status = request.query_value("status"); status && !status->empty()) {
       query.status = domain::script_status_from_string(*status);
-      if (!query.status) invalid.push_back({"status", "must be one of draft, active, paused, disabled, archived"});
+      if (!query.status) invalid.push_back({"status", domain::must_be_one_of(domain::kScriptStatusNames)});
     }
     if (auto tag = request.query_value("tag"); tag && !tag->empty()) query.tag = *tag;
     if (!invalid.empty()) return error_response(domain::Error::validation_failed("invalid filters", invalid));

@@ -327,6 +327,11 @@ TYPED_TEST(Api, BadRequestsGetClearErrors) {
             (std::set<std::string>{"name", "source", "http_path", "http_methods", "resource_limits.max_memory_bytes"}));
   EXPECT_EQ(invalid.json()["error"]["code"], "VALIDATION_FAILED");
 
+  const HttpReply filter = server.get("/api/v1/scripts/any/executions?status=done", this->admin_);
+  ASSERT_EQ(filter.status, 400);
+  EXPECT_EQ(filter.json()["error"]["details"][0]["message"],
+            "must be one of pending, running, completed, failed, timeout, cancelled, skipped");
+
   const HttpReply malformed = server.request("POST", "/api/v1/scripts", this->admin_, "{not json");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.json()["error"]["code"], "INVALID_JSON");
