@@ -12,7 +12,7 @@ constexpr std::string_view kDeadLetterColumnNames[] = {
     "attempts", "last_error", "last_execution_id", "status", "created_at", "replayed_at",
 };
 constexpr SqlColumnList kDeadLetterColumns = kDeadLetterColumnNames;
-const std::string kDeadLetterSelectList = column_list(kDeadLetterColumns);
+const std::string kDeadLetterColumnList = column_list(kDeadLetterColumns);
 
 DeadLetter dead_letter_from_row(const SqlRow& row) {
   DeadLetter letter;
@@ -63,7 +63,7 @@ domain::Result<domain::Page<DeadLetter>> SqlDeadLetterRepository::list(const std
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
     auto rows = connection.execute(
-        "SELECT " + kDeadLetterSelectList + " FROM dead_letters" + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        "SELECT " + kDeadLetterColumnList + " FROM dead_letters" + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
         paged);
     if (!rows) return std::unexpected(rows.error());
     for (const auto& row : *rows) page.items.push_back(dead_letter_from_row(row));

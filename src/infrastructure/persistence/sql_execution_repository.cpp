@@ -21,7 +21,7 @@ constexpr std::string_view kExecutionColumnNames[] = {
     "created_at",   "started_at", "completed_at", "node_id", "skip_reason",
 };
 constexpr SqlColumnList kExecutionColumns = kExecutionColumnNames;
-const std::string kExecutionSelectList = column_list(kExecutionColumns);
+const std::string kExecutionColumnList = column_list(kExecutionColumns);
 
 SqlValue optional_millis(const std::optional<domain::Timestamp>& time) {
   return time ? SqlValue(to_millis(*time)) : SqlValue(nullptr);
@@ -72,7 +72,7 @@ Execution execution_from_row(const SqlRow& row) {
 // An execution is written when it starts and again when it ends: upsert.
 std::string upsert_for(std::size_t rows) {
   static const std::string row_placeholders = "(" + placeholders(kExecutionColumns) + ")";
-  std::string sql = "INSERT INTO script_executions (" + kExecutionSelectList + ") VALUES ";
+  std::string sql = "INSERT INTO script_executions (" + kExecutionColumnList + ") VALUES ";
   for (std::size_t row = 0; row < rows; ++row) {
     sql += row == 0 ? "" : ", ";
     sql += row_placeholders;
@@ -156,7 +156,7 @@ domain::Result<std::optional<Execution>> SqlExecutionRepository::find(const std:
                                                                       const std::string& execution_id) {
   return database_.read(tenant_id, [&](SqlConnection& connection) -> domain::Result<std::optional<Execution>> {
     auto rows =
-        connection.execute("SELECT " + kExecutionSelectList + " FROM script_executions WHERE id = ? AND tenant_id = ?",
+        connection.execute("SELECT " + kExecutionColumnList + " FROM script_executions WHERE id = ? AND tenant_id = ?",
                            {execution_id, tenant_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::nullopt;
@@ -180,7 +180,7 @@ domain::Result<domain::Page<Execution>> SqlExecutionRepository::list_for_script(
     SqlParams paged = params;
     paged.emplace_back(std::int64_t{query.per_page});
     paged.emplace_back(std::int64_t{(query.page - 1) * query.per_page});
-    auto rows = connection.execute("SELECT " + kExecutionSelectList + " FROM script_executions" + where +
+    auto rows = connection.execute("SELECT " + kExecutionColumnList + " FROM script_executions" + where +
                                        " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                                    paged);
     if (!rows) return std::unexpected(rows.error());
