@@ -110,6 +110,7 @@ class Executor {
     std::size_t in_flight = 0;
     std::size_t leased_vms = 0;
     std::uint64_t last_served = 0;  // dispatch sequence number of its latest execution
+    std::size_t waited_behind_own_vm = 0;  // see TenantLoad
   };
   struct Whereabouts {
     std::list<Pending>::iterator queued;  // valid while slot is null

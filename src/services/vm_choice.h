@@ -3,7 +3,10 @@
 // tested without VMs (tests/services/vm_choice_test.cpp):
 //   1. an idle VM already warm for the tenant (the most recently idle: its
 //      thread and caches are still hot); else one of the tenant's VMs that
-//      runs a single execution — waiting behind it costs less than a realm;
+//      runs a single execution — waiting behind it costs less than a realm,
+//      until the tenant's runs have waited behind its own VMs so often that
+//      a second realm is cheaper than the waiting (a tenant that keeps two
+//      runs in flight would otherwise use one core of the machine forever);
 //   2. within the tenant's VM quota: a fresh VM, else a new one if the pool
 //      may grow (VMs stay warm for the tenants they served: with many
 //      tenants, re-leasing would rebuild a realm, ~10 ms, on every run),
@@ -31,11 +34,18 @@ struct TenantLoad {
   std::string_view tenant;
   std::size_t leased_vms = 0;
   std::size_t max_vms_per_tenant = 0;
+  // Its runs that were given one of its busy VMs since it was last given
+  // another VM (the executor forgets it, and so this, when it goes idle).
+  std::size_t waited_behind_own_vm = 0;
 };
 
 // A tenant's next execution joins its own busy VM while that runs fewer than
 // this many: a new VM would first build the tenant's realm (~10 ms).
 inline constexpr std::size_t kSpreadPastInFlight = 2;
+// ...until this many of its runs have waited so since it last spread: a
+// light run takes ~60 µs, so by then they have waited about as long as a
+// realm takes to build, and a second VM pays for itself.
+inline constexpr std::size_t kWaitsBehindBeforeSpread = 128;
 
 // `vms` is a range of objects (or pointers to them) with `tenant` (leased
 // to while running, else warm for; empty when fresh), `in_flight` and
@@ -67,7 +77,8 @@ VmChoice choose_vm(const Vms& vms, const TenantLoad& load, bool pool_can_grow) {
     }
   }
   if (warm != SIZE_MAX) return {VmChoiceKind::kWarm, warm};
-  if (least_loaded != SIZE_MAX && fields(vms[least_loaded]).in_flight < kSpreadPastInFlight) {
+  const bool spread_pays = load.waited_behind_own_vm >= kWaitsBehindBeforeSpread;
+  if (least_loaded != SIZE_MAX && fields(vms[least_loaded]).in_flight < kSpreadPastInFlight && !spread_pays) {
     return {VmChoiceKind::kMultiplex, least_loaded};
   }
   if (load.leased_vms < load.max_vms_per_tenant) {

@@ -10,6 +10,7 @@
 #include "infrastructure/runtime/compile_cache.h"
 #include "infrastructure/runtime/engine.h"
 #include "infrastructure/runtime/vm.h"
+#include "services/vm_choice.h"
 #include "support/domain_printers.h"
 
 namespace jsr::services {
@@ -143,6 +144,24 @@ TEST_F(ExecutorTest, ATenantUsesAtMostItsVmQuotaAndMultiplexesWaitingExecutions)
   for (auto& result : results) ASSERT_EQ(result.get().status, ExecutionStatus::kCompleted);
   // 40 executions waiting 500 ms each on two VMs: together, not one after another (20 s).
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(5000));
+}
+
+TEST_F(ExecutorTest, ATenantWhoseRunsKeepWaitingBehindItsOwnVmIsGivenASecondVm) {
+  auto executor = make({.min_vms = 3, .max_vms = 3, .max_vms_per_tenant = 2});
+  ExecutionRequest long_run = request("acme", kWait, R"({"ms":30000})");
+  const std::string long_run_id = long_run.execution_id;
+  auto waiting = submit(*executor, std::move(long_run));
+  ASSERT_EQ(executor->stats().pool_misses, 1u);
+  // Each of these joins the long run's VM, until so many have waited there
+  // that a second realm pays for itself; the rest run on that second VM.
+  for (std::size_t i = 0; i < 2 * kWaitsBehindBeforeSpread; ++i) {
+    ASSERT_EQ(submit(*executor, request("acme", kHello, R"({"n":1})")).get().status, ExecutionStatus::kCompleted);
+  }
+  const auto stats = executor->stats();
+  EXPECT_EQ(stats.pool_misses, 2u) << "one realm built for the second VM, and only one";
+  EXPECT_EQ(stats.running, 1u) << "the long run is still in flight";
+  ASSERT_TRUE(executor->cancel(long_run_id));
+  EXPECT_EQ(waiting.get().status, ExecutionStatus::kCancelled);
 }
 
 TEST_F(ExecutorTest, ATenantRunsAtMostItsConcurrencyQuota) {

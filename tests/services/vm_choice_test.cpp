@@ -19,7 +19,10 @@ struct Vm {
 const Clock::time_point kEarly = Clock::time_point(std::chrono::seconds(1));
 const Clock::time_point kLate = Clock::time_point(std::chrono::seconds(9));
 
-TenantLoad acme(std::size_t leased, std::size_t quota = 2) { return {"acme", leased, quota}; }
+TenantLoad acme(std::size_t leased, std::size_t quota = 2, std::size_t waited_behind_own_vm = 0) {
+  return {.tenant = "acme", .leased_vms = leased, .max_vms_per_tenant = quota,
+          .waited_behind_own_vm = waited_behind_own_vm};
+}
 
 TEST(VmChoice, TakesTheMostRecentlyIdleVmWarmForTheTenant) {
   const std::vector<Vm> vms = {{"", 0, kEarly}, {"acme", 0, kEarly}, {"acme", 0, kLate}, {"globex", 0, kEarly}};
@@ -45,6 +48,14 @@ TEST(VmChoice, ATenantWaitsBehindItsOwnVmsSingleRunRatherThanBuildAnotherRealm) 
   EXPECT_EQ(choice.index, 0u);
   const std::vector<Vm> busier = {{"acme", 2, kEarly}, {"", 0, kEarly}};
   EXPECT_EQ(choose_vm(busier, acme(1, 5), true).kind, VmChoiceKind::kFresh) << "two in flight: spread";
+}
+
+TEST(VmChoice, ATenantThatKeepsWaitingBehindItsOwnVmIsGivenAnother) {
+  const std::vector<Vm> vms = {{"acme", 1, kEarly}, {"", 0, kEarly}};
+  EXPECT_EQ(choose_vm(vms, acme(1, 5, kWaitsBehindBeforeSpread - 1), true).kind, VmChoiceKind::kMultiplex);
+  EXPECT_EQ(choose_vm(vms, acme(1, 5, kWaitsBehindBeforeSpread), true).kind, VmChoiceKind::kFresh);
+  EXPECT_EQ(choose_vm(vms, acme(1, 1, kWaitsBehindBeforeSpread), true).kind, VmChoiceKind::kMultiplex)
+      << "not past its quota";
 }
 
 TEST(VmChoice, AtItsQuotaATenantMultiplexesOntoItsLeastLoadedVm) {

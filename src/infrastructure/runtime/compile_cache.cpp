@@ -7,13 +7,25 @@
 
 namespace jsr::runtime {
 
+namespace {
+
+// Fetched once: OpenSSL 3 looks the algorithm up in its providers on every
+// EVP_sha256() init otherwise — most of the cost of hashing a small script.
+const EVP_MD* sha256() {
+  static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> fetched(EVP_MD_fetch(nullptr, "SHA256", nullptr),
+                                                                        &EVP_MD_free);
+  return fetched.get();
+}
+
+}  // namespace
+
 CompileCache::Key CompileCache::key_for(const std::string& tenant_id, const std::string& source_name,
                                         const std::string& source) {
   Key key{tenant_id, {}};
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   const std::uint64_t name_length = source_name.size();
   unsigned digest_length = 0;
-  if (!sha || EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) != 1 ||
+  if (!sha || sha256() == nullptr || EVP_DigestInit_ex2(sha.get(), sha256(), nullptr) != 1 ||
       EVP_DigestUpdate(sha.get(), &name_length, sizeof(name_length)) != 1 ||
       EVP_DigestUpdate(sha.get(), source_name.data(), source_name.size()) != 1 ||
       EVP_DigestUpdate(sha.get(), source.data(), source.size()) != 1 ||
