@@ -1,8 +1,8 @@
 #include "domain/execution.h"
 
-#include "domain/secret.h"
-
 #include "domain/enum_names.h"
+#include "domain/script.h"
+#include "domain/secret.h"
 
 namespace jsr::domain {
 namespace {
@@ -34,6 +34,20 @@ std::optional<TriggerType> trigger_type_from_string(std::string_view name) { ret
 
 bool is_final(ExecutionStatus status) {
   return status != ExecutionStatus::kPending && status != ExecutionStatus::kRunning;
+}
+
+Execution Execution::pending(std::string id, const Script& script, std::string node_id, Start start, Timestamp now) {
+  Execution execution;
+  execution.id = std::move(id);
+  execution.tenant_id = script.tenant_id();
+  execution.script_id = script.id();
+  execution.script_version = script.version();
+  execution.node_id = std::move(node_id);
+  execution.trigger_type = start.trigger;
+  execution.trigger_data_json = std::move(start.trigger_data_json);
+  execution.input_json = std::move(start.input_json);
+  execution.created_at = now;
+  return execution;
 }
 
 std::optional<DomainEvent> Execution::start(Timestamp now) {

@@ -30,8 +30,20 @@ std::string_view to_string(SkipReason reason);
 std::optional<SkipReason> skip_reason_from_string(std::string_view name);
 bool is_final(ExecutionStatus status);
 
+class Script;
+
 struct Execution {
   using Timestamp = std::chrono::system_clock::time_point;
+
+  // What starts an execution: the trigger and what it carries, the input.
+  struct Start {
+    TriggerType trigger = TriggerType::kManual;
+    std::string trigger_data_json = "null";
+    std::string input_json = "null";
+  };
+  // The one way a new execution is made: a run of `script` at its version,
+  // pending on server `node_id` since `now`.
+  static Execution pending(std::string id, const Script& script, std::string node_id, Start start, Timestamp now);
 
   std::string id{};
   std::string tenant_id{};

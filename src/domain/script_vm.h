@@ -14,7 +14,7 @@ namespace jsr::domain {
 
 class ScriptVm {
  public:
-  using Completion = std::function<void(ExecutionOutcome)>;
+  using Completion = std::move_only_function<void(ExecutionOutcome)>;
 
   virtual ~ScriptVm() = default;
 

@@ -151,16 +151,11 @@ void EventDispatcher::dispatch(Delivery delivery) {
     if (version->has_value()) script = std::make_shared<const domain::Script>(script->at_version(**version));
   }
 
-  Execution pending;
-  pending.id = parts_.credentials.new_id();
-  pending.tenant_id = delivery.event.tenant_id;
-  pending.script_id = script->id();
-  pending.script_version = script->version();
-  pending.node_id = node_id_;
-  pending.trigger_type = domain::TriggerType::kEvent;
-  pending.trigger_data_json = trigger_data(delivery);
-  pending.input_json = delivery.event.payload_json;
-  pending.created_at = system_clock::now();
+  Execution pending = Execution::pending(
+      parts_.credentials.new_id(), *script, node_id_,
+      {.trigger = domain::TriggerType::kEvent, .trigger_data_json = trigger_data(delivery),
+       .input_json = delivery.event.payload_json},
+      system_clock::now());
   const domain::EventLineage lineage = delivery.event.lineage;
   const ScriptKey key{delivery.event.tenant_id, delivery.script_id};
   {

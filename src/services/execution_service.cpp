@@ -24,85 +24,113 @@ void ExecutionService::announce_failure(const Execution& execution, domain::Even
                    [](const domain::Result<std::string>&) {});
 }
 
-domain::Result<void> ExecutionService::launch(const domain::Script& script, Execution pending, std::string user_id,
-                                              domain::EventLineage lineage, RunEnded ended) {
+// One execution from its admission to its end. It owns its record, its
+// place among its script's runs and its admission to the tenant's quota, and
+// the answer to whoever waits for it; the executor holds it inside the run's
+// completion, so nothing else has to keep it alive or count it.
+class ExecutionService::Run {
+ public:
+  Run(ExecutionService& service, Execution record, InProgressCounts::Held place, domain::EventLineage lineage,
+      RunAnswer answer)
+      : service_(service), record_(std::move(record)), place_(std::move(place)), lineage_(lineage),
+        answer_(std::move(answer)) {}
+
+  // A VM took it: the record says running.
+  void start() {
+    record_.start(now());
+    service_.recorder_.record(record_);
+  }
+
+  void end(domain::ExecutionOutcome outcome) {
+    record_.finish(outcome, now());
+    if (service_.quotas_ != nullptr && service_.quotas_->records_full(record_.tenant_id)) {
+      // What is stored keeps a summary; the caller waiting for the run still gets all of it.
+      Execution summary = record_;
+      summary.keep_summary_only(
+          "the tenant's stored execution records are at their quota (records_bytes): this run's input, output and "
+          "logs were not kept");
+      service_.recorder_.record(summary);
+    } else {
+      service_.recorder_.record(record_);
+    }
+    place_.reset();  // before the answer: whoever hears it may start the script's next run
+    if (record_.status != domain::ExecutionStatus::kCompleted) service_.announce_failure(record_, lineage_);
+    answer_(std::move(record_));
+  }
+
+  // The executor did not take it: recorded as cancelled, the tenant's quota given back.
+  void refuse(const Error& why) {
+    if (service_.quotas_ != nullptr) service_.quotas_->return_run(record_.tenant_id);
+    record_.finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
+                       domain::ExecutionErrorCode::kCancelled, "the server did not take the run (" + why.message + ")")),
+                   now());
+    service_.recorder_.record(record_);
+    place_.reset();
+    answer_(std::unexpected(why));
+  }
+
+ private:
+  ExecutionService& service_;
+  Execution record_;
+  std::optional<InProgressCounts::Held> place_;
+  const domain::EventLineage lineage_;
+  RunAnswer answer_;
+};
+
+domain::Result<void> ExecutionService::submit(const domain::Script& script, RunOrder order, RunAnswer answer) {
+  const auto refuse = [&](Error why) -> domain::Result<void> {
+    answer(std::unexpected(why));
+    return std::unexpected(std::move(why));
+  };
   // The script's own bound first: a run it refuses uses none of the tenant's quota.
   const domain::ResourceLimits& limits = script.definition().resource_limits;
-  if (!runs_in_progress_.try_take(script.id(), limits.max_concurrent_runs)) {
-    return std::unexpected(domain::Error::rate_limited("the script already has " +
-                                                       std::to_string(limits.max_concurrent_runs) +
-                                                       " runs in progress (its max_concurrent_runs)"));
+  auto place = runs_in_progress_.take(script.id(), limits.max_concurrent_runs);
+  if (!place) {
+    return refuse(Error::rate_limited("the script already has " + std::to_string(limits.max_concurrent_runs) +
+                                      " runs in progress (its max_concurrent_runs)"));
   }
+  Execution& pending = order.pending;
   if (quotas_ != nullptr) {
     if (auto admitted = quotas_->admit_run(script.tenant_id(), script.id(), pending.id); !admitted) {
-      runs_in_progress_.give_back(script.id());
-      return std::unexpected(admitted.error());
+      return refuse(admitted.error());
     }
   }
-  const auto refuse = [&](const std::string& script_id) {
-    runs_in_progress_.give_back(script_id);
+  if (!recorder_.admit(pending)) {
     if (quotas_ != nullptr) quotas_->return_run(script.tenant_id());
-  };
-  domain::ExecutionRequest run;
-  run.execution_id = pending.id;
-  run.tenant_id = pending.tenant_id;
-  run.organization_id = script.state().organization_id;
-  run.user_id = std::move(user_id);
-  run.script_id = script.id();
-  run.source = script.definition().source;
-  run.source_name = "script.js";
-  run.input_json = pending.input_json;
-  run.trigger_type = std::string(domain::to_string(pending.trigger_type));
-  run.trigger_data_json = pending.trigger_data_json;
-  run.event_lineage = lineage;
-  run.limits = limits;
-
-  const std::string script_id = script.id();
-  // The record says pending until a VM takes the run, then running. Both
-  // callbacks share it: the executor calls `started` before it hands the run
-  // to the VM, so the completion always sees the start.
-  auto record = std::make_shared<Execution>(std::move(pending));
-  if (!recorder_.admit(*record)) {
-    refuse(script_id);
-    return std::unexpected(domain::Error::overloaded(
+    return refuse(Error::overloaded(
         "the execution records are not being written fast enough (is the database reachable?); try again later"));
   }
-  auto accepted = executor_.submit(
-      std::move(run),
-      [this, record, script_id, lineage, ended = std::move(ended)](domain::ExecutionOutcome outcome) {
-        record->finish(outcome, now());
-        if (quotas_ != nullptr && quotas_->records_full(record->tenant_id)) {
-          // What is stored keeps a summary; the caller waiting for the run still gets all of it.
-          Execution summary = *record;
-          summary.keep_summary_only(
-              "the tenant's stored execution records are at their quota (records_bytes): this run's input, output "
-              "and logs were not kept");
-          recorder_.record(summary);
-        } else {
-          recorder_.record(*record);
-        }
-        runs_in_progress_.give_back(script_id);
-        if (record->status != domain::ExecutionStatus::kCompleted) announce_failure(*record, lineage);
-        if (ended) ended(*record);
-      },
-      [this, record] {
-        record->start(now());
-        recorder_.record(*record);
-      });
-  if (!accepted) {
-    refuse(script_id);
-    record->finish(domain::ExecutionOutcome::failed(domain::ExecutionError::of(
-                       domain::ExecutionErrorCode::kCancelled,
-                       "the server did not take the run (" + accepted.error().message + ")")),
-                   now());
-    recorder_.record(*record);
-  }
+  domain::ExecutionRequest request;
+  request.execution_id = pending.id;
+  request.tenant_id = pending.tenant_id;
+  request.organization_id = script.state().organization_id;
+  request.user_id = std::move(order.user_id);
+  request.script_id = script.id();
+  request.source = script.definition().source;
+  request.source_name = "script.js";
+  request.input_json = pending.input_json;
+  request.trigger_type = std::string(domain::to_string(pending.trigger_type));
+  request.trigger_data_json = pending.trigger_data_json;
+  request.event_lineage = order.lineage;
+  request.limits = limits;
+
+  auto owned = std::make_unique<Run>(*this, std::move(pending), std::move(*place), order.lineage, std::move(answer));
+  Run& run = *owned;
+  // The executor calls `started` before it hands the run to a VM, so the
+  // completion always sees the start; it keeps both only if it takes the run.
+  Executor::Completion ended = [owned = std::move(owned)](domain::ExecutionOutcome outcome) mutable {
+    owned->end(std::move(outcome));
+  };
+  auto accepted = executor_.submit(std::move(request), std::move(ended), [&run] { run.start(); });
+  if (!accepted) run.refuse(accepted.error());
   return accepted;
 }
 
 domain::Result<void> ExecutionService::start(const domain::Script& script, Execution pending, RunEnded ended,
                                              domain::EventLineage lineage) {
-  return launch(script, std::move(pending), "", lineage, std::move(ended));
+  return submit(script, {std::move(pending), "", lineage}, [ended = std::move(ended)](auto result) mutable {
+    if (result && ended) ended(*result);  // a refusal is the returned one
+  });
 }
 
 std::optional<Error> ExecutionService::refusal_to_run(const domain::Script& script) {
@@ -112,19 +140,8 @@ std::optional<Error> ExecutionService::refusal_to_run(const domain::Script& scri
   return Error::conflict("the script is " + std::string(domain::to_string(script.status())) + " and cannot run");
 }
 
-Execution ExecutionService::pending_run(const domain::Script& script, domain::TriggerType trigger,
-                                        std::string trigger_data_json, std::string input_json) {
-  Execution execution;
-  execution.id = credentials_.new_id();
-  execution.tenant_id = script.tenant_id();
-  execution.script_id = script.id();
-  execution.script_version = script.version();
-  execution.node_id = node_id_;
-  execution.trigger_type = trigger;
-  execution.trigger_data_json = std::move(trigger_data_json);
-  execution.input_json = std::move(input_json);
-  execution.created_at = now();
-  return execution;
+Execution ExecutionService::pending_run(const domain::Script& script, Execution::Start start) {
+  return Execution::pending(credentials_.new_id(), script, node_id_, std::move(start), now());
 }
 
 void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswer answer) {
@@ -136,20 +153,26 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   const domain::Script& script = **found;
   if (auto refused = refusal_to_run(script)) return refuse(std::move(*refused));
 
-  Execution execution =
-      pending_run(script, request.trigger, std::move(request.trigger_data_json), std::move(request.input_json));
-  // Shared by the completion and this function: the waiting caller is answered from the completion.
-  auto waiting = std::make_shared<RunAnswer>(request.wait ? std::move(answer) : RunAnswer());
-  RunEnded ended;
-  if (request.wait) ended = [waiting](const Execution& done) { (*waiting)(done); };
-  auto accepted = launch(script, execution, caller.actor_id, {}, std::move(ended));
+  Execution execution = pending_run(script, {.trigger = request.trigger,
+                                             .trigger_data_json = std::move(request.trigger_data_json),
+                                             .input_json = std::move(request.input_json)});
+  const std::string execution_id = execution.id;
+  // A caller that does not wait is answered here, with the accepted run.
+  std::optional<Execution> answered_at_once;
+  RunAnswer waiting = [](domain::Result<Execution>) {};
+  if (request.wait) {
+    waiting = std::move(answer);
+  } else {
+    answered_at_once = execution;
+  }
+  auto accepted = submit(script, {std::move(execution), caller.actor_id, {}}, std::move(waiting));
   if (!accepted) {
-    if (request.wait) return (*waiting)(std::unexpected(accepted.error()));
-    return answer(std::unexpected(accepted.error()));
+    if (answered_at_once) answer(std::unexpected(accepted.error()));
+    return;
   }
   recorder_.record(domain::AuditEntry{credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed",
-                                      "execution", execution.id, "{\"script_id\":\"" + script.id() + "\"}", now()});
-  if (!request.wait) answer(std::move(execution));
+                                      "execution", execution_id, "{\"script_id\":\"" + script.id() + "\"}", now()});
+  if (answered_at_once) answer(std::move(*answered_at_once));
 }
 
 domain::Result<std::shared_ptr<const domain::Script>> ExecutionService::find_script(const std::string& tenant_id,
@@ -168,22 +191,21 @@ void ExecutionService::invoke(const std::string& tenant_id, const std::string& i
   auto found = catalog_->find_by_id_or_name(tenant_id, id_or_name);
   if (!found) return refuse(found.error());
   if (*found == nullptr) return refuse(script_not_found(id_or_name));
-  run_and_answer(**found, domain::TriggerType::kInvoke, "null", std::move(input_json), std::move(answer));
+  run_and_answer(**found, {.trigger = domain::TriggerType::kInvoke, .input_json = std::move(input_json)},
+                 std::move(answer));
 }
 
 void ExecutionService::answer_request(const domain::Script& script, std::string input_json,
                                       std::string trigger_data_json, RunAnswer answer) {
-  run_and_answer(script, domain::TriggerType::kHttp, std::move(trigger_data_json), std::move(input_json),
+  run_and_answer(script,
+                 {.trigger = domain::TriggerType::kHttp, .trigger_data_json = std::move(trigger_data_json),
+                  .input_json = std::move(input_json)},
                  std::move(answer));
 }
 
-void ExecutionService::run_and_answer(const domain::Script& script, domain::TriggerType trigger,
-                                      std::string trigger_data_json, std::string input_json, RunAnswer answer) {
+void ExecutionService::run_and_answer(const domain::Script& script, Execution::Start start, RunAnswer answer) {
   if (auto refused = refusal_to_run(script)) return answer(std::unexpected(std::move(*refused)));
-  auto waiting = std::make_shared<RunAnswer>(std::move(answer));
-  auto accepted = launch(script, pending_run(script, trigger, std::move(trigger_data_json), std::move(input_json)), "",
-                         {}, [waiting](const Execution& done) { (*waiting)(done); });
-  if (!accepted) (*waiting)(std::unexpected(accepted.error()));
+  (void)submit(script, {pending_run(script, std::move(start))}, std::move(answer));  // the answer hears a refusal
 }
 
 void ExecutionService::invoke(const Principal& caller, const std::string& id_or_name, std::string input_json,

@@ -6,6 +6,7 @@
 
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "domain/credentials.h"
@@ -52,8 +53,8 @@ class ExecutionService {
         quotas_(quotas),
         live_logs_(live_logs) {}
 
-  using RunAnswer = std::function<void(domain::Result<domain::Execution>)>;
-  using RunEnded = std::function<void(const domain::Execution&)>;
+  using RunAnswer = std::move_only_function<void(domain::Result<domain::Execution>)>;
+  using RunEnded = std::move_only_function<void(const domain::Execution&)>;
 
   // Starts a run; `answer` is called exactly once: with the refusal, with the
   // accepted execution at once when the caller does not wait, or with the
@@ -107,23 +108,29 @@ class ExecutionService {
   std::size_t startable_now() const;
 
  private:
+  class Run;
+  // What a run is made from besides its script.
+  struct RunOrder {
+    domain::Execution pending;
+    std::string user_id{};  // none for a trigger's run: its context has no user
+    domain::EventLineage lineage{};
+  };
   // Reserves a place among the script's runs, records the run pending and
   // hands it to the executor; its later states go to the recorder too. A run
-  // refused before it was recorded (the script's max_concurrent_runs, a
-  // recorder too far behind its database) leaves no record; one the executor
-  // refuses (full, draining) is recorded CANCELLED with the reason.
-  domain::Result<void> launch(const domain::Script& script, domain::Execution pending, std::string user_id,
-                              domain::EventLineage lineage, RunEnded ended);
+  // refused before it was recorded (the script's max_concurrent_runs, the
+  // tenant's quota, a recorder too far behind its database) leaves no record;
+  // one the executor refuses (full, draining) is recorded CANCELLED with the
+  // reason. `answer` is told exactly once: the refusal, or the ended run; the
+  // refusal is returned too, for callers that answer theirs at once.
+  domain::Result<void> submit(const domain::Script& script, RunOrder order, RunAnswer answer);
   // From the catalog when there is one.
   domain::Result<std::shared_ptr<const domain::Script>> find_script(const std::string& tenant_id,
                                                                     const std::string& script_id);
   // CONFLICT for a script whose status keeps it from running.
   static std::optional<domain::Error> refusal_to_run(const domain::Script& script);
   // A run of a script taken from memory whose caller waits for it to end.
-  void run_and_answer(const domain::Script& script, domain::TriggerType trigger, std::string trigger_data_json,
-                      std::string input_json, RunAnswer answer);
-  domain::Execution pending_run(const domain::Script& script, domain::TriggerType trigger,
-                                std::string trigger_data_json, std::string input_json);
+  void run_and_answer(const domain::Script& script, domain::Execution::Start start, RunAnswer answer);
+  domain::Execution pending_run(const domain::Script& script, domain::Execution::Start start);
   // execution.failed on the event bus, for scripts that watch their peers.
   void announce_failure(const domain::Execution& execution, domain::EventLineage lineage);
 

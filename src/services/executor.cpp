@@ -68,7 +68,7 @@ void Executor::register_gauges() {
   gauges_.push_back(metrics_.gauge("jsruntime_vms_max", {}, [this] { return double(options_.max_vms); }));
 }
 
-domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completion done, Started started) {
+domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completion&& done, Started&& started) {
   std::vector<Start> starts;
   {
     std::lock_guard lock(mutex_);
@@ -100,10 +100,11 @@ domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completi
 }
 
 domain::Result<std::future<domain::ExecutionOutcome>> Executor::submit(domain::ExecutionRequest request) {
-  auto promise = std::make_shared<std::promise<ExecutionOutcome>>();
-  auto future = promise->get_future();
-  auto accepted =
-      submit(std::move(request), [promise](ExecutionOutcome outcome) { promise->set_value(std::move(outcome)); });
+  std::promise<ExecutionOutcome> promise;
+  auto future = promise.get_future();
+  auto accepted = submit(std::move(request), [promise = std::move(promise)](ExecutionOutcome outcome) mutable {
+    promise.set_value(std::move(outcome));
+  });
   if (!accepted) return std::unexpected(accepted.error());
   return future;
 }

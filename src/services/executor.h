@@ -50,8 +50,8 @@ struct ExecutorOptions {
 
 class Executor {
  public:
-  using Completion = std::function<void(domain::ExecutionOutcome)>;
-  using Started = std::function<void()>;
+  using Completion = domain::ScriptVm::Completion;
+  using Started = std::move_only_function<void()>;
 
   struct Stats {
     std::size_t queued = 0;
@@ -74,7 +74,10 @@ class Executor {
   // Accepts the execution or fails at once: OVERLOADED when the queue is full,
   // SHUTTING_DOWN while draining, CONFLICT for an execution id in progress.
   // `started`, if given, is called when the execution leaves the queue for a VM.
-  domain::Result<void> submit(domain::ExecutionRequest request, Completion done, Started started = {});
+  // A refused execution's `done` and `started` are left as they were (as
+  // map::try_emplace leaves its arguments), so that what they own can still
+  // be told of the refusal.
+  domain::Result<void> submit(domain::ExecutionRequest request, Completion&& done, Started&& started = {});
   // The same, with the outcome as a future.
   domain::Result<std::future<domain::ExecutionOutcome>> submit(domain::ExecutionRequest request);
 

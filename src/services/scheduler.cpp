@@ -177,16 +177,9 @@ Execution Scheduler::slot_record(const domain::Script& script, UtcSeconds slot, 
 
 Execution Scheduler::cron_record(const domain::Script& script, std::string trigger_data_json,
                                  system_clock::time_point now) {
-  Execution record;
-  record.id = parts_.credentials.new_id();
-  record.tenant_id = script.tenant_id();
-  record.script_id = script.id();
-  record.script_version = script.version();
-  record.node_id = node_id_;
-  record.trigger_type = domain::TriggerType::kCron;
-  record.trigger_data_json = std::move(trigger_data_json);
-  record.created_at = now;
-  return record;
+  return Execution::pending(parts_.credentials.new_id(), script, node_id_,
+                            {.trigger = domain::TriggerType::kCron, .trigger_data_json = std::move(trigger_data_json)},
+                            now);
 }
 
 void Scheduler::fire(Planned& planned, system_clock::time_point now) {

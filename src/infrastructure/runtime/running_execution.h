@@ -23,6 +23,7 @@
 #include "domain/live_logs.h"
 #include "domain/log_entry.h"
 #include "domain/script_database.h"
+#include "domain/script_vm.h"
 #include "domain/secret_scrubber.h"
 #include "infrastructure/runtime/dry_run.h"
 #include "infrastructure/runtime/host_services.h"
@@ -35,7 +36,7 @@ using domain::ExecutionRequest;
 class RunningExecution {
  public:
   using Clock = std::chrono::steady_clock;
-  using Completion = std::function<void(ExecutionOutcome)>;
+  using Completion = domain::ScriptVm::Completion;
 
   enum class Phase {
     kEvaluating,      // the module body runs (it may await at top level)

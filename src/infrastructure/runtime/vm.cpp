@@ -78,7 +78,7 @@ void Vm::run(Engine& engine, CompileCache& compile_cache, const Options& options
 
 void Vm::execute(ExecutionRequest request, Completion done) {
   boost::asio::post(loop_, [this, request = std::move(request), done = std::move(done)]() mutable {
-    sandbox_->start(std::move(request), [this, done = std::move(done)](ExecutionOutcome outcome) {
+    sandbox_->start(std::move(request), [this, done = std::move(done)](ExecutionOutcome outcome) mutable {
       memory_bytes_.store(sandbox_->memory_bytes(), std::memory_order_relaxed);
       done(std::move(outcome));
     });
@@ -86,9 +86,11 @@ void Vm::execute(ExecutionRequest request, Completion done) {
 }
 
 std::future<ExecutionOutcome> Vm::execute(ExecutionRequest request) {
-  auto promise = std::make_shared<std::promise<ExecutionOutcome>>();
-  auto result = promise->get_future();
-  execute(std::move(request), [promise](ExecutionOutcome outcome) { promise->set_value(std::move(outcome)); });
+  std::promise<ExecutionOutcome> promise;
+  auto result = promise.get_future();
+  execute(std::move(request), [promise = std::move(promise)](ExecutionOutcome outcome) mutable {
+    promise.set_value(std::move(outcome));
+  });
   return result;
 }
 
