@@ -45,6 +45,20 @@ class ExecutionServiceTest : public ::testing::Test {
     return execution;
   }
 
+  domain::Result<domain::Script> create_script(std::size_t max_concurrent_runs) {
+    persistence::SqlTenantRepository tenants(*database_);
+    if (auto added = tenants.add({"tenant-a", "A", "a", std::chrono::system_clock::now()}); !added) {
+      return std::unexpected(added.error());
+    }
+    time::SystemTimeZones time_zones;
+    ScriptService scripts(scripts_, audit_, credentials_, time_zones);
+    domain::ScriptDefinition definition;
+    definition.name = "answer";
+    definition.source = "export default () => 42";
+    definition.resource_limits.max_concurrent_runs = max_concurrent_runs;
+    return scripts.create(admin_, definition, domain::ScriptStatus::kActive);
+  }
+
   fs::path dir_;
   std::unique_ptr<persistence::Database> database_;
   persistence::SqlScriptRepository scripts_{*database_};
@@ -85,15 +99,7 @@ TEST_F(ExecutionServiceTest, AnotherNodesExecutionIsLeftToThatNode) {
 // run is refused OVERLOADED at once (the HTTP answer is 503) instead of
 // waiting for room on the caller's thread, and it leaves no record behind.
 TEST_F(ExecutionServiceTest, ARunIsRefusedWhileTheRecordsCannotBeWritten) {
-  persistence::SqlTenantRepository tenants(*database_);
-  ASSERT_TRUE(tenants.add({"tenant-a", "A", "a", std::chrono::system_clock::now()}).has_value());
-  time::SystemTimeZones time_zones;
-  ScriptService scripts(scripts_, audit_, credentials_, time_zones);
-  domain::ScriptDefinition definition;
-  definition.name = "answer";
-  definition.source = "export default () => 42";
-  definition.resource_limits.max_concurrent_runs = 100;
-  auto script = scripts.create(admin_, definition, domain::ScriptStatus::kActive);
+  auto script = create_script(100);
   ASSERT_TRUE(script.has_value()) << script.error().message;
 
   jsr::testing::OutageExecutionRepository flaky(executions_);
@@ -124,6 +130,38 @@ TEST_F(ExecutionServiceTest, ARunIsRefusedWhileTheRecordsCannotBeWritten) {
   EXPECT_EQ(stored->total, taken.size()) << "the refused run left no record";
   EXPECT_TRUE(run().has_value()) << "runs are taken again once the records are written";
   executor_.drain(std::chrono::seconds(5));  // every completion has run before `service` goes
+}
+
+// A run the executor does not take is recorded CANCELLED with the reason,
+// its caller hears the refusal, and its place among the script's runs is
+// given back: the next run meets the same refusal, not the script's limit.
+TEST_F(ExecutionServiceTest, ARunTheExecutorRefusesIsRecordedAndGivesItsPlaceBack) {
+  auto script = create_script(1);
+  ASSERT_TRUE(script.has_value()) << script.error().message;
+  executor_.drain(std::chrono::milliseconds(0));
+  const auto run = [&] {
+    std::optional<domain::Result<domain::Execution>> answer;
+    service_.run(admin_, {.script_id = script->id(), .wait = true},
+                 [&](domain::Result<domain::Execution> result) { answer = std::move(result); });
+    EXPECT_TRUE(answer.has_value()) << "a refusal is answered before run() returns";
+    return std::move(*answer);
+  };
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto refused = run();
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, domain::ErrorCode::kShuttingDown) << refused.error().message;
+  }
+  recorder_.flush();
+  const auto stored = executions_.list_for_script("tenant-a", script->id(), {.per_page = 10});
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->items.size(), 2u);
+  for (const domain::Execution& execution : stored->items) {
+    EXPECT_EQ(execution.status, domain::ExecutionStatus::kCancelled);
+    ASSERT_TRUE(execution.error.has_value());
+    EXPECT_NE(execution.error->message.find("the server did not take the run (the server is shutting down)"),
+              std::string::npos)
+        << execution.error->message;
+  }
 }
 
 }  // namespace
