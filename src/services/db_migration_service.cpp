@@ -1,5 +1,6 @@
 #include "services/db_migration_service.h"
 
+#include "domain/json_writer.h"
 #include "services/access_service.h"
 
 namespace jsr::services {
@@ -25,7 +26,7 @@ domain::Result<domain::DbMigration> DbMigrationService::apply(const domain::Prin
   }
   auto applied = parts_.db.migrate(caller.tenant_id, name, sql, caller.actor_id);
   if (!applied) return applied;
-  const std::string detail = "{\"position\":" + std::to_string(applied->position) + "}";
+  const std::string detail = domain::JsonObjectWriter().integer("position", applied->position).str();
   (void)parts_.audit.append({parts_.credentials.new_id(), caller.tenant_id, caller.actor_id, "db.migration.applied",
                              "db_migration", name, detail, std::chrono::system_clock::now()});
   return applied;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/json_writer.h"
 #include "domain/script.h"
 #include "domain/secret_scrubber.h"
 #include "domain/text.h"
@@ -95,9 +96,9 @@ void DryRunService::dry_run(const domain::Principal& caller, DryRunRequest reque
   }
   recorder_.record(domain::AuditEntry{credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.dry_run",
                                       "script", request.script_id,
-                                      // an input_ref is one of our ids by now: JSON as it is
-                                      request.input_ref ? "{\"input_ref\":\"" + *request.input_ref + "\"}"
-                                                        : "{\"input\":\"given\"}",
+                                      request.input_ref
+                                          ? domain::JsonObjectWriter().text("input_ref", *request.input_ref).str()
+                                          : domain::JsonObjectWriter().text("input", "given").str(),
                                       std::chrono::system_clock::now()});
 
   auto trial = std::make_shared<Trial>();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/event_type.h"
+#include "domain/json_writer.h"
 #include "services/access_service.h"
 #include "services/now.h"
 
@@ -80,7 +81,7 @@ domain::Result<DeadLetter> EventService::replay(const Principal& caller, const s
   }
   parts_.bus.notify_stored();
   audit(caller, "dead_letter.replayed", id,
-        replay.version ? "{\"version\":" + std::to_string(*replay.version) + "}" : "{}");
+        replay.version ? domain::JsonObjectWriter().integer("version", *replay.version).str() : "{}");
   return dead_letter(caller, id);
 }
 
@@ -104,7 +105,7 @@ domain::Result<std::size_t> EventService::replay_all(const Principal& caller, co
   }
   if (replayed_count > 0) parts_.bus.notify_stored();
   audit(caller, "dead_letter.replayed_in_bulk", filter.script_id.value_or(""),
-        "{\"count\":" + std::to_string(replayed_count) + "}");
+        domain::JsonObjectWriter().integer("count", static_cast<std::int64_t>(replayed_count)).str());
   return replayed_count;
 }
 

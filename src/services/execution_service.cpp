@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "domain/json_writer.h"
 #include "services/access_service.h"
 #include "services/now.h"
 #include "services/script_service.h"
@@ -15,11 +16,13 @@ using domain::Principal;
 
 void ExecutionService::announce_failure(const Execution& execution, domain::EventLineage lineage) {
   if (events_ == nullptr || !execution.error || !lineage.child(1).within_bounds()) return;
-  // Ids are ours and codes are names: nothing here needs escaping.
   events_->publish({execution.tenant_id, "execution.failed",
-                    "{\"execution_id\":\"" + execution.id + "\",\"script_id\":\"" + execution.script_id +
-                        "\",\"status\":\"" + std::string(domain::to_string(execution.status)) + "\",\"code\":\"" +
-                        std::string(domain::to_string(execution.error->code)) + "\"}",
+                    domain::JsonObjectWriter()
+                        .text("execution_id", execution.id)
+                        .text("script_id", execution.script_id)
+                        .text("status", domain::to_string(execution.status))
+                        .text("code", domain::to_string(execution.error->code))
+                        .str(),
                     lineage.child(1)},
                    [](const domain::Result<std::string>&) {});
 }
@@ -171,7 +174,8 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
     return;
   }
   recorder_.record(domain::AuditEntry{credentials_.new_id(), caller.tenant_id, caller.actor_id, "script.executed",
-                                      "execution", execution_id, "{\"script_id\":\"" + script.id() + "\"}", now()});
+                                      "execution", execution_id, domain::JsonObjectWriter().text("script_id", script.id()).str(),
+                                      now()});
   if (answered_at_once) answer(std::move(*answered_at_once));
 }
 

@@ -1,15 +1,13 @@
 #include "services/log.h"
 
 #include <atomic>
-#include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <mutex>
 
 #include "domain/enum_names.h"
-#include "domain/text.h"
+#include "domain/json_writer.h"
 
 namespace jsr::log {
 namespace {
@@ -36,61 +34,14 @@ Sink& current_sink() {
   return sink;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const std::size_t length = domain::utf8_sequence_length(text.substr(i));
-      if (length == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(text.substr(i, length));
-        i += length;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
-}
-
 void append_value(std::string& out, const Value& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) return append_json_string(out, *text);
+  if (const auto* text = std::get_if<std::string>(&value)) return domain::append_json_string(out, *text);
   if (const auto* flag = std::get_if<bool>(&value)) {
     out += *flag ? "true" : "false";
     return;
   }
-  char digits[32];
-  std::to_chars_result written{};
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-    written = std::to_chars(std::begin(digits), std::end(digits), *integer);
-  } else {
-    const double number = std::get<double>(value);
-    if (!std::isfinite(number)) {
-      out += "null";
-      return;
-    }
-    written = std::to_chars(std::begin(digits), std::end(digits), number);
-  }
-  out.append(digits, written.ptr);
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return domain::append_json_number(out, *integer);
+  domain::append_json_number(out, std::get<double>(value));
 }
 
 }  // namespace
@@ -127,10 +78,10 @@ std::string format_line(Level level, std::string_view message, const Fields& fie
   line += "\",\"level\":\"";
   line += to_string(level);
   line += "\",\"msg\":";
-  append_json_string(line, message);
+  domain::append_json_string(line, message);
   for (const auto& [name, value] : fields) {
     line.push_back(',');
-    append_json_string(line, name);
+    domain::append_json_string(line, name);
     line.push_back(':');
     append_value(line, value);
   }

@@ -4,6 +4,7 @@
 
 #include "domain/cron_expression.h"
 #include "domain/event.h"
+#include "domain/json_writer.h"
 #include "domain/schedule_policy.h"
 #include "domain/utc_time.h"
 #include "services/log.h"
@@ -167,11 +168,12 @@ void Scheduler::reload(const ScheduleKey& key) {
 
 Execution Scheduler::slot_record(const domain::Script& script, UtcSeconds slot, system_clock::time_point now) {
   const auto& trigger = script.definition().trigger;
-  // The zone and the expression were validated to plain characters; the time is ours.
   return cron_record(script,
-                     "{\"scheduledFor\":\"" + domain::iso_utc(slot) + "\",\"cron\":\"" +
-                         trigger.cron_expression.value_or("") + "\",\"timezone\":\"" +
-                         trigger.timezone.value_or("UTC") + "\"}",
+                     domain::JsonObjectWriter()
+                         .text("scheduledFor", domain::iso_utc(slot))
+                         .text("cron", trigger.cron_expression.value_or(""))
+                         .text("timezone", trigger.timezone.value_or("UTC"))
+                         .str(),
                      now);
 }
 

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "domain/cron_expression.h"
+#include "domain/json_writer.h"
 #include "services/access_service.h"
 #include "services/now.h"
 
@@ -43,12 +44,14 @@ AuditRecord audit_record(const domain::DomainEvent& event) {
         if constexpr (std::is_same_v<Event, domain::ScriptCreated>) return {"script.created"};
         if constexpr (std::is_same_v<Event, domain::ScriptUpdated>) {
           return {happened.source_changed ? "script.source_changed" : "script.updated",
-                  "{\"version\":" + std::to_string(happened.version) + "}"};
+                  domain::JsonObjectWriter().integer("version", happened.version).str()};
         }
         if constexpr (std::is_same_v<Event, domain::ScriptDeleted>) return {"script.deleted"};
         if constexpr (std::is_same_v<Event, domain::ScriptStatusChanged>) {
-          return {"script.status_changed", "{\"from\":\"" + std::string(domain::to_string(happened.from)) +
-                                               "\",\"to\":\"" + std::string(domain::to_string(happened.to)) + "\"}"};
+          return {"script.status_changed", domain::JsonObjectWriter()
+                                               .text("from", domain::to_string(happened.from))
+                                               .text("to", domain::to_string(happened.to))
+                                               .str()};
         }
         return {"script.event"};
       },
@@ -68,10 +71,12 @@ void ScriptService::announce(const Principal& caller, Script& script) {
   for (const domain::DomainEvent& event : script.take_events()) {
     AuditRecord record = audit_record(event);
     if (events_ != nullptr) {
-      // Ids are ours, the details our JSON: nothing to escape.
       events_->publish({caller.tenant_id, record.action,
-                        "{\"script_id\":\"" + script.id() + "\",\"actor_id\":\"" + caller.actor_id +
-                            "\",\"details\":" + record.details_json + "}",
+                        domain::JsonObjectWriter()
+                            .text("script_id", script.id())
+                            .text("actor_id", caller.actor_id)
+                            .raw("details", record.details_json)
+                            .str(),
                         {}},
                        [](const domain::Result<std::string>&) {});
     }

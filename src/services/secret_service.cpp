@@ -1,5 +1,6 @@
 #include "services/secret_service.h"
 
+#include "domain/json_writer.h"
 #include "domain/text.h"
 #include "services/access_service.h"
 
@@ -64,7 +65,7 @@ domain::Result<std::optional<std::string>> SecretService::read_now(const domain:
   // The audit names the script and the run; the actor is the script.
   (void)parts_.audit.append({parts_.credentials.new_id(), request.tenant_id, "script:" + request.script_id,
                              *found ? "secret.read" : "secret.read_missing", "secret", request.name,
-                             "{\"execution_id\":\"" + request.execution_id + "\"}", std::chrono::system_clock::now()});
+                             domain::JsonObjectWriter().text("execution_id", request.execution_id).str(), std::chrono::system_clock::now()});
   if (!*found) return std::optional<std::string>{};
   auto value = parts_.cipher.open((*found)->sealed, context_of(request.tenant_id, request.name));
   if (!value) return std::unexpected(Error::internal("the secret does not open with this server's key"));
