@@ -28,6 +28,26 @@ TEST_F(ScriptModel, DefaultExportReceivesInputAndContext) {
       "trigger":{"type":"event","event":"payment.processed"}})"));
 }
 
+TEST_F(ScriptModel, TheTriggersTypeIsItsOwnWhateverItsDataSays) {
+  ExecutionRequest request = request_for("export default (input, ctx) => [ctx.trigger, ctx.userId, ctx.dryRun]", "null");
+  request.trigger_type = "cron";
+  request.trigger_data_json = R"({"type":"http","cron":"0 * * * *"})";
+  request.user_id = "user-\xFF";
+  const ExecutionOutcome outcome = run(std::move(request));
+  ASSERT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
+  EXPECT_EQ(json::parse(outcome.output_json),
+            json::parse("[{\"type\":\"cron\",\"cron\":\"0 * * * *\"},\"user-\xEF\xBF\xBD\",false]"));
+}
+
+TEST_F(ScriptModel, ATriggerWithoutDataIsItsTypeAlone) {
+  ExecutionRequest request = request_for("export default (input, ctx) => ctx.trigger", "null");
+  request.trigger_type = "manual";
+  request.trigger_data_json = "null";
+  const ExecutionOutcome outcome = run(std::move(request));
+  ASSERT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
+  EXPECT_EQ(json::parse(outcome.output_json), json::parse(R"({"type":"manual"})"));
+}
+
 TEST_F(ScriptModel, InputIsTheScriptsOwnToChange) {
   EXPECT_EQ(output_of("export default (input) => { input.seen = true; return input; }", R"({"a":1})"),
             json::parse(R"({"a":1,"seen":true})"));

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "infrastructure/runtime/bindings/native.h"
+#include "infrastructure/runtime/text_codec.h"
 
 namespace jsr::runtime::bindings {
 namespace {
@@ -37,39 +37,55 @@ const JSFunctionSpec kBudgetMethods[] = {
     JS_FS_END,
 };
 
-// Input and trigger data are already JSON (the trigger's an object or null); splice them in unparsed.
-std::string context_json(const ExecutionRequest& request) {
-  nlohmann::json fields = {
-      {"tenantId", request.tenant_id},
-      {"userId", request.user_id},
-      {"organizationId", request.organization_id},
-      {"scriptId", request.script_id},
-      {"executionId", request.execution_id},
-      {"dryRun", request.dry_run},
-  };
-  const auto text = [](const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
-  std::string json = text(fields);
-  json.pop_back();
-  // The trigger's data object gives the trigger's fields beside its type:
-  // {type:"cron", scheduledFor, cron, timezone}.
-  std::string_view data = request.trigger_data_json;
-  const bool has_fields = !data.empty() && data.front() == '{' && data.find_first_not_of(" \t\r\n", 1) < data.size() &&
-                          data[data.find_first_not_of(" \t\r\n", 1)] != '}';
-  json += ",\"input\":" + request.input_json + ",\"trigger\":{\"type\":" + text(request.trigger_type) +
-          (has_fields ? "," + std::string(data.substr(1)) : std::string("}")) + "}";
-  return json;
+// Our ids, but the context must not fail on a stray byte: invalid UTF-8 becomes U+FFFD.
+bool define_text(JSContext* cx, JS::HandleObject object, const char* name, const std::string& utf8) {
+  const auto units = decode_utf8({reinterpret_cast<const std::uint8_t*>(utf8.data()), utf8.size()}, {.ignore_bom = true});
+  JS::RootedString text(cx, JS_NewUCStringCopyN(cx, units->data(), units->size()));
+  return text && JS_DefineProperty(cx, object, name, text, JSPROP_ENUMERATE);
+}
+
+bool parse_json(JSContext* cx, const std::string& json, JS::MutableHandleValue out) {
+  JS::RootedString text(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(json.data(), json.size())));
+  return text && JS_ParseJSON(cx, text, out);
+}
+
+bool define_parsed(JSContext* cx, JS::HandleObject object, const char* name, const std::string& json) {
+  JS::RootedValue value(cx);
+  return parse_json(cx, json, &value) && JS_DefineProperty(cx, object, name, value, JSPROP_ENUMERATE);
+}
+
+// {type, ...the trigger's data}: {type:"cron", scheduledFor, cron, timezone}.
+JSObject* make_trigger(JSContext* cx, const ExecutionRequest& request) {
+  JS::RootedObject trigger(cx, JS_NewPlainObject(cx));
+  if (!trigger || !define_text(cx, trigger, "type", request.trigger_type)) return nullptr;
+  JS::RootedValue data(cx);
+  if (!parse_json(cx, request.trigger_data_json, &data)) return nullptr;
+  if (!data.isObject()) return trigger;
+  JS::RootedObject fields(cx, &data.toObject());
+  // Data that names a type of its own does not change the trigger's.
+  if (!JS_AssignObject(cx, trigger, fields) || !define_text(cx, trigger, "type", request.trigger_type)) return nullptr;
+  return trigger;
 }
 
 }  // namespace
 
+// Made property by property: the input and the trigger's data are parsed as
+// they are, nothing is spliced or serialised on the way.
 JSObject* make_context_object(JSContext* cx, const RunningExecution& execution) {
-  const std::string json = context_json(execution.request());
-  JS::RootedString text(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(json.data(), json.size())));
-  JS::RootedValue parsed(cx);
-  if (!text || !JS_ParseJSON(cx, text, &parsed) || !parsed.isObject()) return nullptr;
-  JS::RootedObject context(cx, &parsed.toObject());
+  const ExecutionRequest& request = execution.request();
+  JS::RootedObject context(cx, JS_NewPlainObject(cx));
+  if (!context || !define_text(cx, context, "tenantId", request.tenant_id) ||
+      !define_text(cx, context, "userId", request.user_id) ||
+      !define_text(cx, context, "organizationId", request.organization_id) ||
+      !define_text(cx, context, "scriptId", request.script_id) ||
+      !define_text(cx, context, "executionId", request.execution_id) ||
+      !JS_DefineProperty(cx, context, "dryRun", JS::RootedValue(cx, JS::BooleanValue(request.dry_run)),
+                         JSPROP_ENUMERATE) ||
+      !define_parsed(cx, context, "input", request.input_json)) {
+    return nullptr;
+  }
+  JS::RootedObject trigger(cx, make_trigger(cx, request));
+  if (!trigger || !JS_DefineProperty(cx, context, "trigger", trigger, JSPROP_ENUMERATE)) return nullptr;
   // The realm's one budget object: its methods read whichever execution runs.
   JS::RootedObject global(cx, JS::CurrentGlobalOrNull(cx));
   JS::RootedValue budget(cx, JS::GetReservedSlot(global, kBudgetSlot));
