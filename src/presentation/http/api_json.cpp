@@ -87,13 +87,28 @@ Response error_response(const Error& error) {
   return response;
 }
 
-domain::Result<Json> parse_json_text(std::string_view text, std::size_t max_depth) {
+namespace {
+
+domain::Result<void> check_utf8_and_depth(std::string_view text, std::size_t max_depth) {
   if (!domain::is_valid_utf8(text))
     return std::unexpected(Error{domain::ErrorCode::kInvalidUtf8, "the body is not valid UTF-8"});
   if (domain::json_nesting_depth(text, max_depth) > max_depth) {
     return std::unexpected(Error{domain::ErrorCode::kNestingTooDeep, "the body nests arrays and objects deeper than " +
                                                                          std::to_string(max_depth) + " levels"});
   }
+  return {};
+}
+
+}  // namespace
+
+domain::Result<void> check_json_text(std::string_view text, std::size_t max_depth) {
+  if (auto checked = check_utf8_and_depth(text, max_depth); !checked) return checked;
+  if (!Json::accept(text)) return std::unexpected(Error::invalid_json("the body is not valid JSON"));
+  return {};
+}
+
+domain::Result<Json> parse_json_text(std::string_view text, std::size_t max_depth) {
+  if (auto checked = check_utf8_and_depth(text, max_depth); !checked) return std::unexpected(checked.error());
   Json value = Json::parse(text, nullptr, false);
   if (value.is_discarded()) return std::unexpected(Error::invalid_json("the body is not valid JSON"));
   return value;

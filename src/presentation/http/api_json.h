@@ -28,6 +28,8 @@ int status_for(domain::ErrorCode code);
 // JSON text checked before any value is built: INVALID_UTF8, NESTING_TOO_DEEP
 // (past `max_depth` levels, counted without recursion) or INVALID_JSON.
 domain::Result<Json> parse_json_text(std::string_view text, std::size_t max_depth);
+// The same checks without building the value, for text passed on as it is.
+domain::Result<void> check_json_text(std::string_view text, std::size_t max_depth);
 // The body as a JSON object: 415 without a JSON media type (charset, if
 // given, utf-8), 400 when it does not parse, nests too deep or is not an object.
 domain::Result<Json> json_body(const Request& request);

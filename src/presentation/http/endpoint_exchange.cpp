@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "domain/json_writer.h"
 #include "domain/text.h"
 #include "presentation/http/api_json.h"
 #include "presentation/http/request_decoding.h"
@@ -59,31 +60,38 @@ domain::Result<std::string> endpoint_input(const Request& request, std::string_v
     return std::unexpected(domain::Error{domain::ErrorCode::kPayloadTooLarge,
                                          "the body is larger than " + std::to_string(max_body_bytes) + " bytes"});
   }
-  Json headers = Json::object();
-  for (const auto& [name, value] : request.headers) {
-    if (name != "authorization") headers[name] = value;
-  }
-  Json input = {{"method", request.method},
-                {"path", script_path},
-                {"params", params},
-                {"query", request.query},
-                {"headers", std::move(headers)},
-                {"body", nullptr},
-                {"ip", request.remote_address}};
+  const auto object_of = [](const std::map<std::string, std::string>& fields, std::string_view left_out = {}) {
+    domain::JsonObjectWriter object;
+    for (const auto& [name, value] : fields) {
+      if (name != left_out) object.text(name, value);
+    }
+    return object.str();
+  };
+  // Written once, in one pass: a JSON body is checked and passed on as it came.
+  domain::JsonObjectWriter input;
+  input.text("method", request.method)
+      .text("path", script_path)
+      .raw("params", object_of(params))
+      .raw("query", object_of(request.query))
+      .raw("headers", object_of(request.headers, "authorization"));
   if (request.body.empty()) {
-    // no body: null
+    input.raw("body", "null").text("ip", request.remote_address);
   } else if (is_json_media(parse_media_type(request.header("content-type")).type)) {
-    auto body = parse_json_text(request.body, domain::kMaxScriptJsonDepth);
-    if (!body) return std::unexpected(body.error());
-    input["body"] = std::move(*body);
-    input["rawBody"] = request.body;  // what a webhook's signature signs
+    if (auto checked = check_json_text(request.body, domain::kMaxScriptJsonDepth); !checked) {
+      return std::unexpected(checked.error());
+    }
+    // The parser skips a byte order mark at the start; inside the input it would be an error.
+    std::string_view body = request.body;
+    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+    input.raw("body", body).text("ip", request.remote_address);
+    input.text("rawBody", request.body);  // what a webhook's signature signs
   } else if (domain::is_valid_utf8(request.body)) {
-    input["body"] = request.body;
+    input.text("body", request.body).text("ip", request.remote_address);
   } else {
-    input["body"] = domain::base64_encode(request.body);
-    input["isBase64Encoded"] = true;
+    input.text("body", domain::base64_encode(request.body)).text("ip", request.remote_address);
+    input.boolean("isBase64Encoded", true);
   }
-  return json_text(input);
+  return input.str();
 }
 
 Response endpoint_response(const std::string& output_json) {

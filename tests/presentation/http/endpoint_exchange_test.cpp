@@ -49,6 +49,21 @@ TEST(EndpointInput, TextStaysTextAndBinaryBecomesBase64) {
   EXPECT_EQ(input_of(request_with("[1]", "application/vnd.api+json"))["body"], Json::array({1}));
 }
 
+// A JSON body is passed on as it came (not parsed and written again), so
+// nothing around it may break the input's own JSON.
+TEST(EndpointInput, AJsonBodyPassedOnAsItCameCannotBreakOutOfItsField) {
+  const Json spaced = input_of(request_with("\xEF\xBB\xBF \n{\"a\": [1, 2]}\t\n", "application/json"));
+  EXPECT_EQ(spaced["body"], (Json{{"a", {1, 2}}})) << "a byte order mark and whitespace around it are fine";
+  EXPECT_EQ(spaced["ip"], "127.0.0.1");
+  for (const char* smuggling : {R"(1, "ip": "6.6.6.6")", R"({"a":1}}, "ip": "6.6.6.6", "x": {)", R"("a" "b")", "",
+                                "\"\\ud800\""}) {
+    if (*smuggling == '\0') continue;
+    auto refused = endpoint_input(request_with(smuggling, "application/json"), "/x", {}, 1024);
+    ASSERT_FALSE(refused.has_value()) << smuggling;
+    EXPECT_EQ(refused.error().code, domain::ErrorCode::kInvalidJson) << smuggling;
+  }
+}
+
 TEST(EndpointInput, RefusesABadJsonBodyAndAnOversizedOne) {
   auto bad = endpoint_input(request_with("{oops", "application/json"), "/x", {}, 1024);
   ASSERT_FALSE(bad.has_value());
