@@ -1,38 +1,18 @@
 #include "infrastructure/runtime/compile_cache.h"
 
 #include <cstring>
-#include <memory>
-#include <openssl/evp.h>
-#include <stdexcept>
+#include <string_view>
+
+#include "infrastructure/security/sha256.h"
 
 namespace jsr::runtime {
 
-namespace {
-
-// Fetched once: OpenSSL 3 looks the algorithm up in its providers on every
-// EVP_sha256() init otherwise — most of the cost of hashing a small script.
-const EVP_MD* sha256() {
-  static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> fetched(EVP_MD_fetch(nullptr, "SHA256", nullptr),
-                                                                        &EVP_MD_free);
-  return fetched.get();
-}
-
-}  // namespace
-
 CompileCache::Key CompileCache::key_for(const std::string& tenant_id, const std::string& source_name,
                                         const std::string& source) {
-  Key key{tenant_id, {}};
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  // The name's length first, so that no name and source run together into another's.
   const std::uint64_t name_length = source_name.size();
-  unsigned digest_length = 0;
-  if (!sha || sha256() == nullptr || EVP_DigestInit_ex2(sha.get(), sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(sha.get(), &name_length, sizeof(name_length)) != 1 ||
-      EVP_DigestUpdate(sha.get(), source_name.data(), source_name.size()) != 1 ||
-      EVP_DigestUpdate(sha.get(), source.data(), source.size()) != 1 ||
-      EVP_DigestFinal_ex(sha.get(), key.digest.data(), &digest_length) != 1) {
-    throw std::runtime_error("OpenSSL: SHA-256 failed");
-  }
-  return key;
+  const std::string_view length_bytes(reinterpret_cast<const char*>(&name_length), sizeof(name_length));
+  return Key{tenant_id, security::sha256({length_bytes, source_name, source})};
 }
 
 std::size_t CompileCache::KeyHash::operator()(const Key& key) const {

@@ -1,11 +1,10 @@
 #include "infrastructure/security/system_credentials.h"
 
 #include <array>
-#include <cstdio>
-#include <openssl/evp.h>
 #include <stdexcept>
 
 #include "infrastructure/security/random.h"
+#include "infrastructure/security/sha256.h"
 
 namespace jsr::security {
 
@@ -35,16 +34,12 @@ std::string SystemCredentials::new_token() {
 }
 
 std::string SystemCredentials::hash(const std::string& token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  if (EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("OpenSSL: SHA-256 failed");
-  }
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  char pair[3];
-  for (unsigned i = 0; i < length; ++i) {
-    std::snprintf(pair, sizeof(pair), "%02x", digest[i]);
-    hex += pair;
+  hex.reserve(2 * sizeof(Sha256Digest));
+  for (std::uint8_t byte : sha256({token})) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0xF]);
   }
   return hex;
 }
