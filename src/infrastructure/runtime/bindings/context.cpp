@@ -37,10 +37,17 @@ const JSFunctionSpec kBudgetMethods[] = {
     JS_FS_END,
 };
 
-// Our ids, but the context must not fail on a stray byte: invalid UTF-8 becomes U+FFFD.
+// Our ids (ASCII: copied as they are), but the context must not fail on a
+// stray byte: invalid UTF-8 becomes U+FFFD.
 bool define_text(JSContext* cx, JS::HandleObject object, const char* name, const std::string& utf8) {
-  const auto units = decode_utf8({reinterpret_cast<const std::uint8_t*>(utf8.data()), utf8.size()}, {.ignore_bom = true});
-  JS::RootedString text(cx, JS_NewUCStringCopyN(cx, units->data(), units->size()));
+  JS::RootedString text(cx);
+  if (std::ranges::all_of(utf8, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    text = JS_NewStringCopyN(cx, utf8.data(), utf8.size());
+  } else {
+    const auto units =
+        decode_utf8({reinterpret_cast<const std::uint8_t*>(utf8.data()), utf8.size()}, {.ignore_bom = true});
+    text = JS_NewUCStringCopyN(cx, units->data(), units->size());
+  }
   return text && JS_DefineProperty(cx, object, name, text, JSPROP_ENUMERATE);
 }
 
