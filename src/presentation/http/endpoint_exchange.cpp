@@ -52,6 +52,15 @@ bool is_response_shape(const Json& output) {
   });
 }
 
+// A response shape names at least one of its fields, and the engine writes
+// names as they are: an output whose text names none is sent without parsing.
+bool may_be_response_shape(std::string_view output_json) {
+  return output_json.starts_with('{') &&
+         std::ranges::any_of(std::array<std::string_view, 4>{"\"status\"", "\"headers\"", "\"body\"",
+                                                             "\"isBase64Encoded\""},
+                             [&](std::string_view name) { return output_json.find(name) != std::string_view::npos; });
+}
+
 }  // namespace
 
 domain::Result<std::string> endpoint_input(const Request& request, std::string_view script_path,
@@ -95,6 +104,10 @@ domain::Result<std::string> endpoint_input(const Request& request, std::string_v
 }
 
 Response endpoint_response(const std::string& output_json) {
+  if (!may_be_response_shape(output_json)) {
+    if (output_json.empty()) return json_response(200, nullptr);
+    return {200, output_json, "application/json"};  // the engine wrote it as JSON already
+  }
   Json output = Json::parse(output_json, nullptr, false);
   if (output.is_discarded()) return json_response(200, nullptr);
   // The engine wrote it as JSON already: sent as it is.

@@ -84,6 +84,9 @@ TEST(EndpointResponse, AnyOtherValueIsA200JsonBody) {
   EXPECT_EQ(plain.body, R"({"ok":true,"status":"shipped"})");
   EXPECT_EQ(endpoint_response("42").body, "42");
   EXPECT_EQ(endpoint_response("null").body, "null");
+  const std::string near_miss = R"({"statuses":[200],"bodyCount":1,"data":{"status":201,"body":"x"}})";
+  EXPECT_EQ(endpoint_response(near_miss).body, near_miss) << "only the top level's own names make a response";
+  EXPECT_EQ(endpoint_response(near_miss).status, 200);
 }
 
 TEST(EndpointResponse, StatusHeadersAndBodyKinds) {
