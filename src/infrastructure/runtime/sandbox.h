@@ -4,7 +4,8 @@
 // which execution's code runs when. Lives on the VM thread and is touched
 // only there, except `request_cancel`, which any thread may call.
 //
-// sandbox.cpp: leasing, starting, advancing and finishing executions;
+// sandbox.cpp: starting, advancing and finishing executions;
+// sandbox_realm.cpp: leasing the VM to a tenant's realm, tidying up between tenants;
 // sandbox_limits.cpp: how executions are stopped (time, memory, cancel);
 // sandbox_host.cpp: what it does for the bindings (ScriptHost).
 //
@@ -98,6 +99,8 @@ class Sandbox final : public ScriptHost {
   void tidy();
   // Full collection, helper threads' frees included, then an arena purge.
   void collect_everything();
+  // What an execution's memory is counted from: the VM's footprint now.
+  void take_baselines();
   void begin(RunningExecution& execution);
   void advance(RunningExecution& execution);
   void complete(RunningExecution& execution, JS::HandleValue result);
