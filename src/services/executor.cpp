@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "services/guarded_thread.h"
-#include "services/vm_choice.h"
 
 namespace jsr::services {
 namespace {
@@ -261,11 +260,7 @@ void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {
   }
 }
 
-bool Executor::has_company_locked() {
-  const auto now = Clock::now();
-  if (tenants_.size() > 1) last_company_ = now;
-  return now - last_company_ < kCompanyMemory;
-}
+bool Executor::has_company_locked() { return company_.has_company(tenants_.size(), Clock::now()); }
 
 void Executor::rebalance_priorities_locked() {
   for (auto& slot : vms_) {

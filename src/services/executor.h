@@ -33,6 +33,7 @@
 #include "services/background_loop.h"
 #include "services/metrics_registry.h"
 #include "services/queue_worker.h"
+#include "services/vm_choice.h"
 
 namespace jsr::services {
 
@@ -144,12 +145,7 @@ class Executor {
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
   BackgroundLoop::Duration reap_idle_vms();  // one round of the housekeeper; the wait until the next
   void register_gauges();
-  // Yielding matters only to other tenants: a lone tenant's VMs would just
-  // yield to the rest of the machine (p99 34 ms instead of 16 ms). So a
-  // tenant's VMs yield while another tenant has work or had some within
-  // kCompanyMemory (a quiet tenant's requests come and go; flipping the
-  // flood's priority at each would let it run at full priority between them).
-  static constexpr std::chrono::seconds kCompanyMemory{2};
+  // Whether another tenant has work now or had some lately (see CompanyMemory).
   bool has_company_locked();
   // Every busy VM's priority looked at again: when a second tenant arrives.
   void rebalance_priorities_locked();
@@ -163,7 +159,7 @@ class Executor {
 
   mutable std::mutex mutex_;                  // guards every field below
   std::map<std::pair<std::string, domain::ExecutionStatus>, Counter*> executions_counters_;
-  Clock::time_point last_company_{};  // when more than one tenant last had work
+  CompanyMemory company_;
   std::condition_variable emptied_;           // nothing queued or running any more (waited for by drain)
   std::vector<std::unique_ptr<VmSlot>> vms_;
   std::unordered_map<std::string, Tenant> tenants_;

@@ -1,6 +1,7 @@
 // Which VM the executor gives a tenant's next execution — the pool's policy,
 // kept apart from its lock and threads (leveldb's PickCompaction), so it is
-// tested without VMs (tests/services/vm_choice_test.cpp):
+// tested without VMs (tests/services/vm_choice_test.cpp), and when its VMs
+// yield the CPU (has_backlog, CompanyMemory, at the end):
 //   1. an idle VM already warm for the tenant (the most recently idle: its
 //      thread and caches are still hot); else one of the tenant's VMs that
 //      runs a single execution — waiting behind it costs less than a realm,
@@ -16,9 +17,11 @@
 //   4. none: the execution waits in the queue.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <string_view>
 
 namespace jsr::services {
@@ -96,5 +99,28 @@ VmChoice choose_vm(const Vms& vms, const TenantLoad& load, bool pool_can_grow) {
 constexpr bool has_backlog(std::size_t queued, std::size_t in_flight, std::size_t leased_vms) {
   return queued > 0 || in_flight > leased_vms * kSpreadPastInFlight;
 }
+
+// Yielding matters only to other tenants: a lone tenant's VMs would just
+// yield to the rest of the machine (p99 34 ms instead of 16 ms). So a
+// tenant's VMs yield while another tenant has work or had some within
+// `memory` (a quiet tenant's requests come and go; flipping the flood's
+// priority at each would let it run at full priority between them).
+class CompanyMemory {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::seconds kDefaultMemory{2};
+
+  explicit CompanyMemory(Clock::duration memory = kDefaultMemory) : memory_(memory) {}
+
+  // `tenants`: how many have work now.
+  bool has_company(std::size_t tenants, Clock::time_point now) {
+    if (tenants > 1) last_company_ = now;
+    return last_company_.has_value() && now - *last_company_ < memory_;
+  }
+
+ private:
+  Clock::duration memory_;
+  std::optional<Clock::time_point> last_company_;
+};
 
 }  // namespace jsr::services

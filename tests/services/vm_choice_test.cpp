@@ -83,5 +83,16 @@ TEST(Backlog, IsWorkWaitingOrMoreThanTwoExecutionsAVm) {
   EXPECT_TRUE(has_backlog(0, 5, 2));
 }
 
+TEST(CompanyMemory, ALoneTenantHasNoCompanyAndASecondOneIsRememberedForAWhile) {
+  CompanyMemory company(std::chrono::seconds(2));
+  const Clock::time_point start = kEarly;
+  EXPECT_FALSE(company.has_company(1, start)) << "alone from the start";
+  EXPECT_TRUE(company.has_company(2, start + std::chrono::milliseconds(10)));
+  EXPECT_TRUE(company.has_company(1, start + std::chrono::milliseconds(1500)))
+      << "the quiet tenant's requests come and go: still company between them";
+  EXPECT_FALSE(company.has_company(1, start + std::chrono::milliseconds(2011))) << "gone for longer than the memory";
+  EXPECT_TRUE(company.has_company(3, start + std::chrono::seconds(5)));
+}
+
 }  // namespace
 }  // namespace jsr::services
