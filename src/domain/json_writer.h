@@ -10,7 +10,9 @@
 
 namespace jsr::domain {
 
-// `text` as a JSON string, quotes included, appended to `out`.
+// `text` as a JSON string, quotes included, appended to `out`, escaped as
+// JSON.stringify escapes (the secret scrubber relies on it to find a secret
+// inside a script's JSON output).
 void append_json_string(std::string& out, std::string_view text);
 
 // A number as JSON writes it; non-finite numbers (which JSON cannot hold) as null.

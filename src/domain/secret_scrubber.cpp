@@ -4,6 +4,7 @@
 #include <deque>
 #include <optional>
 
+#include "domain/json_writer.h"
 #include "domain/secret.h"
 
 namespace jsr::domain {
@@ -108,29 +109,11 @@ std::optional<std::string> escaped(std::string_view bytes) {
   return out;
 }
 
-// As inside a JSON string, the way JSON.stringify and nlohmann write it.
+// As inside a JSON string, the way JSON.stringify writes it.
 std::string json_escaped(std::string_view bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kLowerHex[c >> 4];
-          out += kLowerHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
+  std::string quoted;
+  append_json_string(quoted, bytes);
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 std::vector<std::string> forms_of(const std::string& secret) {

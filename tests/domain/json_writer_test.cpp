@@ -21,6 +21,7 @@ TEST(JsonObjectWriter, WritesFieldsInTheOrderAdded) {
 
 TEST(JsonObjectWriter, EscapesNamesAndTexts) {
   EXPECT_EQ(JsonObjectWriter().text("cron \"x\"", "a\\b\n\t\x01").str(), R"({"cron \"x\"":"a\\b\n\t\u0001"})");
+  EXPECT_EQ(JsonObjectWriter().text("as JSON.stringify", "\b\f\x7f").str(), "{\"as JSON.stringify\":\"\\b\\f\x7f\"}");
 }
 
 TEST(JsonObjectWriter, ReplacesInvalidUtf8AndKeepsValidUtf8) {
