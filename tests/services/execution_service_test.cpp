@@ -59,6 +59,14 @@ class ExecutionServiceTest : public ::testing::Test {
     return scripts.create(admin_, definition, domain::ScriptStatus::kActive);
   }
 
+  // A run whose answer comes before run() returns: one that does not wait, or a refusal.
+  domain::Result<domain::Execution> answered_at_once(ExecutionService& service, RunRequest request) {
+    std::optional<domain::Result<domain::Execution>> answer;
+    service.run(admin_, std::move(request), [&](domain::Result<domain::Execution> result) { answer = std::move(result); });
+    EXPECT_TRUE(answer.has_value()) << "answered before run() returned";
+    return answer ? std::move(*answer) : std::unexpected(domain::Error::internal("no answer"));
+  }
+
   fs::path dir_;
   std::unique_ptr<persistence::Database> database_;
   persistence::SqlScriptRepository scripts_{*database_};
@@ -106,13 +114,7 @@ TEST_F(ExecutionServiceTest, ARunIsRefusedWhileTheRecordsCannotBeWritten) {
   flaky.down = true;
   ExecutionRecorder recorder(flaky, {.interval = std::chrono::milliseconds(5), .capacity = 8});
   ExecutionService service(scripts_, flaky, recorder, executor_, audit_, credentials_, "node-a");
-  const auto run = [&] {
-    std::optional<domain::Result<domain::Execution>> answer;
-    service.run(admin_, {.script_id = script->id(), .wait = false},
-                [&](domain::Result<domain::Execution> result) { answer = std::move(result); });
-    EXPECT_TRUE(answer.has_value()) << "a run that does not wait is answered before run() returns";
-    return std::move(*answer);
-  };
+  const auto run = [&] { return answered_at_once(service, {.script_id = script->id(), .wait = false}); };
   std::vector<std::string> taken;
   for (int i = 0; i < 6; ++i) {
     auto accepted = run();
@@ -139,13 +141,7 @@ TEST_F(ExecutionServiceTest, ARunTheExecutorRefusesIsRecordedAndGivesItsPlaceBac
   auto script = create_script(1);
   ASSERT_TRUE(script.has_value()) << script.error().message;
   executor_.drain(std::chrono::milliseconds(0));
-  const auto run = [&] {
-    std::optional<domain::Result<domain::Execution>> answer;
-    service_.run(admin_, {.script_id = script->id(), .wait = true},
-                 [&](domain::Result<domain::Execution> result) { answer = std::move(result); });
-    EXPECT_TRUE(answer.has_value()) << "a refusal is answered before run() returns";
-    return std::move(*answer);
-  };
+  const auto run = [&] { return answered_at_once(service_, {.script_id = script->id(), .wait = true}); };
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto refused = run();
     ASSERT_FALSE(refused.has_value());
