@@ -153,18 +153,17 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
 Executor::VmSlot* Executor::vm_for_locked(const std::string& tenant_id, Tenant& tenant) {
   const TenantLoad load{tenant_id, tenant.leased_vms, options_.max_vms_per_tenant, tenant.waited_behind_own_vm};
   VmChoice choice = choose_vm(vms_, load, may_grow_locked());
-  VmSlot* slot = nullptr;
-  if (choice.kind == VmChoiceKind::kGrow) slot = grow_locked();
-  if (choice.kind == VmChoiceKind::kGrow && slot == nullptr) {
+  VmSlot* grown = choice.kind == VmChoiceKind::kGrow ? grow_locked() : nullptr;
+  if (choice.kind == VmChoiceKind::kGrow && grown == nullptr) {
     choice = choose_vm(vms_, load, false);  // the engine cannot start more VMs now
   }
-  if (slot == nullptr && choice.kind != VmChoiceKind::kWait) slot = vms_[choice.index].get();
   if (choice.kind == VmChoiceKind::kMultiplex) {
     ++tenant.waited_behind_own_vm;
   } else if (choice.kind != VmChoiceKind::kWarm && choice.kind != VmChoiceKind::kWait) {
     tenant.waited_behind_own_vm = 0;  // it has one more VM
   }
-  return slot;
+  if (grown != nullptr) return grown;
+  return choice.kind == VmChoiceKind::kWait ? nullptr : vms_[choice.index].get();
 }
 
 bool Executor::may_grow_locked() const {
