@@ -47,8 +47,12 @@ void ScriptCatalog::forget_all() {
 template <typename T, typename Key>
 void ScriptCatalog::keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before) {
   std::lock_guard lock(mutex_);
-  if (generation_ != generation_before) return;
-  entries.insert_or_assign(std::move(key), Entry<T>{std::move(value), Clock::now()});
+  // A change announced while this loaded may have come after the read: kept
+  // as stale, so it is read again at its next use yet still serves should
+  // the database be away then (dropping it left a script nothing to serve).
+  const Clock::time_point loaded_at =
+      generation_ == generation_before ? Clock::now() : Clock::now() - freshness_;
+  entries.insert_or_assign(std::move(key), Entry<T>{std::move(value), loaded_at});
 }
 
 template <typename T>

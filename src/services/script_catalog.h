@@ -55,7 +55,7 @@ class ScriptCatalog {
     Clock::time_point loaded_at;
   };
 
-  // Keeps what was loaded unless a change was announced while it loaded.
+  // Keeps what was loaded; as stale if a change was announced while it loaded.
   template <typename T, typename Key>
   void keep(std::map<Key, Entry<T>>& entries, Key key, T value, std::uint64_t generation_before);
   // Entries whose key the predicate picks are read again at their next use

@@ -1,13 +1,15 @@
-// A real execution repository whose database can be made unreachable: while
-// `down`, every write fails as a lost connection would. Reads pass through.
+// Real repositories whose database can be made unreachable, as a restart or
+// a network cut makes it.
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "domain/repositories.h"
 
 namespace jsr::testing {
 
+// While `down`, every write fails as a lost connection would. Reads pass through.
 class OutageExecutionRepository : public domain::ExecutionRepository {
  public:
   explicit OutageExecutionRepository(domain::ExecutionRepository& real) : real_(real) {}
@@ -48,6 +50,64 @@ class OutageExecutionRepository : public domain::ExecutionRepository {
   }
 
   domain::ExecutionRepository& real_;
+};
+
+// While `down`, the reads a request path makes fail as DATABASE_UNAVAILABLE.
+// `while_reading`, when set, is called in the middle of each of those reads
+// (after the database answered, before the answer is returned): where a change
+// another thread announces lands in the worst case.
+class OutageScriptRepository : public domain::ScriptRepository {
+ public:
+  explicit OutageScriptRepository(domain::ScriptRepository& real) : real_(real) {}
+
+  std::atomic<bool> down{false};
+  std::function<void()> while_reading;
+
+  domain::Result<void> add(const domain::Script& script, const domain::ScriptVersion& first_version) override {
+    return real_.add(script, first_version);
+  }
+  domain::Result<void> save(const domain::Script& script,
+                            const std::optional<domain::ScriptVersion>& new_version) override {
+    return real_.save(script, new_version);
+  }
+  domain::Result<std::optional<domain::Script>> find(const std::string& tenant_id,
+                                                     const std::string& script_id) override {
+    return read([&] { return real_.find(tenant_id, script_id); });
+  }
+  domain::Result<std::optional<domain::Script>> find_by_name(const std::string& tenant_id,
+                                                             const std::string& name) override {
+    return read([&] { return real_.find_by_name(tenant_id, name); });
+  }
+  domain::Result<std::vector<domain::Script>> active_of_type(const std::string& tenant_id,
+                                                             domain::ScriptType type) override {
+    return read([&] { return real_.active_of_type(tenant_id, type); });
+  }
+  domain::Result<domain::Page<domain::Script>> list(const std::string& tenant_id,
+                                                    const domain::ScriptQuery& query) override {
+    return real_.list(tenant_id, query);
+  }
+  domain::Result<bool> remove(const std::string& tenant_id, const std::string& script_id) override {
+    return real_.remove(tenant_id, script_id);
+  }
+  domain::Result<std::vector<domain::VersionSummary>> versions(const std::string& tenant_id,
+                                                               const std::string& script_id) override {
+    return real_.versions(tenant_id, script_id);
+  }
+  domain::Result<std::optional<domain::ScriptVersion>> version(const std::string& tenant_id,
+                                                               const std::string& script_id, int number) override {
+    return real_.version(tenant_id, script_id, number);
+  }
+
+ private:
+  template <typename Read>
+  auto read(Read from_the_database) -> decltype(from_the_database()) {
+    if (down) return std::unexpected(domain::Error::database_unavailable("the database is away (test outage)"));
+    auto answer = from_the_database();
+    if (while_reading) while_reading();
+    return answer;
+  }
+
+  domain::ScriptRepository& real_;
 };
 
 }  // namespace jsr::testing
