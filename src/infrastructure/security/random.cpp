@@ -55,6 +55,29 @@ class RandomBuffer {
   unsigned forks_ = forks_seen.load();
 };
 
+// The 48-bit millisecond and, in the 12 bits after the version (rand_a), the
+// fraction of it (RFC 9562 §6.2, method 3) — unless that is not past the
+// last stamp this process gave and within a few milliseconds of it: then the
+// last plus one. So identifiers made one after another (runs answered in the
+// same millisecond, threads whose clock readings cross) sort in the order
+// they were made. A time further back (a clock set back, a caller's own
+// time) is taken as it is.
+constexpr std::uint64_t kOrderedWithinMillis = 10;
+std::atomic<std::uint64_t> last_stamp{0};
+
+std::uint64_t next_stamp(std::chrono::system_clock::time_point now) {
+  const auto since_epoch = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  const auto millis = static_cast<std::uint64_t>(since_epoch / 1'000'000);
+  const auto fraction = static_cast<std::uint64_t>(since_epoch % 1'000'000) * 4096 / 1'000'000;
+  const std::uint64_t stamp = millis << 12 | fraction;
+  std::uint64_t previous = last_stamp.load(std::memory_order_relaxed);
+  std::uint64_t chosen;
+  do {
+    chosen = stamp <= previous && (previous >> 12) - millis < kOrderedWithinMillis ? previous + 1 : stamp;
+  } while (!last_stamp.compare_exchange_weak(previous, chosen, std::memory_order_relaxed));
+  return chosen;
+}
+
 }  // namespace
 
 bool fill_random(std::uint8_t* bytes, std::size_t length) {
@@ -77,10 +100,11 @@ std::string random_uuid() {
 std::string time_ordered_uuid(std::chrono::system_clock::time_point now) {
   thread_local RandomBuffer randomness;
   std::array<std::uint8_t, 16> bytes{};
-  if (!randomness.take(bytes.data() + 6, 10)) return {};
-  const auto millis =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-  for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(millis >> (40 - 8 * i));
+  if (!randomness.take(bytes.data() + 8, 8)) return {};
+  const std::uint64_t stamp = next_stamp(now);
+  for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(stamp >> (52 - 8 * i));
+  bytes[6] = static_cast<std::uint8_t>((stamp >> 8) & 0x0F);
+  bytes[7] = static_cast<std::uint8_t>(stamp & 0xFF);
   set_version_and_variant(bytes, 7);
   return uuid_text(bytes);
 }

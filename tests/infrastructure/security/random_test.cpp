@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <regex>
 #include <set>
+#include <thread>
+#include <vector>
+#include <algorithm>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,7 +49,37 @@ TEST(Uuid, TimeOrderedOnesSortByTimeAndNeverRepeat) {
     EXPECT_GE(uuid.substr(0, 13), previous_millisecond);
     previous_millisecond = uuid.substr(0, 13);
   }
-  EXPECT_LT(time_ordered_uuid(start), time_ordered_uuid(start + 1ms));
+  const std::string earlier = time_ordered_uuid(start + 1s);
+  EXPECT_LT(earlier, time_ordered_uuid(start + 1s + 1ms));
+}
+
+// Runs answered within one millisecond are listed newest first by time, then
+// id: the ids must sort in the order they were made, on any thread.
+TEST(Uuid, TimeOrderedOnesMadeInOneMillisecondSortInTheOrderMade) {
+  const auto now = std::chrono::system_clock::now();
+  std::string previous = time_ordered_uuid(now);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string next = time_ordered_uuid(now);
+    ASSERT_LT(previous, next) << "id " << i << " made at the same instant as the one before";
+    previous = next;
+  }
+
+  constexpr int kThreads = 4;
+  std::vector<std::vector<std::string>> made(kThreads);
+  {
+    std::vector<std::jthread> threads;
+    for (auto& mine : made) {
+      threads.emplace_back([&mine] {
+        for (int i = 0; i < 5000; ++i) mine.push_back(time_ordered_uuid());
+      });
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& mine : made) {
+    EXPECT_TRUE(std::ranges::is_sorted(mine)) << "each thread's ids in the order it made them";
+    seen.insert(mine.begin(), mine.end());
+  }
+  EXPECT_EQ(seen.size(), std::size_t{kThreads * 5000});
 }
 
 TEST(Uuid, AForkedChildDoesNotRepeatItsParentsIdentifiers) {
