@@ -6,16 +6,7 @@
 #include "domain/enum_names.h"
 
 namespace jsr::domain {
-namespace {
-
-constexpr EnumNames<DeadLetterStatus, 2> kDeadLetterStatuses{{
-    {DeadLetterStatus::kDead, "dead"},
-    {DeadLetterStatus::kReplayed, "replayed"},
-}};
-
-}  // namespace
-
-std::string_view to_string(DeadLetterStatus status) { return name_in(kDeadLetterStatuses, status); }
+std::string_view to_string(DeadLetterStatus status) { return name_in(kDeadLetterStatusNames, status); }
 
 std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int next_attempt, double jitter) {
   const double retries_before = std::max(0, next_attempt - 2);

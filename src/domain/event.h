@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/enum_names.h"
 #include "domain/event_lineage.h"
 #include "domain/execution_error.h"
 #include "domain/trigger.h"
@@ -49,6 +50,11 @@ struct Delivery {
 };
 
 enum class DeadLetterStatus { kDead, kReplayed };
+// Their names on the wire.
+inline constexpr EnumNames<DeadLetterStatus, 2> kDeadLetterStatusNames{{
+    {DeadLetterStatus::kDead, "dead"},
+    {DeadLetterStatus::kReplayed, "replayed"},
+}};
 std::string_view to_string(DeadLetterStatus status);
 
 struct DeadLetter {

@@ -48,147 +48,144 @@ Json token_json(const domain::ApiToken& token) {
           {"created_at", iso8601(token.created_at)}};
 }
 
+Json items_json(const auto& values, auto render) {
+  Json items = Json::array();
+  for (const auto& value : values) items.push_back(render(value));
+  return {{"items", items}};
+}
+
 }  // namespace
 
 void add_admin_routes(Router& router, ApiServices& api) {
-  router.add("GET", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage), [&api](Request& request) {
-    auto tenants = api.access.list_tenants(*request.principal);
-    if (!tenants) return error_response(tenants.error());
-    Json items = Json::array();
-    for (const auto& tenant : *tenants) items.push_back(tenant_json(tenant));
-    return json_response(200, {{"items", items}});
-  });
+  router.add("GET", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage),
+             [&api](const domain::Principal& caller) {
+               return answer_with(api.access.list_tenants(caller), [](const auto& tenants) {
+                 return json_response(200, items_json(tenants, tenant_json));
+               });
+             });
 
   router.add("PATCH", "/api/v1/tenants/{id}", Router::needs(domain::Permission::kTenantsManage),
-             [&api](Request& request) {
-               auto body = json_body(request);
-               if (!body) return error_response(body.error());
-               const std::string& id = request.params.at("id");
-               auto tenants = api.access.list_tenants(*request.principal);
-               if (!tenants) return error_response(tenants.error());
-               auto tenant = std::find_if(tenants->begin(), tenants->end(), [&](const auto& t) { return t.id == id; });
-               if (tenant == tenants->end()) return error_response(domain::Error::not_found("no tenant " + id));
-               if (!body->is_object() || !(*body)["quotas"].is_object()) {
-                 return error_response(domain::Error::validation_failed(
+             [&api](const domain::Principal& caller, PathParam<"id"> id, JsonBody body) -> domain::Result<Response> {
+               auto tenants = api.access.list_tenants(caller);
+               if (!tenants) return std::unexpected(tenants.error());
+               auto tenant = std::ranges::find(*tenants, id.value, &domain::Tenant::id);
+               if (tenant == tenants->end()) return std::unexpected(domain::Error::not_found("no tenant " + id.value));
+               const Json quotas = body.value.value("quotas", Json());
+               if (!quotas.is_object()) {
+                 return std::unexpected(domain::Error::validation_failed(
                      "invalid tenant change", {{"quotas", "is required: {executions_per_hour, data_bytes, records_bytes}"}}));
                }
-               const Json& quotas = (*body)["quotas"];
                domain::TenantQuotas changed = tenant->quotas;
                domain::FieldErrors errors;
                read_quota(quotas, "executions_per_hour", 1, 1'000'000'000, changed.executions_per_hour, errors);
                read_quota(quotas, "data_bytes", 1 << 20, std::int64_t{1} << 40, changed.data_bytes, errors);
                read_quota(quotas, "records_bytes", 1 << 10, std::int64_t{1} << 44, changed.records_bytes, errors);
                if (!errors.empty()) {
-                 return error_response(domain::Error::validation_failed("invalid quotas", std::move(errors)));
+                 return std::unexpected(domain::Error::validation_failed("invalid quotas", std::move(errors)));
                }
-               auto updated = api.access.set_quotas(*request.principal, id, changed);
-               if (!updated) return error_response(updated.error());
-               api.quotas.forget(id);
-               return json_response(200, tenant_json(*updated));
+               return answer_with(api.access.set_quotas(caller, id, changed), [&](const auto& updated) {
+                 api.quotas.forget(id);
+                 return json_response(200, tenant_json(updated));
+               });
              });
 
   // Who the token is: the UI shows only what the role may do.
-  router.add(
-      "GET", "/api/v1/me", Router::needs(domain::Permission::kScriptsRead),
-      [&api](Request& request) {
-        const domain::Principal& caller = *request.principal;
-        Json permissions = Json::array();
-        for (const auto permission : domain::kAllPermissions) {
-          if (caller.may(permission)) permissions.push_back(domain::to_string(permission));
-        }
-        // The slug names the tenant's public hooks (/hooks/<slug>/...).
-        auto tenant = api.access.tenant_by_id(caller.tenant_id);
-        if (!tenant) return error_response(tenant.error());
-        return json_response(200, {{"tenant_id", caller.tenant_id},
-                                   {"tenant_slug", *tenant ? (*tenant)->slug : ""},
-                                   {"tenant_name", *tenant ? (*tenant)->name : ""},
-                                   {"token_id", caller.actor_id},
-                                   {"role", domain::to_string(caller.role)},
-                                   {"permissions", permissions}});
-      });
+  router.add("GET", "/api/v1/me", Router::needs(domain::Permission::kScriptsRead),
+             [&api](const domain::Principal& caller) {
+               Json permissions = Json::array();
+               for (const auto permission : domain::kAllPermissions) {
+                 if (caller.may(permission)) permissions.push_back(domain::to_string(permission));
+               }
+               // The slug names the tenant's public hooks (/hooks/<slug>/...).
+               return answer_with(api.access.tenant_by_id(caller.tenant_id), [&](const auto& tenant) {
+                 return json_response(200, {{"tenant_id", caller.tenant_id},
+                                            {"tenant_slug", tenant ? tenant->slug : ""},
+                                            {"tenant_name", tenant ? tenant->name : ""},
+                                            {"token_id", caller.actor_id},
+                                            {"role", domain::to_string(caller.role)},
+                                            {"permissions", permissions}});
+               });
+             });
 
-  router.add("GET", "/api/v1/quota", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    const std::string& tenant_id = request.principal->tenant_id;
-    auto runs = api.quotas.runs_this_hour(tenant_id);
-    if (!runs) return error_response(runs.error());
-    auto data = api.migrations.data_usage(*request.principal);
-    if (!data) return error_response(data.error());
-    auto records = api.quotas.stored_records(tenant_id);
-    if (!records) return error_response(records.error());
-    return json_response(200, {{"executions_per_hour",
-                                {{"limit", runs->limit}, {"used", runs->used},
-                                 {"resets_at", domain::iso_utc(runs->resets_at)}}},
-                               {"data_bytes", {{"limit", data->limit}, {"used", data->used}}},
-                               {"records_bytes", {{"limit", records->limit}, {"used", records->used}}}});
-  });
+  router.add("GET", "/api/v1/quota", Router::needs(domain::Permission::kScriptsRead),
+             [&api](const domain::Principal& caller) -> domain::Result<Response> {
+               auto runs = api.quotas.runs_this_hour(caller.tenant_id);
+               if (!runs) return std::unexpected(runs.error());
+               auto data = api.migrations.data_usage(caller);
+               if (!data) return std::unexpected(data.error());
+               auto records = api.quotas.stored_records(caller.tenant_id);
+               if (!records) return std::unexpected(records.error());
+               return json_response(200, {{"executions_per_hour",
+                                           {{"limit", runs->limit},
+                                            {"used", runs->used},
+                                            {"resets_at", domain::iso_utc(runs->resets_at)}}},
+                                          {"data_bytes", {{"limit", data->limit}, {"used", data->used}}},
+                                          {"records_bytes", {{"limit", records->limit}, {"used", records->used}}}});
+             });
 
-  router.add("POST", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage), [&api](Request& request) {
-    auto body = json_body(request);
-    if (!body) return error_response(body.error());
-    if (!(*body)["name"].is_string()) {
-      return error_response(domain::Error::validation_failed("invalid tenant", {{"name", "is required"}}));
-    }
-    auto tenant = api.access.create_tenant(*request.principal, (*body)["name"].get<std::string>());
-    if (!tenant) return error_response(tenant.error());
-    return json_response(201, tenant_json(*tenant));
-  });
+  router.add("POST", "/api/v1/tenants", Router::needs(domain::Permission::kTenantsManage),
+             [&api](const domain::Principal& caller, JsonBody body) -> domain::Result<Response> {
+               const Json name = body.value.value("name", Json());
+               if (!name.is_string()) {
+                 return std::unexpected(domain::Error::validation_failed("invalid tenant", {{"name", "is required"}}));
+               }
+               return answer_with(api.access.create_tenant(caller, name.get<std::string>()),
+                                  [](const auto& tenant) { return json_response(201, tenant_json(tenant)); });
+             });
 
-  router.add("GET", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
-    auto tokens = api.access.list_tokens(*request.principal);
-    if (!tokens) return error_response(tokens.error());
-    Json items = Json::array();
-    for (const auto& token : *tokens) items.push_back(token_json(token));
-    return json_response(200, {{"items", items}});
-  });
+  router.add("GET", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage),
+             [&api](const domain::Principal& caller) {
+               return answer_with(api.access.list_tokens(caller), [](const auto& tokens) {
+                 return json_response(200, items_json(tokens, token_json));
+               });
+             });
 
-  router.add("GET", "/api/v1/audit", Router::needs(domain::Permission::kAuditRead), [&api](Request& request) {
-    auto paging = paging_from(request);
-    if (!paging) return error_response(paging.error());
-    domain::AuditQuery query{.page = paging->first, .per_page = paging->second};
-    if (auto action = request.query_value("action"); action && !action->empty()) query.action = *action;
-    if (auto target = request.query_value("target_id"); target && !target->empty()) query.target_id = *target;
-    auto page = api.audit.list(*request.principal, query);
-    if (!page) return error_response(page.error());
-    Json items = Json::array();
-    for (const auto& entry : page->entries.items) {
-      const auto name = page->actor_names.find(entry.actor_id);
-      items.push_back({{"id", entry.id},
-                       {"actor_id", entry.actor_id},
-                       {"actor_name", name != page->actor_names.end() ? Json(name->second) : Json(nullptr)},
-                       {"action", entry.action},
-                       {"target_type", entry.target_type},
-                       {"target_id", entry.target_id},
-                       {"details", stored_json(entry.details_json)},
-                       {"created_at", iso8601(entry.created_at)}});
-    }
-    return json_response(200, {{"items", items},
-                               {"total", page->entries.total},
-                               {"page", page->entries.page},
-                               {"per_page", page->entries.per_page}});
-  });
+  router.add("GET", "/api/v1/audit", Router::needs(domain::Permission::kAuditRead),
+             [&api](const domain::Principal& caller, Paging paging, Query<"action"> action, Query<"target_id"> target) {
+               const domain::AuditQuery query{
+                   .action = action.value, .target_id = target.value, .page = paging.page, .per_page = paging.per_page};
+               return answer_with(api.audit.list(caller, query), [](const auto& page) {
+                 Json items = Json::array();
+                 for (const auto& entry : page.entries.items) {
+                   const auto name = page.actor_names.find(entry.actor_id);
+                   items.push_back({{"id", entry.id},
+                                    {"actor_id", entry.actor_id},
+                                    {"actor_name", name != page.actor_names.end() ? Json(name->second) : Json(nullptr)},
+                                    {"action", entry.action},
+                                    {"target_type", entry.target_type},
+                                    {"target_id", entry.target_id},
+                                    {"details", stored_json(entry.details_json)},
+                                    {"created_at", iso8601(entry.created_at)}});
+                 }
+                 return json_response(200, {{"items", items},
+                                            {"total", page.entries.total},
+                                            {"page", page.entries.page},
+                                            {"per_page", page.entries.per_page}});
+               });
+             });
 
-  router.add("POST", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage), [&api](Request& request) {
-    auto body = json_body(request);
-    if (!body) return error_response(body.error());
-    const auto role =
-        (*body)["role"].is_string() ? domain::role_from_string((*body)["role"].get<std::string>()) : std::nullopt;
-    if (!role) {
-      return error_response(domain::Error::validation_failed(
-          "invalid token", {{"role", domain::must_be_one_of(domain::kRoleNames)}}));
-    }
-    const std::string name = (*body)["name"].is_string() ? (*body)["name"].get<std::string>() : "";
-    auto issued = api.access.create_token(*request.principal, *role, name);
-    if (!issued) return error_response(issued.error());
-    Json created = token_json(issued->token);
-    created["token"] = issued->secret;
-    return json_response(201, created);
-  });
+  router.add("POST", "/api/v1/tokens", Router::needs(domain::Permission::kTokensManage),
+             [&api](const domain::Principal& caller, JsonBody body) -> domain::Result<Response> {
+               const Json role_name = body.value.value("role", Json());
+               const auto role =
+                   role_name.is_string() ? domain::role_from_string(role_name.get<std::string>()) : std::nullopt;
+               if (!role) {
+                 return std::unexpected(domain::Error::validation_failed(
+                     "invalid token", {{"role", domain::must_be_one_of(domain::kRoleNames)}}));
+               }
+               const Json name = body.value.value("name", Json());
+               return answer_with(
+                   api.access.create_token(caller, *role, name.is_string() ? name.get<std::string>() : ""),
+                   [](const auto& issued) {
+                     Json created = token_json(issued.token);
+                     created["token"] = issued.secret;
+                     return json_response(201, created);
+                   });
+             });
 
   router.add("DELETE", "/api/v1/tokens/{id}", Router::needs(domain::Permission::kTokensManage),
-             [&api](Request& request) {
-               auto revoked = api.access.revoke_token(*request.principal, request.params.at("id"));
-               if (!revoked) return error_response(revoked.error());
-               return Response{204, "", ""};
+             [&api](const domain::Principal& caller, PathParam<"id"> id) {
+               return answer_with(api.access.revoke_token(caller, id), [] { return Response{204, "", ""}; });
              });
 }
 

@@ -13,28 +13,28 @@ Json migration_json(const domain::DbMigration& migration) {
 }  // namespace
 
 void add_db_routes(Router& router, ApiServices& api) {
-  router.add("GET", "/api/v1/db/migrations", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    auto listed = api.migrations.list(*request.principal);
-    if (!listed) return error_response(listed.error());
-    Json items = Json::array();
-    for (const auto& migration : *listed) items.push_back(migration_json(migration));
-    return json_response(200, {{"items", items}});
-  });
+  router.add("GET", "/api/v1/db/migrations", Router::needs(domain::Permission::kScriptsRead),
+             [&api](const domain::Principal& caller) {
+               return answer_with(api.migrations.list(caller), [](const auto& listed) {
+                 Json items = Json::array();
+                 for (const auto& migration : listed) items.push_back(migration_json(migration));
+                 return json_response(200, {{"items", items}});
+               });
+             });
 
-  router.add("POST", "/api/v1/db/migrations", Router::needs(domain::Permission::kDbMigrate), [&api](Request& request) {
-    auto body = json_body(request);
-    if (!body) return error_response(body.error());
-    domain::FieldErrors errors;
-    if (!body->is_object() || !(*body)["name"].is_string()) errors.push_back({"name", "is required, a string"});
-    if (!body->is_object() || !(*body)["sql"].is_string()) errors.push_back({"sql", "is required, a string"});
-    if (!errors.empty()) {
-      return error_response(domain::Error::validation_failed("invalid migration", std::move(errors)));
-    }
-    auto applied = api.migrations.apply(*request.principal, (*body)["name"].get<std::string>(),
-                                        (*body)["sql"].get<std::string>());
-    if (!applied) return error_response(applied.error());
-    return json_response(201, migration_json(*applied));
-  });
+  router.add("POST", "/api/v1/db/migrations", Router::needs(domain::Permission::kDbMigrate),
+             [&api](const domain::Principal& caller, JsonBody body) -> domain::Result<Response> {
+               const Json name = body.value.value("name", Json());
+               const Json sql = body.value.value("sql", Json());
+               domain::FieldErrors errors;
+               if (!name.is_string()) errors.push_back({"name", "is required, a string"});
+               if (!sql.is_string()) errors.push_back({"sql", "is required, a string"});
+               if (!errors.empty()) {
+                 return std::unexpected(domain::Error::validation_failed("invalid migration", std::move(errors)));
+               }
+               return answer_with(api.migrations.apply(caller, name.get<std::string>(), sql.get<std::string>()),
+                                  [](const auto& applied) { return json_response(201, migration_json(applied)); });
+             });
 }
 
 }  // namespace jsr::http

@@ -57,13 +57,13 @@ Responder confining(Responder respond) {
 }  // namespace
 
 void add_endpoint_routes(Router& router, ApiServices& api) {
-  router.add_async(
+  router.add(
       "*", "/api/scripts/{*path}", Router::needs(domain::Permission::kScriptsExecute),
       [&api](Request& request, Responder respond) {
         serve_endpoint(api, request.principal->tenant_id, false, request, confining(std::move(respond)));
       },
       Router::Runs::kOnIoThread);
-  router.add_async(
+  router.add(
       "*", "/hooks/{tenant}/{*path}", Router::kPublic,
       [&api](Request& request, Responder respond) {
         Responder answer = confining(std::move(respond));

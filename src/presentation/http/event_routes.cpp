@@ -23,164 +23,134 @@ Json dead_letter_json(const domain::DeadLetter& letter) {
           {"replayed_at", letter.replayed_at ? Json(iso8601(*letter.replayed_at)) : Json(nullptr)}};
 }
 
-// A time filter of the query string or body: an ISO time in UTC.
+// A time filter of a body: an ISO time in UTC.
 std::optional<domain::Timestamp> time_field(const std::optional<std::string>& text, const char* name,
                                             domain::FieldErrors& errors) {
   if (!text || text->empty()) return std::nullopt;
   if (auto time = domain::parse_utc_time(*text)) return domain::Timestamp(*time);
-  errors.push_back({name, "must be a UTC time such as 2027-03-14T07:00:00Z"});
+  errors.push_back({name, std::string(typed_route::kUtcTimeExpected)});
   return std::nullopt;
 }
 
-domain::Result<domain::DeadLetterQuery> dead_letter_query(const Request& request) {
-  auto paging = paging_from(request);
-  if (!paging) return std::unexpected(paging.error());
-  domain::DeadLetterQuery query;
-  query.page = paging->first;
-  query.per_page = paging->second;
-  domain::FieldErrors errors;
-  if (auto script = request.query_value("script_id"); script && !script->empty()) query.script_id = *script;
-  query.from = time_field(request.query_value("from"), "from", errors);
-  query.to = time_field(request.query_value("to"), "to", errors);
-  if (auto status = request.query_value("status"); status && !status->empty()) {
-    if (*status == "dead") {
-      query.status = domain::DeadLetterStatus::kDead;
-    } else if (*status == "replayed") {
-      query.status = domain::DeadLetterStatus::kReplayed;
-    } else {
-      errors.push_back({"status", "must be dead or replayed"});
-    }
-  }
-  if (!errors.empty()) return std::unexpected(domain::Error::validation_failed("invalid filters", std::move(errors)));
-  return query;
+domain::Error refused_fields(domain::FieldErrors errors) {
+  return domain::Error::validation_failed("invalid request", std::move(errors));
 }
 
-// The body of a request whose body may be empty: an empty object then.
-domain::Result<Json> optional_object_body(const Request& request) {
-  if (request.body.empty()) return Json::object();
-  auto body = json_body(request);
-  if (!body) return body;
-  if (!body->is_object()) {
-    return std::unexpected(domain::Error::validation_failed("invalid request", {{"body", "must be a JSON object"}}));
-  }
-  return body;
+Response execution_answer(Response response, const domain::Execution& execution) {
+  response.log_fields["execution_id"] = execution.id;
+  return response;
 }
 
-Response refused_fields(domain::FieldErrors errors) {
-  return error_response(domain::Error::validation_failed("invalid request", std::move(errors)));
+Response invoke_answer(const domain::Execution& execution) {
+  if (execution.status != domain::ExecutionStatus::kCompleted) {
+    return execution_answer(json_response(422, {{"error",
+                                                 {{"code", "SCRIPT_FAILED"},
+                                                  {"message", execution.error ? execution.error->message : "the run failed"},
+                                                  {"execution_id", execution.id},
+                                                  {"status", domain::to_string(execution.status)},
+                                                  {"execution_error", to_json(execution.error)}}}}),
+                            execution);
+  }
+  return execution_answer(json_response(200, {{"output", stored_json(execution.output_json.value_or("null"))},
+                                              {"execution_id", execution.id},
+                                              {"duration_ms", execution.metrics.duration_ms}}),
+                          execution);
 }
 
 }  // namespace
 
 void add_event_routes(Router& router, ApiServices& api) {
-  router.add("POST", "/api/v1/events", Router::needs(domain::Permission::kEventsPublish), [&api](Request& request) {
-    auto body = json_body(request);
-    if (!body) return error_response(body.error());
-    if (!body->is_object()) return refused_fields({{"body", "must be a JSON object"}});
-    FieldReader fields(*body);
-    auto type = fields.text("type");
-    if (!type && !fields.has("type")) fields.errors().push_back({"type", "is required"});
-    const bool has_payload = fields.has("payload");
-    fields.refuse_unread();
-    if (!fields.errors().empty()) return refused_fields(std::move(fields.errors()));
-    auto published = api.events.publish(*request.principal, std::move(*type),
-                                        has_payload ? json_text((*body)["payload"]) : "null");
-    if (!published) return error_response(published.error());
-    Response response = json_response(202, {{"id", *published}});
-    response.log_fields["event_id"] = *published;
-    return response;
-  });
+  router.add("POST", "/api/v1/events", Router::needs(domain::Permission::kEventsPublish),
+             [&api](const domain::Principal& caller, JsonBody body) -> domain::Result<Response> {
+               FieldReader fields(body.value);
+               auto type = fields.text("type");
+               if (!type && !fields.has("type")) fields.errors().push_back({"type", "is required"});
+               const bool has_payload = fields.has("payload");
+               fields.refuse_unread();
+               if (!fields.errors().empty()) return std::unexpected(refused_fields(std::move(fields.errors())));
+               return answer_with(
+                   api.events.publish(caller, std::move(*type), has_payload ? json_text(body.value["payload"]) : "null"),
+                   [](const std::string& event_id) {
+                     Response response = json_response(202, {{"id", event_id}});
+                     response.log_fields["event_id"] = event_id;
+                     return response;
+                   });
+             });
 
   router.add("GET", "/api/v1/dead-letters", Router::needs(domain::Permission::kScriptsRead),
-             [&api](Request& request) {
-               auto query = dead_letter_query(request);
-               if (!query) return error_response(query.error());
-               auto page = api.events.dead_letters(*request.principal, *query);
-               if (!page) return error_response(page.error());
-               Json items = Json::array();
-               for (const auto& letter : page->items) items.push_back(dead_letter_json(letter));
-               return json_response(
-                   200, {{"items", items}, {"total", page->total}, {"page", page->page}, {"per_page", page->per_page}});
+             [&api](const domain::Principal& caller, Paging paging, Query<"script_id"> script, QueryTime<"from"> from,
+                    QueryTime<"to"> to, QueryEnum<"status", domain::kDeadLetterStatusNames> status) {
+               const domain::DeadLetterQuery query{.script_id = script.value,
+                                                   .from = from.value,
+                                                   .to = to.value,
+                                                   .status = status.value,
+                                                   .page = paging.page,
+                                                   .per_page = paging.per_page};
+               return answer_with(api.events.dead_letters(caller, query), [](const auto& page) {
+                 Json items = Json::array();
+                 for (const auto& letter : page.items) items.push_back(dead_letter_json(letter));
+                 return json_response(
+                     200, {{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}});
+               });
              });
 
   router.add("GET", "/api/v1/dead-letters/{id}", Router::needs(domain::Permission::kScriptsRead),
-             [&api](Request& request) {
-               auto letter = api.events.dead_letter(*request.principal, request.params.at("id"));
-               if (!letter) return error_response(letter.error());
-               Json one = dead_letter_json(*letter);
-               one["replay_execution_id"] = letter->replay_execution_id ? Json(*letter->replay_execution_id) : Json(nullptr);
-               return json_response(200, one);
+             [&api](const domain::Principal& caller, PathParam<"id"> id) {
+               return answer_with(api.events.dead_letter(caller, id), [](const auto& letter) {
+                 Json one = dead_letter_json(letter);
+                 one["replay_execution_id"] =
+                     letter.replay_execution_id ? Json(*letter.replay_execution_id) : Json(nullptr);
+                 return json_response(200, one);
+               });
              });
 
   router.add("POST", "/api/v1/dead-letters/{id}/replay", Router::needs(domain::Permission::kDeadLettersManage),
-             [&api](Request& request) {
-               auto body = optional_object_body(request);
-               if (!body) return error_response(body.error());
-               FieldReader fields(*body);
+             [&api](const domain::Principal& caller, PathParam<"id"> id,
+                    std::optional<JsonBody> body) -> domain::Result<Response> {
+               const Json fields_given = body ? std::move(body->value) : Json::object();
+               FieldReader fields(fields_given);
                services::Replay replay;
-               if (fields.has("payload")) replay.payload_json = json_text((*body)["payload"]);
+               if (fields.has("payload")) replay.payload_json = json_text(fields_given["payload"]);
                replay.version = fields.integer<int>("version");
                if (replay.version && *replay.version < 1) fields.errors().push_back({"version", "must be 1 or more"});
                fields.refuse_unread();
-               if (!fields.errors().empty()) return refused_fields(std::move(fields.errors()));
-               auto letter = api.events.replay(*request.principal, request.params.at("id"), std::move(replay));
-               if (!letter) return error_response(letter.error());
-               return json_response(202, dead_letter_json(*letter));
+               if (!fields.errors().empty()) return std::unexpected(refused_fields(std::move(fields.errors())));
+               return answer_with(api.events.replay(caller, id, std::move(replay)),
+                                  [](const auto& letter) { return json_response(202, dead_letter_json(letter)); });
              });
 
   router.add("POST", "/api/v1/dead-letters/replay", Router::needs(domain::Permission::kDeadLettersManage),
-             [&api](Request& request) {
-               auto body = optional_object_body(request);
-               if (!body) return error_response(body.error());
-               FieldReader fields(*body);
+             [&api](const domain::Principal& caller, std::optional<JsonBody> body) -> domain::Result<Response> {
+               const Json fields_given = body ? std::move(body->value) : Json::object();
+               FieldReader fields(fields_given);
                services::BulkReplay filter;
                filter.script_id = fields.text("script_id");
                filter.from = time_field(fields.text("from"), "from", fields.errors());
                filter.to = time_field(fields.text("to"), "to", fields.errors());
                fields.refuse_unread();
-               if (!fields.errors().empty()) return refused_fields(std::move(fields.errors()));
-               auto replayed = api.events.replay_all(*request.principal, filter);
-               if (!replayed) return error_response(replayed.error());
-               return json_response(202, {{"replayed", *replayed}});
+               if (!fields.errors().empty()) return std::unexpected(refused_fields(std::move(fields.errors())));
+               return answer_with(api.events.replay_all(caller, filter),
+                                  [](auto replayed) { return json_response(202, {{"replayed", replayed}}); });
              });
 
   router.add("DELETE", "/api/v1/dead-letters/{id}", Router::needs(domain::Permission::kDeadLettersManage),
-             [&api](Request& request) {
-               auto discarded = api.events.discard(*request.principal, request.params.at("id"));
-               if (!discarded) return error_response(discarded.error());
-               return Response{.status = 204};
+             [&api](const domain::Principal& caller, PathParam<"id"> id) {
+               return answer_with(api.events.discard(caller, id), [] { return Response{.status = 204}; });
              });
 
-  router.add_async(
+  router.add(
       "POST", "/api/v1/scripts/{id}/invoke", Router::needs(domain::Permission::kScriptsExecute),
-      [&api](Request& request, Responder respond) {
-        auto body = optional_object_body(request);
-        if (!body) return respond(error_response(body.error()));
-        FieldReader fields(*body);
-        const std::string input = fields.has("input") ? json_text((*body)["input"]) : "null";
+      [&api](const domain::Principal& caller, PathParam<"id"> script, std::optional<JsonBody> body,
+             Responder respond) {
+        const Json fields_given = body ? std::move(body->value) : Json::object();
+        FieldReader fields(fields_given);
+        const std::string input = fields.has("input") ? json_text(fields_given["input"]) : "null";
         fields.refuse_unread();
-        if (!fields.errors().empty()) return respond(refused_fields(std::move(fields.errors())));
-        api.executions.invoke(
-            *request.principal, request.params.at("id"), input,
-            [respond = std::move(respond)](domain::Result<domain::Execution> execution) {
-              if (!execution) return respond(error_response(execution.error()));
-              if (execution->status != domain::ExecutionStatus::kCompleted) {
-                Response response =
-                    json_response(422, {{"error",
-                                         {{"code", "SCRIPT_FAILED"},
-                                          {"message", execution->error ? execution->error->message : "the run failed"},
-                                          {"execution_id", execution->id},
-                                          {"status", domain::to_string(execution->status)},
-                                          {"execution_error", to_json(execution->error)}}}});
-                response.log_fields["execution_id"] = execution->id;
-                return respond(std::move(response));
-              }
-              Response response = json_response(200, {{"output", stored_json(execution->output_json.value_or("null"))},
-                                                      {"execution_id", execution->id},
-                                                      {"duration_ms", execution->metrics.duration_ms}});
-              response.log_fields["execution_id"] = execution->id;
-              respond(std::move(response));
-            });
+        if (!fields.errors().empty()) return respond(error_response(refused_fields(std::move(fields.errors()))));
+        api.executions.invoke(caller, script, input,
+                              [respond = std::move(respond)](domain::Result<domain::Execution> execution) {
+                                respond(execution ? invoke_answer(*execution) : error_response(execution.error()));
+                              });
       },
       Router::Runs::kOnIoThread);
 }

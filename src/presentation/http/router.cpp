@@ -20,13 +20,7 @@ std::optional<std::string> Request::query_value(const std::string& name) const {
   return found->second;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, Access access, Handler handler, Runs runs) {
-  add_async(
-      method, pattern, access,
-      [handler = std::move(handler)](Request& request, Responder respond) { respond(handler(request)); }, runs);
-}
-
-void Router::add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler,
+void Router::add_route(const std::string& method, const std::string& pattern, Access access, RouteHandler handler,
                        Runs runs) {
   routes_.push_back({method, pattern, domain::HttpPathPattern::route(pattern), access, std::move(handler), runs});
 }

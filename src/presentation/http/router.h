@@ -21,14 +21,12 @@
 #include "domain/http_route.h"
 #include "domain/identity.h"
 #include "presentation/http/http_message.h"
+#include "presentation/http/typed_route.h"
 
 namespace jsr::http {
 
 class Router {
  public:
-  using Handler = std::function<Response(Request&)>;
-  // Answers later (a run the caller waits for): copies what it needs of the request.
-  using AsyncHandler = std::function<void(Request&, Responder)>;
   // The bearer token and the X-Tenant header (superadmins acting in another tenant).
   using Authenticator =
       std::function<domain::Result<domain::Principal>(const std::string& bearer, const std::string& tenant)>;
@@ -50,11 +48,13 @@ class Router {
 
   explicit Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
 
-  void add(const std::string& method, const std::string& pattern, Access access, Handler handler,
-           Runs runs = Runs::kOnWorker);
+  // `handler` is a typed route (typed_route.h): a function of what it reads.
   // `method` "*" serves every method.
-  void add_async(const std::string& method, const std::string& pattern, Access access, AsyncHandler handler,
-                 Runs runs = Runs::kOnWorker);
+  template <typename Function>
+  void add(const std::string& method, const std::string& pattern, Access access, Function handler,
+           Runs runs = Runs::kOnWorker) {
+    add_route(method, pattern, access, typed(std::move(handler)), runs);
+  }
   // `respond` is called exactly once; it keeps `request` alive. Sets
   // request.route to the pattern it matched, once, for the request's metrics.
   void handle(Request& request, Responder respond, const Offload& offload) const;
@@ -65,9 +65,11 @@ class Router {
     std::string pattern;  // as written, the label of the request's metrics
     domain::HttpPathPattern path;
     Access access;
-    AsyncHandler handler;
+    RouteHandler handler;
     Runs runs;
   };
+  void add_route(const std::string& method, const std::string& pattern, Access access, RouteHandler handler,
+                 Runs runs);
   static bool serves(const Route& route, const std::string& method) {
     return route.method == "*" || route.method == method || (method == "HEAD" && route.method == "GET");
   }

@@ -6,14 +6,7 @@
 namespace jsr::http {
 namespace {
 
-template <typename T, typename Render>
-Response respond(const domain::Result<T>& result, int status, Render render) {
-  if (!result) return error_response(result.error());
-  return json_response(status, render(*result));
-}
-
-domain::Result<int> version_number(const Request& request) {
-  const std::string& text = request.params.at("n");
+domain::Result<int> version_number(const std::string& text) {
   try {
     std::size_t used = 0;
     const int number = std::stoi(text, &used);
@@ -24,11 +17,9 @@ domain::Result<int> version_number(const Request& request) {
 }
 
 // A rollback's optional body: {"reason": "..."}; no body is no reason.
-domain::Result<std::string> rollback_reason(const Request& request) {
-  if (request.body.empty()) return std::string();
-  auto body = json_body(request);
-  if (!body) return std::unexpected(body.error());
-  FieldReader fields(*body);
+domain::Result<std::string> rollback_reason(const std::optional<JsonBody>& body) {
+  if (!body) return std::string();
+  FieldReader fields(body->value);
   std::string reason = fields.text("reason").value_or("");
   if (reason.size() > 1000) fields.errors().push_back({"reason", "must be at most 1000 bytes"});
   fields.refuse_unread();
@@ -39,9 +30,8 @@ domain::Result<std::string> rollback_reason(const Request& request) {
 }
 
 // ?count= of the schedule preview: 1-100, 5 when absent.
-domain::Result<int> preview_count(const Request& request) {
-  const auto text = request.query_value("count");
-  if (!text || text->empty()) return 5;
+domain::Result<int> preview_count(const std::optional<std::string>& text) {
+  if (!text) return 5;
   try {
     std::size_t used = 0;
     const int count = std::stoi(*text, &used);
@@ -51,119 +41,108 @@ domain::Result<int> preview_count(const Request& request) {
   return std::unexpected(domain::Error::validation_failed("invalid count", {{"count", "must be an integer from 1 to 100"}}));
 }
 
+Response script_response(int status, const domain::Script& script) { return json_response(status, to_json(script)); }
+
 }  // namespace
 
 void add_script_routes(Router& router, ApiServices& api) {
-  const auto render_script = [](const domain::Script& script) { return to_json(script); };
-
   router.add("POST", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsCreate),
-             [&api, render_script](Request& request) {
-               auto body = json_body(request);
-               if (!body) return error_response(body.error());
-               auto creation = creation_from_json(*body);
-               if (!creation) return error_response(creation.error());
-               return respond(api.scripts.create(*request.principal, std::move(creation->definition), creation->status),
-                              201, render_script);
+             [&api](const domain::Principal& caller, JsonBody body) -> domain::Result<Response> {
+               auto creation = creation_from_json(body.value);
+               if (!creation) return std::unexpected(creation.error());
+               return answer_with(api.scripts.create(caller, std::move(creation->definition), creation->status),
+                                  [](const auto& script) { return script_response(201, script); });
              });
 
-  router.add("GET", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    auto paging = paging_from(request);
-    if (!paging) return error_response(paging.error());
-    domain::ScriptQuery query;
-    query.search = request.query_value("search").value_or("");
-    query.page = paging->first;
-    query.per_page = paging->second;
-    domain::FieldErrors invalid;
-    if (auto type = request.query_value("type"); type && !type->empty()) {
-      query.type = domain::script_type_from_string(*type);
-      if (!query.type) invalid.push_back({"type", domain::must_be_one_of(domain::kScriptTypeNames)});
-    }
-    if (auto status = request.query_value("status"); status && !status->empty()) {
-      query.status = domain::script_status_from_string(*status);
-      if (!query.status) invalid.push_back({"status", domain::must_be_one_of(domain::kScriptStatusNames)});
-    }
-    if (auto tag = request.query_value("tag"); tag && !tag->empty()) query.tag = *tag;
-    if (!invalid.empty()) return error_response(domain::Error::validation_failed("invalid filters", invalid));
-    return respond(api.scripts.list(*request.principal, query), 200, [](const domain::Page<domain::Script>& page) {
-      Json items = Json::array();
-      for (const auto& script : page.items) items.push_back(to_json(script));
-      return Json{{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}};
-    });
-  });
+  router.add("GET", "/api/v1/scripts", Router::needs(domain::Permission::kScriptsRead),
+             [&api](const domain::Principal& caller, Paging paging, Query<"search"> search,
+                    QueryEnum<"type", domain::kScriptTypeNames> type,
+                    QueryEnum<"status", domain::kScriptStatusNames> status, Query<"tag"> tag) {
+               const domain::ScriptQuery query{.search = search.value.value_or(""),
+                                               .type = type.value,
+                                               .status = status.value,
+                                               .tag = tag.value,
+                                               .page = paging.page,
+                                               .per_page = paging.per_page};
+               return answer_with(api.scripts.list(caller, query), [](const auto& page) {
+                 Json items = Json::array();
+                 for (const auto& script : page.items) items.push_back(to_json(script));
+                 return json_response(
+                     200, {{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}});
+               });
+             });
 
   router.add("GET", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsRead),
-             [&api, render_script](Request& request) {
-               return respond(api.scripts.get(*request.principal, request.params.at("id")), 200, render_script);
+             [&api](const domain::Principal& caller, PathParam<"id"> id) {
+               return answer_with(api.scripts.get(caller, id), [](const auto& script) { return script_response(200, script); });
              });
 
   router.add("PATCH", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsUpdate),
-             [&api, render_script](Request& request) {
-               auto body = json_body(request);
-               if (!body) return error_response(body.error());
-               auto patch = patch_from_json(*body);
-               if (!patch) return error_response(patch.error());
-               return respond(api.scripts.update(*request.principal, request.params.at("id"), std::move(*patch)), 200,
-                              render_script);
+             [&api](const domain::Principal& caller, PathParam<"id"> id, JsonBody body) -> domain::Result<Response> {
+               auto patch = patch_from_json(body.value);
+               if (!patch) return std::unexpected(patch.error());
+               return answer_with(api.scripts.update(caller, id, std::move(*patch)),
+                                  [](const auto& script) { return script_response(200, script); });
              });
 
   router.add("DELETE", "/api/v1/scripts/{id}", Router::needs(domain::Permission::kScriptsDelete),
-             [&api](Request& request) {
-               auto removed = api.scripts.remove(*request.principal, request.params.at("id"));
-               if (!removed) return error_response(removed.error());
-               return Response{204, "", ""};
+             [&api](const domain::Principal& caller, PathParam<"id"> id) {
+               return answer_with(api.scripts.remove(caller, id), [] { return Response{204, "", ""}; });
              });
 
   router.add("GET", "/api/v1/scripts/{id}/versions", Router::needs(domain::Permission::kScriptsRead),
-             [&api](Request& request) {
+             [&api](const domain::Principal& caller, PathParam<"id"> id) {
                // Its author's name beside the token id; none when the names cannot be read now.
-               const auto names = api.audit.token_names(*request.principal);
+               const auto names = api.audit.token_names(caller);
                const auto name_of = [&names](const std::string& token_id) -> Json {
                  if (!names) return nullptr;
                  const auto found = names->find(token_id);
                  return found != names->end() ? Json(found->second) : Json(nullptr);
                };
-               return respond(api.scripts.versions(*request.principal, request.params.at("id")), 200,
-                              [&name_of](const std::vector<domain::VersionSummary>& versions) {
-                                Json items = Json::array();
-                                for (const auto& version : versions) {
-                                  Json item = to_json(version);
-                                  item["created_by_name"] = name_of(version.created_by);
-                                  items.push_back(std::move(item));
-                                }
-                                return Json{{"items", items}};
-                              });
+               return answer_with(api.scripts.versions(caller, id), [&name_of](const auto& versions) {
+                 Json items = Json::array();
+                 for (const auto& version : versions) {
+                   Json item = to_json(version);
+                   item["created_by_name"] = name_of(version.created_by);
+                   items.push_back(std::move(item));
+                 }
+                 return json_response(200, {{"items", items}});
+               });
              });
 
   router.add("GET", "/api/v1/scripts/{id}/versions/{n}", Router::needs(domain::Permission::kScriptsRead),
-             [&api](Request& request) {
-               auto number = version_number(request);
-               if (!number) return error_response(number.error());
-               return respond(api.scripts.version(*request.principal, request.params.at("id"), *number), 200,
-                              [](const domain::ScriptVersion& version) { return to_json(version); });
+             [&api](const domain::Principal& caller, PathParam<"id"> id,
+                    PathParam<"n"> n) -> domain::Result<Response> {
+               auto number = version_number(n);
+               if (!number) return std::unexpected(number.error());
+               return answer_with(api.scripts.version(caller, id, *number),
+                                  [](const auto& version) { return json_response(200, to_json(version)); });
              });
 
   router.add("POST", "/api/v1/scripts/{id}/versions/{n}/rollback", Router::needs(domain::Permission::kScriptsUpdate),
-             [&api, render_script](Request& request) {
-               auto number = version_number(request);
-               if (!number) return error_response(number.error());
-               auto reason = rollback_reason(request);
-               if (!reason) return error_response(reason.error());
-               return respond(api.scripts.roll_back(*request.principal, request.params.at("id"), *number, *reason), 200,
-                              render_script);
+             [&api](const domain::Principal& caller, PathParam<"id"> id, PathParam<"n"> n,
+                    std::optional<JsonBody> body) -> domain::Result<Response> {
+               auto number = version_number(n);
+               if (!number) return std::unexpected(number.error());
+               auto reason = rollback_reason(body);
+               if (!reason) return std::unexpected(reason.error());
+               return answer_with(api.scripts.roll_back(caller, id, *number, *reason),
+                                  [](const auto& script) { return script_response(200, script); });
              });
 
   // When a schedule would run, before it is saved: the editor's preview.
   router.add("GET", "/api/v1/schedules/next-runs", Router::needs(domain::Permission::kScriptsRead),
-             [&api](Request& request) {
-               auto count = preview_count(request);
-               if (!count) return error_response(count.error());
-               return respond(api.scripts.upcoming_runs(*request.principal, request.query_value("cron_expression").value_or(""),
-                                                        request.query_value("timezone").value_or("UTC"), *count),
-                              200, [](const std::vector<domain::UtcSeconds>& runs) {
-                                Json items = Json::array();
-                                for (const auto run : runs) items.push_back(iso8601(run));
-                                return Json{{"items", items}};
-                              });
+             [&api](const domain::Principal& caller, Query<"cron_expression"> cron, Query<"timezone"> zone,
+                    Query<"count"> count_text) -> domain::Result<Response> {
+               auto count = preview_count(count_text.value);
+               if (!count) return std::unexpected(count.error());
+               return answer_with(
+                   api.scripts.upcoming_runs(caller, cron.value.value_or(""), zone.value.value_or("UTC"), *count),
+                   [](const auto& runs) {
+                     Json items = Json::array();
+                     for (const auto run : runs) items.push_back(iso8601(run));
+                     return json_response(200, {{"items", items}});
+                   });
              });
 }
 

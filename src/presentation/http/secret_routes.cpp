@@ -12,33 +12,31 @@ Json secret_json(const domain::SecretEntry& entry) {
 }  // namespace
 
 void add_secret_routes(Router& router, ApiServices& api) {
-  router.add("GET", "/api/v1/secrets", Router::needs(domain::Permission::kScriptsRead), [&api](Request& request) {
-    auto listed = api.secrets.list(*request.principal);
-    if (!listed) return error_response(listed.error());
-    Json items = Json::array();
-    for (const auto& entry : *listed) items.push_back(secret_json(entry));
-    return json_response(200, {{"items", items}});
-  });
+  router.add("GET", "/api/v1/secrets", Router::needs(domain::Permission::kScriptsRead),
+             [&api](const domain::Principal& caller) {
+               return answer_with(api.secrets.list(caller), [](const auto& listed) {
+                 Json items = Json::array();
+                 for (const auto& entry : listed) items.push_back(secret_json(entry));
+                 return json_response(200, {{"items", items}});
+               });
+             });
 
   router.add("PUT", "/api/v1/secrets/{name}", Router::needs(domain::Permission::kSecretsManage),
-             [&api](Request& request) {
-               auto body = json_body(request);
-               if (!body) return error_response(body.error());
-               if (!body->is_object() || !(*body)["value"].is_string()) {
-                 return error_response(
+             [&api](const domain::Principal& caller, PathParam<"name"> name, JsonBody body) -> domain::Result<Response> {
+               const Json value = body.value.value("value", Json());
+               if (!value.is_string()) {
+                 return std::unexpected(
                      domain::Error::validation_failed("invalid secret", {{"value", "is required, a string"}}));
                }
-               auto put = api.secrets.put(*request.principal, request.params.at("name"),
-                                          (*body)["value"].get<std::string>());
-               if (!put) return error_response(put.error());
-               return json_response(put->second ? 201 : 200, secret_json(put->first));
+               return answer_with(api.secrets.put(caller, name, value.get<std::string>()), [](const auto& put) {
+                 const auto& [entry, created] = put;
+                 return json_response(created ? 201 : 200, secret_json(entry));
+               });
              });
 
   router.add("DELETE", "/api/v1/secrets/{name}", Router::needs(domain::Permission::kSecretsManage),
-             [&api](Request& request) {
-               auto removed = api.secrets.remove(*request.principal, request.params.at("name"));
-               if (!removed) return error_response(removed.error());
-               return Response{204, "", ""};
+             [&api](const domain::Principal& caller, PathParam<"name"> name) {
+               return answer_with(api.secrets.remove(caller, name), [] { return Response{204, "", ""}; });
              });
 }
 

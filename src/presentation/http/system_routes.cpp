@@ -8,25 +8,25 @@ namespace jsr::http {
 
 void add_system_routes(Router& router, ApiServices& api) {
   router.add(
-      "GET", "/healthz", Router::kPublic, [](Request&) { return json_response(200, {{"status", "ok"}}); },
+      "GET", "/healthz", Router::kPublic, [] { return json_response(200, {{"status", "ok"}}); },
       Router::Runs::kOnIoThread);
-  router.add("GET", "/readyz", Router::kPublic, [&api](Request&) {
+  router.add("GET", "/readyz", Router::kPublic, [&api] {
     return api.ready()
                ? json_response(200, {{"status", "ready"}})
                : error_response(domain::Error::overloaded("not ready: the database or the VM pool is unavailable"));
   });
-  router.add("GET", "/metrics", Router::kPublic, [&api](Request&) {
+  router.add("GET", "/metrics", Router::kPublic, [&api] {
     return Response{200, api.metrics.render_prometheus(), "text/plain; version=0.0.4"};
   });
   for (const char* path : {"/openapi.json", "/api/v1/openapi.json"}) {
     router.add(
         "GET", path, Router::kPublic,
-        [](Request&) { return Response{200, std::string(kOpenApiDocument), "application/json"}; },
+        [] { return Response{200, std::string(kOpenApiDocument), "application/json"}; },
         Router::Runs::kOnIoThread);
   }
   router.add(
       "GET", "/api/v1/sdk.d.ts", Router::kPublic,
-      [](Request&) { return Response{200, std::string(kSdkTypings), "application/typescript; charset=utf-8"}; },
+      [] { return Response{200, std::string(kSdkTypings), "application/typescript; charset=utf-8"}; },
       Router::Runs::kOnIoThread);
 }
 
