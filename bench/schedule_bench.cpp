@@ -40,8 +40,7 @@ class WatchedExecutions final : public domain::ExecutionRepository {
       std::lock_guard lock(mutex_);
       for (const auto& execution : executions) {
         if (!execution.started_at || execution.trigger_type != domain::TriggerType::kCron) continue;
-        const auto slot = domain::parse_utc_time(nlohmann::json::parse(execution.trigger_data_json)["scheduledFor"]
-                                                     .get<std::string>());
+        const auto slot = domain::parse_utc_time(std::get<domain::CronSlot>(execution.trigger_data).scheduled_for);
         if (slot && delays_ms_.emplace(execution.id, 0).second) {
           delays_ms_[execution.id] =
               std::chrono::duration<double, std::milli>(*execution.started_at - domain::Timestamp(*slot)).count();

@@ -88,7 +88,7 @@ int run_script(const RunOptions& options, std::ostream& out, std::ostream& err) 
   request.execution_id = "local";
   request.tenant_id = "local";
   request.script_id = request.source_name;
-  request.trigger_type = "manual";
+  request.trigger_type = domain::TriggerType::kManual;
 
   runtime::Engine engine;
   runtime::CompileCache compile_cache(1);

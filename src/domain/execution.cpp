@@ -7,15 +7,6 @@
 namespace jsr::domain {
 namespace {
 
-constexpr EnumNames<TriggerType, 6> kTriggerTypes{{
-    {TriggerType::kCron, "cron"},
-    {TriggerType::kHttp, "http"},
-    {TriggerType::kEvent, "event"},
-    {TriggerType::kManual, "manual"},
-    {TriggerType::kApi, "api"},
-    {TriggerType::kInvoke, "invoke"},
-}};
-
 constexpr EnumNames<SkipReason, 3> kSkipReasons{{
     {SkipReason::kOverlap, "overlap"},
     {SkipReason::kMisfire, "misfire"},
@@ -27,10 +18,6 @@ constexpr EnumNames<SkipReason, 3> kSkipReasons{{
 std::string_view to_string(SkipReason reason) { return name_in(kSkipReasons, reason); }
 
 std::optional<SkipReason> skip_reason_from_string(std::string_view name) { return value_in(kSkipReasons, name); }
-
-std::string_view to_string(TriggerType type) { return name_in(kTriggerTypes, type); }
-
-std::optional<TriggerType> trigger_type_from_string(std::string_view name) { return value_in(kTriggerTypes, name); }
 
 bool is_final(ExecutionStatus status) {
   return status != ExecutionStatus::kPending && status != ExecutionStatus::kRunning;
@@ -44,7 +31,7 @@ Execution Execution::pending(std::string id, const Script& script, std::string n
   execution.script_version = script.version();
   execution.node_id = std::move(node_id);
   execution.trigger_type = start.trigger;
-  execution.trigger_data_json = std::move(start.trigger_data_json);
+  execution.trigger_data = std::move(start.trigger_data);
   execution.input_json = std::move(start.input_json);
   execution.created_at = now;
   return execution;
@@ -73,7 +60,7 @@ std::optional<DomainEvent> Execution::finish(const ExecutionOutcome& outcome, Ti
 
 void Execution::keep_summary_only(std::string why) {
   input_json = "null";
-  trigger_data_json = "null";
+  trigger_data = NoTriggerData{};
   if (output_json) output_json = "null";
   logs = {LogEntry{LogLevel::kWarn, std::move(why), completed_at.value_or(created_at), {}}};
 }

@@ -14,13 +14,9 @@
 #include "domain/execution_error.h"
 #include "domain/execution_request.h"
 #include "domain/log_entry.h"
+#include "domain/trigger_data.h"
 
 namespace jsr::domain {
-
-enum class TriggerType { kCron, kHttp, kEvent, kManual, kApi, kInvoke };
-
-std::string_view to_string(TriggerType type);
-std::optional<TriggerType> trigger_type_from_string(std::string_view name);
 
 // Why a slot was not run: its script was still running (overlap), no server
 // was up at its time (misfire), or a limit refused it (quota).
@@ -38,7 +34,7 @@ struct Execution {
   // What starts an execution: the trigger and what it carries, the input.
   struct Start {
     TriggerType trigger = TriggerType::kManual;
-    std::string trigger_data_json = "null";
+    TriggerData trigger_data{};
     std::string input_json = "null";
   };
   // The one way a new execution is made: a run of `script` at its version,
@@ -52,7 +48,7 @@ struct Execution {
   std::string node_id{};  // the server that runs it: its next life ends what it left unfinished
   ExecutionStatus status = ExecutionStatus::kPending;
   TriggerType trigger_type = TriggerType::kManual;
-  std::string trigger_data_json = "null";
+  TriggerData trigger_data{};
   std::string input_json = "null";
   std::optional<std::string> output_json{};
   std::optional<ExecutionError> error{};

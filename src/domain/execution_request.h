@@ -14,6 +14,7 @@
 #include "domain/execution_error.h"
 #include "domain/log_entry.h"
 #include "domain/resource_limits.h"
+#include "domain/trigger_data.h"
 
 namespace jsr::domain {
 
@@ -35,8 +36,8 @@ struct ExecutionRequest {
   std::string source;                     // an ES module
   std::string source_name = "script.js";  // the file name stacks show; never a host path
   std::string input_json = "null";
-  std::string trigger_type = "manual";
-  std::string trigger_data_json = "null";
+  TriggerType trigger_type = TriggerType::kManual;
+  TriggerData trigger_data{};
   EventLineage event_lineage{};  // of the event that caused this run: what it publishes is one deeper
   ResourceLimits limits;
   // A draft tried on a captured input: sdk.http requests, published events

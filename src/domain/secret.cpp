@@ -29,7 +29,9 @@ void scrub_outcome(const SecretScrubber& scrubber, ExecutionOutcome& outcome) {
 void scrub_record(const SecretScrubber& scrubber, Execution& execution) {
   if (execution.output_json) scrubber.scrub_json(*execution.output_json);
   scrubber.scrub_json(execution.input_json);
-  scrubber.scrub_json(execution.trigger_data_json);
+  for_each_field(execution.trigger_data, [&](std::string_view, auto& value) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(value)>, std::string>) scrubber.scrub(value);
+  });
 }
 
 }  // namespace jsr::domain

@@ -80,8 +80,8 @@ void DryRunService::dry_run(const domain::Principal& caller, DryRunRequest reque
                                      std::to_string(captured_inputs_) + " executions"));
     }
     draft.input_json = reference->input_json;
-    draft.trigger_type = std::string(domain::to_string(reference->trigger_type));
-    draft.trigger_data_json = reference->trigger_data_json;
+    draft.trigger_type = reference->trigger_type;
+    draft.trigger_data = reference->trigger_data;
   } else {
     draft.input_json = std::move(*request.input_json);
   }

@@ -27,14 +27,6 @@ Settlement later(Delivery delivery, std::chrono::milliseconds delay) {
   return {std::move(delivery), Settlement::Outcome::kLater, std::nullopt};
 }
 
-// The event id first: the dead letters' query finds an event's runs by this prefix.
-std::string trigger_data(const Delivery& delivery) {
-  return domain::JsonObjectWriter()
-      .text("eventId", delivery.event.id)
-      .text("eventType", delivery.event.type)
-      .integer("attempt", delivery.attempt)
-      .str();
-}
 
 }  // namespace
 
@@ -157,7 +149,7 @@ void EventDispatcher::dispatch(Delivery delivery) {
 
   Execution pending = Execution::pending(
       parts_.credentials.new_id(), *script, node_id_,
-      {.trigger = domain::TriggerType::kEvent, .trigger_data_json = trigger_data(delivery),
+      {.trigger = domain::TriggerType::kEvent, .trigger_data = domain::EventDelivery{delivery.event.id, delivery.event.type, delivery.attempt},
        .input_json = delivery.event.payload_json},
       system_clock::now());
   const domain::EventLineage lineage = delivery.event.lineage;

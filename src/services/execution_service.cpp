@@ -112,8 +112,8 @@ domain::Result<void> ExecutionService::submit(const domain::Script& script, RunO
   request.source = script.definition().source;
   request.source_name = "script.js";
   request.input_json = pending.input_json;
-  request.trigger_type = std::string(domain::to_string(pending.trigger_type));
-  request.trigger_data_json = pending.trigger_data_json;
+  request.trigger_type = pending.trigger_type;
+  request.trigger_data = pending.trigger_data;
   request.event_lineage = order.lineage;
   request.limits = limits;
 
@@ -156,9 +156,7 @@ void ExecutionService::run(const Principal& caller, RunRequest request, RunAnswe
   const domain::Script& script = **found;
   if (auto refused = refusal_to_run(script)) return refuse(std::move(*refused));
 
-  Execution execution = pending_run(script, {.trigger = request.trigger,
-                                             .trigger_data_json = std::move(request.trigger_data_json),
-                                             .input_json = std::move(request.input_json)});
+  Execution execution = pending_run(script, {.trigger = request.trigger, .input_json = std::move(request.input_json)});
   const std::string execution_id = execution.id;
   // A caller that does not wait is answered here, with the accepted run.
   std::optional<Execution> answered_at_once;
@@ -199,11 +197,10 @@ void ExecutionService::invoke(const std::string& tenant_id, const std::string& i
                  std::move(answer));
 }
 
-void ExecutionService::answer_request(const domain::Script& script, std::string input_json,
-                                      std::string trigger_data_json, RunAnswer answer) {
+void ExecutionService::answer_request(const domain::Script& script, std::string input_json, domain::HttpCall call,
+                                      RunAnswer answer) {
   run_and_answer(script,
-                 {.trigger = domain::TriggerType::kHttp, .trigger_data_json = std::move(trigger_data_json),
-                  .input_json = std::move(input_json)},
+                 {.trigger = domain::TriggerType::kHttp, .trigger_data = std::move(call), .input_json = std::move(input_json)},
                  std::move(answer));
 }
 

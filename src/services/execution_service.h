@@ -29,7 +29,6 @@ struct RunRequest {
   std::string input_json = "null";
   bool wait = true;
   domain::TriggerType trigger = domain::TriggerType::kApi;
-  std::string trigger_data_json = "null";
 };
 
 class ExecutionService {
@@ -80,7 +79,7 @@ class ExecutionService {
               RunAnswer answer);
   // An http script answering a request (`input_json`), with the ended
   // execution. The script comes from the catalog (see HttpEndpoints).
-  void answer_request(const domain::Script& script, std::string input_json, std::string trigger_data_json,
+  void answer_request(const domain::Script& script, std::string input_json, domain::HttpCall call,
                       RunAnswer answer);
   domain::Result<domain::Execution> get(const domain::Principal& caller, const std::string& execution_id);
   // An execution's log lines from the `since`th on, and where the next read

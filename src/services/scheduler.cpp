@@ -169,19 +169,14 @@ void Scheduler::reload(const ScheduleKey& key) {
 Execution Scheduler::slot_record(const domain::Script& script, UtcSeconds slot, system_clock::time_point now) {
   const auto& trigger = script.definition().trigger;
   return cron_record(script,
-                     domain::JsonObjectWriter()
-                         .text("scheduledFor", domain::iso_utc(slot))
-                         .text("cron", trigger.cron_expression.value_or(""))
-                         .text("timezone", trigger.timezone.value_or("UTC"))
-                         .str(),
+                     domain::CronSlot{domain::iso_utc(slot), trigger.cron_expression.value_or(""),
+                                      trigger.timezone.value_or("UTC")},
                      now);
 }
 
-Execution Scheduler::cron_record(const domain::Script& script, std::string trigger_data_json,
-                                 system_clock::time_point now) {
+Execution Scheduler::cron_record(const domain::Script& script, domain::CronSlot slot, system_clock::time_point now) {
   return Execution::pending(parts_.credentials.new_id(), script, node_id_,
-                            {.trigger = domain::TriggerType::kCron, .trigger_data_json = std::move(trigger_data_json)},
-                            now);
+                            {.trigger = domain::TriggerType::kCron, .trigger_data = std::move(slot)}, now);
 }
 
 void Scheduler::fire(Planned& planned, system_clock::time_point now) {
@@ -282,7 +277,7 @@ bool Scheduler::start(Planned& planned, const domain::Script& script, Execution 
                       std::optional<Attempt> attempt) {
   ScheduleKey key{script.tenant_id(), script.id()};
   Execution refused = record;
-  const Attempt made = attempt.value_or(Attempt{record.trigger_data_json, 1, record.script_version});
+  const Attempt made = attempt.value_or(Attempt{std::get<domain::CronSlot>(record.trigger_data), 1, record.script_version});
   auto started = parts_.runs.start(script, std::move(record), [this, key, made](const Execution& ended) {
     {
       std::lock_guard lock(mutex_);
@@ -352,9 +347,9 @@ void Scheduler::run_retry(const Retry& retry) {
     auto version = parts_.scripts.version(retry.key.first, retry.key.second, retry.attempt.script_version);
     if (version && version->has_value()) script = script.at_version(**version);
   }
-  std::string trigger = retry.attempt.slot_trigger_json;
-  trigger.insert(trigger.size() - 1, ",\"attempt\":" + std::to_string(retry.attempt.number));
-  start(planned->second, script, cron_record(script, std::move(trigger), system_clock::now()), retry.attempt);
+  domain::CronSlot slot = retry.attempt.slot;
+  slot.attempt = retry.attempt.number;
+  start(planned->second, script, cron_record(script, std::move(slot), system_clock::now()), retry.attempt);
 }
 
 void Scheduler::record_ended(const EndedRun& ended) {

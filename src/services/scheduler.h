@@ -78,7 +78,7 @@ class Scheduler {
   // Where a run's attempts stand: the slot's trigger data, which attempt it
   // is (a script with a retry_policy retries a failed slot), on what version.
   struct Attempt {
-    std::string slot_trigger_json;
+    domain::CronSlot slot;
     int number = 1;
     int script_version = 1;
   };
@@ -113,7 +113,7 @@ class Scheduler {
   void record_ended(const EndedRun& ended);
   domain::Execution slot_record(const domain::Script& script, domain::UtcSeconds slot,
                                 std::chrono::system_clock::time_point now);
-  domain::Execution cron_record(const domain::Script& script, std::string trigger_data_json,
+  domain::Execution cron_record(const domain::Script& script, domain::CronSlot slot,
                                 std::chrono::system_clock::time_point now);
   void count(std::string_view outcome);
 

@@ -147,7 +147,7 @@ TEST_F(EmbeddedRuntimeTest, PublishedEventsRunTheTenantsSubscribers) {
   }
   ASSERT_TRUE(ran);
   EXPECT_EQ(ran->output_json, "\"q-1\"");
-  EXPECT_EQ(json::parse(ran->trigger_data_json)["eventId"], *published);
+  EXPECT_EQ(std::get<domain::EventDelivery>(ran->trigger_data).event_id, *published);
 }
 
 }  // namespace

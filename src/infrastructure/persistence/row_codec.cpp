@@ -145,4 +145,21 @@ domain::ExecutionMetrics metrics_from_json(const std::string& text) {
           stored.value("log_lines", std::size_t{0})};
 }
 
+domain::TriggerData trigger_data_from_json(domain::TriggerType type, const std::string& text) {
+  domain::TriggerData data = domain::empty_trigger_data(type);
+  const json stored = json::parse(text, nullptr, false);
+  if (!stored.is_object()) return data;
+  domain::for_each_field(data, [&](std::string_view name, auto& field) {
+    const auto found = stored.find(name);
+    if (found == stored.end()) return;
+    using Field = std::remove_cvref_t<decltype(field)>;
+    if constexpr (std::is_same_v<Field, std::string>) {
+      if (found->is_string()) field = found->template get<std::string>();
+    } else if (found->is_number_integer()) {
+      field = found->template get<std::int64_t>();
+    }
+  });
+  return data;
+}
+
 }  // namespace jsr::persistence

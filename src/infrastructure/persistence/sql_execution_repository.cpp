@@ -34,7 +34,7 @@ SqlParams params_of(const Execution& execution) {
           std::int64_t{execution.script_version},
           std::string(domain::to_string(execution.status)),
           std::string(domain::to_string(execution.trigger_type)),
-          checked_json(execution.trigger_data_json),
+          domain::to_json_text(execution.trigger_data),
           checked_json(execution.input_json),
           execution.output_json ? SqlValue(checked_json(*execution.output_json)) : SqlValue(nullptr),
           execution.error ? SqlValue(error_to_json(*execution.error)) : SqlValue(nullptr),
@@ -55,7 +55,7 @@ Execution execution_from_row(const SqlRow& row) {
   execution.script_version = static_cast<int>(row.integer(3));
   execution.status = domain::execution_status_from_string(row.text(4)).value_or(domain::ExecutionStatus::kPending);
   execution.trigger_type = domain::trigger_type_from_string(row.text(5)).value_or(domain::TriggerType::kManual);
-  execution.trigger_data_json = row.text(6);
+  execution.trigger_data = trigger_data_from_json(execution.trigger_type, row.text(6));
   execution.input_json = row.text(7);
   execution.output_json = row.optional_text(8);
   if (auto error = row.optional_text(9)) execution.error = error_from_json(*error);

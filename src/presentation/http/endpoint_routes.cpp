@@ -38,7 +38,7 @@ void serve_endpoint(ApiServices& api, const std::string& tenant_id, bool public_
   auto input = endpoint_input(request, path, match->params, api.max_endpoint_body_bytes);
   if (!input) return respond(error_response(input.error()));
   api.executions.answer_request(
-      *match->script, std::move(*input), json_text({{"method", request.method}, {"path", path}}),
+      *match->script, std::move(*input), domain::HttpCall{request.method, path},
       [respond = std::move(respond)](domain::Result<domain::Execution> execution) {
         if (!execution) return respond(error_response(execution.error()));
         Response response = execution->status == domain::ExecutionStatus::kCompleted

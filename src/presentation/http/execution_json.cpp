@@ -39,7 +39,7 @@ Json to_json(const domain::Execution& execution) {
           {"status", domain::to_string(execution.status)},
           {"skip_reason", execution.skip_reason ? Json(domain::to_string(*execution.skip_reason)) : Json(nullptr)},
           {"trigger_type", domain::to_string(execution.trigger_type)},
-          {"trigger_data", stored_json(execution.trigger_data_json)},
+          {"trigger_data", stored_json(domain::to_json_text(execution.trigger_data))},
           {"input", stored_json(execution.input_json)},
           {"output", execution.output_json ? stored_json(*execution.output_json) : Json(nullptr)},
           {"error", to_json(execution.error)},

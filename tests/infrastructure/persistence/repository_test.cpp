@@ -237,6 +237,26 @@ TYPED_TEST(Repositories, ExecutionsAreUpsertedAndListedNewestFirst) {
   EXPECT_EQ(this->executions_.list_for_script("tenant-a", "s-1", {})->total, 1u);
 }
 
+TYPED_TEST(Repositories, EachTriggersDataIsReadBackAsItsOwnType) {
+  const std::vector<std::pair<domain::TriggerType, domain::TriggerData>> triggers = {
+      {domain::TriggerType::kCron, domain::CronSlot{"2027-03-14T07:00:00Z", "0 7 * * *", "Europe/Paris"}},
+      {domain::TriggerType::kCron, domain::CronSlot{"2027-03-14T07:00:00Z", "0 7 * * *", "UTC", 2}},
+      {domain::TriggerType::kEvent, domain::EventDelivery{"e-1", "order.created", 3}},
+      {domain::TriggerType::kHttp, domain::HttpCall{"PATCH", "/orders/\"1\" \xE2\x82\xAC"}},
+      {domain::TriggerType::kInvoke, domain::NoTriggerData{}},
+  };
+  for (std::size_t i = 0; i < triggers.size(); ++i) {
+    Execution record = execution("tenant-a", "t-" + std::to_string(i), kNow);
+    record.trigger_type = triggers[i].first;
+    record.trigger_data = triggers[i].second;
+    ASSERT_TRUE(this->executions_.save(record).has_value());
+    const auto found = *this->executions_.find("tenant-a", record.id);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->trigger_type, triggers[i].first);
+    EXPECT_EQ(found->trigger_data, triggers[i].second) << domain::to_json_text(found->trigger_data);
+  }
+}
+
 TYPED_TEST(Repositories, UnfinishedExecutionsOfANodeEndAsInterruptedInEveryTenant) {
   Execution pending = execution("tenant-a", "e-pending", kNow);
   pending.node_id = "node-1";

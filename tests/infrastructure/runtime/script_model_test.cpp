@@ -19,30 +19,35 @@ TEST_F(ScriptModel, DefaultExportReceivesInputAndContext) {
              script: ctx.scriptId, execution: ctx.executionId, input: ctx.input, trigger: ctx.trigger };
   })",
                                          R"({"a":2,"b":3})");
-  request.trigger_type = "event";
-  request.trigger_data_json = R"({"event":"payment.processed"})";
+  request.trigger_type = domain::TriggerType::kEvent;
+  request.trigger_data = domain::EventDelivery{"event-1", "payment.processed", 2};
   const ExecutionOutcome outcome = run(std::move(request));
   ASSERT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
   EXPECT_EQ(json::parse(outcome.output_json), json::parse(R"({"sum":5,"tenant":"tenant-a","user":"user-1",
       "org":"organization-1","script":"script-1","execution":"execution-1","input":{"a":2,"b":3},
-      "trigger":{"type":"event","event":"payment.processed"}})"));
+      "trigger":{"type":"event","eventId":"event-1","eventType":"payment.processed","attempt":2}})"));
 }
 
-TEST_F(ScriptModel, TheTriggersTypeIsItsOwnWhateverItsDataSays) {
-  ExecutionRequest request = request_for("export default (input, ctx) => [ctx.trigger, ctx.userId, ctx.dryRun]", "null");
-  request.trigger_type = "cron";
-  request.trigger_data_json = R"({"type":"http","cron":"0 * * * *"})";
-  request.user_id = "user-\xFF";
-  const ExecutionOutcome outcome = run(std::move(request));
-  ASSERT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
-  EXPECT_EQ(json::parse(outcome.output_json),
-            json::parse("[{\"type\":\"cron\",\"cron\":\"0 * * * *\"},\"user-\xEF\xBF\xBD\",false]"));
+TEST_F(ScriptModel, ASlotsFirstAttemptNamesNoAttemptItsRetryDoesAndAStrayByteIsReplaced) {
+  const auto trigger_of = [&](std::optional<std::int64_t> attempt) {
+    ExecutionRequest request =
+        request_for("export default (input, ctx) => [ctx.trigger, ctx.userId, ctx.dryRun]", "null");
+    request.trigger_type = domain::TriggerType::kCron;
+    request.trigger_data = domain::CronSlot{"2027-03-14T07:00:00Z", "0 * * * *", "Europe/Paris", attempt};
+    request.user_id = "user-\xFF";
+    const ExecutionOutcome outcome = run(std::move(request));
+    EXPECT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
+    return json::parse(outcome.output_json);
+  };
+  EXPECT_EQ(trigger_of(std::nullopt),
+            json::parse("[{\"type\":\"cron\",\"scheduledFor\":\"2027-03-14T07:00:00Z\",\"cron\":\"0 * * * *\","
+                        "\"timezone\":\"Europe/Paris\"},\"user-\xEF\xBF\xBD\",false]"));
+  EXPECT_EQ(trigger_of(3)[0]["attempt"], 3);
 }
 
 TEST_F(ScriptModel, ATriggerWithoutDataIsItsTypeAlone) {
   ExecutionRequest request = request_for("export default (input, ctx) => ctx.trigger", "null");
-  request.trigger_type = "manual";
-  request.trigger_data_json = "null";
+  request.trigger_type = domain::TriggerType::kManual;
   const ExecutionOutcome outcome = run(std::move(request));
   ASSERT_EQ(outcome.status, ExecutionStatus::kCompleted) << describe(outcome);
   EXPECT_EQ(json::parse(outcome.output_json), json::parse(R"({"type":"manual"})"));

@@ -51,33 +51,42 @@ bool define_text(JSContext* cx, JS::HandleObject object, const char* name, const
   return text && JS_DefineProperty(cx, object, name, text, JSPROP_ENUMERATE);
 }
 
-bool parse_json(JSContext* cx, const std::string& json, JS::MutableHandleValue out) {
+bool define_parsed(JSContext* cx, JS::HandleObject object, const char* name, const std::string& json) {
   JS::RootedString text(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(json.data(), json.size())));
-  return text && JS_ParseJSON(cx, text, out);
+  JS::RootedValue value(cx);
+  return text && JS_ParseJSON(cx, text, &value) && JS_DefineProperty(cx, object, name, value, JSPROP_ENUMERATE);
 }
 
-bool define_parsed(JSContext* cx, JS::HandleObject object, const char* name, const std::string& json) {
-  JS::RootedValue value(cx);
-  return parse_json(cx, json, &value) && JS_DefineProperty(cx, object, name, value, JSPROP_ENUMERATE);
+bool define_number(JSContext* cx, JS::HandleObject object, const char* name, std::int64_t number) {
+  JS::RootedValue value(cx, JS::NumberValue(static_cast<double>(number)));
+  return JS_DefineProperty(cx, object, name, value, JSPROP_ENUMERATE);
 }
 
 // {type, ...the trigger's data}: {type:"cron", scheduledFor, cron, timezone}.
 JSObject* make_trigger(JSContext* cx, const ExecutionRequest& request) {
   JS::RootedObject trigger(cx, JS_NewPlainObject(cx));
-  if (!trigger || !define_text(cx, trigger, "type", request.trigger_type)) return nullptr;
-  JS::RootedValue data(cx);
-  if (!parse_json(cx, request.trigger_data_json, &data)) return nullptr;
-  if (!data.isObject()) return trigger;
-  JS::RootedObject fields(cx, &data.toObject());
-  // Data that names a type of its own does not change the trigger's.
-  if (!JS_AssignObject(cx, trigger, fields) || !define_text(cx, trigger, "type", request.trigger_type)) return nullptr;
-  return trigger;
+  if (!trigger || !define_text(cx, trigger, "type", std::string(domain::to_string(request.trigger_type)))) {
+    return nullptr;
+  }
+  bool defined = true;
+  domain::for_each_field(request.trigger_data, [&](const char* name, const auto& value) {
+    using Field = std::remove_cvref_t<decltype(value)>;
+    if (!defined) return;
+    if constexpr (std::is_same_v<Field, std::string>) {
+      defined = define_text(cx, trigger, name, value);
+    } else if constexpr (std::is_same_v<Field, std::int64_t>) {
+      defined = define_number(cx, trigger, name, value);
+    } else if (value) {
+      defined = define_number(cx, trigger, name, *value);
+    }
+  });
+  return defined ? trigger.get() : nullptr;
 }
 
 }  // namespace
 
-// Made property by property: the input and the trigger's data are parsed as
-// they are, nothing is spliced or serialised on the way.
+// Made property by property: the input is parsed as it is and the trigger's
+// typed data defined field by field; nothing is spliced or serialised on the way.
 JSObject* make_context_object(JSContext* cx, const RunningExecution& execution) {
   const ExecutionRequest& request = execution.request();
   JS::RootedObject context(cx, JS_NewPlainObject(cx));
