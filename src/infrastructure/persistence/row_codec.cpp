@@ -146,9 +146,9 @@ domain::ExecutionMetrics metrics_from_json(const std::string& text) {
 }
 
 domain::TriggerData trigger_data_from_json(domain::TriggerType type, const std::string& text) {
-  domain::TriggerData data = domain::empty_trigger_data(type);
   const json stored = json::parse(text, nullptr, false);
-  if (!stored.is_object()) return data;
+  if (!stored.is_object()) return domain::NoTriggerData{};  // none kept (a summary-only record)
+  domain::TriggerData data = domain::empty_trigger_data(type);
   domain::for_each_field(data, [&](std::string_view name, auto& field) {
     const auto found = stored.find(name);
     if (found == stored.end()) return;

@@ -41,7 +41,8 @@ std::vector<domain::LogEntry> logs_from_json(const std::string& json);
 std::string metrics_to_json(const domain::ExecutionMetrics& metrics);
 domain::ExecutionMetrics metrics_from_json(const std::string& json);
 // A trigger's stored data read back into its type (domain::to_json_text
-// writes it); a field that is missing or of another type stays empty.
+// writes it); a field that is missing or of another type stays empty, and
+// null (none kept) is NoTriggerData whatever the type.
 domain::TriggerData trigger_data_from_json(domain::TriggerType type, const std::string& json);
 
 }  // namespace jsr::persistence

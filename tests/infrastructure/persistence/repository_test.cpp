@@ -244,6 +244,7 @@ TYPED_TEST(Repositories, EachTriggersDataIsReadBackAsItsOwnType) {
       {domain::TriggerType::kEvent, domain::EventDelivery{"e-1", "order.created", 3}},
       {domain::TriggerType::kHttp, domain::HttpCall{"PATCH", "/orders/\"1\" \xE2\x82\xAC"}},
       {domain::TriggerType::kInvoke, domain::NoTriggerData{}},
+      {domain::TriggerType::kCron, domain::NoTriggerData{}},  // a summary-only record keeps none
   };
   for (std::size_t i = 0; i < triggers.size(); ++i) {
     Execution record = execution("tenant-a", "t-" + std::to_string(i), kNow);
