@@ -48,12 +48,6 @@ Json token_json(const domain::ApiToken& token) {
           {"created_at", iso8601(token.created_at)}};
 }
 
-Json items_json(const auto& values, auto render) {
-  Json items = Json::array();
-  for (const auto& value : values) items.push_back(render(value));
-  return {{"items", items}};
-}
-
 }  // namespace
 
 void add_admin_routes(Router& router, ApiServices& api) {
@@ -145,22 +139,17 @@ void add_admin_routes(Router& router, ApiServices& api) {
                const domain::AuditQuery query{
                    .action = action.value, .target_id = target.value, .page = paging.page, .per_page = paging.per_page};
                return answer_with(api.audit.list(caller, query), [](const auto& page) {
-                 Json items = Json::array();
-                 for (const auto& entry : page.entries.items) {
+                 return json_response(200, page_json(page.entries, [&](const domain::AuditEntry& entry) {
                    const auto name = page.actor_names.find(entry.actor_id);
-                   items.push_back({{"id", entry.id},
-                                    {"actor_id", entry.actor_id},
-                                    {"actor_name", name != page.actor_names.end() ? Json(name->second) : Json(nullptr)},
-                                    {"action", entry.action},
-                                    {"target_type", entry.target_type},
-                                    {"target_id", entry.target_id},
-                                    {"details", stored_json(entry.details_json)},
-                                    {"created_at", iso8601(entry.created_at)}});
-                 }
-                 return json_response(200, {{"items", items},
-                                            {"total", page.entries.total},
-                                            {"page", page.entries.page},
-                                            {"per_page", page.entries.per_page}});
+                   return Json{{"id", entry.id},
+                               {"actor_id", entry.actor_id},
+                               {"actor_name", name != page.actor_names.end() ? Json(name->second) : Json(nullptr)},
+                               {"action", entry.action},
+                               {"target_type", entry.target_type},
+                               {"target_id", entry.target_id},
+                               {"details", stored_json(entry.details_json)},
+                               {"created_at", iso8601(entry.created_at)}};
+                 }));
                });
              });
 

@@ -39,4 +39,22 @@ domain::Result<std::pair<int, int>> paging_from(const Request& request);
 
 std::string iso8601(std::chrono::system_clock::time_point time);
 
+// A list's answer: {"items": [render(value), ...]}.
+template <typename Values, typename Render>
+Json items_json(const Values& values, Render render) {
+  Json items = Json::array();
+  for (const auto& value : values) items.push_back(render(value));
+  return {{"items", std::move(items)}};
+}
+
+// One page of a list (a domain::Page): its items rendered, total, page and per_page.
+template <typename Page, typename Render>
+Json page_json(const Page& page, Render render) {
+  Json answer = items_json(page.items, render);
+  answer["total"] = page.total;
+  answer["page"] = page.page;
+  answer["per_page"] = page.per_page;
+  return answer;
+}
+
 }  // namespace jsr::http

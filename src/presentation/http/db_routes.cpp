@@ -16,9 +16,7 @@ void add_db_routes(Router& router, ApiServices& api) {
   router.add("GET", "/api/v1/db/migrations", Router::needs(domain::Permission::kScriptsRead),
              [&api](const domain::Principal& caller) {
                return answer_with(api.migrations.list(caller), [](const auto& listed) {
-                 Json items = Json::array();
-                 for (const auto& migration : listed) items.push_back(migration_json(migration));
-                 return json_response(200, {{"items", items}});
+                 return json_response(200, items_json(listed, migration_json));
                });
              });
 

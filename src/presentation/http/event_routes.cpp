@@ -87,10 +87,7 @@ void add_event_routes(Router& router, ApiServices& api) {
                                                    .page = paging.page,
                                                    .per_page = paging.per_page};
                return answer_with(api.events.dead_letters(caller, query), [](const auto& page) {
-                 Json items = Json::array();
-                 for (const auto& letter : page.items) items.push_back(dead_letter_json(letter));
-                 return json_response(
-                     200, {{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}});
+                 return json_response(200, page_json(page, dead_letter_json));
                });
              });
 

@@ -9,11 +9,7 @@ namespace jsr::http {
 
 namespace {
 
-Json page_json(const domain::Page<domain::Execution>& page) {
-  Json items = Json::array();
-  for (const auto& execution : page.items) items.push_back(to_json(execution));
-  return {{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}};
-}
+Json execution_json_of(const domain::Execution& execution) { return to_json(execution); }
 
 Response execution_response(int status, const domain::Execution& execution) {
   Response response = json_response(status, to_json(execution));
@@ -56,7 +52,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
                     QueryEnum<"status", domain::kExecutionStatusNames> status) {
                const domain::ExecutionQuery query{status.value, paging.page, paging.per_page};
                return answer_with(api.executions.list(caller, script, query), [](const auto& page) {
-                 return json_response(200, page_json(page));
+                 return json_response(200, page_json(page, execution_json_of));
                });
              });
 
@@ -64,9 +60,7 @@ void add_execution_routes(Router& router, ApiServices& api) {
   router.add("GET", "/api/v1/scripts/{id}/captured-inputs", Router::needs(domain::Permission::kScriptsRead),
              [&api](const domain::Principal& caller, PathParam<"id"> script) {
                return answer_with(api.dry_runs.captured_inputs(caller, script), [](const auto& captured) {
-                 Json items = Json::array();
-                 for (const auto& execution : captured) items.push_back(to_json(execution));
-                 return json_response(200, {{"items", items}});
+                 return json_response(200, items_json(captured, execution_json_of));
                });
              });
 

@@ -65,10 +65,7 @@ void add_script_routes(Router& router, ApiServices& api) {
                                                .page = paging.page,
                                                .per_page = paging.per_page};
                return answer_with(api.scripts.list(caller, query), [](const auto& page) {
-                 Json items = Json::array();
-                 for (const auto& script : page.items) items.push_back(to_json(script));
-                 return json_response(
-                     200, {{"items", items}, {"total", page.total}, {"page", page.page}, {"per_page", page.per_page}});
+                 return json_response(200, page_json(page, [](const domain::Script& script) { return to_json(script); }));
                });
              });
 
@@ -100,13 +97,11 @@ void add_script_routes(Router& router, ApiServices& api) {
                  return found != names->end() ? Json(found->second) : Json(nullptr);
                };
                return answer_with(api.scripts.versions(caller, id), [&name_of](const auto& versions) {
-                 Json items = Json::array();
-                 for (const auto& version : versions) {
+                 return json_response(200, items_json(versions, [&](const domain::VersionSummary& version) {
                    Json item = to_json(version);
                    item["created_by_name"] = name_of(version.created_by);
-                   items.push_back(std::move(item));
-                 }
-                 return json_response(200, {{"items", items}});
+                   return item;
+                 }));
                });
              });
 
@@ -139,9 +134,7 @@ void add_script_routes(Router& router, ApiServices& api) {
                return answer_with(
                    api.scripts.upcoming_runs(caller, cron.value.value_or(""), zone.value.value_or("UTC"), *count),
                    [](const auto& runs) {
-                     Json items = Json::array();
-                     for (const auto run : runs) items.push_back(iso8601(run));
-                     return json_response(200, {{"items", items}});
+                     return json_response(200, items_json(runs, [](auto run) { return iso8601(run); }));
                    });
              });
 }

@@ -15,9 +15,7 @@ void add_secret_routes(Router& router, ApiServices& api) {
   router.add("GET", "/api/v1/secrets", Router::needs(domain::Permission::kScriptsRead),
              [&api](const domain::Principal& caller) {
                return answer_with(api.secrets.list(caller), [](const auto& listed) {
-                 Json items = Json::array();
-                 for (const auto& entry : listed) items.push_back(secret_json(entry));
-                 return json_response(200, {{"items", items}});
+                 return json_response(200, items_json(listed, secret_json));
                });
              });
 
