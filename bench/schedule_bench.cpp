@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "bench/bench.h"

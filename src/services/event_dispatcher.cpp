@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "domain/json_writer.h"
 #include "services/guarded_thread.h"
 #include "services/log.h"
 

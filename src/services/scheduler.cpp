@@ -4,7 +4,6 @@
 
 #include "domain/cron_expression.h"
 #include "domain/event.h"
-#include "domain/json_writer.h"
 #include "domain/schedule_policy.h"
 #include "domain/utc_time.h"
 #include "services/log.h"
