@@ -8,6 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "infrastructure/security/hex.h"
 #include "infrastructure/security/hmac.h"
 #include "infrastructure/security/random.h"
 
@@ -71,12 +72,7 @@ SecretBox::Key key_from_hex(const std::string& text, const std::filesystem::path
 void make_key_file(const std::filesystem::path& file) {
   SecretBox::Key key{};
   if (!fill_random(key.data(), key.size())) throw std::runtime_error("no randomness for the secret key");
-  std::string hex;
-  for (unsigned char byte : key) {
-    hex += "0123456789abcdef"[byte >> 4];
-    hex += "0123456789abcdef"[byte & 15];
-  }
-  hex += '\n';
+  const std::string hex = lower_hex(key) + '\n';
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   // O_EXCL: of two servers starting at once, one makes the key and the other reads it.
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "infrastructure/security/hex.h"
 #include "infrastructure/security/random.h"
 #include "infrastructure/security/sha256.h"
 
@@ -34,14 +35,7 @@ std::string SystemCredentials::new_token() {
 }
 
 std::string SystemCredentials::hash(const std::string& token) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * sizeof(Sha256Digest));
-  for (std::uint8_t byte : sha256({token})) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0xF]);
-  }
-  return hex;
+  return lower_hex(sha256({token}));
 }
 
 }  // namespace jsr::security
