@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "services/guarded_thread.h"
 #include "services/log.h"
 
 namespace jsr::services {
@@ -20,6 +19,8 @@ constexpr std::size_t kClaimsPerQuery = 256;
 // where another server may start them.
 constexpr std::size_t kWaitingPerScript = 4;
 constexpr std::size_t kSettlementsPerWrite = 512;
+// A loop with nothing to do sleeps this long unless woken (a settlement, a claim to make).
+constexpr BackgroundLoop::Duration kUntilWoken = std::chrono::hours(1);
 
 Settlement later(Delivery delivery, std::chrono::milliseconds delay) {
   delivery.next_attempt_at = system_clock::now() + delay;
@@ -30,12 +31,15 @@ Settlement later(Delivery delivery, std::chrono::milliseconds delay) {
 }  // namespace
 
 EventDispatcher::EventDispatcher(Parts parts, std::string node_id, EventDispatcherOptions options)
-    : parts_(parts), node_id_(std::move(node_id)), options_(options), random_(std::random_device{}()) {
+    : parts_(parts),
+      node_id_(std::move(node_id)),
+      options_(options),
+      random_(std::random_device{}()),
+      settler_("jsr-settler", [this] { return settle_round(); }, kUntilWoken),
+      dispatcher_("jsr-dispatcher", [this] { return dispatch_round(); }) {
   parts_.metrics.describe("jsruntime_event_attempts_total",
                           "Event deliveries attempted or settled without a run, by outcome.");
   parts_.bus.on_stored([this] { wake(); });
-  dispatcher_ = std::thread([this] { run_guarded("jsr-dispatcher", [this] { dispatch_loop(); }); });
-  settler_ = std::thread([this] { run_guarded("jsr-settler", [this] { settle_loop(); }); });
 }
 
 EventDispatcher::~EventDispatcher() { finish(); }
@@ -45,15 +49,12 @@ void EventDispatcher::wake() {
     std::lock_guard lock(mutex_);
     woken_ = true;
   }
-  changed_.notify_all();
+  dispatcher_.wake();
 }
 
 void EventDispatcher::stop_claiming() {
-  {
-    std::lock_guard lock(mutex_);
-    claiming_ = false;
-  }
-  changed_.notify_all();
+  std::lock_guard lock(mutex_);
+  claiming_ = false;
 }
 
 void EventDispatcher::finish() {
@@ -64,9 +65,14 @@ void EventDispatcher::finish() {
     claiming_ = false;
     finishing_ = true;
   }
-  changed_.notify_all();
-  if (dispatcher_.joinable()) dispatcher_.join();
-  if (settler_.joinable()) settler_.join();
+  dispatcher_.stop();
+  settler_.stop();
+  {
+    // What ended is settled here; when the store refuses, the claims are released instead.
+    std::unique_lock lock(mutex_);
+    while (!settlements_.empty() && write_settlements(lock)) {
+    }
+  }
   // Whatever is still held goes back: another life or another server runs it.
   if (auto released = parts_.store.release(node_id_); !released) {
     log::warn("cannot release event deliveries", {{"error", released.error().message}});
@@ -86,7 +92,7 @@ void EventDispatcher::settled(Settlement settlement) {
     std::lock_guard lock(mutex_);
     settlements_.push_back(std::move(settlement));
   }
-  changed_.notify_all();
+  settler_.wake();
 }
 
 Settlement EventDispatcher::settlement_of(Delivery delivery, const domain::Script& script, const Execution& ended) {
@@ -194,16 +200,14 @@ void EventDispatcher::run_ended(const ScriptKey& key) {
     if (auto running = running_.find(key); running != running_.end() && --running->second == 0) running_.erase(running);
     // A VM is free again: claim what was left for lack of one.
     woken_ = woken_ || std::exchange(held_back_, false);
-    auto waiting = waiting_.find(key);
-    if (waiting == waiting_.end()) {
-      changed_.notify_all();
-      return;
+    if (auto waiting = waiting_.find(key); waiting != waiting_.end()) {
+      ready_.push_back(std::move(waiting->second.front()));
+      waiting->second.pop_front();
+      if (waiting->second.empty()) waiting_.erase(waiting);
     }
-    ready_.push_back(std::move(waiting->second.front()));
-    waiting->second.pop_front();
-    if (waiting->second.empty()) waiting_.erase(waiting);
+    if (!woken_ && ready_.empty()) return;
   }
-  changed_.notify_all();
+  dispatcher_.wake();
 }
 
 bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
@@ -227,6 +231,7 @@ bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
   }
   if (written) {
     in_flight_ -= batch.size();
+    if (woken_) dispatcher_.wake();  // it waited for room to claim more
     for (const Settlement& settlement : batch) {
       if (settlement.outcome != Settlement::Outcome::kRetry && settlement.outcome != Settlement::Outcome::kLater) continue;
       const auto due = settlement.delivery.next_attempt_at;
@@ -281,42 +286,35 @@ std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
   return claimed->size();
 }
 
-void EventDispatcher::dispatch_loop() {
+BackgroundLoop::Duration EventDispatcher::dispatch_round() {
   std::unique_lock lock(mutex_);
-  while (true) {
-    const auto resync_at = system_clock::now() + options_.resync;
-    const auto wake_at = next_due_ ? std::min(*next_due_, resync_at) : resync_at;
-    changed_.wait_until(lock, wake_at, [&] {
-      return finishing_ || (claiming_ && !ready_.empty()) ||
-             (claiming_ && woken_ && in_flight_ < options_.max_in_flight);
-    });
-    if (finishing_) return;
-    if (claiming_ && !ready_.empty()) {
-      std::vector<Delivery> ready = std::exchange(ready_, {});
-      lock.unlock();
-      for (Delivery& delivery : ready) dispatch(std::move(delivery));
-      lock.lock();
-    }
-    const bool due = next_due_ && *next_due_ <= system_clock::now();
-    if (claiming_ && in_flight_ < options_.max_in_flight && (woken_ || due || system_clock::now() >= resync_at)) {
-      claim(lock);
-    }
+  if (!claiming_) return kUntilWoken;
+  if (!ready_.empty()) {
+    std::vector<Delivery> ready = std::exchange(ready_, {});
+    lock.unlock();
+    for (Delivery& delivery : ready) dispatch(std::move(delivery));
+    lock.lock();
   }
+  auto now = system_clock::now();
+  const bool due = next_due_ && *next_due_ <= now;
+  if (claiming_ && in_flight_ < options_.max_in_flight && (woken_ || due || now >= resync_at_)) {
+    claim(lock);
+    now = system_clock::now();
+    resync_at_ = now + options_.resync;
+  }
+  // Told to claim again (more was due than one claim took) and room for it, or started deliveries waiting.
+  if ((woken_ && in_flight_ < options_.max_in_flight) || !ready_.empty()) return BackgroundLoop::Duration::zero();
+  const auto wake_at = next_due_ ? std::min(*next_due_, resync_at_) : resync_at_;
+  return std::max<BackgroundLoop::Duration>(wake_at - now, BackgroundLoop::Duration::zero());
 }
 
-void EventDispatcher::settle_loop() {
+BackgroundLoop::Duration EventDispatcher::settle_round() {
   std::unique_lock lock(mutex_);
-  while (true) {
-    // While a batch is written the next one gathers: batches grow with the load.
-    changed_.wait(lock, [&] { return finishing_ || !settlements_.empty(); });
-    if (settlements_.empty()) return;  // finishing, and everything is written
-    if (write_settlements(lock)) {
-      changed_.notify_all();  // room for more claims
-      continue;
-    }
-    if (finishing_) return;  // the claims are released: delivered again
-    changed_.wait_for(lock, options_.refused_delay, [&] { return finishing_; });
+  // While a batch is written the next one gathers: batches grow with the load.
+  while (!settlements_.empty()) {
+    if (!write_settlements(lock)) return options_.refused_delay;
   }
+  return kUntilWoken;
 }
 
 }  // namespace jsr::services

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <map>
@@ -16,11 +15,11 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "domain/credentials.h"
 #include "domain/event_store.h"
+#include "services/background_loop.h"
 #include "services/event_bus.h"
 #include "services/execution_recorder.h"
 #include "services/execution_service.h"
@@ -64,15 +63,19 @@ class EventDispatcher {
  private:
   using Settlement = domain::Settlement;
 
-  void dispatch_loop();  // claims and starts
-  void settle_loop();    // writes what ended
+  // One round of the dispatching thread: starts what waited and claims what
+  // is due; the wait until the next round.
+  BackgroundLoop::Duration dispatch_round();
+  // One round of the settling thread: writes the settlements gathered.
+  BackgroundLoop::Duration settle_round();
   // Starts one claimed delivery, or settles it at once when it cannot run.
   void dispatch(domain::Delivery delivery);
   Settlement settlement_of(domain::Delivery delivery, const domain::Script& script,
                            const domain::Execution& ended);
   void settled(Settlement settlement);  // from any thread
   // Writes a batch of the settlements gathered, after the records they
-  // follow; false (the batch kept) when the store refused. Called locked.
+  // follow; false (the batch kept) when the store refused. Called locked;
+  // wakes the dispatching thread when it waited for room.
   bool write_settlements(std::unique_lock<std::mutex>& lock);
   // Claims what is due and dispatches it; called locked. How many.
   std::size_t claim(std::unique_lock<std::mutex>& lock);
@@ -84,13 +87,13 @@ class EventDispatcher {
   Parts parts_;
   const std::string node_id_;
   const EventDispatcherOptions options_;
-  std::mutex mutex_;  // guards everything below
-  std::condition_variable changed_;
+  std::mutex mutex_;  // guards everything below but the loops
   std::vector<Settlement> settlements_;
   std::size_t in_flight_ = 0;
   bool woken_ = true;
   bool held_back_ = false;  // the last claim stopped at the VMs free: claim again when a run ends
   std::optional<std::chrono::system_clock::time_point> next_due_{};
+  std::chrono::system_clock::time_point resync_at_{};  // look in the store then even when not told to
   bool claiming_ = true;
   bool finishing_ = false;
   // By tenant and script: this dispatcher's runs in progress, and the
@@ -99,8 +102,8 @@ class EventDispatcher {
   std::map<ScriptKey, std::deque<domain::Delivery>> waiting_;
   std::vector<domain::Delivery> ready_;  // waited, and may start now
   std::mt19937_64 random_;
-  std::thread dispatcher_;
-  std::thread settler_;
+  BackgroundLoop settler_;     // last: they start once the rest exists
+  BackgroundLoop dispatcher_;  // (the dispatcher's first round claims at once)
 };
 
 }  // namespace jsr::services

@@ -15,12 +15,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "domain/execution.h"
 #include "domain/repositories.h"
+#include "services/background_loop.h"
 
 namespace jsr::services {
 
@@ -35,7 +35,7 @@ class ExecutionRecorder {
   // `audit` may be null when no audit entries are recorded.
   ExecutionRecorder(domain::ExecutionRepository& repository, ExecutionRecorderOptions options = {},
                     domain::AuditLog* audit = nullptr);
-  ~ExecutionRecorder();  // stop()
+  ~ExecutionRecorder() { stop(); }
   ExecutionRecorder(const ExecutionRecorder&) = delete;
   ExecutionRecorder& operator=(const ExecutionRecorder&) = delete;
 
@@ -54,7 +54,8 @@ class ExecutionRecorder {
   // Returns once everything recorded before the call is written, or after
   // a few seconds when the database keeps refusing.
   void flush();
-  // Writes what is buffered and stops the writer; later records are not taken.
+  // Stops the writer and writes what is buffered (retrying for a bounded
+  // time when the database refuses); later records are not taken.
   void stop();
   std::uint64_t written() const;
   // Records given up on: only when the database kept refusing them for 10 s
@@ -62,7 +63,10 @@ class ExecutionRecorder {
   std::uint64_t lost() const;
 
  private:
-  void write_batches();
+  enum class Written { kNothing, kBatch, kRefused };
+  // One round of the writer: writes everything buffered, as one batch.
+  Written write_batch();
+  BackgroundLoop::Duration write_and_wait();  // the writer's step
 
   std::size_t buffered_count() const { return buffer_.size() + audit_buffer_.size(); }
   std::size_t admission_limit() const { return options_.capacity - options_.capacity / 4; }
@@ -72,7 +76,7 @@ class ExecutionRecorder {
   domain::AuditLog* audit_;
   const ExecutionRecorderOptions options_;
   mutable std::mutex mutex_;  // guards everything below
-  std::condition_variable changed_;
+  std::condition_variable written_;  // records waiting for room, flushes for their records
   struct Buffered {
     domain::Execution execution;
     std::uint64_t sequence;  // the value of recorded_ when this state was taken
@@ -81,12 +85,12 @@ class ExecutionRecorder {
   std::vector<domain::AuditEntry> audit_buffer_;
   std::uint64_t recorded_ = 0;                        // records taken, in order
   std::uint64_t durable_ = 0;                         // of those, how many are written
-  std::uint64_t written_ = 0;                         // rows written (a record may replace another)
+  std::uint64_t written_count_ = 0;                   // rows written (a record may replace another)
   std::uint64_t flush_target_ = 0;                    // a flush() waits for this much: write now, not at the interval
   std::uint64_t lost_ = 0;
-  int failures_while_stopping_ = 0;
+  bool refused_ = false;  // the last write failed: retried on a period, not on every record
   bool stopping_ = false;
-  std::thread writer_;
+  BackgroundLoop writer_;  // last: it starts once the rest exists
 };
 
 }  // namespace jsr::services
