@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <future>
-#include <map>
 
 #include "domain/event_type.h"
 
@@ -10,6 +9,13 @@ namespace jsr::services {
 namespace {
 
 constexpr std::size_t kMaxEventsPerCommit = 1000;
+constexpr std::chrono::seconds kRecountAfter{1};
+constexpr std::size_t kMaxKnownLoads = 4096;  // tenants whose load is remembered; then all are forgotten
+
+bool fits(const domain::EventStore::Load& load, std::size_t divisor) {
+  return load.deliveries <= domain::kMaxWaitingDeliveriesPerTenant / divisor &&
+         load.payload_bytes <= domain::kMaxWaitingEventBytesPerTenant / divisor;
+}
 
 std::optional<domain::Error> refusal(const domain::PublishedEvent& event) {
   if (!domain::is_event_type(event.type)) {
@@ -72,24 +78,29 @@ domain::Result<std::string> EventBus::publish_and_wait(domain::PublishedEvent ev
   return answered.get();
 }
 
-std::optional<domain::Error> EventBus::take_room(std::map<std::string, domain::EventStore::Load>& loads,
-                                                 const domain::Event& event, std::size_t subscribers) {
-  auto load = loads.find(event.tenant_id);
-  if (load == loads.end()) {
+std::optional<domain::Error> EventBus::take_room(const domain::Event& event, std::size_t subscribers,
+                                                 std::chrono::steady_clock::time_point now) {
+  const auto with_event = [&](const domain::EventStore::Load& load) {
+    return domain::EventStore::Load{load.deliveries + subscribers,
+                                    load.payload_bytes + event.payload_json.size() * subscribers};
+  };
+  auto known = known_loads_.find(event.tenant_id);
+  if (known == known_loads_.end() || now - known->second.counted_at >= kRecountAfter ||
+      !fits(with_event(known->second.load), 2)) {
     auto waiting = parts_.store.waiting_of(event.tenant_id);
     if (!waiting) return waiting.error();
-    load = loads.emplace(event.tenant_id, *waiting).first;
+    if (known_loads_.size() >= kMaxKnownLoads) known_loads_.clear();
+    known = known_loads_.insert_or_assign(event.tenant_id, KnownLoad{*waiting, now}).first;
   }
-  const std::size_t deliveries = load->second.deliveries + subscribers;
-  const std::size_t bytes = load->second.payload_bytes + event.payload_json.size() * subscribers;
-  if (deliveries > domain::kMaxWaitingDeliveriesPerTenant || bytes > domain::kMaxWaitingEventBytesPerTenant) {
+  const domain::EventStore::Load load = with_event(known->second.load);
+  if (!fits(load, 1)) {
     return domain::Error::quota_exceeded(
         "the tenant's event deliveries waiting to run are at their bound (" +
         std::to_string(domain::kMaxWaitingDeliveriesPerTenant) + " deliveries, " +
         std::to_string(domain::kMaxWaitingEventBytesPerTenant >> 20) + " MiB of payloads): " +
-        std::to_string(load->second.deliveries) + " wait now");
+        std::to_string(known->second.load.deliveries) + " wait now");
   }
-  load->second = {deliveries, bytes};
+  known->second.load = load;
   return std::nullopt;
 }
 
@@ -97,7 +108,7 @@ void EventBus::store(std::vector<Pending>& batch) {
   // Each event's subscribers; an event without any is answered at once, unstored.
   std::vector<domain::Delivery> deliveries;
   std::vector<Pending*> stored;
-  std::map<std::string, domain::EventStore::Load> loads;  // what each tenant has waiting, this batch's included
+  const auto now = std::chrono::steady_clock::now();
   for (Pending& pending : batch) {
     const domain::Event& event = pending.event;
     auto subscribers = parts_.catalog.subscribers(event.tenant_id, event.type);
@@ -110,7 +121,7 @@ void EventBus::store(std::vector<Pending>& batch) {
       pending.published(event.id);
       continue;
     }
-    if (auto refused = take_room(loads, event, subscribers->size())) {
+    if (auto refused = take_room(event, subscribers->size(), now)) {
       pending.published(std::unexpected(std::move(*refused)));
       continue;
     }
@@ -120,6 +131,10 @@ void EventBus::store(std::vector<Pending>& batch) {
     stored.push_back(&pending);
   }
   auto added = parts_.store.add(deliveries);
+  if (!added) {
+    // What take_room counted was not stored: those tenants are counted again.
+    for (const Pending* pending : stored) known_loads_.erase(pending->event.tenant_id);
+  }
   if (added && !stored.empty()) {
     parts_.metrics.increment("jsruntime_events_published_total", {{"stored", "true"}},
                              static_cast<double>(stored.size()));

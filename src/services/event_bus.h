@@ -7,10 +7,12 @@
 // burst costs one commit, not one per event. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/credentials.h"
@@ -62,8 +64,19 @@ class EventBus final : public domain::EventPublisher {
   void store(std::vector<Pending>& batch);
   // Counts an event's deliveries against its tenant's waiting bound
   // (domain::kMaxWaitingDeliveriesPerTenant); the refusal when they do not fit.
-  std::optional<domain::Error> take_room(std::map<std::string, domain::EventStore::Load>& loads,
-                                         const domain::Event& event, std::size_t subscribers);
+  std::optional<domain::Error> take_room(const domain::Event& event, std::size_t subscribers,
+                                         std::chrono::steady_clock::time_point now);
+
+  // What a tenant has waiting in the store, as last counted there plus what
+  // this bus stored since. Counting reads every waiting delivery of the
+  // tenant, so it is not done for every batch: only when the count is older
+  // than a second or the tenant is past half its bound — a refusal is always
+  // decided on a fresh count. Only the writer thread touches it.
+  struct KnownLoad {
+    domain::EventStore::Load load;
+    std::chrono::steady_clock::time_point counted_at;
+  };
+  std::unordered_map<std::string, KnownLoad> known_loads_;
 
   Parts parts_;
   std::mutex listener_mutex_;  // guards stored_

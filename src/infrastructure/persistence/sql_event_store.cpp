@@ -92,6 +92,15 @@ domain::Result<std::vector<Delivery>> SqlEventStore::claim_due(const std::string
                                                                std::size_t limit) {
   const std::string skip_locked = database_.dialect() == SqlDialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
   return database_.transaction("", [&](SqlConnection& connection) -> domain::Result<std::vector<Delivery>> {
+    if (database_.dialect() == SqlDialect::kPostgres) {
+      // The claim reads the due index in order and stops at `limit`. In a
+      // burst the table's statistics say few deliveries are due (they were
+      // gathered when it was nearly empty), so PostgreSQL would rather fetch
+      // every due row and sort them — thousands per claim of one.
+      for (const char* setting : {"SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_seqscan = off"}) {
+        if (auto set = connection.execute(setting); !set) return std::unexpected(set.error());
+      }
+    }
     auto rows = connection.execute(
         "UPDATE event_deliveries SET claimed_by = ? WHERE id IN (SELECT id FROM event_deliveries "
         "WHERE claimed_by IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?" +
