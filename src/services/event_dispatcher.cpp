@@ -246,10 +246,10 @@ bool EventDispatcher::write_settlements(std::unique_lock<std::mutex>& lock) {
 
 std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
   woken_ = false;
-  // Only what starts now: a delivery claimed to wait here is one an idle
-  // server (told by the store's notice) cannot take.
-  const std::size_t startable = parts_.executions.startable_now();
-  const std::size_t limit = std::min({kClaimsPerQuery, options_.max_in_flight - in_flight_, startable});
+  // Only what runs now or next: a delivery claimed to wait here longer is
+  // one an idle server (told by the store's notice) cannot take.
+  const std::size_t to_take = parts_.executions.runs_to_take_now();
+  const std::size_t limit = std::min({kClaimsPerQuery, options_.max_in_flight - in_flight_, to_take});
   if (limit == 0) {
     held_back_ = true;
     next_due_.reset();  // or the loop would spin on a due time it cannot act on; the resync finds it again
@@ -273,7 +273,7 @@ std::size_t EventDispatcher::claim(std::unique_lock<std::mutex>& lock) {
   in_flight_ += claimed->size();
   if (claimed->size() == limit) {
     // More may be waiting: claimed again at once, or when a run ends if the VMs are what ran out.
-    if (limit == startable) {
+    if (limit == to_take) {
       held_back_ = true;
     } else {
       woken_ = true;

@@ -1,6 +1,6 @@
 // Runs stored event deliveries: claims due ones from the store (with this
-// server's id) — as many as can start on a VM now, so that on a shared
-// database the servers with idle VMs take the rest — runs each on its script — a retry on the version the first
+// server's id) — as many as its VMs can run now or next, so that on a
+// shared database the servers with idle VMs take the rest — runs each on its script — a retry on the version the first
 // attempt ran — and settles it once its execution record is durable: done,
 // retried after a backoff with jitter, or a dead letter after its last
 // attempt. A server that dies leaves its claims to be released (NodeLease);

@@ -273,10 +273,12 @@ domain::Result<Execution> ExecutionService::cancel(const Principal& caller, cons
   return execution;
 }
 
-std::size_t ExecutionService::startable_now() const {
-  const Executor::Stats stats = executor_.stats();
-  if (stats.vms_idle > 0) return stats.vms_idle;
-  return stats.queued == 0 ? 1 : 0;
+std::size_t runs_to_take(const Executor::Stats& stats) {
+  const std::size_t following = stats.vms_busy > stats.queued ? stats.vms_busy - stats.queued : 0;
+  const std::size_t take = stats.vms_idle + following;
+  return take == 0 && stats.queued == 0 ? 1 : take;
 }
+
+std::size_t ExecutionService::runs_to_take_now() const { return runs_to_take(executor_.stats()); }
 
 }  // namespace jsr::services

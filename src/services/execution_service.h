@@ -31,6 +31,15 @@ struct RunRequest {
   domain::TriggerType trigger = domain::TriggerType::kApi;
 };
 
+// How many more runs a server should take on now, given its executor's
+// stats: what an event dispatcher claims, leaving the rest to servers that
+// are idler. One for each idle VM and one to follow each busy VM's run — so
+// that a VM goes from one run to the next without waiting for a claim's
+// round trip to the database — less what already waits; at least one while
+// nothing waits, so that a busy pool still grows. A server never holds more
+// than one run waiting per VM.
+std::size_t runs_to_take(const Executor::Stats& stats);
+
 class ExecutionService {
  public:
   // `node_id` names this server in the executions it runs (see
@@ -99,12 +108,8 @@ class ExecutionService {
   // ends CANCELLED at once.
   domain::Result<domain::Execution> cancel(const domain::Principal& caller, const std::string& execution_id);
 
-  // How many more runs would go to a VM at once rather than wait in the
-  // queue: what an event dispatcher claims, leaving the rest to servers that
-  // are idle. The idle VMs; one when every VM is busy and nothing waits, so
-  // that a busy pool still grows — one VM at a time, or the busiest server
-  // would claim ever more of a burst.
-  std::size_t startable_now() const;
+  // runs_to_take(the executor's stats now).
+  std::size_t runs_to_take_now() const;
 
  private:
   class Run;

@@ -162,3 +162,23 @@ TEST_F(ExecutionServiceTest, ARunTheExecutorRefusesIsRecordedAndGivesItsPlaceBac
 
 }  // namespace
 }  // namespace jsr::services
+
+namespace jsr::services {
+namespace {
+
+Executor::Stats vms(std::size_t idle, std::size_t busy, std::size_t queued) {
+  return {.queued = queued, .running = busy, .vms_total = idle + busy, .vms_busy = busy, .vms_idle = idle};
+}
+
+TEST(RunsToTake, EachIdleVmAndOneToFollowEachBusyOneLessWhatWaits) {
+  EXPECT_EQ(runs_to_take(vms(3, 0, 0)), 3u);
+  EXPECT_EQ(runs_to_take(vms(1, 2, 0)), 3u);
+  EXPECT_EQ(runs_to_take(vms(0, 3, 0)), 3u) << "every VM busy: one to follow each";
+  EXPECT_EQ(runs_to_take(vms(0, 3, 2)), 1u);
+  EXPECT_EQ(runs_to_take(vms(0, 3, 3)), 0u) << "one waits behind each VM already: the rest is for idler servers";
+  EXPECT_EQ(runs_to_take(vms(0, 3, 7)), 0u);
+  EXPECT_EQ(runs_to_take(vms(0, 0, 0)), 1u) << "no VM yet: one, so that the pool grows";
+}
+
+}  // namespace
+}  // namespace jsr::services
