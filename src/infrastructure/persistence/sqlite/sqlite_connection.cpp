@@ -1,5 +1,6 @@
 #include "infrastructure/persistence/sqlite/sqlite_connection.h"
 
+#include <algorithm>
 #include <sqlite3.h>
 #include <stdexcept>
 
@@ -24,7 +25,28 @@ SqliteConnection::SqliteConnection(const std::string& path, std::shared_ptr<std:
   }
 }
 
-SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
+SqliteConnection::~SqliteConnection() {
+  prepared_.clear();  // finalized before the connection closes
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* SqliteConnection::prepared(const std::string& sql) {
+  if (auto kept = prepared_.find(sql); kept != prepared_.end()) {
+    kept->second.last_used = ++uses_;
+    return kept->second.statement.handle;
+  }
+  if (prepared_.size() >= kPreparedKept) {
+    prepared_.erase(std::ranges::min_element(prepared_, {}, [](const auto& entry) { return entry.second.last_used; }));
+  }
+  Prepared& made = prepared_[sql];
+  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &made.statement.handle, nullptr) != SQLITE_OK) {
+    prepared_.erase(sql);
+    return nullptr;
+  }
+  made.last_used = ++uses_;
+  return made.statement.handle;
+}
 
 domain::Error SqliteConnection::error(const std::string& doing) const {
   const int code = sqlite3_extended_errcode(db_);
@@ -34,20 +56,27 @@ domain::Error SqliteConnection::error(const std::string& doing) const {
 }
 
 domain::Result<SqlRows> SqliteConnection::execute(const std::string& sql, const SqlParams& params) {
-  SqliteStatement statement;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement.handle, nullptr) != SQLITE_OK) {
-    return std::unexpected(error("preparing a statement"));
-  }
+  sqlite3_stmt* const handle = prepared(sql);
+  if (handle == nullptr) return std::unexpected(error("preparing a statement"));
+  // However it ends, the statement is reset (a statement left stepping keeps
+  // its read transaction open) and its parameters are let go of.
+  struct Reset {
+    sqlite3_stmt* handle;
+    ~Reset() {
+      sqlite3_reset(handle);
+      sqlite3_clear_bindings(handle);
+    }
+  } reset{handle};
   for (std::size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i + 1);
     const int bound = std::visit(
         [&](const auto& value) -> int {
           using T = std::decay_t<decltype(value)>;
-          if constexpr (std::is_same_v<T, std::nullptr_t>) return sqlite3_bind_null(statement.handle, index);
-          if constexpr (std::is_same_v<T, std::int64_t>) return sqlite3_bind_int64(statement.handle, index, value);
-          if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(statement.handle, index, value);
+          if constexpr (std::is_same_v<T, std::nullptr_t>) return sqlite3_bind_null(handle, index);
+          if constexpr (std::is_same_v<T, std::int64_t>) return sqlite3_bind_int64(handle, index, value);
+          if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(handle, index, value);
           if constexpr (std::is_same_v<T, std::string>) {
-            return sqlite3_bind_text(statement.handle, index, value.data(), static_cast<int>(value.size()),
+            return sqlite3_bind_text(handle, index, value.data(), static_cast<int>(value.size()),
                                      SQLITE_TRANSIENT);
           }
         },
@@ -56,21 +85,21 @@ domain::Result<SqlRows> SqliteConnection::execute(const std::string& sql, const 
   }
   SqlRows rows;
   while (true) {
-    const int step = sqlite3_step(statement.handle);
+    const int step = sqlite3_step(handle);
     if (step == SQLITE_DONE) break;
     if (step != SQLITE_ROW) return std::unexpected(error("running a statement"));
-    const int columns = sqlite3_column_count(statement.handle);
+    const int columns = sqlite3_column_count(handle);
     std::vector<SqlValue> values;
     values.reserve(static_cast<std::size_t>(columns));
     for (int column = 0; column < columns; ++column) {
-      switch (sqlite3_column_type(statement.handle, column)) {
+      switch (sqlite3_column_type(handle, column)) {
         case SQLITE_NULL: values.emplace_back(nullptr); break;
-        case SQLITE_INTEGER: values.emplace_back(std::int64_t{sqlite3_column_int64(statement.handle, column)}); break;
-        case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(statement.handle, column)); break;
+        case SQLITE_INTEGER: values.emplace_back(std::int64_t{sqlite3_column_int64(handle, column)}); break;
+        case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(handle, column)); break;
         default: {
-          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement.handle, column));
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(handle, column));
           values.emplace_back(
-              std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, column))));
+              std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(handle, column))));
         }
       }
     }

@@ -5,11 +5,14 @@
 // in the way. The busy timeout remains for other processes (admin commands).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "infrastructure/persistence/sql_connection.h"
+#include "infrastructure/persistence/sqlite/sqlite_statement.h"
 
 struct sqlite3;
 
@@ -31,8 +34,21 @@ class SqliteConnection final : public SqlConnection {
 
  private:
   domain::Error error(const std::string& doing) const;
+  // The statement of `sql`, prepared once and kept: the server runs the same
+  // few statements over and over (the recorder's upserts, claims, reads by
+  // id), and preparing one costs about as much as running it. Null when
+  // `sql` does not prepare.
+  sqlite3_stmt* prepared(const std::string& sql);
+
+  struct Prepared {
+    SqliteStatement statement;
+    std::uint64_t last_used = 0;
+  };
+  static constexpr std::size_t kPreparedKept = 128;  // then the least recently used goes
 
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, Prepared> prepared_;  // by SQL text; before db_ closes
+  std::uint64_t uses_ = 0;
   std::shared_ptr<std::mutex> turns_;
   std::unique_lock<std::mutex> turn_;  // held from begin() to commit() or rollback()
 };
