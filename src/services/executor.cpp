@@ -87,12 +87,16 @@ domain::Result<void> Executor::submit(domain::ExecutionRequest request, Completi
     const std::string execution_id = request.execution_id;
     const bool arrives = !tenants_.contains(tenant_id);
     Tenant& tenant = tenants_[tenant_id];
-    if (arrives && tenants_.size() == 2) rebalance_priorities_locked();  // a lone tenant has company now
+    if (arrives && tenants_.size() > 1) rebalance_priorities_locked(tenant_id, starts);
+    const bool had_backlog = has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
     tenant.queue.push_back({std::move(request), std::move(done), std::move(started)});
     executions_[execution_id] = Whereabouts{std::prev(tenant.queue.end()), nullptr};
     ++queued_;
     ready_.insert({tenant.last_served, tenant_id});
     dispatch_locked(starts);
+    if (!had_backlog && tenants_.size() > 1 && has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms)) {
+      rebalance_priorities_locked({}, starts);
+    }
   }
   launch(starts);
   return {};
@@ -140,10 +144,9 @@ void Executor::dispatch_locked(std::vector<Start>& starts) {
     ++running_;
     tenant.last_served = ++dispatch_sequence_;
     executions_[pending.request.execution_id] = Whereabouts{{}, slot};
-    const bool backlog =
-        has_company_locked() && has_backlog(tenant.queue.size(), tenant.in_flight, tenant.leased_vms);
-    starts.push_back({slot, std::move(pending), slot->background != backlog ? Priority(backlog) : Priority::kKeep});
-    slot->background = backlog;
+    const bool background = yields_locked(tenant_id, tenant);
+    starts.push_back({slot, std::move(pending), slot->background != background ? Priority(background) : Priority::kKeep});
+    slot->background = background;
     if (!tenant.queue.empty()) ready_.insert({tenant.last_served, tenant_id});
     next = ready_.begin();
   }
@@ -259,16 +262,39 @@ void Executor::forget_tenant_if_idle_locked(const std::string& tenant_id) {
   }
 }
 
-bool Executor::has_company_locked() { return company_.has_company(tenants_.size(), Clock::now()); }
+bool Executor::yields_locked(const std::string& tenant_id, const Tenant& tenant, std::string_view arriving) {
+  const auto backlogged = [](const Tenant& some) {
+    return has_backlog(some.queue.size(), some.in_flight, some.leased_vms);
+  };
+  if (!backlogged(tenant)) return false;
+  std::string_view quiet_now = arriving;
+  if (quiet_now.empty()) {
+    const auto quiet = std::ranges::find_if(tenants_, [&](const auto& entry) {
+      return (entry.second.in_flight > 0 || !entry.second.queue.empty()) && !backlogged(entry.second);
+    });
+    if (quiet != tenants_.end()) quiet_now = quiet->first;
+  }
+  const auto has_backlog_now = [&](std::string_view id) {
+    auto found = tenants_.find(std::string(id));
+    return found != tenants_.end() && backlogged(found->second);
+  };
+  return company_.has_company(tenant_id, quiet_now, has_backlog_now, Clock::now());
+}
 
-void Executor::rebalance_priorities_locked() {
+void Executor::rebalance_priorities_locked(std::string_view arriving, std::vector<Start>& starts) {
   for (auto& slot : vms_) {
     if (slot->in_flight == 0) continue;  // set when it is next given work
     auto found = tenants_.find(slot->tenant);
-    const bool background = found != tenants_.end() && has_company_locked() &&
-                            has_backlog(found->second.queue.size(), found->second.in_flight, found->second.leased_vms);
+    const bool background = found != tenants_.end() && yields_locked(found->first, found->second, arriving);
     if (background == slot->background) continue;
     slot->background = background;
+    bool starting = false;
+    for (Start& start : starts) {
+      if (start.slot != slot.get()) continue;
+      start.priority = Priority(background);
+      starting = true;
+    }
+    if (starting) continue;
     slot->vm->set_background(background);
     slot->running_in_background = background;
   }

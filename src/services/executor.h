@@ -145,10 +145,14 @@ class Executor {
   void forget_tenant_if_idle_locked(const std::string& tenant_id);
   BackgroundLoop::Duration reap_idle_vms();  // one round of the housekeeper; the wait until the next
   void register_gauges();
-  // Whether another tenant has work now or had some lately (see CompanyMemory).
-  bool has_company_locked();
-  // Every busy VM's priority looked at again: when a second tenant arrives.
-  void rebalance_priorities_locked();
+  // Whether the tenant's VMs yield the CPU: it has a backlog and another
+  // tenant is quiet now or was lately (see CompanyMemory). `arriving`: a
+  // tenant whose first work is being queued, quiet by definition.
+  bool yields_locked(const std::string& tenant_id, const Tenant& tenant, std::string_view arriving = {});
+  // Every busy VM's priority looked at again: when a tenant arrives (the
+  // others may yield to it) or gains a backlog (it is nobody's company
+  // then). A VM with a start in `starts` gets its priority with that start.
+  void rebalance_priorities_locked(std::string_view arriving, std::vector<Start>& starts);
   // The series of jsruntime_executions_total, resolved once each.
   Counter& executions_counter_locked(const std::string& tenant_id, domain::ExecutionStatus status);
 

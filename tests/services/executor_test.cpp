@@ -301,6 +301,23 @@ TEST_F(ExecutorTest, ATenantWithMoreWorkThanVmsYieldsTheCpu) {
   EXPECT_FALSE(factory.any_background()) << "one execution on its VM again: back to the foreground";
 }
 
+// Idle priority makes room for a quiet tenant; among tenants that all have a
+// backlog it would only hand the CPU to other processes, which can starve
+// every run.
+TEST_F(ExecutorTest, TenantsThatAllHaveABacklogDoNotYield) {
+  PriorityRecordingFactory factory(factory_);
+  Executor executor(factory, metrics_, {.min_vms = 2, .max_vms_per_tenant = 1});
+  std::vector<std::future<ExecutionOutcome>> floods;
+  for (const char* tenant : {"flood-a", "flood-b"}) {
+    for (int i = 0; i < 10; ++i) floods.push_back(submit(executor, request(tenant, kWait, R"({"ms":200})")));
+  }
+  EXPECT_FALSE(factory.any_background()) << "both have a backlog: nobody to yield to";
+  auto light = submit(executor, request("light", kHello, R"({"n":1})"));
+  EXPECT_TRUE(factory.any_background()) << "a quiet tenant came: the floods yield to it";
+  EXPECT_EQ(light.get().status, ExecutionStatus::kCompleted);
+  for (auto& result : floods) EXPECT_EQ(result.get().status, ExecutionStatus::kCompleted);
+}
+
 TEST_F(ExecutorTest, NothingCrossesTenantsSharingAVmOverTime) {
   auto executor = make({.min_vms = 1, .max_vms = 1});
   const std::string leaky = R"(export default function () {

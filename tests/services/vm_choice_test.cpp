@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <gtest/gtest.h>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,15 +84,25 @@ TEST(Backlog, IsWorkWaitingOrMoreThanTwoExecutionsAVm) {
   EXPECT_TRUE(has_backlog(0, 5, 2));
 }
 
-TEST(CompanyMemory, ALoneTenantHasNoCompanyAndASecondOneIsRememberedForAWhile) {
+TEST(CompanyMemory, AQuietTenantIsCompanyAndIsRememberedForAWhileUnlessItGetsABacklog) {
   CompanyMemory company(std::chrono::seconds(2));
   const Clock::time_point start = kEarly;
-  EXPECT_FALSE(company.has_company(1, start)) << "alone from the start";
-  EXPECT_TRUE(company.has_company(2, start + std::chrono::milliseconds(10)));
-  EXPECT_TRUE(company.has_company(1, start + std::chrono::milliseconds(1500)))
+  std::set<std::string_view> backlogged{"flood"};
+  const auto has_backlog_now = [&](std::string_view tenant) { return backlogged.contains(tenant); };
+  EXPECT_FALSE(company.has_company("flood", "", has_backlog_now, start)) << "alone from the start";
+  EXPECT_TRUE(company.has_company("flood", "quiet", has_backlog_now, start + std::chrono::milliseconds(10)));
+  EXPECT_TRUE(company.has_company("flood", "", has_backlog_now, start + std::chrono::milliseconds(1500)))
       << "the quiet tenant's requests come and go: still company between them";
-  EXPECT_FALSE(company.has_company(1, start + std::chrono::milliseconds(2011))) << "gone for longer than the memory";
-  EXPECT_TRUE(company.has_company(3, start + std::chrono::seconds(5)));
+  EXPECT_FALSE(company.has_company("flood", "", has_backlog_now, start + std::chrono::milliseconds(2011)))
+      << "gone for longer than the memory";
+
+  // A second flood begins as one quiet run: company only until it has a backlog too.
+  EXPECT_TRUE(company.has_company("flood", "second", has_backlog_now, start + std::chrono::seconds(5)));
+  backlogged.insert("second");
+  EXPECT_FALSE(company.has_company("flood", "", has_backlog_now, start + std::chrono::milliseconds(5100)))
+      << "tenants that all have a backlog yield to nobody";
+  EXPECT_FALSE(company.has_company("second", "", has_backlog_now, start + std::chrono::milliseconds(5100)))
+      << "nor to themselves";
 }
 
 }  // namespace
